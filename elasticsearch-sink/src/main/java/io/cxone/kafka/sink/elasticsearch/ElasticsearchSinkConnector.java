@@ -1,0 +1,47 @@
+package io.cxone.kafka.sink.elasticsearch;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Elasticsearch sink connector. Skeleton of the foundation issue: it starts and stops cleanly and
+ * creates no tasks yet; its own issue gives it configuration, tasks and bulk indexing.
+ */
+public class ElasticsearchSinkConnector extends SinkConnector {
+
+    private Map<String, String> props = Map.of();
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return ElasticsearchSinkTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        return List.of();
+    }
+
+    @Override
+    public void stop() {
+        props = Map.of();
+    }
+
+    @Override
+    public ConfigDef config() {
+        return new ConfigDef();
+    }
+
+    @Override
+    public String version() {
+        return PluginVersion.get();
+    }
+}

@@ -1,0 +1,164 @@
+package io.cxone.kafka.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Deploys {@code connectors/*.json} ({@code {"name": ..., "config": {...}}}) through the Connect REST API
+ * with {@code PUT /connectors/{name}/config} (create or update), then waits until each connector and all
+ * its tasks are RUNNING. A file whose connector class the worker does not have is skipped and reported
+ * (e.g. the Confluent Elasticsearch variant, meant for clusters that have that plugin).
+ */
+public final class ConnectorDeployer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public record Result(String name, String file, String state, String detail) {
+    }
+
+    private final String connectUrl;
+
+    public ConnectorDeployer(String connectUrl) {
+        this.connectUrl = connectUrl;
+    }
+
+    public List<Result> deployAll(Path dir, Duration timeout) {
+        List<Result> results = new ArrayList<>();
+        Set<String> installed = installedPluginClasses();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+            throw new StackException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        for (Path file : files) {
+            JsonNode spec = readSpec(file);
+            String name = spec.get("name").asText();
+            String connectorClass = spec.path("config").path("connector.class").asText();
+            if (!installed.contains(connectorClass)) {
+                results.add(new Result(name, file.getFileName().toString(), "SKIPPED",
+                        connectorClass + " is not installed on this worker"));
+                continue;
+            }
+            put(name, (ObjectNode) spec.get("config"), file);
+        }
+        for (Path file : files) {
+            JsonNode spec = readSpec(file);
+            String name = spec.get("name").asText();
+            if (results.stream().anyMatch(r -> r.name().equals(name))) {
+                continue;
+            }
+            results.add(awaitRunning(name, file.getFileName().toString(), timeout));
+        }
+        return results;
+    }
+
+    private static JsonNode readSpec(Path file) {
+        try {
+            JsonNode spec = JSON.readTree(file.toFile());
+            if (!spec.hasNonNull("name") || !spec.path("config").isObject()
+                    || !spec.path("config").hasNonNull("connector.class")) {
+                throw new StackException(file + ": expected {\"name\": ..., \"config\": {\"connector.class\": ..., ...}}");
+            }
+            return spec;
+        } catch (IOException e) {
+            throw new StackException(file + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private Set<String> installedPluginClasses() {
+        try {
+            var response = HttpProbe.get(connectUrl + "/connector-plugins");
+            Set<String> classes = new HashSet<>();
+            for (JsonNode plugin : JSON.readTree(response.body())) {
+                classes.add(plugin.path("class").asText());
+            }
+            return classes;
+        } catch (IOException e) {
+            throw new StackException("connect: cannot list installed plugins at " + connectUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void put(String name, ObjectNode config, Path file) {
+        try {
+            var response = HttpProbe.put(connectUrl + "/connectors/" + encode(name) + "/config", JSON.writeValueAsString(config));
+            if (response.statusCode() / 100 != 2) {
+                throw new StackException("connector " + name + " (" + file + ") was refused by Connect: HTTP "
+                        + response.statusCode() + " " + response.body());
+            }
+        } catch (IOException e) {
+            throw new StackException("connector " + name + ": PUT to " + connectUrl + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Result awaitRunning(String name, String file, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String state = "UNKNOWN";
+        String detail = "";
+        while (System.nanoTime() < deadline) {
+            Status status = status(name);
+            state = status.state();
+            detail = status.detail();
+            if ("RUNNING".equals(state) || "FAILED".equals(state)) {
+                break;
+            }
+            ManagedProcess.sleepQuietly(500);
+        }
+        return new Result(name, file, state, detail);
+    }
+
+    public record Status(String state, String detail) {
+    }
+
+    /** Connector state, RUNNING only when the connector and every task run; FAILED carries the first trace line. */
+    public Status status(String name) {
+        try {
+            var response = HttpProbe.get(connectUrl + "/connectors/" + encode(name) + "/status");
+            if (response.statusCode() != 200) {
+                return new Status("UNKNOWN", "HTTP " + response.statusCode());
+            }
+            JsonNode status = JSON.readTree(response.body());
+            List<JsonNode> units = new ArrayList<>();
+            units.add(status.path("connector"));
+            status.path("tasks").forEach(units::add);
+            for (JsonNode unit : units) {
+                if ("FAILED".equals(unit.path("state").asText())) {
+                    return new Status("FAILED", unit.path("trace").asText("").lines().findFirst().orElse(""));
+                }
+            }
+            boolean allRunning = units.stream().allMatch(u -> "RUNNING".equals(u.path("state").asText()));
+            int tasks = status.path("tasks").size();
+            return new Status(allRunning && tasks > 0 ? "RUNNING" : status.path("connector").path("state").asText("UNKNOWN"),
+                    tasks + (tasks == 1 ? " task" : " tasks"));
+        } catch (IOException e) {
+            return new Status("UNREACHABLE", e.getMessage());
+        }
+    }
+
+    public List<String> deployedNames() {
+        try {
+            List<String> names = new ArrayList<>();
+            JSON.readTree(HttpProbe.get(connectUrl + "/connectors").body()).forEach(n -> names.add(n.asText()));
+            return names;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static String encode(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,28 @@
+package io.cxone.kafka.stack;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds {@code java ...} command lines with the JDK that runs the launcher. */
+public final class JavaCommand {
+    private JavaCommand() {
+    }
+
+    public static Path javaHome() {
+        return Path.of(System.getProperty("java.home"));
+    }
+
+    public static List<String> of(String heap, String classpath, List<String> jvmArgs, String mainClass, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaHome().resolve("bin/java").toString());
+        cmd.add("-Xms" + heap);
+        cmd.add("-Xmx" + heap);
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
+    }
+}

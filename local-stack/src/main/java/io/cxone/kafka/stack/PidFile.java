@@ -1,0 +1,49 @@
+package io.cxone.kafka.stack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Properties;
+
+/** {@code .stack/run/<service>.pid}: pid and start time, so a later run finds the same process and never a reused pid. */
+final class PidFile {
+    private PidFile() {
+    }
+
+    static void write(Path runDir, ManagedProcess process) {
+        try {
+            Files.createDirectories(runDir);
+            Properties p = new Properties();
+            p.setProperty("pid", Long.toString(process.pid()));
+            p.setProperty("started", process.startedAt().toString());
+            p.setProperty("log", process.logFile().toString());
+            StackConfig.store(p, runDir.resolve(process.name() + ".pid"), process.name());
+        } catch (IOException e) {
+            throw new StackException("cannot write pid file for " + process.name() + " in " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Optional<ManagedProcess> read(Path runDir, String service) {
+        Path file = runDir.resolve(service + ".pid");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Properties p = StackConfig.load(file);
+        try {
+            return ManagedProcess.attach(service, Long.parseLong(p.getProperty("pid")),
+                    Instant.parse(p.getProperty("started")), Path.of(p.getProperty("log")));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    static void delete(Path runDir, String service) {
+        try {
+            Files.deleteIfExists(runDir.resolve(service + ".pid"));
+        } catch (IOException ignored) {
+            // a stale pid file is re-checked against the process start time before use
+        }
+    }
+}
