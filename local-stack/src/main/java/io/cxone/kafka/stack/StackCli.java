@@ -161,10 +161,11 @@ public final class StackCli {
                     s.afterStart();
                     readyAfter.put(s.name(), seconds(startedAt.get(s.name())));
                     progress.line(String.format(Locale.ROOT, "  ✓ %-16s ready after %5.1f s  %s", s.name(), readyAfter.get(s.name()), s.url()));
-                } else if (!p.isAlive()) {
-                    throw failure(s, p, "its process exited" + p.exitCode().map(c -> " with code " + c).orElse(""));
-                } else if (seconds(startedAt.get(s.name())) > s.startTimeout().toSeconds()) {
-                    throw failure(s, p, "it did not become healthy within " + s.startTimeout().toSeconds() + " s");
+                } else {
+                    Optional<String> failure = Readiness.failure(s, p, seconds(startedAt.get(s.name())));
+                    if (failure.isPresent()) {
+                        throw Readiness.exception(s, p, failure.get());
+                    }
                 }
             }
             List<String> waiting = new ArrayList<>();
@@ -181,11 +182,6 @@ public final class StackCli {
             }
         }
         progress.done();
-    }
-
-    private static StackException failure(StackService s, ManagedProcess p, String why) {
-        return new StackException(s.name() + " failed to start: " + why + ".\nLog: " + p.logFile()
-                + "\n---- last lines ----\n" + p.logTail(25) + "\n--------------------");
     }
 
     // ---------------------------------------------------------------- status / down / reset
