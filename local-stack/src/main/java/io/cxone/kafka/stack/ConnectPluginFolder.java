@@ -1,0 +1,60 @@
+package io.cxone.kafka.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/** What a built Connect plugin folder (target/plugin/cxone-<module>) and its zip contain, for packaging tests. */
+public final class ConnectPluginFolder {
+
+    private final Path folder;
+
+    public ConnectPluginFolder(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalStateException("no plugin folder at " + folder + " (built by 'mvn package')");
+        }
+        this.folder = folder;
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    public List<String> jarNames() {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Lines of {@code META-INF/services/<serviceInterface>} in the jar named {@code jarName}. */
+    public List<String> serviceEntries(String jarName, String serviceInterface) {
+        try (JarFile jar = new JarFile(folder.resolve(jarName).toFile())) {
+            ZipEntry entry = jar.getEntry("META-INF/services/" + serviceInterface);
+            if (entry == null) {
+                return List.of();
+            }
+            return new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Entry names of a zip, for comparing the distributable zip with the folder. */
+    public static List<String> zipEntries(Path zip) {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            return file.stream().map(ZipEntry::getName).filter(n -> !n.endsWith("/")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
