@@ -1,24 +1,38 @@
 package io.cxone.kafka.source.webhook;
 
 import io.cxone.kafka.source.PluginVersion;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * CXone webhook source connector. Skeleton of the foundation issue: it starts and stops cleanly and
- * creates no tasks yet; its own issue gives it configuration, tasks and data.
+ * Receives CXone events pushed over HTTP (Avro datum, Avro container file or JSON) and writes them to one topic,
+ * answering each request only after Kafka acknowledged its events. Each task runs its own listener; with
+ * {@code tasks.max > 1} task N listens on {@code listener.port + N} (see {@link WebhookConfig#PORT}).
+ *
+ * <p>Exactly-once support: each {@code poll()} returns whole requests, so with {@code exactly.once.support} and
+ * the default {@code transaction.boundary=poll} a request's events commit in one transaction: all or none.
  */
 public class CxoneWebhookSourceConnector extends SourceConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(CxoneWebhookSourceConnector.class);
 
     private Map<String, String> props = Map.of();
 
     @Override
     public void start(Map<String, String> props) {
+        WebhookConfigValidator.ensureValid(props);
         this.props = Map.copyOf(props);
+        WebhookConfig config = new WebhookConfig(props);
+        log.info("webhook connector started: topic {}, {}:{}{}, auth {}", config.topic(), config.bindAddress(),
+                config.port(), config.path(), config.authMode().configValue());
     }
 
     @Override
@@ -28,7 +42,7 @@ public class CxoneWebhookSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return List.of();
+        return WebhookConfig.taskConfigs(props, maxTasks);
     }
 
     @Override
@@ -38,7 +52,17 @@ public class CxoneWebhookSourceConnector extends SourceConnector {
 
     @Override
     public ConfigDef config() {
-        return new ConfigDef();
+        return WebhookConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        return WebhookConfigValidator.validate(connectorConfigs);
+    }
+
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+        return ExactlyOnceSupport.SUPPORTED;
     }
 
     @Override

@@ -1,26 +1,115 @@
 package io.cxone.kafka.source.webhook;
 
 import io.cxone.kafka.source.PluginVersion;
+import io.cxone.kafka.source.avro.AvroConnectMapping;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
-/** Task of {@link CxoneWebhookSourceConnector}; the connector creates none until its issue implements it. */
+/**
+ * Runs the webhook listener and hands accepted requests to the worker: {@link #poll()} returns whole requests,
+ * {@link #commitRecord} acknowledges each event once Kafka has it (with exactly-once support: once its
+ * transaction committed), and the request's HTTP answer is written when its last event is acknowledged.
+ */
 public class CxoneWebhookSourceTask extends SourceTask {
+
+    private static final Logger log = LoggerFactory.getLogger(CxoneWebhookSourceTask.class);
+    private static final long POLL_WAIT_MS = 200;
+
+    private WebhookConfig config;
+    private IngestQueue queue;
+    private WebhookListener listener;
+    private ScheduledExecutorService timer;
+    private DeadLetterPublisher deadLetters;
+    private final Set<PendingRequest> handedOver = ConcurrentHashMap.newKeySet();
 
     @Override
     public void start(Map<String, String> props) {
+        WebhookConfigValidator.ensureValid(props);
+        config = new WebhookConfig(props);
+        Schema schema = EventSchemaSource.load(config);
+        AvroConnectMapping mapping = AvroConnectMapping.of(schema);
+        queue = new IngestQueue(config.queueMaxEvents());
+        WebhookMetrics metrics = new WebhookMetrics(context == null ? null : context.pluginMetrics(), queue::depth);
+        EventDeduplicator deduplicator = config.dedupeEnabled()
+                ? new EventDeduplicator(config.dedupeWindow(), config.dedupeMaxEntries(), Clock.systemUTC()) : null;
+        deadLetters = config.dlqTopic().isEmpty() ? null
+                : new DeadLetterPublisher(config.dlqTopic(), config.dlqBootstrapServers(), "cxone-webhook-dlq-" + config.taskIndex());
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cxone-webhook-timer-" + config.taskIndex());
+            t.setDaemon(true);
+            return t;
+        });
+        WebhookRequestHandler handler = new WebhookRequestHandler(config, new RequestAuthenticator(config, Clock.systemUTC()),
+                new EventBodyDecoder(schema, config.requestMaxEvents(), config.ignoreUnknownJsonFields()), mapping, queue,
+                deduplicator, deadLetters, metrics, timer, Clock.systemUTC());
+        listener = new WebhookListener(config, handler, "cxone-webhook-http-" + config.taskIndex());
+        listener.start();
+        log.info("webhook task {} listening on {}{} (topic {}, schema {}, auth {}, queue {} events, ack timeout {} ms, dedupe {})",
+                config.taskIndex(), listener.describe(), config.path(), config.topic(), schema.getFullName(),
+                config.authMode().configValue(), config.queueMaxEvents(), config.ackTimeout().toMillis(),
+                config.dedupeEnabled() ? config.dedupeWindow().toMillis() + " ms" : "off");
     }
 
     @Override
-    public List<SourceRecord> poll() {
-        return null;
+    public List<SourceRecord> poll() throws InterruptedException {
+        List<PendingRequest> requests = queue.take(config.pollMaxEvents(), POLL_WAIT_MS);
+        if (requests.isEmpty()) {
+            return null;
+        }
+        List<SourceRecord> records = new ArrayList<>();
+        for (PendingRequest request : requests) {
+            handedOver.add(request);
+            request.acked().whenComplete((metadata, error) -> handedOver.remove(request));
+            records.addAll(request.records());
+        }
+        return records;
+    }
+
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        if (record instanceof WebhookRecord webhookRecord) {
+            webhookRecord.request().ack(webhookRecord.index(), metadata);
+        }
+    }
+
+    /** The bound port of the listener, for tests using listener.port=0. */
+    int listenerPort() {
+        return listener.port();
     }
 
     @Override
     public void stop() {
+        if (listener == null) {
+            return;
+        }
+        for (PendingRequest request : queue.drainQueued()) {
+            request.withdraw("the webhook task is stopping");
+        }
+        for (PendingRequest request : handedOver) {
+            request.fail("the webhook task stopped before Kafka acknowledged; the events may still be published");
+        }
+        listener.stop();
+        for (PendingRequest request : queue.drainQueued()) {
+            request.withdraw("the webhook task is stopping"); // accepted while the listener was closing
+        }
+        timer.shutdownNow();
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+        log.info("webhook task {} stopped", config.taskIndex());
     }
 
     @Override

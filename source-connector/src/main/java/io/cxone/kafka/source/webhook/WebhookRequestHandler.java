@@ -1,0 +1,371 @@
+package io.cxone.kafka.source.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxone.kafka.source.avro.AvroConnectMapping;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Handles {@code POST <path>}: checks method, auth, size and content type, decodes the body into records of the
+ * configured schema, queues them as one {@link PendingRequest}, and answers only when Kafka acknowledged every
+ * event (200 with topic/partition/offset per event), or when they were not all accepted (4xx, 429, 503). Waiting
+ * for Kafka holds no thread: the answer is written from the acknowledgement callback.
+ */
+final class WebhookRequestHandler extends Handler.Abstract {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookRequestHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CALLER_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final WebhookConfig config;
+    private final String path;
+    private final RequestAuthenticator authenticator;
+    private final EventBodyDecoder decoder;
+    private final AvroConnectMapping mapping;
+    private final IngestQueue queue;
+    private final EventDeduplicator deduplicator; // null: dedupe off
+    private final DeadLetterPublisher deadLetters; // null: DLQ off
+    private final WebhookMetrics metrics;
+    private final ScheduledExecutorService timer;
+    private final Clock clock;
+    private final Map<String, String> sourcePartition;
+
+    WebhookRequestHandler(WebhookConfig config, RequestAuthenticator authenticator, EventBodyDecoder decoder,
+                          AvroConnectMapping mapping, IngestQueue queue, EventDeduplicator deduplicator,
+                          DeadLetterPublisher deadLetters, WebhookMetrics metrics, ScheduledExecutorService timer, Clock clock) {
+        this.config = config;
+        this.path = config.path();
+        this.authenticator = authenticator;
+        this.decoder = decoder;
+        this.mapping = mapping;
+        this.queue = queue;
+        this.deduplicator = deduplicator;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.timer = timer;
+        this.clock = clock;
+        this.sourcePartition = Map.of("webhook.task", Integer.toString(config.taskIndex()));
+    }
+
+    /** One exchange, answered exactly once. */
+    private final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final String requestId;
+        final AtomicBoolean answered = new AtomicBoolean();
+
+        Exchange(Request request, Response response, Callback callback, String requestId) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.requestId = requestId;
+        }
+
+        String header(String name) {
+            return request.getHeaders().get(name);
+        }
+
+        boolean answer(int status, Map<String, Object> body, boolean retryAfter) {
+            if (!answered.compareAndSet(false, true)) {
+                return false;
+            }
+            metrics.request(status);
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put("X-Request-Id", requestId);
+            if (retryAfter) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(config.retryAfterSeconds()));
+            }
+            if (status == 405) {
+                response.getHeaders().put(HttpHeader.ALLOW, "POST");
+            }
+            if (status == 401) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, switch (authenticator.mode()) {
+                    case BASIC -> "Basic realm=\"cxone-webhook\"";
+                    case BEARER -> "Bearer realm=\"cxone-webhook\"";
+                    default -> "HMAC-SHA256 realm=\"cxone-webhook\"";
+                });
+            }
+            byte[] bytes;
+            try {
+                bytes = JSON.writeValueAsBytes(body);
+            } catch (IOException e) {
+                bytes = ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+            }
+            response.write(true, ByteBuffer.wrap(bytes), callback);
+            return true;
+        }
+
+        void reject(int status, String reason) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", status);
+            body.put("error", reason);
+            body.put("requestId", requestId);
+            if (answer(status, body, status == 429 || status == 503)) {
+                log.info("webhook request {} from {}: {} {}", requestId, Request.getRemoteAddr(request), status, reason);
+            }
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String callerId = request.getHeaders().get("X-Request-Id");
+        String requestId = callerId != null && CALLER_REQUEST_ID.matcher(callerId).matches() ? callerId : UUID.randomUUID().toString();
+        Exchange exchange = new Exchange(request, response, callback, requestId);
+        String mediaType = null;
+        byte[] body = null;
+        try {
+            if (!path.equals(Request.getPathInContext(request))) {
+                throw new RejectedRequest(404, "no webhook at this path; POST to " + path);
+            }
+            if (!"POST".equals(request.getMethod())) {
+                throw new RejectedRequest(405, "method " + request.getMethod() + " not allowed; use POST");
+            }
+            Function<String, String> headers = exchange::header;
+            authenticator.checkHeaders(headers);
+            long declared = request.getLength();
+            if (declared > config.requestMaxBytes()) {
+                throw new RejectedRequest(413, "body of " + declared + " bytes exceeds request.max.bytes=" + config.requestMaxBytes());
+            }
+            mediaType = EventBodyDecoder.mediaType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+            if (mediaType == null || !EventBodyDecoder.SUPPORTED.contains(mediaType)) {
+                throw new RejectedRequest(415, "Content-Type " + (mediaType == null ? "missing" : mediaType)
+                        + " not supported; use application/avro, avro/binary or application/json");
+            }
+            body = readBody(request);
+            metrics.bodyBytes(body.length);
+            authenticator.checkBody(headers, body);
+            List<GenericRecord> events;
+            try {
+                events = decoder.decode(mediaType, body);
+            } catch (RejectedRequest e) {
+                deadLetter(requestId, e, mediaType, body);
+                throw e;
+            }
+            accept(exchange, mediaType, events);
+        } catch (RejectedRequest e) {
+            if (body == null && !drained(request, e.status())) {
+                // the caller may still be sending: tell it the connection ends here rather than let it reuse it
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+            exchange.reject(e.status(), e.reason());
+        } catch (RuntimeException e) {
+            log.error("webhook request {}: unexpected failure", requestId, e);
+            exchange.reject(500, "internal error; request " + requestId + " was not accepted");
+        }
+        return true;
+    }
+
+    /**
+     * Reads and discards the unread body of a rejected request (up to request.max.bytes), so the connection stays
+     * usable; false when it could not be (too large), and the connection must close.
+     */
+    private boolean drained(Request request, int status) {
+        long declared = request.getLength();
+        if (status == 413 || declared > config.requestMaxBytes()) {
+            return false;
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                total += n;
+                if (total > config.requestMaxBytes()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private byte[] readBody(Request request) {
+        int limit = config.requestMaxBytes();
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw new RejectedRequest(413, "body exceeds request.max.bytes=" + limit);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new RejectedRequest(400, "body could not be read: " + e.getMessage());
+        }
+    }
+
+    private void accept(Exchange exchange, String mediaType, List<GenericRecord> events) {
+        String idField = config.eventIdField();
+        List<String> ids = new ArrayList<>(events.size());
+        for (GenericRecord event : events) {
+            Object id = idField.isEmpty() || event.getSchema().getField(idField) == null ? null : event.get(idField);
+            ids.add(id == null ? null : id.toString());
+        }
+        List<Object> values = new ArrayList<>(events.size());
+        for (GenericRecord event : events) {
+            values.add(mapping.toConnect(event)); // before claiming ids: nothing below can fail half-way
+        }
+        EventDeduplicator.Published[] duplicates = deduplicator == null
+                ? new EventDeduplicator.Published[events.size()] : deduplicator.claim(exchange.requestId, ids);
+        int fresh = 0;
+        for (EventDeduplicator.Published duplicate : duplicates) {
+            if (duplicate == null) {
+                fresh++;
+            }
+        }
+        String ingestTime = Instant.now(clock).toString();
+        String remote = config.remoteAddressHeader() ? Request.getRemoteAddr(exchange.request) : null;
+        long acceptedNanos = System.nanoTime();
+        PendingRequest pending = new PendingRequest(exchange.requestId, fresh, acceptedNanos);
+        int[] recordIndex = new int[events.size()];
+        List<String> claimedIds = new ArrayList<>();
+        Schema valueSchema = mapping.connectSchema();
+        Map<String, String> sourceOffset = Map.of("request.id", exchange.requestId);
+        for (int i = 0, r = 0; i < events.size(); i++) {
+            if (duplicates[i] != null) {
+                recordIndex[i] = -1;
+                continue;
+            }
+            ConnectHeaders headers = new ConnectHeaders();
+            headers.addString("content-type", mediaType);
+            headers.addString("ingest-time", ingestTime);
+            headers.addString("request-id", exchange.requestId);
+            if (remote != null) {
+                headers.addString("remote-address", remote);
+            }
+            pending.add(new WebhookRecord(pending, r, sourcePartition, sourceOffset, config.topic(),
+                    Schema.OPTIONAL_STRING_SCHEMA, ids.get(i), valueSchema, values.get(i), headers));
+            if (ids.get(i) != null) {
+                claimedIds.add(ids.get(i));
+            }
+            recordIndex[i] = r++;
+        }
+        if (fresh < events.size()) {
+            metrics.duplicates(events.size() - fresh);
+        }
+        if (fresh == 0) {
+            exchange.answer(200, successBody(exchange.requestId, ids, duplicates, recordIndex, new RecordMetadata[0]), false);
+            log.debug("webhook request {}: all {} events are duplicates", exchange.requestId, events.size());
+            return;
+        }
+        if (!queue.offer(pending)) {
+            release(exchange.requestId, claimedIds);
+            throw new RejectedRequest(429, "queue full (" + queue.depth() + " of " + queue.capacity()
+                    + " events waiting for Kafka); nothing of this request was accepted, retry later");
+        }
+        var timeout = timer.schedule(() -> onTimeout(exchange, pending), config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        pending.acked().whenComplete((metadata, error) -> {
+            timeout.cancel(false);
+            if (error == null) {
+                long ackMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedNanos);
+                metrics.published(pending.size(), ackMillis);
+                if (deduplicator != null) {
+                    for (int i = 0; i < events.size(); i++) {
+                        if (recordIndex[i] >= 0 && ids.get(i) != null && metadata[recordIndex[i]] != null) {
+                            deduplicator.published(ids.get(i), exchange.requestId, metadata[recordIndex[i]]);
+                        }
+                    }
+                }
+                if (exchange.answer(200, successBody(exchange.requestId, ids, duplicates, recordIndex, metadata), false)) {
+                    log.debug("webhook request {}: {} events acknowledged in {} ms", exchange.requestId, pending.size(), ackMillis);
+                } else {
+                    log.info("webhook request {}: {} events acknowledged after the caller got 503 (ack.timeout.ms)",
+                            exchange.requestId, pending.size());
+                }
+            } else {
+                release(exchange.requestId, claimedIds);
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                exchange.reject(503, "not published: " + cause.getMessage() + "; retry later");
+            }
+        });
+    }
+
+    private void onTimeout(Exchange exchange, PendingRequest pending) {
+        long millis = config.ackTimeout().toMillis();
+        if (pending.withdraw("Kafka did not take the events within ack.timeout.ms=" + millis)) {
+            return; // the acked() callback answers 503; nothing was published
+        }
+        log.warn("webhook request {}: {} events handed to Kafka but not acknowledged within {} ms; answering 503",
+                exchange.requestId, pending.size(), millis);
+        exchange.reject(503, "Kafka did not acknowledge within ack.timeout.ms=" + millis
+                + "; the events may still be published, retry later");
+    }
+
+    private void release(String requestId, List<String> claimedIds) {
+        if (deduplicator != null && !claimedIds.isEmpty()) {
+            deduplicator.released(requestId, claimedIds);
+        }
+    }
+
+    private void deadLetter(String requestId, RejectedRequest rejection, String mediaType, byte[] body) {
+        if (deadLetters != null && (rejection.status() == 400 || rejection.status() == 413)) {
+            deadLetters.publish(requestId, rejection.status(), rejection.reason(), mediaType, body);
+        }
+    }
+
+    private static Map<String, Object> successBody(String requestId, List<String> ids, EventDeduplicator.Published[] duplicates,
+                                                   int[] recordIndex, RecordMetadata[] metadata) {
+        List<Map<String, Object>> results = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("index", i);
+            Optional.ofNullable(ids.get(i)).ifPresent(id -> result.put("eventId", id));
+            EventDeduplicator.Published duplicate = duplicates[i];
+            if (duplicate != null && duplicate.topic() == null) {
+                // a repeat inside this request shares the first copy's place
+                int first = (int) duplicate.offset();
+                RecordMetadata firstMetadata = recordIndex[first] >= 0 ? metadata[recordIndex[first]] : null;
+                duplicate = firstMetadata != null
+                        ? new EventDeduplicator.Published(firstMetadata.topic(), firstMetadata.partition(), firstMetadata.offset(), requestId)
+                        : duplicates[first];
+                result.put("duplicate", true);
+            }
+            RecordMetadata m = duplicates[i] == null ? metadata[recordIndex[i]] : null;
+            if (duplicate != null) {
+                result.put("topic", duplicate.topic());
+                result.put("partition", duplicate.partition());
+                result.put("offset", duplicate.offset());
+                result.put("duplicate", true);
+            } else if (m != null) {
+                result.put("topic", m.topic());
+                result.put("partition", m.partition());
+                result.put("offset", m.hasOffset() ? m.offset() : -1);
+            }
+            results.add(result);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("requestId", requestId);
+        body.put("accepted", ids.size());
+        body.put("results", results);
+        return body;
+    }
+}

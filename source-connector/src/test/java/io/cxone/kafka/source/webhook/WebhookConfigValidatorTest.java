@@ -1,0 +1,79 @@
+package io.cxone.kafka.source.webhook;
+
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WebhookConfigValidatorTest {
+
+    private static Map<String, List<String>> errors(Map<String, String> settings) {
+        Map<String, String> props = new HashMap<>(settings);
+        props.putIfAbsent(WebhookConfig.TOPIC, "events");
+        return WebhookConfigValidator.validate(props).configValues().stream()
+                .filter(v -> !v.errorMessages().isEmpty())
+                .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+    }
+
+    @Test
+    void defaultsAreValid() {
+        assertThat(errors(Map.of())).isEmpty();
+        WebhookConfig config = new WebhookConfig(Map.of(WebhookConfig.TOPIC, "events"));
+        assertThat(config.port()).isEqualTo(8701);
+        assertThat(config.path()).isEqualTo("/webhook/cxone/events");
+        assertThat(config.authMode()).isEqualTo(WebhookConfig.AuthMode.NONE);
+        assertThat(config.dedupeEnabled()).isFalse();
+    }
+
+    @Test
+    void singleFieldErrorsAreAttachedToTheirField() {
+        assertThat(errors(Map.of(WebhookConfig.PORT, "70000"))).containsKey(WebhookConfig.PORT);
+        assertThat(errors(Map.of(WebhookConfig.PATH, "no-slash"))).containsKey(WebhookConfig.PATH);
+        assertThat(errors(Map.of(WebhookConfig.AUTH_MODE, "digest"))).containsKey(WebhookConfig.AUTH_MODE);
+        assertThat(errors(Map.of(WebhookConfig.SCHEMA_REGISTRY_VERSION, "0"))).containsKey(WebhookConfig.SCHEMA_REGISTRY_VERSION);
+        Map<String, String> noTopic = new HashMap<>();
+        noTopic.put(WebhookConfig.TOPIC, "");
+        assertThat(errors(noTopic)).containsKey(WebhookConfig.TOPIC);
+    }
+
+    @Test
+    void authModesNeedTheirSecrets() {
+        assertThat(errors(Map.of(WebhookConfig.AUTH_MODE, "basic"))).containsKeys(WebhookConfig.AUTH_BASIC_USERNAME, WebhookConfig.AUTH_BASIC_PASSWORD);
+        assertThat(errors(Map.of(WebhookConfig.AUTH_MODE, "bearer"))).containsKey(WebhookConfig.AUTH_BEARER_TOKEN);
+        assertThat(errors(Map.of(WebhookConfig.AUTH_MODE, "hmac-sha256", WebhookConfig.AUTH_HMAC_SECRET, "short")))
+                .containsKey(WebhookConfig.AUTH_HMAC_SECRET);
+    }
+
+    @Test
+    void combinationsAndSchemaProblemsAreReportedOnTheRightField() {
+        assertThat(errors(Map.of(WebhookConfig.SCHEMA_INLINE, "{\"type\":\"record\",\"name\":\"A\",\"fields\":[]}",
+                WebhookConfig.SCHEMA_FILE, "/x.avsc"))).containsKey(WebhookConfig.SCHEMA_INLINE);
+        assertThat(errors(Map.of(WebhookConfig.SCHEMA_INLINE, "{not json"))).containsKey(WebhookConfig.SCHEMA_INLINE);
+        assertThat(errors(Map.of(WebhookConfig.SCHEMA_INLINE, "\"string\""))).containsKey(WebhookConfig.SCHEMA_INLINE);
+        assertThat(errors(Map.of(WebhookConfig.SCHEMA_FILE, "/does/not/exist.avsc"))).containsKey(WebhookConfig.SCHEMA_FILE);
+        assertThat(errors(Map.of(WebhookConfig.SCHEMA_REGISTRY_SUBJECT, "s"))).containsKey(WebhookConfig.SCHEMA_REGISTRY_URL);
+        assertThat(errors(Map.of(WebhookConfig.DLQ_TOPIC, "dead"))).containsKey(WebhookConfig.DLQ_BOOTSTRAP_SERVERS);
+        assertThat(errors(Map.of(WebhookConfig.TLS_KEYSTORE_PATH, "/nope.p12"))).containsKeys(WebhookConfig.TLS_KEYSTORE_PATH,
+                WebhookConfig.TLS_KEYSTORE_PASSWORD);
+        assertThat(errors(Map.of(WebhookConfig.REQUEST_MAX_EVENTS, "50", WebhookConfig.QUEUE_MAX_EVENTS, "10")))
+                .containsKey(WebhookConfig.REQUEST_MAX_EVENTS);
+    }
+
+    @Test
+    void passwordsAreNeverShownInErrors() {
+        Map<String, List<String>> errors = errors(Map.of(WebhookConfig.AUTH_MODE, "hmac-sha256", WebhookConfig.AUTH_HMAC_SECRET, "tiny-secret"));
+        assertThat(errors.toString()).doesNotContain("tiny-secret");
+    }
+
+    @Test
+    void taskNListensOnPortPlusN() {
+        List<Map<String, String>> tasks = WebhookConfig.taskConfigs(Map.of(WebhookConfig.TOPIC, "t", WebhookConfig.PORT, "9000"), 3);
+        assertThat(tasks).hasSize(3);
+        assertThat(new WebhookConfig(tasks.get(2)).port()).isEqualTo(9002);
+    }
+}
