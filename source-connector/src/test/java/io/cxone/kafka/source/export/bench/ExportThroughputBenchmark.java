@@ -31,8 +31,7 @@ import java.util.Properties;
  * Benchmark (not a test): N small rows (default 1,000,000) from the CXone simulator into Kafka through the
  * export connector with exactly-once on (one transaction per 10,000-row chunk), against a raw KafkaProducer
  * sending the same record bytes to the same broker in the same run. Prints records/s of both and the ratio.
- * <pre>mvn -q -pl cxone-simulator,source-connector -am test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=io.cxone.kafka.source.export.bench.ExportThroughputBenchmark -Dexec.args=1000000</pre>
+ * <pre>source-connector/bench/export-throughput [rows]</pre>
  */
 public final class ExportThroughputBenchmark {
 
@@ -62,8 +61,10 @@ public final class ExportThroughputBenchmark {
             config.put(ExportSourceConfig.CHUNK_SIZE, Integer.toString(chunk));
             config.put(ExportSourceConfig.EXPORT_INTERVAL_MS, "3600000");
 
-            long t0 = System.nanoTime();
             connect.configureConnector("bench-export", config);
+            // Timed from the moment the task runs: deployment and rebalance are not export throughput.
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("bench-export", 1, "export task should start");
+            long t0 = System.nanoTime();
             List<ConsumerRecord<byte[], byte[]>> written = readAll(topic, rows, Duration.ofMinutes(15));
             double connectorSeconds = (System.nanoTime() - t0) / 1e9;
             connect.deleteConnector("bench-export");
