@@ -249,6 +249,81 @@ class ExportConnectorIT {
     }
 
     @Test
+    void driftWithPolicyEvolveKeepsWritingWithTheAddedField() {
+        CxoneSimulator sim = simulator(400);
+        sim.arm(FaultSpec.schemaDrift(new SchemaDrift(SchemaDrift.Change.ADD, "channel", FieldType.STRING, 200)));
+        String topic = uniqueName("export-drift-evolve");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-drift-evolve");
+        Map<String, String> config = recordsConnector(sim, topic, 100);
+        config.put(ExportSourceConfig.SCHEMA_DRIFT_POLICY, "evolve");
+        connect.configureConnector(name, config);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 400);
+        List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
+        assertThat(records).hasSize(400);
+        assertThat(records.subList(0, 200)).noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"channel\""));
+        assertThat(records.subList(200, 400)).allMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"channel\":\""));
+        assertThat(header(records.get(399), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT))
+                .isNotEqualTo(header(records.get(0), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT));
+        assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void checksumMismatchWithPolicyRestartWindowExportsTheJobAgain() throws InterruptedException {
+        CxoneSimulator sim = simulator(500);
+        sim.arm(FaultSpec.delay(Endpoint.EXPORT_RECORDS, Duration.ofMillis(300), -1));
+        String topic = uniqueName("export-restart-window");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-restart-window");
+        Map<String, String> config = recordsConnector(sim, topic, 100);
+        config.put(ExportSourceConfig.CHECKSUM_MISMATCH_POLICY, "restart-window");
+        connect.configureConnector(name, config);
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 100);
+        connect.stopConnector(name);
+        connect.assertions().assertConnectorIsStopped(name, "connector should stop");
+        int before = committed(topic).size();
+        sim.clearFaults();
+        sim.arm(FaultSpec.differentRows(Endpoint.EXPORT_RECORDS, 1));
+        connect.resumeConnector(name);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= before + 500);
+        List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
+        assertThat(records).hasSize(before + 500);
+        assertThat(records.stream().map(r -> header(r, ChunkPipeline.HEADER_JOB_ID)).distinct()).as("a second export job").hasSize(2);
+        assertThat(keys(records.subList(before, records.size()))).hasSize(500);
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void dataExtractionHonoursTheThrottleWithRetryAfter() {
+        CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(50)
+                .jobRunningTime(Duration.ofMillis(100)).throttleInterval(Duration.ofSeconds(2)).build());
+        cleanup.add(sim);
+        String topic = uniqueName("export-throttle");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-throttle");
+        Map<String, String> config = recordsConnector(sim, topic, 100);
+        config.remove(ExportSourceConfig.REPORTS);
+        config.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
+        config.put(ExportSourceConfig.ENTITIES, "recording-interaction-metadata");
+        config.put(ExportSourceConfig.ACCESS_KEY_ID, sim.options().accessKeyId());
+        config.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.options().accessKeySecret());
+        config.put(ExportSourceConfig.START_DATE, java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2).toString());
+        config.put(ExportSourceConfig.LAG_MINUTES, "0");
+        config.put(ExportSourceConfig.RETRY_BACKOFF_MAX_MS, "5000");
+        connect.configureConnector(name, config);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 100);
+        assertThat(committed(topic)).hasSize(100);
+        assertThat(sim.requests().count(Endpoint.JOB_CREATE, 429) + sim.requests().count(Endpoint.JOB_STATUS, 429))
+                .as("throttled calls answered 429 and were retried after Retry-After").isPositive();
+        assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
+        connect.deleteConnector(name);
+    }
+
+    @Test
     void dataExtractionWindowsLandOnceAndAnExpiredUrlIsRepolled() {
         CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(300)
                 .jobRunningTime(Duration.ofMillis(200)).throttleInterval(Duration.ZERO).build());
