@@ -1,24 +1,38 @@
 package io.cxone.kafka.source.export;
 
 import io.cxone.kafka.source.PluginVersion;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * CXone export source connector. Skeleton of the foundation issue: it starts and stops cleanly and
- * creates no tasks yet; its own issue gives it configuration, tasks and data.
+ * CXone export source connector: exports CXone reports (records API) or Data Extraction entities into a
+ * topic in chunks, one Kafka transaction per verified chunk, with checkpoints only in Kafka source offsets.
+ * Reports / entities are spread over {@code tasks.max}.
  */
 public class CxoneExportSourceConnector extends SourceConnector {
 
-    private Map<String, String> props = Map.of();
+    private static final Logger log = LoggerFactory.getLogger(CxoneExportSourceConnector.class);
+
+    private Map<String, String> props;
+    private ExportSourceConfig config;
 
     @Override
     public void start(Map<String, String> props) {
+        this.config = new ExportSourceConfig(props); // fail fast on a bad configuration
         this.props = Map.copyOf(props);
+        log.info("CXone export connector started: api {}, {} sources, topic {}", config.apiFlavour().configName(),
+                config.sources().size(), config.topic());
     }
 
     @Override
@@ -28,17 +42,55 @@ public class CxoneExportSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return List.of();
+        List<String> sources = config.sources();
+        int tasks = Math.min(maxTasks, sources.size());
+        List<List<String>> groups = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int i = 0; i < sources.size(); i++) {
+            groups.get(i % tasks).add(sources.get(i));
+        }
+        return groups.stream().map(group -> config.taskConfig(props, group)).toList();
     }
 
     @Override
     public void stop() {
-        props = Map.of();
     }
 
     @Override
     public ConfigDef config() {
-        return new ConfigDef();
+        return ExportSourceConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        List<ConfigValue> values = result.configValues();
+        ExportSourceConfig.addCrossFieldErrors(connectorConfigs, values);
+        return result;
+    }
+
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+        return ExactlyOnceSupport.SUPPORTED;
+    }
+
+    @Override
+    public ConnectorTransactionBoundaries canDefineTransactionBoundaries(Map<String, String> connectorConfig) {
+        return ConnectorTransactionBoundaries.SUPPORTED;
+    }
+
+    /** Accepts only offsets this connector can resume from; refuses anything else with the key that is wrong. */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+        offsets.forEach((partition, offset) -> {
+            ExportOffset.validatePartition(partition);
+            if (offset != null) {
+                ExportOffset.fromMap(offset);
+            }
+        });
+        return true;
     }
 
     @Override

@@ -209,10 +209,6 @@ public final class WebhookConfig extends AbstractConfig {
         return def;
     }
 
-    /** Prints the configuration reference (reStructuredText) generated from the ConfigDef, so docs never drift. */
-    public static void main(String[] args) {
-        System.out.println(CONFIG_DEF.toEnrichedRst());
-    }
 
     /** One task config per task: the connector's settings plus the task index that offsets the port. */
     public static List<Map<String, String>> taskConfigs(Map<String, String> connectorProps, int maxTasks) {

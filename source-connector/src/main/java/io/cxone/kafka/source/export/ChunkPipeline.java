@@ -1,0 +1,199 @@
+package io.cxone.kafka.source.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxone.kafka.source.export.ExportSourceConfig.DriftPolicy;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns one source's rows into verified chunks: checks the SHA-256 of the boundary chunk on resume, hashes
+ * each new chunk, checks its fields against the schema baseline, applies the drift policy, and builds the
+ * records. Every record of a chunk carries the offset of the chunk's end, so the offset commits with the
+ * chunk's transaction and a restart resumes right after the last committed chunk.
+ */
+public final class ChunkPipeline {
+
+    private static final Logger log = LoggerFactory.getLogger(ChunkPipeline.class);
+
+    public static final String HEADER_CHUNK_OFFSET = "cxone.chunk.offset";
+    public static final String HEADER_CHUNK_SIZE = "cxone.chunk.size";
+    public static final String HEADER_CHUNK_SHA256 = "cxone.chunk.sha256";
+    public static final String HEADER_JOB_ID = "cxone.job.id";
+    public static final String HEADER_SCHEMA_FINGERPRINT = "cxone.schema.fingerprint";
+    public static final String HEADER_DRIFT_REASON = "cxone.drift.reason";
+
+    private final String source;
+    private final Map<String, String> partition;
+    private final ChunkReader reader;
+    private final ExportSourceConfig config;
+    private final ExportMetrics metrics;
+    private final StructBuilder structs;
+
+    private long nextRow;
+    private ChunkShape baseline;
+    private int schemaVersion = 1;
+    private ExportOffset pendingCheck;
+
+    public ChunkPipeline(String source, ChunkReader reader, ExportSourceConfig config, ExportMetrics metrics,
+                         Optional<ExportOffset> committed) {
+        this.source = source;
+        this.partition = ExportOffset.partition(config.apiFlavour().configName(), source);
+        this.reader = reader;
+        this.config = config;
+        this.metrics = metrics;
+        this.structs = new StructBuilder(source);
+        committed.ifPresent(offset -> {
+            if (reader.resume(offset.job())) {
+                nextRow = offset.rowOffset();
+                pendingCheck = offset.chunkSha256() == null || offset.chunkRows() == 0 ? null : offset;
+                log.info("Resuming {} job {} at row {} (last chunk sha256 {})", source, offset.job(), nextRow, offset.chunkSha256());
+            }
+        });
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** The next verified chunk, or empty when nothing is due now (job done and the next not yet due). */
+    public Optional<ExportChunk> next() {
+        if (reader.currentJob() == null && !startNextJob()) {
+            return Optional.empty();
+        }
+        if (pendingCheck != null) {
+            verifyBoundaryChunk(pendingCheck);
+            pendingCheck = null;
+        }
+        long started = System.nanoTime();
+        List<JsonNode> raw;
+        try {
+            raw = reader.read(nextRow, config.chunkSize());
+        } catch (CxoneApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            log.warn("CXone no longer knows job {} of {} ({}); starting a new job", reader.currentJob(), source, e.getMessage());
+            nextRow = 0;
+            return startNextJob() ? next() : Optional.empty();
+        }
+        if (raw.isEmpty()) {
+            log.info("{} job {} finished after {} rows", source, reader.currentJob(), nextRow);
+            if (!startNextJob()) {
+                return Optional.empty();
+            }
+            return next();
+        }
+        return Optional.of(chunk(raw, started));
+    }
+
+    private boolean startNextJob() {
+        if (!reader.startNext()) {
+            return false;
+        }
+        nextRow = 0;
+        return true;
+    }
+
+    private ExportChunk chunk(List<JsonNode> raw, long startedNanos) {
+        String sha = ChunkChecksum.sha256(raw);
+        List<JsonNode> typed = raw.stream().map(reader::typed).toList();
+        ChunkShape shape = ChunkShape.of(typed, reader.declaredTypes());
+        if (baseline == null) {
+            baseline = shape;
+            log.info("{} schema baseline {} (fingerprint {})", source, shape, shape.fingerprint());
+        }
+        String topic = config.topic();
+        String driftReason = null;
+        ChunkShape recordShape = baseline;
+        SchemaDrift drift = shape.driftFrom(baseline);
+        if (!drift.isEmpty()) {
+            metrics.drift();
+            driftReason = source + " job " + reader.currentJob() + " rows " + nextRow + "-" + (nextRow + raw.size() - 1) + ": " + drift.describe();
+            DriftPolicy policy = config.driftPolicy();
+            switch (policy) {
+                case FAIL -> throw new ConnectException("Schema drift (" + ExportSourceConfig.SCHEMA_DRIFT_POLICY + "=fail): "
+                        + driftReason + ". Nothing of this chunk was written. Set " + ExportSourceConfig.SCHEMA_DRIFT_POLICY
+                        + " to warn, route or evolve to accept it.");
+                case WARN -> {
+                    log.warn("Schema drift, writing with the chunk's own schema: {}", driftReason);
+                    recordShape = shape;
+                }
+                case ROUTE -> {
+                    log.warn("Schema drift, routing the chunk to {}: {}", config.driftTopic(), driftReason);
+                    topic = config.driftTopic();
+                    recordShape = shape;
+                }
+                case EVOLVE -> {
+                    if (!drift.retyped().isEmpty()) {
+                        throw new ConnectException("Schema drift cannot evolve retyped fields (" + ExportSourceConfig.SCHEMA_DRIFT_POLICY
+                                + "=evolve): " + driftReason + ". Nothing of this chunk was written.");
+                    }
+                    baseline = baseline.union(shape);
+                    schemaVersion++;
+                    recordShape = baseline;
+                    log.warn("Schema drift, evolved to schema version {} (fingerprint {}): {}", schemaVersion, baseline.fingerprint(), driftReason);
+                }
+            }
+        }
+        Schema schema = structs.schemaFor(recordShape, recordShape == baseline ? schemaVersion : null);
+        long startRow = nextRow;
+        long endRow = nextRow + raw.size();
+        ExportOffset offset = new ExportOffset(reader.currentJob(), endRow, raw.size(), sha, baseline.fingerprint());
+        Map<String, Object> offsetMap = offset.toMap();
+        List<SourceRecord> records = new ArrayList<>(raw.size());
+        for (JsonNode row : typed) {
+            ConnectHeaders headers = new ConnectHeaders();
+            headers.addLong(HEADER_CHUNK_OFFSET, startRow);
+            headers.addInt(HEADER_CHUNK_SIZE, raw.size());
+            headers.addString(HEADER_CHUNK_SHA256, sha);
+            headers.addString(HEADER_JOB_ID, reader.currentJob());
+            headers.addString(HEADER_SCHEMA_FINGERPRINT, recordShape.fingerprint());
+            if (driftReason != null) {
+                headers.addString(HEADER_DRIFT_REASON, driftReason);
+            }
+            String key = config.keyField().isBlank() || row.path(config.keyField()).isNull() || row.path(config.keyField()).isMissingNode()
+                    ? null : row.get(config.keyField()).asText();
+            records.add(new SourceRecord(partition, offsetMap, topic, null,
+                    key == null ? null : Schema.OPTIONAL_STRING_SCHEMA, key, schema, structs.struct(schema, row), null, headers));
+        }
+        nextRow = endRow;
+        long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
+        metrics.chunk(records.size(), reader.lastReadBytes(), latencyMs);
+        log.info("Chunk verified: {} job {} rows {}-{} sha256 {} ({} ms)", source, reader.currentJob(), startRow, endRow - 1, sha, latencyMs);
+        return new ExportChunk(source, reader.currentJob(), startRow, records);
+    }
+
+    /** Re-reads the last committed chunk and compares its SHA-256 with the offset's (checksum.mismatch.policy). */
+    private void verifyBoundaryChunk(ExportOffset committed) {
+        List<JsonNode> again = reader.read(committed.chunkStart(), committed.chunkRows());
+        String sha = ChunkChecksum.sha256(again);
+        if (sha.equals(committed.chunkSha256())) {
+            baseline = ChunkShape.of(again.stream().map(reader::typed).toList(), reader.declaredTypes());
+            log.info("Resume check passed: {} job {} rows {}-{} still hash to {}", source, committed.job(),
+                    committed.chunkStart(), committed.rowOffset() - 1, sha);
+            return;
+        }
+        metrics.checksumMismatch();
+        String what = source + " job " + committed.job() + " rows " + committed.chunkStart() + "-" + (committed.rowOffset() - 1)
+                + " hash to " + sha + " now, but " + committed.chunkSha256() + " when they were committed";
+        switch (config.checksumMismatchPolicy()) {
+            case FAIL -> throw new ConnectException("Checksum mismatch on resume (" + ExportSourceConfig.CHECKSUM_MISMATCH_POLICY
+                    + "=fail): " + what + ". CXone changed data that was already written; nothing more was written.");
+            case WARN -> log.warn("Checksum mismatch on resume, continuing after the committed rows: {}", what);
+            case RESTART_WINDOW -> {
+                log.warn("Checksum mismatch on resume, exporting the job/window again from its first row: {}", what);
+                reader.restart();
+                nextRow = 0;
+            }
+        }
+    }
+}

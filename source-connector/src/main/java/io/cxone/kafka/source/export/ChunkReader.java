@@ -1,0 +1,39 @@
+package io.cxone.kafka.source.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/**
+ * Reads one report (records API) or entity (Data Extraction) in chunks. A "job" is the unit a checkpoint
+ * names: an export job id, or a date window. Implementations hold the API flavour's details; the task
+ * only sees rows.
+ */
+public interface ChunkReader {
+
+    /** The job being read, or null when none is started. */
+    String currentJob();
+
+    /** Continues a job named by a stored offset. Returns false when CXone no longer knows it (then a new one starts). */
+    boolean resume(String job);
+
+    /** Starts the next job when one is due (a new export; the next window once it is old enough). False: nothing due yet. */
+    boolean startNext();
+
+    /** Starts the current job again from its first row (checksum-mismatch policy restart-window). */
+    void restart();
+
+    /** Rows {@code [from, from + limit)} of the current job as CXone sent them (before typing); empty: the job is done. */
+    List<JsonNode> read(long from, int limit);
+
+    /** Converts a raw row to typed values (CSV columns per configuration; JSON rows are typed already). */
+    JsonNode typed(JsonNode raw);
+
+    /** Types fixed by configuration (CSV columns); other fields are typed from their values. */
+    default java.util.Map<String, FieldType> declaredTypes() {
+        return java.util.Map.of();
+    }
+
+    /** Raw bytes read for the last {@link #read} call, for metrics. */
+    long lastReadBytes();
+}

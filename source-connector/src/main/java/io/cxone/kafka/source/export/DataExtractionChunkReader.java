@@ -1,0 +1,291 @@
+package io.cxone.kafka.source.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import okhttp3.Credentials;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import org.apache.kafka.connect.errors.DataException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Real CXone: OIDC discovery and the password grant with access keys, tenant discovery from the token's
+ * {@code tenantId} claim, then one Data Extraction job per entity and date window. The job is polled until it
+ * succeeds, its file (CSV, maybe gzip) is downloaded at once (the URL lives 30 s; an expired URL is re-polled),
+ * and chunks are slices of that file. Windows advance as they complete, once they are older than the lag.
+ * A checkpoint names the window ({@code yyyy-MM-dd/yyyy-MM-dd}, end exclusive); resuming re-creates its job.
+ */
+public final class DataExtractionChunkReader implements ChunkReader {
+
+    private static final Logger log = LoggerFactory.getLogger(DataExtractionChunkReader.class);
+    private static final CsvMapper CSV = new CsvMapper();
+    private static final Duration JOB_POLL_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(30);
+
+    private final String entity;
+    private final ExportSourceConfig config;
+    private final CxoneHttp http;
+    private final Clock clock;
+    private final TokenCache tokens;
+    private final Map<String, FieldType> columnTypes;
+    private String apiEndpoint;
+    private LocalDate windowStart;
+    private List<JsonNode> fileRows = List.of();
+    private long lastReadBytes;
+
+    public DataExtractionChunkReader(String entity, ExportSourceConfig config, CxoneHttp http, Clock clock) {
+        this.entity = entity;
+        this.config = config;
+        this.http = http;
+        this.clock = clock;
+        this.columnTypes = config.csvColumnTypes();
+        this.tokens = new TokenCache(this::passwordGrantToken, clock);
+    }
+
+    private TokenCache.Token passwordGrantToken() {
+        JsonNode discovery = http.json("OIDC discovery", new Request.Builder()
+                .url(config.issuerUrl() + "/.well-known/openid-configuration").get(), null);
+        String tokenEndpoint = discovery.path("token_endpoint").asText("");
+        if (tokenEndpoint.isBlank()) {
+            throw new CxoneApiException(0, "OIDC discovery at " + config.issuerUrl() + " gave no token_endpoint");
+        }
+        FormBody.Builder form = new FormBody.Builder().add("grant_type", "password")
+                .add("username", config.accessKeyId()).add("password", config.accessKeySecret().value());
+        Request.Builder request = new Request.Builder().url(tokenEndpoint);
+        if (!config.clientId().isBlank()) {
+            request.header("Authorization", Credentials.basic(config.clientId(), config.clientSecret().value(), StandardCharsets.UTF_8));
+        }
+        JsonNode body = http.json("token request (password grant)", request.post(form.build()), null);
+        TokenCache.Token token = RecordsChunkReader.tokenFrom(body, "password-grant token response");
+        if (apiEndpoint == null) {
+            apiEndpoint = discoverApiEndpoint(tenantId(token.value()));
+        }
+        return token;
+    }
+
+    static String tenantId(String jwt) {
+        String[] parts = jwt.split("\\.");
+        if (parts.length < 2) {
+            throw new CxoneApiException(0, "access token is not a JWT; cannot read its tenantId claim");
+        }
+        try {
+            JsonNode claims = CxoneHttp.JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+            String tenant = claims.path("tenantId").asText("");
+            if (tenant.isBlank()) {
+                throw new CxoneApiException(0, "access token has no tenantId claim");
+            }
+            return tenant;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CxoneApiException(0, "access token claims unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private String discoverApiEndpoint(String tenantId) {
+        HttpUrl url = HttpUrl.get(config.issuerUrl() + "/.well-known/cxone-configuration").newBuilder()
+                .addQueryParameter("tenantId", tenantId).build();
+        JsonNode body = http.json("tenant discovery", new Request.Builder().url(url).get(), null);
+        String endpoint = body.path("api_endpoint").asText("");
+        if (endpoint.isBlank()) {
+            throw new CxoneApiException(0, "tenant discovery gave no api_endpoint for tenant " + tenantId);
+        }
+        log.info("CXone tenant {} uses API endpoint {}", tenantId, endpoint);
+        return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+    }
+
+    private String api() {
+        tokens.get(); // discovers the endpoint with the first token
+        return apiEndpoint;
+    }
+
+    @Override
+    public String currentJob() {
+        return windowStart == null ? null : windowStart + "/" + windowEnd();
+    }
+
+    private LocalDate windowEnd() {
+        return windowStart.plusDays(config.windowDays());
+    }
+
+    @Override
+    public boolean resume(String job) {
+        String[] days = job.split("/");
+        try {
+            windowStart = LocalDate.parse(days[0]);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("offset job '" + job + "' is not a window yyyy-MM-dd/yyyy-MM-dd");
+        }
+        extract();
+        return true;
+    }
+
+    @Override
+    public boolean startNext() {
+        LocalDate next = windowStart == null ? config.startDate() : windowEnd();
+        if (next.plusDays(config.windowDays()).atStartOfDay().toInstant(ZoneOffset.UTC).plus(config.lag()).isAfter(clock.instant())) {
+            return false; // the window is not complete (plus lag) yet
+        }
+        windowStart = next;
+        extract();
+        return true;
+    }
+
+    @Override
+    public void restart() {
+        extract();
+    }
+
+    /** Creates the window's job, waits for it, downloads its file at once (re-polling when the URL expired). */
+    private void extract() {
+        String window = currentJob();
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("entityName", entity);
+        body.put("version", config.entityVersion());
+        body.put("startDate", windowStart.toString());
+        body.put("endDate", windowEnd().toString());
+        JsonNode created = http.json("extraction job create for " + entity + " " + window,
+                new Request.Builder().url(api() + "/data-extraction/v1/jobs").post(CxoneHttp.jsonBody(body)), tokens);
+        String jobId = created.path("jobId").asText(created.path("id").asText(created.path("jobStatus").path("id").asText("")));
+        if (jobId.isBlank()) {
+            throw new CxoneApiException(0, "extraction job create for " + entity + " " + window + " returned no job id: " + created);
+        }
+        log.info("Extraction job {} created for {} window {}", jobId, entity, window);
+        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+        for (int expiredUrls = 0; ; ) {
+            JsonNode status = http.json("extraction job " + jobId + " status",
+                    new Request.Builder().url(api() + "/data-extraction/v1/jobs/" + jobId).get(), tokens).path("jobStatus");
+            String state = status.path("status").asText("");
+            switch (state) {
+                case "SUCCEEDED" -> {
+                    String url = status.path("result").path("url").asText("");
+                    try {
+                        fileRows = download(jobId, url);
+                        log.info("Extraction job {} ({} {}) downloaded: {} rows", jobId, entity, window, fileRows.size());
+                        return;
+                    } catch (CxoneApiException e) {
+                        if (!(e.status() == 403 || e.status() == 404 || e.status() == 410) || ++expiredUrls > 5) {
+                            throw e;
+                        }
+                        log.info("Download URL of extraction job {} expired (HTTP {}); polling the job for a fresh one", jobId, e.status());
+                    }
+                }
+                case "FAILED", "CANCELLED", "EXPIRED" -> throw new CxoneApiException(0, "extraction job " + jobId + " for " + entity
+                        + " " + window + " ended " + state + ": " + status.path("result").path("errorMessage").asText(""));
+                default -> {
+                    if (System.nanoTime() > deadline) {
+                        throw new CxoneApiException(0, "extraction job " + jobId + " still " + state + " after " + JOB_TIMEOUT.toMinutes() + " min");
+                    }
+                    CxoneHttp.sleep(JOB_POLL_INTERVAL);
+                }
+            }
+        }
+    }
+
+    private List<JsonNode> download(String jobId, String url) {
+        if (url.isBlank()) {
+            throw new CxoneApiException(0, "extraction job " + jobId + " succeeded without a result url");
+        }
+        return http.call("download of extraction job " + jobId, new Request.Builder().url(url).get(), null, body -> {
+            byte[] bytes = body.bytes();
+            lastReadBytes = bytes.length;
+            return parseCsv(bytes);
+        });
+    }
+
+    /** CSV with a header row, gzip-compressed or not; a malformed file throws IOException (the download is retried). */
+    static List<JsonNode> parseCsv(byte[] bytes) throws IOException {
+        InputStream in = new ByteArrayInputStream(bytes);
+        if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+            in = new GZIPInputStream(in);
+        }
+        List<JsonNode> rows = new ArrayList<>();
+        CsvSchema schema = CsvSchema.emptySchema().withHeader().withStrictHeaders(true);
+        try (MappingIterator<Map<String, String>> it = CSV.readerForMapOf(String.class).with(schema).readValues(in)) {
+            while (it.hasNextValue()) {
+                Map<String, String> row = it.nextValue();
+                ObjectNode node = JsonNodeFactory.instance.objectNode();
+                row.forEach(node::put);
+                rows.add(node);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("malformed CSV at row " + (rows.size() + 1) + ": " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    @Override
+    public List<JsonNode> read(long from, int limit) {
+        if (from >= fileRows.size()) {
+            lastReadBytes = 0;
+            return List.of();
+        }
+        return fileRows.subList((int) from, (int) Math.min(fileRows.size(), from + limit));
+    }
+
+    @Override
+    public Map<String, FieldType> declaredTypes() {
+        return columnTypes;
+    }
+
+    @Override
+    public JsonNode typed(JsonNode raw) {
+        ObjectNode typed = JsonNodeFactory.instance.objectNode();
+        raw.fields().forEachRemaining(e -> {
+            String text = e.getValue().asText();
+            FieldType type = columnTypes.getOrDefault(e.getKey(), FieldType.STRING);
+            if (text.isEmpty() && type != FieldType.STRING) {
+                typed.putNull(e.getKey());
+                return;
+            }
+            try {
+                switch (type) {
+                    case LONG -> typed.put(e.getKey(), Long.parseLong(text.trim()));
+                    case DOUBLE -> typed.put(e.getKey(), Double.parseDouble(text.trim()));
+                    case BOOLEAN -> typed.put(e.getKey(), parseBoolean(text));
+                    case TIMESTAMP -> typed.put(e.getKey(), StructBuilder.parseInstant(e.getKey(), text.trim()).toEpochMilli());
+                    default -> typed.put(e.getKey(), text);
+                }
+            } catch (NumberFormatException ex) {
+                throw new DataException("column '" + e.getKey() + "' of " + entity + " " + currentJob() + ": '" + text
+                        + "' is not a " + type.name().toLowerCase() + " (" + ExportSourceConfig.CSV_COLUMN_TYPES + ")");
+            }
+        });
+        return typed;
+    }
+
+    private static boolean parseBoolean(String text) {
+        String t = text.trim().toLowerCase();
+        if (t.equals("true") || t.equals("1")) {
+            return true;
+        }
+        if (t.equals("false") || t.equals("0")) {
+            return false;
+        }
+        throw new NumberFormatException(text);
+    }
+
+    @Override
+    public long lastReadBytes() {
+        return lastReadBytes;
+    }
+}

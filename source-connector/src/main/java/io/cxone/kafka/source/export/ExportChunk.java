@@ -1,0 +1,9 @@
+package io.cxone.kafka.source.export;
+
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.util.List;
+
+/** The records of one verified chunk: the worker writes them in one transaction. */
+public record ExportChunk(String source, String job, long startRow, List<SourceRecord> records) {
+}

@@ -1,0 +1,107 @@
+package io.cxone.kafka.source.export;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The export checkpoint stored in Kafka source offsets (never in local files): where the last committed
+ * chunk of one report / entity ended, and what it contained.
+ *
+ * <p>This is a stored wire format: keys are public constants, the map carries {@value #VERSION_KEY}, and
+ * {@link #fromMap} refuses maps it does not understand (used by {@code alterOffsets()} too).
+ *
+ * @param job             export job id (records API) or date window {@code yyyy-MM-dd/yyyy-MM-dd} (data extraction)
+ * @param rowOffset       rows of {@code job} committed so far: the next chunk starts here
+ * @param chunkRows       rows in the last committed chunk (it started at {@code rowOffset - chunkRows})
+ * @param chunkSha256     SHA-256 of the last committed chunk ({@link ChunkChecksum}), re-checked on resume
+ * @param schemaFingerprint fingerprint of the schema baseline the chunk was checked against
+ */
+public record ExportOffset(String job, long rowOffset, int chunkRows, String chunkSha256, String schemaFingerprint) {
+
+    public static final String VERSION_KEY = "v";
+    public static final int VERSION = 1;
+    public static final String JOB_KEY = "job";
+    public static final String ROW_OFFSET_KEY = "row_offset";
+    public static final String CHUNK_ROWS_KEY = "chunk_rows";
+    public static final String CHUNK_SHA256_KEY = "chunk_sha256";
+    public static final String SCHEMA_FINGERPRINT_KEY = "schema_fingerprint";
+
+    public static final String PARTITION_API_KEY = "api";
+    public static final String PARTITION_SOURCE_KEY = "source";
+
+    public ExportOffset {
+        Objects.requireNonNull(job, JOB_KEY);
+        if (rowOffset < 0) {
+            throw new IllegalArgumentException(ROW_OFFSET_KEY + " must be >= 0, was " + rowOffset);
+        }
+        if (chunkRows < 0 || chunkRows > rowOffset) {
+            throw new IllegalArgumentException(CHUNK_ROWS_KEY + " must be between 0 and " + ROW_OFFSET_KEY + " (" + rowOffset + "), was " + chunkRows);
+        }
+        if (chunkSha256 != null && !chunkSha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException(CHUNK_SHA256_KEY + " must be 64 lowercase hex digits, was '" + chunkSha256 + "'");
+        }
+    }
+
+    /** The source partition of one report (records API) or entity (data extraction). */
+    public static Map<String, String> partition(String api, String source) {
+        return Map.of(PARTITION_API_KEY, api, PARTITION_SOURCE_KEY, source);
+    }
+
+    public long chunkStart() {
+        return rowOffset - chunkRows;
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new HashMap<>();
+        map.put(VERSION_KEY, VERSION);
+        map.put(JOB_KEY, job);
+        map.put(ROW_OFFSET_KEY, rowOffset);
+        map.put(CHUNK_ROWS_KEY, chunkRows);
+        map.put(CHUNK_SHA256_KEY, chunkSha256);
+        map.put(SCHEMA_FINGERPRINT_KEY, schemaFingerprint);
+        return map;
+    }
+
+    /** Parses a stored offset; throws {@link IllegalArgumentException} naming the key that is wrong. */
+    public static ExportOffset fromMap(Map<String, ?> map) {
+        Object version = map.get(VERSION_KEY);
+        if (!(version instanceof Number n) || n.intValue() != VERSION) {
+            throw new IllegalArgumentException("offset key '" + VERSION_KEY + "' must be " + VERSION + " (this connector's offset format), was " + version);
+        }
+        return new ExportOffset(string(map, JOB_KEY, true), number(map, ROW_OFFSET_KEY), (int) number(map, CHUNK_ROWS_KEY),
+                string(map, CHUNK_SHA256_KEY, false), string(map, SCHEMA_FINGERPRINT_KEY, false));
+    }
+
+    /** Checks a partition map given to {@code alterOffsets()}. */
+    public static void validatePartition(Map<String, ?> partition) {
+        for (String key : new String[] {PARTITION_API_KEY, PARTITION_SOURCE_KEY}) {
+            if (!(partition.get(key) instanceof String s) || s.isBlank()) {
+                throw new IllegalArgumentException("source partition key '" + key + "' must be a non-empty string, was " + partition.get(key));
+            }
+        }
+        String api = (String) partition.get(PARTITION_API_KEY);
+        if (ApiFlavour.parse(api) == null) {
+            throw new IllegalArgumentException("source partition key '" + PARTITION_API_KEY + "' must be one of " + ApiFlavour.names() + ", was " + api);
+        }
+    }
+
+    private static String string(Map<String, ?> map, String key, boolean required) {
+        Object value = map.get(key);
+        if (value == null && !required) {
+            return null;
+        }
+        if (!(value instanceof String s)) {
+            throw new IllegalArgumentException("offset key '" + key + "' must be a string, was " + value);
+        }
+        return s;
+    }
+
+    private static long number(Map<String, ?> map, String key) {
+        Object value = map.get(key);
+        if (!(value instanceof Number n)) {
+            throw new IllegalArgumentException("offset key '" + key + "' must be a number, was " + value);
+        }
+        return n.longValue();
+    }
+}

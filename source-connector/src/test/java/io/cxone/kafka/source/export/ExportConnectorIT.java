@@ -1,0 +1,355 @@
+package io.cxone.kafka.source.export;
+
+import io.cxone.kafka.simulator.CxoneSimulator;
+import io.cxone.kafka.simulator.SimulatorOptions;
+import io.cxone.kafka.simulator.data.FieldType;
+import io.cxone.kafka.simulator.data.SchemaDrift;
+import io.cxone.kafka.simulator.fault.FaultSpec;
+import io.cxone.kafka.simulator.http.Endpoint;
+import io.cxone.kafka.stack.TestServices;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.connect.runtime.ConnectorConfig;
+import org.apache.kafka.connect.runtime.SourceConnectorConfig;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The export connector on a real Connect worker (exactly-once source support on) against the CXone simulator,
+ * read back with a read_committed consumer: what a downstream user would see.
+ */
+class ExportConnectorIT {
+
+    private static final AtomicInteger RUN = new AtomicInteger();
+    private final EmbeddedConnectCluster connect = TestServices.connect();
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (AutoCloseable c : cleanup) {
+            c.close();
+        }
+    }
+
+    private CxoneSimulator simulator(long rows) {
+        CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(rows).build());
+        cleanup.add(sim);
+        return sim;
+    }
+
+    private Map<String, String> recordsConnector(CxoneSimulator sim, String topic, int chunkSize) {
+        Map<String, String> config = new HashMap<>();
+        config.put(ConnectorConfig.CONNECTOR_CLASS_CONFIG, CxoneExportSourceConnector.class.getName());
+        config.put(ConnectorConfig.TASKS_MAX_CONFIG, "1");
+        config.put(SourceConnectorConfig.EXACTLY_ONCE_SUPPORT_CONFIG, "required");
+        config.put(SourceConnectorConfig.TRANSACTION_BOUNDARY_CONFIG, "connector");
+        config.put(ConnectorConfig.KEY_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.storage.StringConverter");
+        config.put(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "false");
+        config.put(ExportSourceConfig.API_FLAVOUR, "records");
+        config.put(ExportSourceConfig.BASE_URL, sim.baseUrl());
+        config.put(ExportSourceConfig.CLIENT_ID, sim.options().clientId());
+        config.put(ExportSourceConfig.CLIENT_SECRET, sim.options().clientSecret());
+        config.put(ExportSourceConfig.REPORTS, "report-1");
+        config.put(ExportSourceConfig.TOPIC, topic);
+        config.put(ExportSourceConfig.KEY_FIELD, "id");
+        config.put(ExportSourceConfig.CHUNK_SIZE, Integer.toString(chunkSize));
+        config.put(ExportSourceConfig.EXPORT_INTERVAL_MS, "3600000");
+        config.put(ExportSourceConfig.RETRY_BACKOFF_MS, "50");
+        config.put(ExportSourceConfig.RETRY_BACKOFF_MAX_MS, "2000");
+        return config;
+    }
+
+    private String uniqueName(String base) {
+        return base + "-" + RUN.incrementAndGet();
+    }
+
+    /** Everything a read_committed consumer sees in the topic right now. */
+    private List<ConsumerRecord<byte[], byte[]>> committed(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String key) {
+        Header h = record.headers().lastHeader(key);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Set<String> keys(List<ConsumerRecord<byte[], byte[]>> records) {
+        Set<String> keys = new HashSet<>();
+        records.forEach(r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
+        return keys;
+    }
+
+    @Test
+    void fullExportLandsExactlyOnceInChunksWithChecksumHeaders() {
+        CxoneSimulator sim = simulator(1200);
+        String topic = uniqueName("export-full");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-full");
+        connect.configureConnector(name, recordsConnector(sim, topic, 250));
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 1200);
+        List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
+        assertThat(records).hasSize(1200);
+        assertThat(keys(records)).hasSize(1200);
+
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> byChunk = new HashMap<>();
+        records.forEach(r -> byChunk.computeIfAbsent(header(r, ChunkPipeline.HEADER_CHUNK_OFFSET), k -> new ArrayList<>()).add(r));
+        assertThat(byChunk.keySet()).containsExactlyInAnyOrder("0", "250", "500", "750", "1000");
+        byChunk.forEach((offset, chunk) -> {
+            assertThat(chunk.stream().map(r -> header(r, ChunkPipeline.HEADER_CHUNK_SHA256)).distinct()).hasSize(1);
+            assertThat(header(chunk.get(0), ChunkPipeline.HEADER_CHUNK_SIZE)).isEqualTo(Integer.toString(chunk.size()));
+        });
+        assertThat(header(records.get(0), ChunkPipeline.HEADER_JOB_ID)).isNotBlank();
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void restartsMidExportLoseNothingAndDuplicateNothing() throws Exception {
+        CxoneSimulator sim = simulator(1500);
+        sim.arm(FaultSpec.delay(Endpoint.EXPORT_RECORDS, Duration.ofMillis(400), -1));
+        String topic = uniqueName("export-restart");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-restart");
+        connect.configureConnector(name, recordsConnector(sim, topic, 100));
+
+        for (int restart = 0; restart < 3; restart++) {
+            int before = committed(topic).size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() > before);
+            connect.restartConnectorAndTasks(name, false, true, false);
+        }
+        sim.clearFaults();
+        await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 1500);
+        Thread.sleep(2000); // a duplicate chunk would arrive after the last one
+        List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
+        assertThat(keys(records)).hasSize(1500);
+        assertThat(records).hasSize(1500);
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void driftWithPolicyFailStopsBeforeTheDriftedChunkAndSaysWhy() throws InterruptedException {
+        CxoneSimulator sim = simulator(1000);
+        sim.arm(FaultSpec.schemaDrift(new SchemaDrift(SchemaDrift.Change.ADD, "channel", FieldType.STRING, 400)));
+        String topic = uniqueName("export-drift-fail");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-drift-fail");
+        connect.configureConnector(name, recordsConnector(sim, topic, 200));
+
+        connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(name, 1, "task should fail on drift");
+        String trace = connect.connectorStatus(name).tasks().get(0).trace();
+        assertThat(trace).contains("Schema drift").contains("added [channel]").contains("schema.drift.policy");
+        assertThat(committed(topic)).hasSize(400);
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void driftWithPolicyRouteSendsTheDriftedChunksToTheDriftTopicWithAReason() {
+        CxoneSimulator sim = simulator(600);
+        sim.arm(FaultSpec.schemaDrift(new SchemaDrift(SchemaDrift.Change.RETYPE, "duration_ms", FieldType.STRING, 400)));
+        String topic = uniqueName("export-drift-route");
+        String driftTopic = topic + "-drift";
+        connect.kafka().createTopic(topic, 1);
+        connect.kafka().createTopic(driftTopic, 1);
+        String name = uniqueName("export-drift-route");
+        Map<String, String> config = recordsConnector(sim, topic, 200);
+        config.put(ExportSourceConfig.SCHEMA_DRIFT_POLICY, "route");
+        config.put(ExportSourceConfig.DRIFT_TOPIC, driftTopic);
+        connect.configureConnector(name, config);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(driftTopic).size() >= 200);
+        assertThat(committed(topic)).hasSize(400);
+        List<ConsumerRecord<byte[], byte[]>> drifted = committed(driftTopic);
+        assertThat(drifted).hasSize(200);
+        assertThat(header(drifted.get(0), ChunkPipeline.HEADER_DRIFT_REASON)).contains("retyped [duration_ms LONG->STRING]");
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void tokenExpiryThrottlingAndServerErrorsAreRetriedToACompleteExport() {
+        CxoneSimulator sim = simulator(800);
+        String topic = uniqueName("export-faults");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-faults");
+        sim.arm(FaultSpec.rateLimit(Endpoint.EXPORT_RECORDS, 1, 2));
+        sim.arm(FaultSpec.serverError(Endpoint.EXPORT_RECORDS, 503, 2));
+        sim.arm(FaultSpec.malformedBody(Endpoint.EXPORT_RECORDS, 1));
+        connect.configureConnector(name, recordsConnector(sim, topic, 100));
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 300);
+        sim.arm(FaultSpec.expireTokens());
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 800);
+        assertThat(keys(committed(topic))).hasSize(800);
+        assertThat(sim.requests().count(Endpoint.EXPORT_RECORDS, 429)).isEqualTo(2);
+        assertThat(sim.requests().count(Endpoint.EXPORT_RECORDS, 503)).isEqualTo(2);
+        assertThat(sim.requests().count(Endpoint.TOKEN)).as("a new token after expiry").isGreaterThanOrEqualTo(2);
+        connect.assertions();
+        assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void checksumMismatchOnResumeFailsTheTaskWithPolicyFail() throws InterruptedException {
+        CxoneSimulator sim = simulator(1000);
+        sim.arm(FaultSpec.delay(Endpoint.EXPORT_RECORDS, Duration.ofMillis(300), -1));
+        String topic = uniqueName("export-mismatch");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-mismatch");
+        connect.configureConnector(name, recordsConnector(sim, topic, 100));
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 200);
+
+        connect.stopConnector(name);
+        connect.assertions().assertConnectorIsStopped(name, "connector should stop");
+        int committedBefore = committed(topic).size();
+        sim.clearFaults();
+        sim.arm(FaultSpec.differentRows(Endpoint.EXPORT_RECORDS, -1));
+        connect.resumeConnector(name);
+
+        connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(name, 1, "task should fail on checksum mismatch");
+        assertThat(connect.connectorStatus(name).tasks().get(0).trace())
+                .contains("Checksum mismatch on resume").contains("checksum.mismatch.policy=fail");
+        assertThat(committed(topic)).hasSize(committedBefore);
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void driftWithPolicyEvolveKeepsWritingWithTheAddedField() {
+        CxoneSimulator sim = simulator(400);
+        sim.arm(FaultSpec.schemaDrift(new SchemaDrift(SchemaDrift.Change.ADD, "channel", FieldType.STRING, 200)));
+        String topic = uniqueName("export-drift-evolve");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-drift-evolve");
+        Map<String, String> config = recordsConnector(sim, topic, 100);
+        config.put(ExportSourceConfig.SCHEMA_DRIFT_POLICY, "evolve");
+        connect.configureConnector(name, config);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 400);
+        List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
+        assertThat(records).hasSize(400);
+        assertThat(records.subList(0, 200)).noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"channel\""));
+        assertThat(records.subList(200, 400)).allMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"channel\":\""));
+        assertThat(header(records.get(399), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT))
+                .isNotEqualTo(header(records.get(0), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT));
+        assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void checksumMismatchWithPolicyRestartWindowExportsTheJobAgain() throws InterruptedException {
+        CxoneSimulator sim = simulator(500);
+        sim.arm(FaultSpec.delay(Endpoint.EXPORT_RECORDS, Duration.ofMillis(300), -1));
+        String topic = uniqueName("export-restart-window");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-restart-window");
+        Map<String, String> config = recordsConnector(sim, topic, 100);
+        config.put(ExportSourceConfig.CHECKSUM_MISMATCH_POLICY, "restart-window");
+        connect.configureConnector(name, config);
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 100);
+        connect.stopConnector(name);
+        connect.assertions().assertConnectorIsStopped(name, "connector should stop");
+        int before = committed(topic).size();
+        sim.clearFaults();
+        sim.arm(FaultSpec.differentRows(Endpoint.EXPORT_RECORDS, 1));
+        connect.resumeConnector(name);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= before + 500);
+        List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
+        assertThat(records).hasSize(before + 500);
+        assertThat(records.stream().map(r -> header(r, ChunkPipeline.HEADER_JOB_ID)).distinct()).as("a second export job").hasSize(2);
+        assertThat(keys(records.subList(before, records.size()))).hasSize(500);
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void dataExtractionHonoursTheThrottleWithRetryAfter() {
+        CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(50)
+                .jobRunningTime(Duration.ofMillis(100)).throttleInterval(Duration.ofSeconds(2)).build());
+        cleanup.add(sim);
+        String topic = uniqueName("export-throttle");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-throttle");
+        Map<String, String> config = recordsConnector(sim, topic, 100);
+        config.remove(ExportSourceConfig.REPORTS);
+        config.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
+        config.put(ExportSourceConfig.ENTITIES, "recording-interaction-metadata");
+        config.put(ExportSourceConfig.ACCESS_KEY_ID, sim.options().accessKeyId());
+        config.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.options().accessKeySecret());
+        config.put(ExportSourceConfig.START_DATE, java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2).toString());
+        config.put(ExportSourceConfig.LAG_MINUTES, "0");
+        config.put(ExportSourceConfig.RETRY_BACKOFF_MAX_MS, "5000");
+        connect.configureConnector(name, config);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 100);
+        assertThat(committed(topic)).hasSize(100);
+        assertThat(sim.requests().count(Endpoint.JOB_CREATE, 429) + sim.requests().count(Endpoint.JOB_STATUS, 429))
+                .as("throttled calls answered 429 and were retried after Retry-After").isPositive();
+        assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void dataExtractionWindowsLandOnceAndAnExpiredUrlIsRepolled() {
+        CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(300)
+                .jobRunningTime(Duration.ofMillis(200)).throttleInterval(Duration.ZERO).build());
+        cleanup.add(sim);
+        sim.arm(FaultSpec.expiredUrl(1));
+        String topic = uniqueName("export-extraction");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-extraction");
+        Map<String, String> config = recordsConnector(sim, topic, 120);
+        config.remove(ExportSourceConfig.REPORTS);
+        config.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
+        config.put(ExportSourceConfig.ENTITIES, "recording-interaction-metadata");
+        config.put(ExportSourceConfig.ACCESS_KEY_ID, sim.options().accessKeyId());
+        config.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.options().accessKeySecret());
+        config.put(ExportSourceConfig.START_DATE, java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(3).toString());
+        config.put(ExportSourceConfig.LAG_MINUTES, "0");
+        config.put(ExportSourceConfig.CSV_COLUMN_TYPES, "duration_ms:long,score:double,resolved:boolean,event_time:timestamp");
+        connect.configureConnector(name, config);
+
+        // Three complete one-day windows before today, 300 rows each.
+        await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 900);
+        List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
+        assertThat(records).hasSize(900);
+        assertThat(records.stream().map(r -> header(r, ChunkPipeline.HEADER_JOB_ID)).distinct()).hasSize(3);
+        assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).containsPattern("\"duration_ms\":\\d+");
+        assertThat(sim.requests().count(Endpoint.DOWNLOAD, 403)).isEqualTo(1);
+        connect.deleteConnector(name);
+    }
+}

@@ -1,0 +1,68 @@
+package io.cxone.kafka.source.export;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ExportOffsetTest {
+
+    private static final String SHA = "a".repeat(64);
+
+    @Test
+    void roundTripsThroughTheStoredMap() {
+        ExportOffset offset = new ExportOffset("job-7", 3000, 1000, SHA, "0123456789abcdef");
+        assertThat(ExportOffset.fromMap(offset.toMap())).isEqualTo(offset);
+        assertThat(offset.toMap()).containsEntry(ExportOffset.VERSION_KEY, 1);
+        assertThat(offset.chunkStart()).isEqualTo(2000);
+    }
+
+    @Test
+    void acceptsNumbersAsKafkaJsonOffsetStoresThem() {
+        Map<String, Object> stored = new HashMap<>(new ExportOffset("job-7", 30, 10, SHA, null).toMap());
+        stored.put(ExportOffset.ROW_OFFSET_KEY, 30L);
+        stored.put(ExportOffset.CHUNK_ROWS_KEY, 10L);
+        stored.put(ExportOffset.VERSION_KEY, 1L);
+        assertThat(ExportOffset.fromMap(stored).rowOffset()).isEqualTo(30);
+    }
+
+    @Test
+    void refusesUnknownVersionsAndNamesTheWrongKey() {
+        Map<String, Object> stored = new HashMap<>(new ExportOffset("job-7", 30, 10, SHA, null).toMap());
+        stored.put(ExportOffset.VERSION_KEY, 2);
+        assertThatThrownBy(() -> ExportOffset.fromMap(stored)).hasMessageContaining("'v' must be 1");
+
+        stored.put(ExportOffset.VERSION_KEY, 1);
+        stored.put(ExportOffset.ROW_OFFSET_KEY, "thirty");
+        assertThatThrownBy(() -> ExportOffset.fromMap(stored)).hasMessageContaining("'row_offset' must be a number");
+
+        stored.put(ExportOffset.ROW_OFFSET_KEY, 5);
+        assertThatThrownBy(() -> ExportOffset.fromMap(stored)).hasMessageContaining("chunk_rows must be between 0 and row_offset");
+
+        stored.put(ExportOffset.ROW_OFFSET_KEY, 30);
+        stored.put(ExportOffset.CHUNK_SHA256_KEY, "not-a-digest");
+        assertThatThrownBy(() -> ExportOffset.fromMap(stored)).hasMessageContaining("chunk_sha256 must be 64 lowercase hex");
+    }
+
+    @Test
+    void validatesPartitionsForAlterOffsets() {
+        ExportOffset.validatePartition(ExportOffset.partition("records", "report-1"));
+        assertThatThrownBy(() -> ExportOffset.validatePartition(Map.of("api", "soap", "source", "r")))
+                .hasMessageContaining("'api' must be one of [records, data-extraction]");
+        assertThatThrownBy(() -> ExportOffset.validatePartition(Map.of("api", "records")))
+                .hasMessageContaining("'source' must be a non-empty string");
+    }
+
+    @Test
+    void connectorAlterOffsetsRefusesBadOffsets() {
+        CxoneExportSourceConnector connector = new CxoneExportSourceConnector();
+        Map<Map<String, ?>, Map<String, ?>> good = Map.of(ExportOffset.partition("records", "r1"),
+                new ExportOffset("job", 10, 10, SHA, null).toMap());
+        assertThat(connector.alterOffsets(Map.of(), good)).isTrue();
+        Map<Map<String, ?>, Map<String, ?>> bad = Map.of(ExportOffset.partition("records", "r1"), Map.of("v", 1, "job", "x"));
+        assertThatThrownBy(() -> connector.alterOffsets(Map.of(), bad)).hasMessageContaining("row_offset");
+    }
+}
