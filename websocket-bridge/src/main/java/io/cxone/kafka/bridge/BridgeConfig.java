@@ -1,0 +1,363 @@
+package io.cxone.kafka.bridge;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The bridge's settings: parses and validates the properties file once, at start-up, and fails with a
+ * message naming the key. Everything else reads typed getters, never raw properties.
+ */
+public final class BridgeConfig {
+
+    public static final String LISTEN_HOST = "listen.host";
+    public static final String LISTEN_PORT = "listen.port";
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String KAFKA_CONSUMER_PREFIX = "kafka.consumer.";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_ID_TYPE = "schema.registry.id.type";
+    public static final String TLS_ENABLED = "tls.enabled";
+    public static final String TLS_KEYSTORE_PATH = "tls.keystore.path";
+    public static final String TLS_KEYSTORE_PASSWORD = "tls.keystore.password";
+    public static final String TLS_KEYSTORE_TYPE = "tls.keystore.type";
+    public static final String AUTH_ENABLED = "auth.enabled";
+    public static final String AUTH_TOKEN_PREFIX = "auth.token.";
+    public static final String ORIGINS_ALLOWED = "origins.allowed";
+    public static final String LIMIT_CONNECTIONS_TOTAL = "limits.connections.total";
+    public static final String LIMIT_CONNECTIONS_PER_ADDRESS = "limits.connections.per.address";
+    public static final String LIMIT_SUBSCRIPTIONS_PER_CLIENT = "limits.subscriptions.per.client";
+    public static final String FRAME_MAX_BYTES = "frame.max.bytes";
+    public static final String BATCH_MAX_RECORDS = "batch.max.records";
+    public static final String DEFLATE_ENABLED = "compression.deflate.enabled";
+    public static final String QUEUE_MAX_MESSAGES = "client.queue.max.messages";
+    public static final String QUEUE_MAX_BYTES = "client.queue.max.bytes";
+    public static final String QUEUE_MAX_BYTES_TOTAL = "limits.queued.bytes.total";
+    public static final String SLOW_CLIENT_POLICY = "client.slow.policy";
+    public static final String IDLE_TIMEOUT_MS = "client.idle.timeout.ms";
+    public static final String WRITE_TIMEOUT_MS = "client.write.timeout.ms";
+    public static final String POLL_TIMEOUT_MS = "kafka.poll.timeout.ms";
+    public static final String SHUTDOWN_GRACE_MS = "shutdown.grace.ms";
+
+    private static final Set<String> KNOWN = Set.of(LISTEN_HOST, LISTEN_PORT, KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
+            SCHEMA_REGISTRY_ID_TYPE, TLS_ENABLED, TLS_KEYSTORE_PATH, TLS_KEYSTORE_PASSWORD, TLS_KEYSTORE_TYPE, AUTH_ENABLED,
+            ORIGINS_ALLOWED, LIMIT_CONNECTIONS_TOTAL, LIMIT_CONNECTIONS_PER_ADDRESS, LIMIT_SUBSCRIPTIONS_PER_CLIENT,
+            FRAME_MAX_BYTES, BATCH_MAX_RECORDS, DEFLATE_ENABLED, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_MAX_BYTES_TOTAL, SLOW_CLIENT_POLICY,
+            IDLE_TIMEOUT_MS, WRITE_TIMEOUT_MS, POLL_TIMEOUT_MS, SHUTDOWN_GRACE_MS);
+
+    private static final Pattern TOKEN_KEY = Pattern.compile("auth\\.token\\.([A-Za-z0-9_-]+)(\\.topics)?");
+
+    /** What to do when a client's outgoing queue is full. */
+    public enum SlowClientPolicy {
+        /** Drop the oldest queued frames and tell the client which records it missed. */
+        DROP_OLDEST,
+        /** Close the connection (1008, reason names the queue limit). */
+        DISCONNECT;
+
+        static SlowClientPolicy parse(String key, String value) {
+            switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "drop-oldest":
+                    return DROP_OLDEST;
+                case "disconnect":
+                    return DISCONNECT;
+                default:
+                    throw new ConfigException(key, value, "expected drop-oldest or disconnect");
+            }
+        }
+    }
+
+    /** How the 4-byte schema id of the Confluent wire format is looked up in an Apicurio registry. */
+    public enum SchemaIdType { CONTENT_ID, GLOBAL_ID }
+
+    /** A token (by id: the id is logged, the secret never) and the topics it may read. */
+    public record Token(String id, String secret, List<Pattern> topicPatterns) {
+        public boolean allows(String topic) {
+            return topicPatterns.stream().anyMatch(p -> p.matcher(topic).matches());
+        }
+
+        @Override
+        public String toString() {
+            return "Token[" + id + ", topics=" + topicPatterns + "]";
+        }
+    }
+
+    private final String listenHost;
+    private final int listenPort;
+    private final String bootstrapServers;
+    private final Map<String, String> consumerOverrides;
+    private final String schemaRegistryUrl;
+    private final SchemaIdType schemaIdType;
+    private final boolean tlsEnabled;
+    private final Path keystorePath;
+    private final String keystorePassword;
+    private final String keystoreType;
+    private final boolean authEnabled;
+    private final List<Token> tokens;
+    private final List<String> allowedOrigins;
+    private final int maxConnections;
+    private final int maxConnectionsPerAddress;
+    private final int maxSubscriptionsPerClient;
+    private final int frameMaxBytes;
+    private final int batchMaxRecords;
+    private final boolean deflateEnabled;
+    private final int queueMaxMessages;
+    private final long queueMaxBytes;
+    private final long queueMaxBytesTotal;
+    private final SlowClientPolicy slowClientPolicy;
+    private final Duration idleTimeout;
+    private final Duration writeTimeout;
+    private final Duration pollTimeout;
+    private final Duration shutdownGrace;
+
+    private BridgeConfig(Properties p) {
+        for (String key : p.stringPropertyNames()) {
+            if (!KNOWN.contains(key) && !key.startsWith(KAFKA_CONSUMER_PREFIX) && !TOKEN_KEY.matcher(key).matches()) {
+                throw new ConfigException(key, p.getProperty(key), "unknown key");
+            }
+        }
+        listenHost = string(p, LISTEN_HOST, "127.0.0.1");
+        listenPort = integer(p, LISTEN_PORT, 8702, 0, 65535);
+        bootstrapServers = required(p, KAFKA_BOOTSTRAP_SERVERS);
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(p.stringPropertyNames())) {
+            if (key.startsWith(KAFKA_CONSUMER_PREFIX)) {
+                overrides.put(key.substring(KAFKA_CONSUMER_PREFIX.length()), p.getProperty(key).trim());
+            }
+        }
+        consumerOverrides = Collections.unmodifiableMap(overrides);
+        String registry = string(p, SCHEMA_REGISTRY_URL, "");
+        if (!registry.isEmpty() && !registry.startsWith("http://") && !registry.startsWith("https://")) {
+            throw new ConfigException(SCHEMA_REGISTRY_URL, registry, "expected an http:// or https:// URL");
+        }
+        schemaRegistryUrl = registry.endsWith("/") ? registry.substring(0, registry.length() - 1) : registry;
+        String idType = string(p, SCHEMA_REGISTRY_ID_TYPE, "contentId");
+        if (idType.equals("contentId")) {
+            schemaIdType = SchemaIdType.CONTENT_ID;
+        } else if (idType.equals("globalId")) {
+            schemaIdType = SchemaIdType.GLOBAL_ID;
+        } else {
+            throw new ConfigException(SCHEMA_REGISTRY_ID_TYPE, idType, "expected contentId or globalId");
+        }
+
+        tlsEnabled = bool(p, TLS_ENABLED, false);
+        String ks = string(p, TLS_KEYSTORE_PATH, "");
+        keystorePassword = p.getProperty(TLS_KEYSTORE_PASSWORD, "");
+        keystoreType = string(p, TLS_KEYSTORE_TYPE, "PKCS12");
+        if (tlsEnabled) {
+            if (ks.isEmpty()) {
+                throw new ConfigException(TLS_KEYSTORE_PATH, ks, "required when " + TLS_ENABLED + "=true");
+            }
+            if (!Files.isReadable(Path.of(ks))) {
+                throw new ConfigException(TLS_KEYSTORE_PATH, ks, "file not readable");
+            }
+        }
+        keystorePath = ks.isEmpty() ? null : Path.of(ks);
+
+        authEnabled = bool(p, AUTH_ENABLED, true);
+        tokens = parseTokens(p);
+        if (authEnabled && tokens.isEmpty()) {
+            throw new ConfigException(AUTH_ENABLED, "true", "no tokens defined: add " + AUTH_TOKEN_PREFIX + "<id>=<secret> and "
+                    + AUTH_TOKEN_PREFIX + "<id>.topics=<regex,...>, or set " + AUTH_ENABLED + "=false");
+        }
+        allowedOrigins = list(p, ORIGINS_ALLOWED);
+        for (String origin : allowedOrigins) {
+            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                throw new ConfigException(ORIGINS_ALLOWED, origin, "expected '*' or origins like https://host[:port]");
+            }
+        }
+        maxConnections = integer(p, LIMIT_CONNECTIONS_TOTAL, 1000, 1, 1_000_000);
+        maxConnectionsPerAddress = integer(p, LIMIT_CONNECTIONS_PER_ADDRESS, 50, 1, 1_000_000);
+        maxSubscriptionsPerClient = integer(p, LIMIT_SUBSCRIPTIONS_PER_CLIENT, 20, 1, 10_000);
+        frameMaxBytes = integer(p, FRAME_MAX_BYTES, 1024 * 1024, 1024, 64 * 1024 * 1024);
+        batchMaxRecords = integer(p, BATCH_MAX_RECORDS, 500, 1, 100_000);
+        deflateEnabled = bool(p, DEFLATE_ENABLED, true);
+        queueMaxMessages = integer(p, QUEUE_MAX_MESSAGES, 1000, 1, 10_000_000);
+        queueMaxBytes = longValue(p, QUEUE_MAX_BYTES, 4L * 1024 * 1024, 1024, Long.MAX_VALUE);
+        if (queueMaxBytes < frameMaxBytes) {
+            throw new ConfigException(QUEUE_MAX_BYTES, Long.toString(queueMaxBytes),
+                    "must be at least " + FRAME_MAX_BYTES + " (" + frameMaxBytes + ")");
+        }
+        queueMaxBytesTotal = longValue(p, QUEUE_MAX_BYTES_TOTAL, 256L * 1024 * 1024, 1024, Long.MAX_VALUE);
+        if (queueMaxBytesTotal < queueMaxBytes) {
+            throw new ConfigException(QUEUE_MAX_BYTES_TOTAL, Long.toString(queueMaxBytesTotal),
+                    "must be at least " + QUEUE_MAX_BYTES + " (" + queueMaxBytes + ")");
+        }
+        slowClientPolicy = SlowClientPolicy.parse(SLOW_CLIENT_POLICY, string(p, SLOW_CLIENT_POLICY, "drop-oldest"));
+        idleTimeout = Duration.ofMillis(longValue(p, IDLE_TIMEOUT_MS, 300_000, 1000, Long.MAX_VALUE));
+        writeTimeout = Duration.ofMillis(longValue(p, WRITE_TIMEOUT_MS, 30_000, 100, Long.MAX_VALUE));
+        pollTimeout = Duration.ofMillis(longValue(p, POLL_TIMEOUT_MS, 200, 1, 60_000));
+        shutdownGrace = Duration.ofMillis(longValue(p, SHUTDOWN_GRACE_MS, 5_000, 0, 600_000));
+    }
+
+    public static BridgeConfig load(Path file) {
+        Properties p = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        return new BridgeConfig(p);
+    }
+
+    public static BridgeConfig of(Map<String, String> values) {
+        Properties p = new Properties();
+        p.putAll(values);
+        return new BridgeConfig(p);
+    }
+
+    private static List<Token> parseTokens(Properties p) {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        Map<String, String> topics = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(p.stringPropertyNames())) {
+            Matcher m = TOKEN_KEY.matcher(key);
+            if (m.matches()) {
+                (m.group(2) == null ? secrets : topics).put(m.group(1), p.getProperty(key).trim());
+            }
+        }
+        List<Token> result = new ArrayList<>();
+        for (Map.Entry<String, String> e : topics.entrySet()) {
+            if (!secrets.containsKey(e.getKey())) {
+                throw new ConfigException(AUTH_TOKEN_PREFIX + e.getKey() + ".topics", e.getValue(),
+                        "no secret: add " + AUTH_TOKEN_PREFIX + e.getKey() + "=<secret>");
+            }
+        }
+        for (Map.Entry<String, String> e : secrets.entrySet()) {
+            String id = e.getKey();
+            String secretKey = AUTH_TOKEN_PREFIX + id;
+            if (e.getValue().length() < 8) {
+                throw new ConfigException(secretKey, "<hidden>", "secret must have at least 8 characters");
+            }
+            String topicsKey = secretKey + ".topics";
+            String patterns = topics.get(id);
+            if (patterns == null || patterns.isBlank()) {
+                throw new ConfigException(topicsKey, "", "required: the topic patterns (regex, comma-separated) token '" + id + "' may read");
+            }
+            List<Pattern> compiled = new ArrayList<>();
+            for (String pattern : patterns.split(",")) {
+                if (pattern.isBlank()) {
+                    continue;
+                }
+                try {
+                    compiled.add(Pattern.compile(pattern.trim()));
+                } catch (PatternSyntaxException ex) {
+                    throw new ConfigException(topicsKey, pattern, "invalid regex: " + ex.getDescription());
+                }
+            }
+            for (Token other : result) {
+                if (other.secret().equals(e.getValue())) {
+                    throw new ConfigException(secretKey, "<hidden>", "same secret as token '" + other.id() + "'");
+                }
+            }
+            result.add(new Token(id, e.getValue(), List.copyOf(compiled)));
+        }
+        return List.copyOf(result);
+    }
+
+    private static String string(Properties p, String key, String def) {
+        String v = p.getProperty(key);
+        return v == null ? def : v.trim();
+    }
+
+    private static String required(Properties p, String key) {
+        String v = string(p, key, "");
+        if (v.isEmpty()) {
+            throw new ConfigException(key, v, "required");
+        }
+        return v;
+    }
+
+    private static List<String> list(Properties p, String key) {
+        List<String> out = new ArrayList<>();
+        for (String s : string(p, key, "").split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static boolean bool(Properties p, String key, boolean def) {
+        String v = string(p, key, Boolean.toString(def)).toLowerCase(Locale.ROOT);
+        if (v.equals("true")) {
+            return true;
+        }
+        if (v.equals("false")) {
+            return false;
+        }
+        throw new ConfigException(key, v, "expected true or false");
+    }
+
+    private static int integer(Properties p, String key, int def, int min, int max) {
+        return (int) longValue(p, key, def, min, max);
+    }
+
+    private static long longValue(Properties p, String key, long def, long min, long max) {
+        String v = string(p, key, Long.toString(def));
+        long value;
+        try {
+            value = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, "expected an integer");
+        }
+        if (value < min || value > max) {
+            throw new ConfigException(key, v, "expected a value between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    /** A bad setting: the message names the key, the offending value and what was expected. */
+    public static final class ConfigException extends IllegalArgumentException {
+        private final String key;
+
+        public ConfigException(String key, String value, String problem) {
+            super("invalid configuration " + key + "=" + value + ": " + problem);
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    public String listenHost() { return listenHost; }
+    public int listenPort() { return listenPort; }
+    public String bootstrapServers() { return bootstrapServers; }
+    public Map<String, String> consumerOverrides() { return consumerOverrides; }
+    public String schemaRegistryUrl() { return schemaRegistryUrl; }
+    public SchemaIdType schemaIdType() { return schemaIdType; }
+    public boolean tlsEnabled() { return tlsEnabled; }
+    public Path keystorePath() { return keystorePath; }
+    public String keystorePassword() { return keystorePassword; }
+    public String keystoreType() { return keystoreType; }
+    public boolean authEnabled() { return authEnabled; }
+    public List<Token> tokens() { return tokens; }
+    public List<String> allowedOrigins() { return allowedOrigins; }
+    public int maxConnections() { return maxConnections; }
+    public int maxConnectionsPerAddress() { return maxConnectionsPerAddress; }
+    public int maxSubscriptionsPerClient() { return maxSubscriptionsPerClient; }
+    public int frameMaxBytes() { return frameMaxBytes; }
+    public int batchMaxRecords() { return batchMaxRecords; }
+    public boolean deflateEnabled() { return deflateEnabled; }
+    public int queueMaxMessages() { return queueMaxMessages; }
+    public long queueMaxBytes() { return queueMaxBytes; }
+    public long queueMaxBytesTotal() { return queueMaxBytesTotal; }
+    public SlowClientPolicy slowClientPolicy() { return slowClientPolicy; }
+    public Duration idleTimeout() { return idleTimeout; }
+    public Duration writeTimeout() { return writeTimeout; }
+    public Duration pollTimeout() { return pollTimeout; }
+    public Duration shutdownGrace() { return shutdownGrace; }
+}

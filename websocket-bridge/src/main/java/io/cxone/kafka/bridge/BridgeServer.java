@@ -1,0 +1,348 @@
+package io.cxone.kafka.bridge;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.ExtensionConfig;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bridge's HTTP server: {@code /stream} (WebSocket upgrade, after token, Origin and connection-limit
+ * checks), {@code /health}, {@code /metrics} and the dashboard at {@code /}.
+ */
+public final class BridgeServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeServer.class);
+    static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bridge-scheduler");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final Map<String, String> STATIC = Map.of(
+            "/", "dashboard/index.html",
+            "/index.html", "dashboard/index.html",
+            "/dashboard.js", "dashboard/dashboard.js",
+            "/dashboard.css", "dashboard/dashboard.css");
+
+    private final BridgeConfig config;
+    private final AccessPolicy access;
+    private final BridgeMetrics metrics = new BridgeMetrics();
+    private final RecordFrames frames;
+    private final Server server;
+    private final ServerConnector connector;
+    private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong queuedBytesTotal = new AtomicLong();
+    private final Admin admin;
+    private volatile boolean accepting = true;
+    private volatile java.util.concurrent.ScheduledFuture<?> sampler;
+    private volatile long healthCheckedAt;
+    private volatile String kafkaHealth = "UNKNOWN";
+
+    public BridgeServer(BridgeConfig config) {
+        this.config = config;
+        this.access = new AccessPolicy(config);
+        this.frames = new RecordFrames(config.schemaRegistryUrl().isEmpty() ? null
+                : new SchemaRegistryClient(config.schemaRegistryUrl(), config.schemaIdType()));
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "websocket-bridge-health");
+        adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
+        adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        this.admin = Admin.create(adminProps);
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("bridge-http");
+        server = new Server(threads);
+        if (config.tlsEnabled()) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(config.keystorePath().toString());
+            ssl.setKeyStorePassword(config.keystorePassword());
+            ssl.setKeyStoreType(config.keystoreType());
+            connector = new ServerConnector(server, ssl);
+        } else {
+            connector = new ServerConnector(server);
+        }
+        connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
+        connector.setHost(config.listenHost());
+        connector.setPort(config.listenPort());
+        server.addConnector(connector);
+
+        WebSocketUpgradeHandler ws = new WebSocketUpgradeHandler();
+        ws.addMapping("/stream", new Negotiator());
+        Configuration wsConfig = ws.getConfiguration();
+        wsConfig.setIdleTimeout(config.idleTimeout());
+        wsConfig.setWriteTimeout(config.writeTimeout());
+        // One record = one frame: never let Jetty split a message into continuation frames.
+        wsConfig.setAutoFragment(false);
+        wsConfig.setMaxFrameSize(config.frameMaxBytes() + 1024L);
+        wsConfig.setMaxTextMessageSize(64 * 1024);
+        wsConfig.setMaxBinaryMessageSize(64 * 1024);
+        ws.setHandler(new Routes());
+        ContextHandler context = new ContextHandler("/");
+        context.setHandler(ws);
+        server.setHandler(context);
+        server.setStopTimeout(config.shutdownGrace().toMillis());
+    }
+
+    public void start() throws Exception {
+        server.start();
+        sampler = SCHEDULER.scheduleAtFixedRate(metrics::sample, 1, 1, TimeUnit.SECONDS);
+        LOG.info("websocket bridge listening on {}://{}:{} (auth={}, tokens={}, origins={}, policy={}, frame.max.bytes={})",
+                config.tlsEnabled() ? "https" : "http", config.listenHost(), port(), config.authEnabled(),
+                config.tokens().stream().map(BridgeConfig.Token::id).toList(),
+                config.allowedOrigins().isEmpty() ? "same-origin" : config.allowedOrigins(),
+                config.slowClientPolicy(), config.frameMaxBytes());
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    /** Graceful stop: refuse new sockets, send every client a 1001 close frame, wait for them, then stop. */
+    @Override
+    public void close() {
+        accepting = false;
+        LOG.info("websocket bridge shutting down: closing {} clients", clients.size());
+        for (ClientConnection client : clients.values()) {
+            client.close(CloseStatus.SHUTDOWN, "server shutting down");
+        }
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (!clients.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("jetty stop failed: {}", e.toString());
+        }
+        for (ClientConnection client : clients.values()) {
+            try {
+                client.awaitStopped(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (sampler != null) {
+            sampler.cancel(false);
+        }
+        admin.close(Duration.ofSeconds(2));
+        LOG.info("websocket bridge stopped");
+    }
+
+    private final class Negotiator implements WebSocketNegotiator {
+        @Override
+        public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+            String remote = Request.getRemoteAddr(request);
+            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+            Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            if (!accepting) {
+                return refuse(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "shutting_down", remote, "server shutting down");
+            }
+            if (!access.originAllowed(origin, request.getHeaders().get(HttpHeader.HOST), request.isSecure())) {
+                return refuse(request, response, callback, HttpStatus.FORBIDDEN_403, "origin", remote, "origin not allowed: " + origin);
+            }
+            String presented = AccessPolicy.presentedToken(request.getHeaders().get(HttpHeader.AUTHORIZATION), query.getValue("token"));
+            Optional<BridgeConfig.Token> token = access.authenticate(presented);
+            if (token.isEmpty()) {
+                return refuse(request, response, callback, HttpStatus.UNAUTHORIZED_401, "auth", remote,
+                        presented == null ? "missing token" : "invalid token");
+            }
+            SubscribeRequest initial = null;
+            String initialError = null;
+            try {
+                Map<String, List<String>> params = new HashMap<>();
+                for (String name : query.getNames()) {
+                    if (!name.equals("token")) {
+                        params.put(name, query.getValues(name));
+                    }
+                }
+                initial = SubscribeRequest.fromQuery(params, config.batchMaxRecords());
+            } catch (SubscribeRequest.BadSubscribeException e) {
+                initialError = e.getMessage();
+            }
+            if (connections.incrementAndGet() > config.maxConnections()) {
+                connections.decrementAndGet();
+                return refuse(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "connections_total", remote,
+                        "connection limit reached (" + BridgeConfig.LIMIT_CONNECTIONS_TOTAL + "=" + config.maxConnections() + ")");
+            }
+            AtomicInteger fromAddress = perAddress.computeIfAbsent(remote, a -> new AtomicInteger());
+            if (fromAddress.incrementAndGet() > config.maxConnectionsPerAddress()) {
+                fromAddress.decrementAndGet();
+                connections.decrementAndGet();
+                return refuse(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "connections_per_address", remote,
+                        "too many connections from " + remote + " (" + BridgeConfig.LIMIT_CONNECTIONS_PER_ADDRESS + "="
+                                + config.maxConnectionsPerAddress() + ")");
+            }
+            if (!config.deflateEnabled()) {
+                response.setExtensions(List.of());
+            } else {
+                response.setExtensions(singleFrameDeflate(response.getExtensions()));
+            }
+            long id = ids.incrementAndGet();
+            metrics.connectionsOpened.increment();
+            ClientConnection[] holder = new ClientConnection[1];
+            holder[0] = new ClientConnection(id, remote, token.get(), config, metrics, frames, queuedBytesTotal,
+                    initial, initialError, () -> {
+                clients.remove(id);
+                connections.decrementAndGet();
+                perAddress.computeIfPresent(remote, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+            });
+            clients.put(id, holder[0]);
+            return holder[0];
+        }
+
+        /**
+         * Jetty compresses into a buffer of 8 KiB and, without auto-fragmentation, fails larger messages; the
+         * buffer must hold the largest compressed frame (never more than frame.max.bytes plus deflate overhead).
+         */
+        private List<ExtensionConfig> singleFrameDeflate(List<ExtensionConfig> negotiated) {
+            List<ExtensionConfig> result = new java.util.ArrayList<>();
+            for (ExtensionConfig extension : negotiated) {
+                if (extension.getName().equals("permessage-deflate")) {
+                    ExtensionConfig sized = new ExtensionConfig(extension);
+                    sized.setParameter("@deflate_buffer_size", config.frameMaxBytes() + 1024);
+                    result.add(sized);
+                } else {
+                    result.add(extension);
+                }
+            }
+            return result;
+        }
+
+        private FrameHandler refuse(Request request, Response response, Callback callback, int status, String reason,
+                                    String remote, String message) {
+            metrics.rejected(reason);
+            LOG.info("connection refused remote={} status={} reason={}", remote, status, message);
+            Response.writeError(request, response, callback, status, message);
+            return null;
+        }
+    }
+
+    /** Plain HTTP routes (everything that is not a WebSocket upgrade). */
+    private final class Routes extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String path = Request.getPathInContext(request);
+            if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+                Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+                return true;
+            }
+            switch (path) {
+                case "/health" -> health(response, callback);
+                case "/metrics" -> metrics(response, callback);
+                case "/stream" -> Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
+                        "WebSocket upgrade required");
+                default -> {
+                    String resource = STATIC.get(path);
+                    if (resource == null) {
+                        Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                    } else {
+                        serve(resource, response, callback);
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    private void health(Response response, Callback callback) {
+        long now = System.nanoTime();
+        if (now - healthCheckedAt > Duration.ofSeconds(2).toNanos()) {
+            try {
+                admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+                kafkaHealth = "UP";
+            } catch (Exception e) {
+                kafkaHealth = "DOWN";
+            }
+            healthCheckedAt = now;
+        }
+        boolean up = accepting && "UP".equals(kafkaHealth);
+        response.setStatus(up ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        String body = "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"kafka\":\"" + kafkaHealth + "\",\"clients\":" + clients.size() + "}";
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    private void metrics(Response response, Callback callback) {
+        long queuedMessages = 0;
+        long queuedBytes = 0;
+        Map<String, Long> maxLag = new HashMap<>();
+        for (ClientConnection client : clients.values()) {
+            queuedMessages += client.outbox().queuedMessages();
+            queuedBytes += client.outbox().queuedBytes();
+            client.lagByTopic().forEach((topic, lag) -> maxLag.merge(topic, lag, Math::max));
+        }
+        String text = metrics.render(clients.size(), queuedMessages, queuedBytes, maxLag);
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    private void serve(String resource, Response response, Callback callback) throws IOException {
+        byte[] bytes;
+        try (InputStream in = BridgeServer.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                response.setStatus(HttpStatus.NOT_FOUND_404);
+                callback.succeeded();
+                return;
+            }
+            bytes = in.readAllBytes();
+        }
+        String type = resource.endsWith(".html") ? "text/html; charset=utf-8"
+                : resource.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+        response.setStatus(HttpStatus.OK_200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.getHeaders().put("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:");
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+}

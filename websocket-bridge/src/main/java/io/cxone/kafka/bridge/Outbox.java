@@ -1,0 +1,235 @@
+package io.cxone.kafka.bridge;
+
+import org.eclipse.jetty.util.Callback;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A client's bounded outgoing queue. Producers (the client's Kafka poll thread) never block: when the queue
+ * is full, the {@link BridgeConfig.SlowClientPolicy} decides. At most one message is in flight on the socket;
+ * the write callback pulls the next one, so a slow socket only ever holds back its own client.
+ *
+ * <p>Under drop-oldest, dropped records are reported to the client in a "dropped" frame sent ahead of the
+ * next frame, with an offset range per partition.
+ */
+public final class Outbox {
+
+    /**
+     * Sends one message asynchronously and completes the callback when written (or failed); {@code more} says
+     * further frames are already queued, so the socket may aggregate this one with them before flushing.
+     */
+    public interface Sink {
+        void send(OutboundFrame frame, Callback callback, boolean more);
+    }
+
+    /** Counters the outbox reports into (shared metrics). */
+    public interface Listener {
+        void sent(OutboundFrame frame);
+
+        void dropped(OutboundFrame frame);
+    }
+
+    public enum Offer { QUEUED, QUEUED_AFTER_DROPS, DROPPED, REJECTED_FULL, CLOSED }
+
+    private final int maxMessages;
+    private final long maxBytes;
+    private final BridgeConfig.SlowClientPolicy policy;
+    private final Sink sink;
+    private final Listener listener;
+    private final Function<DroppedReport, OutboundFrame> droppedNotice;
+    private final AtomicLong globalBytes;
+    private final long globalMaxBytes;
+
+    private final Object lock = new Object();
+    private final ArrayDeque<OutboundFrame> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private boolean sending;
+    private boolean closed;
+    private long droppedFrames;
+    private final Map<String, OutboundFrame.Span> droppedRanges = new LinkedHashMap<>();
+
+    /** Frames dropped since the last notice, with per-partition offset ranges. */
+    public record DroppedReport(long frames, List<OutboundFrame.Span> ranges) {
+    }
+
+    /**
+     * @param globalBytes bytes queued by all clients together, checked against {@code globalMaxBytes}: server
+     *                    memory stays bounded whatever the number of clients
+     */
+    public Outbox(int maxMessages, long maxBytes, AtomicLong globalBytes, long globalMaxBytes, BridgeConfig.SlowClientPolicy policy,
+                  Sink sink, Listener listener, Function<DroppedReport, OutboundFrame> droppedNotice) {
+        this.globalBytes = globalBytes;
+        this.globalMaxBytes = globalMaxBytes;
+        this.maxMessages = maxMessages;
+        this.maxBytes = maxBytes;
+        this.policy = policy;
+        this.sink = sink;
+        this.listener = listener;
+        this.droppedNotice = droppedNotice;
+    }
+
+    /** Queues a frame without blocking; a control frame (no spans) is never dropped to make room for itself. */
+    public Offer offer(OutboundFrame frame) {
+        Offer result = Offer.QUEUED;
+        synchronized (lock) {
+            if (closed) {
+                return Offer.CLOSED;
+            }
+            while (!fits(frame)) {
+                if (policy == BridgeConfig.SlowClientPolicy.DISCONNECT) {
+                    return Offer.REJECTED_FULL;
+                }
+                if (queue.isEmpty()) {
+                    // Only the shared budget can be short here: this client's newest frame is the one to go.
+                    recordDrop(frame);
+                    result = Offer.DROPPED;
+                    break;
+                }
+                OutboundFrame oldest = queue.pollFirst();
+                unqueued(oldest);
+                recordDrop(oldest);
+                result = Offer.QUEUED_AFTER_DROPS;
+            }
+            if (result != Offer.DROPPED) {
+                queue.addLast(frame);
+                queuedBytes += frame.size();
+                globalBytes.addAndGet(frame.size());
+            }
+        }
+        pump();
+        return result;
+    }
+
+    private boolean fits(OutboundFrame frame) {
+        return queue.size() < maxMessages && queuedBytes + frame.size() <= maxBytes
+                && globalBytes.get() + frame.size() <= globalMaxBytes;
+    }
+
+    private void unqueued(OutboundFrame frame) {
+        queuedBytes -= frame.size();
+        globalBytes.addAndGet(-frame.size());
+    }
+
+    private void clearQueue() {
+        globalBytes.addAndGet(-queuedBytes);
+        queue.clear();
+        queuedBytes = 0;
+    }
+
+    private void recordDrop(OutboundFrame frame) {
+        droppedFrames++;
+        for (OutboundFrame.Span span : frame.spans()) {
+            String key = span.topic() + "\u0000" + span.partition();
+            OutboundFrame.Span previous = droppedRanges.get(key);
+            droppedRanges.put(key, previous == null ? span
+                    : new OutboundFrame.Span(span.topic(), span.partition(), previous.firstOffset(), span.lastOffset()));
+        }
+        listener.dropped(frame);
+    }
+
+    /** Stops accepting frames and forgets queued ones (the connection is closing). */
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            clearQueue();
+        }
+    }
+
+    public int queuedMessages() {
+        synchronized (lock) {
+            return queue.size();
+        }
+    }
+
+    public long queuedBytes() {
+        synchronized (lock) {
+            return queuedBytes;
+        }
+    }
+
+    /** True when nothing is queued or in flight. */
+    public boolean isIdle() {
+        synchronized (lock) {
+            return queue.isEmpty() && !sending;
+        }
+    }
+
+    /** Sends queued frames one at a time; loops while writes complete synchronously, so there is no recursion. */
+    private void pump() {
+        while (true) {
+            OutboundFrame next;
+            boolean more;
+            synchronized (lock) {
+                if (sending || closed) {
+                    return;
+                }
+                if (droppedFrames > 0) {
+                    DroppedReport report = new DroppedReport(droppedFrames, new ArrayList<>(droppedRanges.values()));
+                    droppedFrames = 0;
+                    droppedRanges.clear();
+                    next = droppedNotice.apply(report);
+                } else {
+                    next = queue.pollFirst();
+                    if (next == null) {
+                        return;
+                    }
+                    unqueued(next);
+                }
+                sending = true;
+                more = !queue.isEmpty();
+            }
+            SendCallback callback = new SendCallback(next);
+            sink.send(next, callback, more);
+            synchronized (lock) {
+                if (!callback.completed) {
+                    callback.async = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    private final class SendCallback implements Callback {
+        private final OutboundFrame frame;
+        private boolean completed;
+        private boolean async;
+
+        SendCallback(OutboundFrame frame) {
+            this.frame = frame;
+        }
+
+        @Override
+        public void succeeded() {
+            listener.sent(frame);
+            done();
+        }
+
+        @Override
+        public void failed(Throwable x) {
+            // The connection is failing; its close path reports why. Stop sending.
+            synchronized (lock) {
+                closed = true;
+                clearQueue();
+            }
+            done();
+        }
+
+        private void done() {
+            boolean resume;
+            synchronized (lock) {
+                completed = true;
+                sending = false;
+                resume = async;
+            }
+            if (resume) {
+                pump();
+            }
+        }
+    }
+}

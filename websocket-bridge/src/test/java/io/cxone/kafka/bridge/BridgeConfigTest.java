@@ -1,0 +1,107 @@
+package io.cxone.kafka.bridge;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BridgeConfigTest {
+
+    private static Map<String, String> minimal() {
+        Map<String, String> m = new HashMap<>();
+        m.put("kafka.bootstrap.servers", "127.0.0.1:9092");
+        m.put("auth.token.dash", "secret-123456");
+        m.put("auth.token.dash.topics", "cxone\\..*, other");
+        return m;
+    }
+
+    @Test
+    void projectConfigFileLoadsWithLocalStackSettings() {
+        BridgeConfig config = BridgeConfig.load(Path.of("../config/websocket-bridge.properties"));
+        assertThat(config.listenHost()).isEqualTo("127.0.0.1");
+        assertThat(config.listenPort()).isEqualTo(8702);
+        assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(config.schemaRegistryUrl()).isEqualTo("http://127.0.0.1:8081/apis/registry/v2");
+        assertThat(config.tokens()).singleElement().satisfies(t -> {
+            assertThat(t.allows("cxone.webhook.events")).isTrue();
+            assertThat(t.allows("secret.topic")).isFalse();
+        });
+    }
+
+    @Test
+    void defaultsAndTokenPatterns() {
+        BridgeConfig config = BridgeConfig.of(minimal());
+        assertThat(config.slowClientPolicy()).isEqualTo(BridgeConfig.SlowClientPolicy.DROP_OLDEST);
+        assertThat(config.allowedOrigins()).isEmpty();
+        assertThat(config.authEnabled()).isTrue();
+        BridgeConfig.Token token = config.tokens().get(0);
+        assertThat(token.id()).isEqualTo("dash");
+        assertThat(token.allows("cxone.x")).isTrue();
+        assertThat(token.allows("other")).isTrue();
+        assertThat(token.allows("otherwise")).isFalse();
+        assertThat(token.toString()).doesNotContain("secret-123456");
+    }
+
+    @Test
+    void errorsNameTheKey() {
+        Map<String, String> m = minimal();
+        m.put("client.slow.policy", "block");
+        assertThatThrownBy(() -> BridgeConfig.of(m)).isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("client.slow.policy=block").hasMessageContaining("drop-oldest or disconnect");
+
+        Map<String, String> port = minimal();
+        port.put("listen.port", "http");
+        assertThatThrownBy(() -> BridgeConfig.of(port)).hasMessageContaining("listen.port=http: expected an integer");
+
+        Map<String, String> missing = minimal();
+        missing.remove("kafka.bootstrap.servers");
+        assertThatThrownBy(() -> BridgeConfig.of(missing)).hasMessageContaining("kafka.bootstrap.servers");
+
+        Map<String, String> typo = minimal();
+        typo.put("client.queue.max.mesages", "5");
+        assertThatThrownBy(() -> BridgeConfig.of(typo)).hasMessageContaining("client.queue.max.mesages=5: unknown key");
+
+        Map<String, String> regex = minimal();
+        regex.put("auth.token.dash.topics", "cxone.(");
+        assertThatThrownBy(() -> BridgeConfig.of(regex)).hasMessageContaining("auth.token.dash.topics").hasMessageContaining("invalid regex");
+
+        Map<String, String> origin = minimal();
+        origin.put("origins.allowed", "example.com");
+        assertThatThrownBy(() -> BridgeConfig.of(origin)).hasMessageContaining("origins.allowed=example.com");
+
+        Map<String, String> tls = minimal();
+        tls.put("tls.enabled", "true");
+        assertThatThrownBy(() -> BridgeConfig.of(tls)).hasMessageContaining("tls.keystore.path");
+    }
+
+    @Test
+    void authNeedsTokensUnlessDisabledAndSecretsAreNeverPrinted() {
+        Map<String, String> none = new HashMap<>();
+        none.put("kafka.bootstrap.servers", "k:9092");
+        assertThatThrownBy(() -> BridgeConfig.of(none)).hasMessageContaining("auth.enabled").hasMessageContaining("no tokens");
+        none.put("auth.enabled", "false");
+        assertThat(BridgeConfig.of(none).tokens()).isEmpty();
+
+        Map<String, String> noTopics = minimal();
+        noTopics.remove("auth.token.dash.topics");
+        assertThatThrownBy(() -> BridgeConfig.of(noTopics)).hasMessageContaining("auth.token.dash.topics");
+
+        Map<String, String> shortSecret = minimal();
+        shortSecret.put("auth.token.dash", "abc");
+        assertThatThrownBy(() -> BridgeConfig.of(shortSecret)).hasMessageContaining("auth.token.dash=<hidden>")
+                .message().doesNotContain("abc");
+    }
+
+    @Test
+    void queueLimitsMustHoldAFrame() {
+        Map<String, String> m = minimal();
+        m.put("frame.max.bytes", "2000000");
+        m.put("client.queue.max.bytes", "1000000");
+        assertThatThrownBy(() -> BridgeConfig.of(m)).hasMessageContaining("client.queue.max.bytes=1000000")
+                .hasMessageContaining("frame.max.bytes");
+    }
+}
