@@ -141,8 +141,12 @@ public final class ConnectorDeployer {
             }
             boolean allRunning = units.stream().allMatch(u -> "RUNNING".equals(u.path("state").asText()));
             int tasks = status.path("tasks").size();
-            return new Status(allRunning && tasks > 0 ? "RUNNING" : status.path("connector").path("state").asText("UNKNOWN"),
-                    tasks + (tasks == 1 ? " task" : " tasks"));
+            String detail = tasks + (tasks == 1 ? " task" : " tasks");
+            if (allRunning && tasks == 0) {
+                // The connector runs but has not created its tasks yet: not ready.
+                return new Status("STARTING", detail);
+            }
+            return new Status(allRunning ? "RUNNING" : status.path("connector").path("state").asText("UNKNOWN"), detail);
         } catch (IOException e) {
             return new Status("UNREACHABLE", e.getMessage());
         }
