@@ -1,23 +1,35 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Elasticsearch sink connector. Skeleton of the foundation issue: it starts and stops cleanly and
- * creates no tasks yet; its own issue gives it configuration, tasks and bulk indexing.
+ * Writes Kafka records to Elasticsearch (see {@link ElasticsearchSinkTask}). Thin: it checks the configuration
+ * (fields, then combinations) and hands every task the same settings; the consumer group spreads partitions.
  */
 public class ElasticsearchSinkConnector extends SinkConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(ElasticsearchSinkConnector.class);
 
     private Map<String, String> props = Map.of();
 
     @Override
     public void start(Map<String, String> props) {
+        ElasticsearchSinkConfig config = ConfigValidator.require(props);
         this.props = Map.copyOf(props);
+        log.info("connector {} starting: {} -> {} (write.method={}, key.ignore={}, ilm={})", props.get("name"),
+                props.getOrDefault("topics", props.get("topics.regex")), config.connectionUrls(), config.writeMethod(),
+                config.keyIgnore(), config.ilmPolicyFile().map(p -> config.ilmPolicyName()).orElse("off"));
     }
 
     @Override
@@ -27,7 +39,11 @@ public class ElasticsearchSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return List.of();
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (int i = 0; i < maxTasks; i++) {
+            configs.add(props);
+        }
+        return configs;
     }
 
     @Override
@@ -37,7 +53,16 @@ public class ElasticsearchSinkConnector extends SinkConnector {
 
     @Override
     public ConfigDef config() {
-        return new ConfigDef();
+        return ElasticsearchSinkConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config config = super.validate(connectorConfigs);
+        Map<String, ConfigValue> byName = new LinkedHashMap<>();
+        config.configValues().forEach(v -> byName.put(v.name(), v));
+        ConfigValidator.addTo(connectorConfigs, byName);
+        return new Config(new ArrayList<>(byName.values()));
     }
 
     @Override

@@ -1,0 +1,138 @@
+package io.cxone.kafka.sink.elasticsearch.client;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig;
+import org.apache.http.Header;
+import org.apache.http.HttpHost;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import org.apache.http.message.BasicHeader;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Builds the HTTP client to Elasticsearch: timeouts, one of basic / API key / bearer authentication (sent as a
+ * default Authorization header, never logged), and TLS trusting the JVM's CAs, a PEM CA file, or (only with the
+ * explicit trust-all flag) anything.
+ */
+public final class ElasticsearchClients {
+
+    private ElasticsearchClients() {
+    }
+
+    public static RestClient restClient(ElasticsearchSinkConfig config) {
+        List<HttpHost> hosts = new ArrayList<>();
+        for (URI url : config.connectionUrls()) {
+            int port = url.getPort() != -1 ? url.getPort() : ("https".equals(url.getScheme()) ? 443 : 9200);
+            hosts.add(new HttpHost(url.getHost(), port, url.getScheme()));
+        }
+        RestClientBuilder builder = RestClient.builder(hosts.toArray(HttpHost[]::new))
+                .setRequestConfigCallback(rc -> rc
+                        .setConnectTimeout(config.connectionTimeoutMs())
+                        .setSocketTimeout(config.readTimeoutMs())
+                        .setConnectionRequestTimeout(config.readTimeoutMs()))
+                .setDefaultHeaders(authHeaders(config));
+        boolean https = hosts.stream().anyMatch(h -> "https".equals(h.getSchemeName()));
+        int connections = Math.max(10, config.maxInFlightRequests() + 5);
+        builder.setHttpClientConfigCallback(http -> {
+            http.setMaxConnPerRoute(connections).setMaxConnTotal(connections * hosts.size());
+            if (https) {
+                http.setSSLContext(sslContext(config));
+                if (config.trustAll()) {
+                    http.setSSLHostnameVerifier(NoopHostnameVerifier.INSTANCE);
+                }
+            }
+            return http;
+        });
+        return builder.build();
+    }
+
+    public static ElasticsearchClient client(RestClient rest) {
+        return new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
+    }
+
+    static Header[] authHeaders(ElasticsearchSinkConfig config) {
+        if (config.apiKey().isPresent()) {
+            return new Header[]{new BasicHeader("Authorization", "ApiKey " + config.apiKey().get().value())};
+        }
+        if (config.bearerToken().isPresent()) {
+            return new Header[]{new BasicHeader("Authorization", "Bearer " + config.bearerToken().get().value())};
+        }
+        if (config.username().isPresent()) {
+            String pair = config.username().get() + ":" + config.password().map(p -> p.value()).orElse("");
+            return new Header[]{new BasicHeader("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))};
+        }
+        return new Header[0];
+    }
+
+    static SSLContext sslContext(ElasticsearchSinkConfig config) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            if (config.trustAll()) {
+                context.init(null, new TrustManager[]{new TrustAll()}, null);
+            } else if (config.caFile().isPresent()) {
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(trustStore(config.caFile().get()));
+                context.init(null, tmf.getTrustManagers(), null);
+            } else {
+                return SSLContext.getDefault();
+            }
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ConnectException("cannot set up TLS to Elasticsearch: " + e.getMessage(), e);
+        }
+    }
+
+    /** A trust store of every certificate in a PEM file. */
+    public static KeyStore trustStore(Path pemFile) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            int i = 0;
+            for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + i++, cert);
+            }
+            if (i == 0) {
+                throw new GeneralSecurityException("no certificate in " + pemFile);
+            }
+        }
+        return store;
+    }
+
+    private static final class TrustAll implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

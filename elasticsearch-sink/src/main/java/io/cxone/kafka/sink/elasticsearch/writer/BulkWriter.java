@@ -1,0 +1,277 @@
+package io.cxone.kafka.sink.elasticsearch.writer;
+
+import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
+import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.bulk.OperationType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Sends documents through the client's {@link BulkIngester} (operations, bytes, linger and concurrency from the
+ * config) and settles each one: acknowledged items release their offsets in the {@link OffsetTracker}; items and
+ * whole requests that failed for a transient reason (429, 5xx, timeouts, connection errors) are queued again after
+ * an exponential backoff with jitter, forever unless {@code max.retries} is set; items Elasticsearch rejects as
+ * malformed are handed to the task thread ({@link #drainRejected()}), which owns the DLQ and the behavior setting.
+ *
+ * <p>The bulk listener runs on the HTTP client's I/O thread and never blocks: re-queuing happens on a scheduler.
+ */
+public final class BulkWriter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BulkWriter.class);
+
+    /** A record's bulk operation in flight, with its attempts so far. */
+    static final class Doc {
+        final SinkRecord record;
+        final TopicPartition tp;
+        final BulkOperation operation;
+        int attempts;
+
+        Doc(SinkRecord record, BulkOperation operation) {
+            this.record = record;
+            this.tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            this.operation = operation;
+        }
+    }
+
+    /** A document Elasticsearch refused for a reason retrying cannot fix. */
+    public record Rejected(SinkRecord record, int status, String reason) {
+        public void acknowledge(OffsetTracker tracker) {
+            tracker.ack(new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset());
+        }
+    }
+
+    private final String connectorName;
+    private final OffsetTracker tracker;
+    private final RetryBackoff backoff;
+    private final int maxRetries;
+    private final BulkIngester<Doc> ingester;
+    private final ScheduledExecutorService retries;
+    private final java.util.concurrent.ExecutorService completions;
+    private final Queue<Rejected> rejected = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
+    private final AtomicLong retrying = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    /** Start of the current run of failed bulk requests, 0 while requests succeed; for one log line per outage. */
+    private final AtomicLong failingSince = new AtomicLong();
+    private static final long FAILURE_REPORT_INTERVAL_MS = 30_000;
+    private final AtomicLong lastFailureReport = new AtomicLong(-FAILURE_REPORT_INTERVAL_MS);
+
+    public BulkWriter(ElasticsearchClient client, String connectorName, OffsetTracker tracker, int batchSize, long bulkSizeBytes,
+                      long lingerMs, int maxInFlight, RetryBackoff backoff, int maxRetries) {
+        this.connectorName = connectorName;
+        this.tracker = tracker;
+        this.backoff = backoff;
+        this.maxRetries = maxRetries;
+        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "es-sink-retry-" + connectorName);
+            t.setDaemon(true);
+            return t;
+        });
+        this.completions = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "es-sink-bulk-done-" + connectorName);
+            t.setDaemon(true);
+            return t;
+        });
+        ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(new HandOffTransport(client._transport(), completions));
+        this.ingester = BulkIngester.of(b -> b
+                .client(async)
+                .maxOperations(batchSize)
+                .maxSize(bulkSizeBytes)
+                .maxConcurrentRequests(maxInFlight)
+                .flushInterval(Math.max(1, lingerMs), TimeUnit.MILLISECONDS)
+                .listener(new Listener()));
+    }
+
+    /** Queues a document; blocks only while every in-flight slot is busy and the current batch is full. */
+    public void add(SinkRecord record, BulkOperation operation) {
+        Doc doc = new Doc(record, operation);
+        tracker.track(doc.tp, record.kafkaOffset());
+        ingester.add(operation, doc);
+    }
+
+    /** Sends the partial batch now. */
+    public void flush() {
+        ingester.flush();
+    }
+
+    /** A failure that must stop the task (retries exhausted, a request Elasticsearch refuses outright). */
+    public ConnectException fatal() {
+        return fatal.get();
+    }
+
+    public List<Rejected> drainRejected() {
+        List<Rejected> out = new ArrayList<>();
+        for (Rejected r; (r = rejected.poll()) != null; ) {
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** Documents waiting for a retry right now. */
+    public long retrying() {
+        return retrying.get();
+    }
+
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    /** Stops retrying, sends what is queued and waits up to {@code timeout} for in-flight requests. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    public void close(Duration timeout) {
+        retries.shutdownNow();
+        Thread closer = new Thread(ingester::close, "es-sink-close-" + connectorName);
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        completions.shutdown();
+        if (closer.isAlive()) {
+            log.warn("connector {}: {} documents still in flight after {} ms; their offsets stay uncommitted and are re-read",
+                    connectorName, tracker.pending(), timeout.toMillis());
+        }
+    }
+
+    private void retry(List<Doc> docs, long executionId, String cause) {
+        int attempt = 0;
+        for (Doc doc : docs) {
+            attempt = Math.max(attempt, ++doc.attempts);
+        }
+        if (maxRetries >= 0 && attempt > maxRetries) {
+            fatal.compareAndSet(null, new ConnectException("connector " + connectorName + ": giving up on " + docs.size()
+                    + " documents after " + maxRetries + " retries (max.retries); last error: " + cause
+                    + ". Their offsets were not committed; they are re-read when the task restarts"));
+            log.error("connector {}: bulk {} failed, {} documents exceeded max.retries={}: {}", connectorName, executionId,
+                    docs.size(), maxRetries, cause);
+            return;
+        }
+        long delay = backoff.delayMs(attempt);
+        reportFailure(executionId, docs.size(), attempt, delay, cause);
+        retrying.addAndGet(docs.size());
+        try {
+            retries.schedule(() -> {
+                retrying.addAndGet(-docs.size());
+                for (Doc doc : docs) {
+                    ingester.add(doc.operation, doc);
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closing: the documents stay unacknowledged, so their offsets are not committed and they are re-read.
+            retrying.addAndGet(-docs.size());
+        }
+    }
+
+    /**
+     * One WARN when failures start, one every 30 s while they last, DEBUG for each retry in between; short bursts
+     * (intermittent 429s) stay at DEBUG once reported, so a throttled cluster does not flood the log.
+     */
+    private void reportFailure(long executionId, int documents, int attempt, long delay, String cause) {
+        long now = System.currentTimeMillis();
+        long last = lastFailureReport.get();
+        boolean started = failingSince.compareAndSet(0, now);
+        if (now - last >= FAILURE_REPORT_INTERVAL_MS && lastFailureReport.compareAndSet(last, now)) {
+            if (started) {
+                log.warn("connector {}: Elasticsearch bulk {} failed ({}); retrying with backoff, {} documents kept, offsets not "
+                        + "committed, task stays RUNNING", connectorName, executionId, cause, documents);
+            } else {
+                log.warn("connector {}: Elasticsearch failing for {} s ({}); {} documents awaiting retry, {} unacknowledged",
+                        connectorName, (now - failingSince.get()) / 1000, cause, retrying.get() + documents, tracker.pending());
+            }
+        } else {
+            log.debug("connector {}: bulk {} failed ({}); retrying {} documents, attempt {}, in {} ms",
+                    connectorName, executionId, cause, documents, attempt, delay);
+        }
+    }
+
+    private void reportSuccess() {
+        long since = failingSince.getAndSet(0);
+        if (since != 0) {
+            long seconds = (System.currentTimeMillis() - since) / 1000;
+            if (seconds >= 5) {
+                log.info("connector {}: Elasticsearch accepts bulk requests again after {} s of failures", connectorName, seconds);
+            } else {
+                log.debug("connector {}: Elasticsearch accepts bulk requests again after {} s of failures", connectorName, seconds);
+            }
+        }
+    }
+
+    private static String brief(Object cause) {
+        String text = String.valueOf(cause).replaceAll("\\s+", " ");
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+
+    private final class Listener implements BulkListener<Doc> {
+        @Override
+        public void beforeBulk(long executionId, BulkRequest request, List<Doc> contexts) {
+        }
+
+        @Override
+        public void afterBulk(long executionId, BulkRequest request, List<Doc> contexts, BulkResponse response) {
+            List<Doc> again = new ArrayList<>();
+            String cause = null;
+            List<BulkResponseItem> items = response.items();
+            for (int i = 0; i < contexts.size(); i++) {
+                Doc doc = contexts.get(i);
+                BulkResponseItem item = i < items.size() ? items.get(i) : null;
+                if (item == null) {
+                    again.add(doc);
+                    cause = "response without an item";
+                } else if (item.error() == null || (item.operationType() == OperationType.Delete && item.status() == 404)) {
+                    tracker.ack(doc.tp, doc.record.kafkaOffset());
+                    acknowledged.incrementAndGet();
+                } else if (RetryBackoff.retryableStatus(item.status())) {
+                    again.add(doc);
+                    cause = item.status() + " " + item.error().type() + ": " + item.error().reason();
+                } else {
+                    rejected.add(new Rejected(doc.record, item.status(), item.error().type() + ": " + item.error().reason()));
+                }
+            }
+            if (again.size() < contexts.size()) {
+                reportSuccess();
+            }
+            if (!again.isEmpty()) {
+                retry(again, executionId, again.size() + " of " + contexts.size() + " items failed, last " + brief(cause));
+            }
+        }
+
+        @Override
+        public void afterBulk(long executionId, BulkRequest request, List<Doc> contexts, Throwable failure) {
+            if (RetryBackoff.retryable(failure)) {
+                retry(new ArrayList<>(contexts), executionId, brief(failure));
+            } else {
+                fatal.compareAndSet(null, new ConnectException("connector " + connectorName + ": Elasticsearch refused a bulk request of "
+                        + contexts.size() + " documents: " + failure, failure));
+                log.error("connector {}: bulk {} of {} documents refused, not retryable: {}", connectorName, executionId,
+                        contexts.size(), brief(failure));
+            }
+        }
+    }
+}

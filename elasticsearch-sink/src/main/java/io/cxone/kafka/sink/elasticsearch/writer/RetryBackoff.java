@@ -1,0 +1,67 @@
+package io.cxone.kafka.sink.elasticsearch.writer;
+
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.transport.TransportException;
+import org.elasticsearch.client.ResponseException;
+
+import java.io.IOException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Exponential backoff with full jitter ({@code random(0, min(max, base * 2^(attempt-1)))}, at least base/2),
+ * and which failures are worth retrying: 429, 5xx, timeouts, refused or reset connections.
+ */
+public final class RetryBackoff {
+
+    private final long baseMs;
+    private final long maxMs;
+
+    public RetryBackoff(long baseMs, long maxMs) {
+        this.baseMs = baseMs;
+        this.maxMs = Math.max(baseMs, maxMs);
+    }
+
+    /** Delay before retry number {@code attempt} (1 = first retry). */
+    public long delayMs(int attempt) {
+        int shift = Math.min(Math.max(attempt - 1, 0), 30);
+        long cap = Math.min(maxMs, baseMs << shift);
+        if (cap < 0) {
+            cap = maxMs;
+        }
+        long floor = Math.max(1, baseMs / 2);
+        return floor + ThreadLocalRandom.current().nextLong(Math.max(1, cap - floor + 1));
+    }
+
+    public static boolean retryableStatus(int status) {
+        return status == 429 || status == 408 || status == 409 || status >= 500;
+    }
+
+    /** Whether a whole bulk request that failed with this error should be sent again. */
+    public static boolean retryable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ElasticsearchException es) {
+                return retryableStatus(es.status());
+            }
+            if (t instanceof TransportException te) {
+                return te.statusCode() <= 0 || retryableStatus(te.statusCode());
+            }
+            if (t instanceof ResponseException re) {
+                return retryableStatus(re.getResponse().getStatusLine().getStatusCode());
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        // Refused, reset, timed out, closed: IOExceptions. Anything else unknown is retried too (max.retries bounds it).
+        return hasCause(error, IOException.class) || !(error instanceof Error);
+    }
+
+    private static boolean hasCause(Throwable error, Class<?> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

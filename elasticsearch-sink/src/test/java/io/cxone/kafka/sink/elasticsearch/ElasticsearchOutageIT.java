@@ -1,0 +1,114 @@
+package io.cxone.kafka.sink.elasticsearch;
+
+import io.cxone.kafka.stack.TestServices;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.count;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.committedOffset;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.json;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.sinkConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Elasticsearch failing under the sink: unreachable for 30 s mid-stream, and answering 429 to bulk calls. The task
+ * must stay RUNNING, lose nothing, duplicate nothing, and commit offsets only for acknowledged documents.
+ */
+class ElasticsearchOutageIT {
+
+    private static EmbeddedConnectCluster connect;
+    private FaultyElasticsearchProxy proxy;
+
+    @BeforeAll
+    static void start() {
+        connect = SinkTestSupport.startAll();
+    }
+
+    @BeforeEach
+    void startProxy() throws Exception {
+        proxy = new FaultyElasticsearchProxy(TestServices.elasticsearch().httpPort());
+    }
+
+    @AfterEach
+    void stopProxy() {
+        proxy.close();
+    }
+
+    private void produce(String topic, int from, int to) {
+        for (int i = from; i < to; i++) {
+            connect.kafka().produce(topic, "k" + i, json(topic, ElasticsearchSinkIT.EVENT, ElasticsearchSinkIT.event(i)));
+        }
+    }
+
+    private void assertTaskRunning(String name) {
+        ConnectorStateInfo status = connect.connectorStatus(name);
+        assertThat(status.connector().state()).isEqualTo("RUNNING");
+        assertThat(status.tasks()).hasSize(1);
+        assertThat(status.tasks().get(0).state()).as("task state, trace: %s", status.tasks().get(0).trace()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void elasticsearchUnreachableFor30SecondsLosesNothing() throws Exception {
+        String topic = "it-outage";
+        String name = "es-it-outage";
+        ElasticsearchQueries.deleteIndices(topic);
+        connect.kafka().createTopic(topic, 1);
+        Map<String, String> config = sinkConfig(topic, proxy.url());
+        config.put("batch.size", "100");
+        config.put("read.timeout.ms", "5000");
+        config.put("retry.backoff.max.ms", "2000");
+        config.put("max.buffered.records", "500");
+        connect.configureConnector(name, config);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "sink running");
+
+        produce(topic, 0, 300);
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(topic) == 300);
+
+        proxy.down();
+        Instant downSince = Instant.now();
+        produce(topic, 300, 1300);
+        // While Elasticsearch is away: the task keeps retrying, stays RUNNING and commits nothing past what was acknowledged.
+        await().pollDelay(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(45)).untilAsserted(() -> assertTaskRunning(name));
+        assertThat(committedOffset(connect, name, topic)).isLessThanOrEqualTo(300);
+        assertThat(Duration.between(downSince, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+        proxy.up();
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> count(topic) == 1300);
+        await().atMost(Duration.ofSeconds(30)).until(() -> committedOffset(connect, name, topic) == 1300);
+        assertThat(count(topic)).isEqualTo(1300);
+        assertTaskRunning(name);
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void injected429sAreRetriedAndTheTaskStaysRunning() throws Exception {
+        String topic = "it-throttled";
+        String name = "es-it-throttled";
+        ElasticsearchQueries.deleteIndices(topic);
+        connect.kafka().createTopic(topic, 1);
+        proxy.rejectEveryNthBulk(2);
+        Map<String, String> config = sinkConfig(topic, proxy.url());
+        config.put("batch.size", "50");
+        config.put("max.in.flight.requests", "2");
+        connect.configureConnector(name, config);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "sink running");
+
+        produce(topic, 0, 1000);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> count(topic) == 1000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> committedOffset(connect, name, topic) == 1000);
+        assertThat(proxy.rejectedBulks()).as("429s answered").isGreaterThanOrEqualTo(5);
+        assertThat(count(topic)).isEqualTo(1000);
+        assertTaskRunning(name);
+        connect.deleteConnector(name);
+    }
+}

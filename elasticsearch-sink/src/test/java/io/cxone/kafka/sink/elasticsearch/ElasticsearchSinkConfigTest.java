@@ -1,0 +1,121 @@
+package io.cxone.kafka.sink.elasticsearch;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ElasticsearchSinkConfigTest {
+
+    private static Map<String, String> base() {
+        Map<String, String> props = new HashMap<>();
+        props.put("name", "es");
+        props.put("topics", "t");
+        props.put("connection.url", "http://127.0.0.1:9200");
+        return props;
+    }
+
+    private static Map<String, List<String>> errors(Map<String, String> props) {
+        return new ElasticsearchSinkConnector().validate(props).configValues().stream()
+                .filter(v -> !v.errorMessages().isEmpty())
+                .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+    }
+
+    @Test
+    void defaultsMatchConfluentWhereTheMeaningIsTheSameAndRetryForever() {
+        ElasticsearchSinkConfig config = new ElasticsearchSinkConfig(base());
+
+        assertThat(config.keyIgnore()).isFalse();
+        assertThat(config.schemaIgnore()).isFalse();
+        assertThat(config.writeMethod()).isEqualTo(ElasticsearchSinkConfig.WriteMethod.INSERT);
+        assertThat(config.nullValueBehavior()).isEqualTo(ElasticsearchSinkConfig.NullValueBehavior.FAIL);
+        assertThat(config.malformedDocumentBehavior()).isEqualTo(ElasticsearchSinkConfig.MalformedDocumentBehavior.FAIL);
+        assertThat(config.batchSize()).isEqualTo(2000);
+        assertThat(config.maxInFlightRequests()).isEqualTo(5);
+        assertThat(config.maxRetries()).isEqualTo(-1);
+        assertThat(config.errorsToleranceAll()).isFalse();
+        assertThat(errors(base())).isEmpty();
+    }
+
+    @Test
+    void enumValuesAreCaseInsensitiveAndRecommended() {
+        Map<String, String> props = base();
+        props.put("write.method", "UPSERT");
+        props.put("behavior.on.null.values", "Delete");
+
+        assertThat(new ElasticsearchSinkConfig(props).writeMethod()).isEqualTo(ElasticsearchSinkConfig.WriteMethod.UPSERT);
+        ConfigValue writeMethod = new ElasticsearchSinkConnector().validate(props).configValues().stream()
+                .filter(v -> v.name().equals("write.method")).findFirst().orElseThrow();
+        assertThat(writeMethod.recommendedValues()).containsExactly("insert", "upsert");
+    }
+
+    @Test
+    void singleFieldErrorsAreReportedOnTheirField() {
+        Map<String, String> props = base();
+        props.put("connection.url", "ftp://x");
+        props.put("write.method", "merge");
+        props.put("topic.index.map", "a:B");
+        props.put("index.name.pattern", "Upper-{topic}");
+
+        assertThat(errors(props)).containsOnlyKeys("connection.url", "write.method", "topic.index.map", "index.name.pattern");
+    }
+
+    @Test
+    void badCombinationsAreReportedOnTheFieldToChange(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("ilm.yaml");
+        Files.writeString(policy, "hot: {rollover: {max_age: 1d}}\n");
+        Map<String, String> props = base();
+        props.put("key.ignore", "true");
+        props.put("behavior.on.null.values", "delete");
+        props.put("connection.username", "elastic");
+        props.put("connection.api.key", "c2VjcmV0");
+        props.put("elastic.https.ssl.trust.all", "true");
+        props.put("ilm.policy.file", policy.toString());
+        props.put("index.name.pattern", "events-{yyyy.MM}");
+        props.put("retry.backoff.ms", "1000");
+        props.put("retry.backoff.max.ms", "10");
+
+        Map<String, List<String>> errors = errors(props);
+
+        assertThat(errors).containsOnlyKeys("behavior.on.null.values", "connection.password", "connection.username",
+                "connection.api.key", "elastic.https.ssl.trust.all", "index.name.pattern", "retry.backoff.max.ms");
+        assertThat(errors.get("behavior.on.null.values").get(0)).contains("key.ignore=false");
+        assertThat(errors.get("index.name.pattern").get(0)).contains("ILM");
+    }
+
+    @Test
+    void unreadableOrInvalidPolicyFileAndIlmRequiredWithoutPolicy(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "hot: {rollover: {max_age: soon}}\n");
+        Map<String, String> props = base();
+        props.put("ilm.policy.file", bad.toString());
+        assertThat(errors(props).get("ilm.policy.file").get(0)).contains("hot.rollover.max_age");
+
+        Map<String, String> required = base();
+        required.put("ilm.required", "true");
+        assertThat(errors(required)).containsOnlyKeys("ilm.required");
+    }
+
+    @Test
+    void startFailsFastOnTheFirstProblemAndSecretsAreHidden() {
+        Map<String, String> props = base();
+        props.put("connection.password", "s3cret");
+        assertThatThrownBy(() -> new ElasticsearchSinkConnector().start(props))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("connection.username");
+
+        props.put("connection.username", "elastic");
+        ElasticsearchSinkConfig config = ConfigValidator.require(props);
+        assertThat(config.password().orElseThrow().toString()).doesNotContain("s3cret");
+        assertThat(config.toString()).doesNotContain("s3cret");
+    }
+}

@@ -1,0 +1,60 @@
+package io.cxone.kafka.sink.elasticsearch;
+
+import io.cxone.kafka.stack.TestServices;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.runtime.ConnectorConfig;
+import org.apache.kafka.connect.runtime.SinkConnectorConfig;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Connector configs and record encoding shared by the integration tests. */
+final class SinkTestSupport {
+
+    private SinkTestSupport() {
+    }
+
+    /** A sink reading JSON-with-schema values and string keys from {@code topic}. */
+    static Map<String, String> sinkConfig(String topic, String esUrl) {
+        Map<String, String> config = new HashMap<>();
+        config.put(ConnectorConfig.CONNECTOR_CLASS_CONFIG, ElasticsearchSinkConnector.class.getName());
+        config.put(ConnectorConfig.TASKS_MAX_CONFIG, "1");
+        config.put(SinkConnectorConfig.TOPICS_CONFIG, topic);
+        config.put(ConnectorConfig.KEY_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.storage.StringConverter");
+        config.put(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG, JsonConverter.class.getName());
+        config.put("value.converter.schemas.enable", "true");
+        config.put("value.converter.decimal.format", "NUMERIC");
+        config.put("connection.url", esUrl);
+        config.put("key.ignore", "true");
+        config.put("linger.ms", "50");
+        config.put("retry.backoff.ms", "100");
+        config.put("retry.backoff.max.ms", "1000");
+        config.put("consumer.override.max.poll.records", "200");
+        return config;
+    }
+
+    static String json(String topic, Schema schema, Object value) {
+        JsonConverter converter = new JsonConverter();
+        converter.configure(Map.of("schemas.enable", "true", "decimal.format", "NUMERIC"), false);
+        return new String(converter.fromConnectData(topic, schema, value), StandardCharsets.UTF_8);
+    }
+
+    /** The committed offset of partition 0 of {@code topic} for a sink connector, or -1. */
+    static long committedOffset(EmbeddedConnectCluster connect, String connector, String topic) {
+        for (ConnectorOffset offset : connect.connectorOffsets(connector).offsets()) {
+            if (topic.equals(offset.partition().get("kafka_topic")) && Integer.valueOf(0).equals(offset.partition().get("kafka_partition"))) {
+                return ((Number) offset.offset().get("kafka_offset")).longValue();
+            }
+        }
+        return -1;
+    }
+
+    static EmbeddedConnectCluster startAll() {
+        TestServices.startElasticsearch();
+        return TestServices.connect();
+    }
+}

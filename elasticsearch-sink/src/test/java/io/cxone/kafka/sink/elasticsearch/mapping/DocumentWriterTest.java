@@ -1,0 +1,78 @@
+package io.cxone.kafka.sink.elasticsearch.mapping;
+
+import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.DecimalMapping;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.cxone.kafka.sink.elasticsearch.mapping.MappingBuilderTest.AGENT;
+import static io.cxone.kafka.sink.elasticsearch.mapping.MappingBuilderTest.EVENT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DocumentWriterTest {
+
+    static Struct event() {
+        return new Struct(EVENT)
+                .put("event_id", "evt-1")
+                .put("tiny", (byte) 1)
+                .put("small", (short) 2)
+                .put("count", 3)
+                .put("ratio", 1.5f)
+                .put("score", 0.25)
+                .put("active", true)
+                .put("payload", new byte[]{1, 2, 3})
+                .put("at", new java.util.Date(1_795_000_000_123L))
+                .put("day", new java.util.Date(1_795_000_000_000L / 86_400_000L * 86_400_000L))
+                .put("time", new java.util.Date(3_723_004L))
+                .put("amount", new BigDecimal("12.30"))
+                .put("labels", Map.of("queue", "sales"))
+                .put("counters", Map.of("calls", 7))
+                .put("tags", List.of("a", "b"))
+                .put("agent", new Struct(AGENT).put("id", 42L).put("name", "Ann"))
+                .put("agents", List.of(new Struct(AGENT).put("id", 43L)));
+    }
+
+    @Test
+    void writesStructsConsistentWithTheirMapping() {
+        String json = new String(new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(EVENT, event()), StandardCharsets.UTF_8);
+
+        assertThat(json).isEqualTo("{\"event_id\":\"evt-1\",\"tiny\":1,\"small\":2,\"count\":3,\"ratio\":1.5,\"score\":0.25,"
+                + "\"active\":true,\"payload\":\"AQID\",\"at\":\"2026-11-18T11:06:40.123Z\",\"day\":\"2026-11-18\","
+                + "\"time\":\"01:02:03.004\",\"amount\":12.30,\"labels\":{\"queue\":\"sales\"},\"counters\":{\"calls\":7},"
+                + "\"tags\":[\"a\",\"b\"],\"agent\":{\"id\":42,\"name\":\"Ann\"},\"agents\":[{\"id\":43}]}");
+    }
+
+    @Test
+    void decimalAsKeywordIsExactText() {
+        String json = new String(new DocumentWriter(DecimalMapping.KEYWORD).toJson(EVENT, event()), StandardCharsets.UTF_8);
+
+        assertThat(json).contains("\"amount\":\"12.30\"");
+    }
+
+    @Test
+    void schemalessMapsAreWrittenAsTheyAre() {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("id", "x");
+        value.put("n", 5L);
+        value.put("nested", Map.of("ok", true));
+        value.put("missing", null);
+
+        assertThat(new String(new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(null, value), StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":\"x\",\"n\":5,\"nested\":{\"ok\":true},\"missing\":null}");
+    }
+
+    @Test
+    void aDocumentMustBeAnObject() {
+        assertThatThrownBy(() -> new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(null, "plain"))
+                .isInstanceOf(DataException.class).hasMessageContaining("struct or a map");
+        assertThatThrownBy(() -> new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(null, Map.of("x", Double.NaN)))
+                .isInstanceOf(DataException.class);
+    }
+}
