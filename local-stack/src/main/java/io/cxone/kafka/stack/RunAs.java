@@ -32,6 +32,20 @@ final class RunAs {
         }
     }
 
+    /** True when every parent of {@code dir} can be entered by other users. */
+    static boolean reachableByOthers(Path dir) {
+        for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            try {
+                if (Files.exists(p) && !Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Fails with the folder to fix when {@code user} cannot traverse a parent of {@code dir}. */
     static void requireReachable(String user, Path dir) {
         for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {

@@ -104,8 +104,9 @@ public final class TestServices {
     public static synchronized CompletableFuture<ElasticsearchService> startElasticsearch() {
         if (elasticsearch == null) {
             elasticsearch = CompletableFuture.supplyAsync(() -> {
-                ElasticsearchService service = new ElasticsearchService(distributions().elasticsearchHome(),
-                        WORK.resolve("elasticsearch"), WORK.resolve("logs/elasticsearch.log"),
+                ElasticsearchService service = new ElasticsearchService(
+                        new Distributions(reachableForElasticsearch(distCache())).elasticsearchHome(),
+                        reachableForElasticsearch(WORK.resolve("elasticsearch")), WORK.resolve("logs/elasticsearch.log"),
                         Ports.freePort(), Ports.freePort(), "512m");
                 track(service, Readiness.startAndAwait(service));
                 return service;
@@ -162,6 +163,18 @@ public final class TestServices {
         synchronized (SHUTDOWN) {
             SHUTDOWN.add(0, step);
         }
+    }
+
+    /**
+     * Elasticsearch runs as an unprivileged user when tests run as root; if the checkout lies under a folder that
+     * user cannot enter (e.g. /root), its files go to /var/tmp instead of failing the build.
+     */
+    private static Path reachableForElasticsearch(Path preferred) {
+        if (!RunAs.isRoot() || RunAs.reachableByOthers(preferred)) {
+            return preferred;
+        }
+        return Path.of("/var/tmp/cxone-kafka-connect", Integer.toHexString(preferred.toAbsolutePath().toString().hashCode()))
+                .resolve(preferred.getFileName());
     }
 
     private static Distributions distributions() {
