@@ -79,6 +79,19 @@ class ExportConnectorIT {
         return config;
     }
 
+    /** Data Extraction of one entity, from {@code daysBack} days ago, windows exported as soon as they end. */
+    private Map<String, String> extractionConnector(CxoneSimulator sim, String topic, int chunkSize, int daysBack) {
+        Map<String, String> config = recordsConnector(sim, topic, chunkSize);
+        config.remove(ExportSourceConfig.REPORTS);
+        config.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
+        config.put(ExportSourceConfig.ENTITIES, "recording-interaction-metadata");
+        config.put(ExportSourceConfig.ACCESS_KEY_ID, sim.options().accessKeyId());
+        config.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.options().accessKeySecret());
+        config.put(ExportSourceConfig.START_DATE, java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(daysBack).toString());
+        config.put(ExportSourceConfig.LAG_MINUTES, "0");
+        return config;
+    }
+
     private String uniqueName(String base) {
         return base + "-" + RUN.incrementAndGet();
     }
@@ -305,14 +318,7 @@ class ExportConnectorIT {
         String topic = uniqueName("export-throttle");
         connect.kafka().createTopic(topic, 1);
         String name = uniqueName("export-throttle");
-        Map<String, String> config = recordsConnector(sim, topic, 100);
-        config.remove(ExportSourceConfig.REPORTS);
-        config.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
-        config.put(ExportSourceConfig.ENTITIES, "recording-interaction-metadata");
-        config.put(ExportSourceConfig.ACCESS_KEY_ID, sim.options().accessKeyId());
-        config.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.options().accessKeySecret());
-        config.put(ExportSourceConfig.START_DATE, java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2).toString());
-        config.put(ExportSourceConfig.LAG_MINUTES, "0");
+        Map<String, String> config = extractionConnector(sim, topic, 100, 2);
         config.put(ExportSourceConfig.RETRY_BACKOFF_MAX_MS, "5000");
         connect.configureConnector(name, config);
 
@@ -333,14 +339,7 @@ class ExportConnectorIT {
         String topic = uniqueName("export-extraction");
         connect.kafka().createTopic(topic, 1);
         String name = uniqueName("export-extraction");
-        Map<String, String> config = recordsConnector(sim, topic, 120);
-        config.remove(ExportSourceConfig.REPORTS);
-        config.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
-        config.put(ExportSourceConfig.ENTITIES, "recording-interaction-metadata");
-        config.put(ExportSourceConfig.ACCESS_KEY_ID, sim.options().accessKeyId());
-        config.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.options().accessKeySecret());
-        config.put(ExportSourceConfig.START_DATE, java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(3).toString());
-        config.put(ExportSourceConfig.LAG_MINUTES, "0");
+        Map<String, String> config = extractionConnector(sim, topic, 120, 3);
         config.put(ExportSourceConfig.CSV_COLUMN_TYPES, "duration_ms:long,score:double,resolved:boolean,event_time:timestamp");
         connect.configureConnector(name, config);
 
