@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /** Small HTTP calls the launcher makes: readiness probes, registry export/import, connector deployment. */
@@ -36,22 +35,6 @@ public final class HttpProbe {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
-    public static HttpResponse<Path> download(String url, Path target) throws IOException {
-        try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).GET().timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofFile(target));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + url, e);
-        }
-    }
-
-    public static HttpResponse<String> postFile(String url, String contentType, Path body) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofFile(body)).build());
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws IOException {

@@ -85,7 +85,7 @@ public final class LocalStack {
         List<StackService> services = new ArrayList<>();
         services.add(new KafkaBrokerService(classpath, config("kafka-server.properties"), log4j, dataDir("kafka"), logFile("kafka")));
         services.add(new RegistryService(dist.registryRunnerJar(), dataDir("schema-registry"), logFile("schema-registry"),
-                REGISTRY_PORT, dataDir("schema-registry").resolve("registry-export.zip")));
+                REGISTRY_PORT, dataDir("schema-registry").resolve("h2")));
         services.add(new ElasticsearchService(dist.elasticsearchHome(), dataDir("elasticsearch"), logFile("elasticsearch"),
                 ELASTICSEARCH_PORT, ELASTICSEARCH_TRANSPORT_PORT, "512m"));
         services.add(new ConnectWorkerService(classpath, config("connect-distributed.properties"), log4j, pluginPath(),

@@ -36,7 +36,6 @@ final class Readiness {
             }
             ManagedProcess.sleepQuietly(250);
         }
-        service.afterStart();
         return process;
     }
 }

@@ -158,7 +158,6 @@ public final class StackCli {
                     continue;
                 }
                 if (s.isHealthy()) {
-                    s.afterStart();
                     readyAfter.put(s.name(), seconds(startedAt.get(s.name())));
                     progress.line(String.format(Locale.ROOT, "  ✓ %-16s ready after %5.1f s  %s", s.name(), readyAfter.get(s.name()), s.url()));
                 } else {
@@ -241,7 +240,6 @@ public final class StackCli {
             Optional<ManagedProcess> p = PidFile.read(stack.runDir(), s.name());
             if (p.isPresent()) {
                 long t = System.nanoTime();
-                s.beforeStop();
                 p.get().stop(s.stopGrace());
                 OUT.printf(Locale.ROOT, "  stopped %-16s (pid %d, %.1f s)%n", s.name(), p.get().pid(), seconds(t));
             }

@@ -35,12 +35,4 @@ public interface StackService {
     default Duration stopGrace() {
         return Duration.ofSeconds(20);
     }
-
-    /** Called once the service is healthy (e.g. restore saved state). */
-    default void afterStart() {
-    }
-
-    /** Called while it is still running, before it is stopped (e.g. save state). */
-    default void beforeStop() {
-    }
 }

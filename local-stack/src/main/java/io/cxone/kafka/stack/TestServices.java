@@ -177,7 +177,7 @@ public final class TestServices {
                 .resolve(preferred.getFileName());
     }
 
-    private static Distributions distributions() {
+    static Distributions distributions() {
         return new Distributions(distCache());
     }
 
