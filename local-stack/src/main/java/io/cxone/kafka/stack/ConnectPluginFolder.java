@@ -6,10 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.apache.kafka.connect.runtime.isolation.PluginDesc;
+import org.apache.kafka.connect.runtime.isolation.Plugins;
 
 /** What a built Connect plugin folder (target/plugin/cxone-<module>) and its zip contain, for packaging tests. */
 public final class ConnectPluginFolder {
@@ -47,6 +52,24 @@ public final class ConnectPluginFolder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Connectors and converters a Connect worker with {@code plugin.discovery=service_load} finds in this folder,
+     * scanned by the worker's own plugin code ({@link Plugins}): what a worker configured like config/ can load.
+     */
+    public Set<String> discoveredByServiceLoader() {
+        Plugins plugins = new Plugins(Map.of("plugin.path", folder.toAbsolutePath().getParent().toString(),
+                "plugin.discovery", "service_load"));
+        // The worker names a plugin's location as a URL ("file:/.../"); classes also on this JVM's classpath say "classpath".
+        String location = folder.toAbsolutePath().toFile().toURI().toString();
+        Set<String> found = new TreeSet<>();
+        Stream.of(plugins.sourceConnectors(), plugins.sinkConnectors(), plugins.converters())
+                .flatMap(Set::stream)
+                .filter(desc -> desc.location().startsWith(location))
+                .map(PluginDesc::className)
+                .forEach(found::add);
+        return found;
     }
 
     /** Entry names of a zip, for comparing the distributable zip with the folder. */

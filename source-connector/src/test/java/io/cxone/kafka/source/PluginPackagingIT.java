@@ -22,6 +22,12 @@ class PluginPackagingIT {
     }
 
     @Test
+    void workerWithServiceLoaderDiscoveryFindsConnectorsAndTheAvroConverter() {
+        assertThat(plugin.discoveredByServiceLoader()).contains(CxoneExportSourceConnector.class.getName(),
+                CxoneWebhookSourceConnector.class.getName(), "io.apicurio.registry.utils.converter.AvroConverter");
+    }
+
+    @Test
     void leavesOutWhatTheWorkerProvides() {
         assertThat(plugin.jarNames()).contains("source-connector-" + VERSION + ".jar")
                 .noneMatch(n -> n.startsWith("kafka-clients") || n.startsWith("connect-") || n.startsWith("slf4j")

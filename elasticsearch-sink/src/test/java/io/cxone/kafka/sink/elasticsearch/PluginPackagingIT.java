@@ -20,6 +20,12 @@ class PluginPackagingIT {
     }
 
     @Test
+    void workerWithServiceLoaderDiscoveryFindsTheConnectorAndTheAvroConverter() {
+        assertThat(plugin.discoveredByServiceLoader()).contains(ElasticsearchSinkConnector.class.getName(),
+                "io.apicurio.registry.utils.converter.AvroConverter");
+    }
+
+    @Test
     void leavesOutWhatTheWorkerProvides() {
         assertThat(plugin.jarNames()).contains("elasticsearch-sink-" + VERSION + ".jar")
                 .noneMatch(n -> n.startsWith("kafka-clients") || n.startsWith("connect-") || n.startsWith("slf4j")
