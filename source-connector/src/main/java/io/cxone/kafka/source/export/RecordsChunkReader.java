@@ -149,6 +149,11 @@ public final class RecordsChunkReader implements ChunkReader {
     }
 
     @Override
+    public void authenticate() {
+        tokens.get();
+    }
+
+    @Override
     public long lastReadBytes() {
         return lastReadBytes;
     }
