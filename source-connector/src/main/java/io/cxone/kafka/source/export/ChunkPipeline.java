@@ -5,6 +5,7 @@ import io.cxone.kafka.source.export.ExportSourceConfig.DriftPolicy;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,26 +151,60 @@ public final class ChunkPipeline {
         ExportOffset offset = new ExportOffset(reader.currentJob(), endRow, raw.size(), sha, baseline.fingerprint());
         Map<String, Object> offsetMap = offset.toMap();
         List<SourceRecord> records = new ArrayList<>(raw.size());
+        // Per chunk, not per record: these are the same for every record of the chunk.
+        String job = reader.currentJob();
+        String fingerprint = recordShape.fingerprint();
+        String keyField = config.keyField().isBlank() ? null : config.keyField();
+        int offsetHash = offsetMap.hashCode();
+        Long startRowValue = startRow;
+        Integer chunkSizeValue = raw.size();
         for (JsonNode row : typed) {
             ConnectHeaders headers = new ConnectHeaders();
-            headers.addLong(HEADER_CHUNK_OFFSET, startRow);
-            headers.addInt(HEADER_CHUNK_SIZE, raw.size());
+            headers.add(HEADER_CHUNK_OFFSET, startRowValue, Schema.INT64_SCHEMA);
+            headers.add(HEADER_CHUNK_SIZE, chunkSizeValue, Schema.INT32_SCHEMA);
             headers.addString(HEADER_CHUNK_SHA256, sha);
-            headers.addString(HEADER_JOB_ID, reader.currentJob());
-            headers.addString(HEADER_SCHEMA_FINGERPRINT, recordShape.fingerprint());
+            headers.addString(HEADER_JOB_ID, job);
+            headers.addString(HEADER_SCHEMA_FINGERPRINT, fingerprint);
             if (driftReason != null) {
                 headers.addString(HEADER_DRIFT_REASON, driftReason);
             }
-            String key = config.keyField().isBlank() || row.path(config.keyField()).isNull() || row.path(config.keyField()).isMissingNode()
-                    ? null : row.get(config.keyField()).asText();
-            records.add(new SourceRecord(partition, offsetMap, topic, null,
-                    key == null ? null : Schema.OPTIONAL_STRING_SCHEMA, key, schema, structs.struct(schema, row), null, headers));
+            JsonNode keyValue = keyField == null ? null : row.get(keyField);
+            String key = keyValue == null || keyValue.isNull() ? null : keyValue.asText();
+            records.add(new ChunkRecord(partition, offsetMap, offsetHash, topic,
+                    key == null ? null : Schema.OPTIONAL_STRING_SCHEMA, key, schema, structs.struct(schema, row), headers));
         }
         nextRow = endRow;
         long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
         metrics.chunk(records.size(), reader.lastReadBytes(), latencyMs);
         log.info("Chunk verified: {} job {} rows {}-{} sha256 {} ({} ms)", source, reader.currentJob(), startRow, endRow - 1, sha, latencyMs);
         return new ExportChunk(source, reader.currentJob(), startRow, records);
+    }
+
+    /**
+     * A source record with a cheap hash code. The worker looks every record up in hash sets and maps several times
+     * (to find the transaction boundary and to track acknowledgements), and SourceRecord's own hash walks the
+     * partition, offset, value struct, schema and headers each time. Equality stays SourceRecord's (all fields,
+     * same class), so hashing a subset of the fields (topic, key, and the chunk's offset, hashed once per chunk)
+     * keeps equal records at equal hashes.
+     */
+    static final class ChunkRecord extends SourceRecord {
+        private final int hash;
+
+        ChunkRecord(Map<String, ?> partition, Map<String, ?> offset, int offsetHash, String topic, Schema keySchema, Object key,
+                    Schema valueSchema, Object value, Iterable<Header> headers) {
+            super(partition, offset, topic, null, keySchema, key, valueSchema, value, null, headers);
+            this.hash = (31 * offsetHash + topic.hashCode()) * 31 + java.util.Objects.hashCode(key);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return super.equals(o); // SourceRecord's: every field, and the same class
+        }
     }
 
     /** Re-reads the last committed chunk and compares its SHA-256 with the offset's (checksum.mismatch.policy). */

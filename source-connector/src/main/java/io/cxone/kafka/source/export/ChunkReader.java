@@ -36,4 +36,15 @@ public interface ChunkReader {
 
     /** Raw bytes read for the last {@link #read} call, for metrics. */
     long lastReadBytes();
+
+    /** Fetches an access token with the configured credentials (a refusal is a {@link CxoneApiException} with its status). */
+    void authenticate();
+
+    /** The reader of the configured API flavour for one report or entity. */
+    static ChunkReader create(String source, ExportSourceConfig config, CxoneHttp http) {
+        return switch (config.apiFlavour()) {
+            case RECORDS -> new RecordsChunkReader(source, config, http, java.time.Clock.systemUTC());
+            case DATA_EXTRACTION -> new DataExtractionChunkReader(source, config, http, java.time.Clock.systemUTC());
+        };
+    }
 }

@@ -68,6 +68,7 @@ public class CxoneExportSourceConnector extends SourceConnector {
         Config result = super.validate(connectorConfigs);
         List<ConfigValue> values = result.configValues();
         ExportSourceConfig.addCrossFieldErrors(connectorConfigs, values);
+        ExportSourceConfig.addCredentialErrors(connectorConfigs, values);
         return result;
     }
 

@@ -8,7 +8,6 @@ import org.apache.kafka.connect.source.TransactionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ public class CxoneExportSourceTask extends SourceTask {
         for (String source : config.taskSources()) {
             Map<String, Object> stored = context.offsetStorageReader().offset(ExportOffset.partition(config.apiFlavour().configName(), source));
             Optional<ExportOffset> committed = Optional.ofNullable(stored).map(ExportOffset::fromMap);
-            pipelines.add(new ChunkPipeline(source, reader(source), config, metrics, committed));
+            pipelines.add(new ChunkPipeline(source, ChunkReader.create(source, config, http), config, metrics, committed));
         }
         running = true;
         readerThread = new Thread(() -> readLoop(pipelines), "cxone-export-reader-" + String.join(",", config.taskSources()));
@@ -56,13 +55,6 @@ public class CxoneExportSourceTask extends SourceTask {
         readerThread.start();
         log.info("Export task started for {} {} (api {}, chunk size {})", config.apiFlavour() == ApiFlavour.RECORDS ? "reports" : "entities",
                 config.taskSources(), config.apiFlavour().configName(), config.chunkSize());
-    }
-
-    private ChunkReader reader(String source) {
-        return switch (config.apiFlavour()) {
-            case RECORDS -> new RecordsChunkReader(source, config, http, Clock.systemUTC());
-            case DATA_EXTRACTION -> new DataExtractionChunkReader(source, config, http, Clock.systemUTC());
-        };
     }
 
     /** Round-robin over the sources; idles briefly when none has a chunk due. */

@@ -285,6 +285,11 @@ public final class DataExtractionChunkReader implements ChunkReader {
     }
 
     @Override
+    public void authenticate() {
+        tokens.get();
+    }
+
+    @Override
     public long lastReadBytes() {
         return lastReadBytes;
     }

@@ -28,6 +28,7 @@ public final class ExportSourceConfig extends AbstractConfig {
     public static final String ACCESS_KEY_ID = "cxone.access.key.id";
     public static final String ACCESS_KEY_SECRET = "cxone.access.key.secret";
     public static final String ISSUER_URL = "cxone.issuer.url";
+    public static final String VALIDATE_CREDENTIALS = "cxone.validate.credentials";
 
     public static final String REPORTS = "cxone.reports";
     public static final String ENTITIES = "cxone.entities";
@@ -91,6 +92,10 @@ public final class ExportSourceConfig extends AbstractConfig {
                 CXONE, ++o, Width.LONG, "OIDC issuer");
         def.define(CLIENT_ID, Type.STRING, "", Importance.HIGH, "OAuth client id.", CXONE, ++o, Width.MEDIUM, "Client id");
         def.define(CLIENT_SECRET, Type.PASSWORD, "", Importance.HIGH, "OAuth client secret.", CXONE, ++o, Width.MEDIUM, "Client secret");
+        def.define(VALIDATE_CREDENTIALS, Type.BOOLEAN, false, Importance.LOW,
+                "Whether validating the configuration (PUT /connector-plugins/.../config/validate, and every deployment) also "
+                + "fetches a token from CXone with these credentials and reports a refusal on the secret's field. Off by "
+                + "default, so validation needs no network access.", CXONE, ++o, Width.SHORT, "Check credentials");
         def.define(ACCESS_KEY_ID, Type.STRING, "", Importance.HIGH,
                 "CXone access key id (data-extraction: the password grant's username).", CXONE, ++o, Width.MEDIUM, "Access key id");
         def.define(ACCESS_KEY_SECRET, Type.PASSWORD, "", Importance.HIGH,
@@ -193,6 +198,38 @@ public final class ExportSourceConfig extends AbstractConfig {
                     .filter(v -> v.name().equals(field)).findFirst().ifPresent(v -> v.addErrorMessage(problem)));
         } catch (ConfigException e) {
             results.stream().filter(v -> v.name().equals(TOPIC)).findFirst().ifPresent(v -> v.addErrorMessage(e.getMessage()));
+        }
+    }
+
+    /**
+     * With {@link #VALIDATE_CREDENTIALS} on and no other error: fetches one token (one attempt, no retries) and reports
+     * a refusal on the secret (client secret for records, access key secret for data-extraction), any other failure
+     * on the URL it could not use.
+     */
+    static void addCredentialErrors(Map<String, String> props, List<ConfigValue> results) {
+        if (results.stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return;
+        }
+        ExportSourceConfig config = new ExportSourceConfig(props);
+        if (!config.getBoolean(VALIDATE_CREDENTIALS)) {
+            return;
+        }
+        boolean records = config.apiFlavour() == ApiFlavour.RECORDS;
+        RetryPolicy once = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1));
+        // Bounded well below the REST call's own timeout: validation runs inside PUT .../config requests.
+        Duration timeout = config.requestTimeout().compareTo(Duration.ofSeconds(10)) < 0 ? config.requestTimeout() : Duration.ofSeconds(10);
+        try (CxoneHttp http = new CxoneHttp(timeout, once, new ExportMetrics(null))) {
+            ChunkReader.create(config.sources().get(0), config, http).authenticate();
+        } catch (RuntimeException e) {
+            int status = e instanceof CxoneApiException api ? api.status() : 0;
+            boolean refused = status == 400 || status == 401 || status == 403;
+            String url = records || config.getString(ISSUER_URL).isBlank() ? BASE_URL : ISSUER_URL;
+            String field = refused ? (records ? CLIENT_SECRET : ACCESS_KEY_SECRET) : url;
+            String problem = refused
+                    ? "CXone refused the credentials (" + (records ? CLIENT_ID + " / " + CLIENT_SECRET : ACCESS_KEY_ID + " / " + ACCESS_KEY_SECRET)
+                      + ", HTTP " + status + "); check them, or set " + VALIDATE_CREDENTIALS + "=false to skip this check"
+                    : "could not fetch a CXone token to check the credentials: " + e.getMessage();
+            results.stream().filter(v -> v.name().equals(field)).findFirst().ifPresent(v -> v.addErrorMessage(problem));
         }
     }
 

@@ -1,6 +1,9 @@
 package io.cxone.kafka.source.export;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -23,6 +26,8 @@ import java.util.Map;
 public final class RecordsChunkReader implements ChunkReader {
 
     private static final Logger log = LoggerFactory.getLogger(RecordsChunkReader.class);
+
+    private static final ObjectReader ROWS = CxoneHttp.JSON.readerFor(JsonNode.class);
 
     private final String report;
     private final String baseUrl;
@@ -102,21 +107,7 @@ public final class RecordsChunkReader implements ChunkReader {
                 new Request.Builder().url(url).get(), tokens, body -> {
                     byte[] bytes = body.bytes();
                     lastReadBytes = bytes.length;
-                    JsonNode page = CxoneHttp.JSON.readTree(bytes);
-                    if (page == null || !page.isArray()) {
-                        throw new IOException("expected a JSON array of records");
-                    }
-                    List<JsonNode> out = new ArrayList<>(page.size());
-                    for (JsonNode row : page) {
-                        if (!row.isObject()) {
-                            throw new IOException("record " + out.size() + " is not a JSON object");
-                        }
-                        out.add(row);
-                    }
-                    if (out.size() > limit) {
-                        throw new IOException("page holds " + out.size() + " records, more than the limit " + limit);
-                    }
-                    return out;
+                    return parsePage(bytes, limit);
                 });
         if (rows.isEmpty()) {
             completedAt = clock.instant();
@@ -125,9 +116,41 @@ public final class RecordsChunkReader implements ChunkReader {
         return rows;
     }
 
+    /**
+     * The rows of one page, a JSON array of objects, streamed row by row (no tree of the whole page). Anything
+     * else, a truncated body included, is an {@link IOException}: the call is retried.
+     */
+    static List<JsonNode> parsePage(byte[] bytes, int limit) throws IOException {
+        List<JsonNode> out = new ArrayList<>(Math.min(limit, 16_384));
+        try (JsonParser parser = ROWS.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException("expected a JSON array of records");
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
+                out.add(ROWS.readValue(parser));
+            }
+            if (token != JsonToken.END_ARRAY) {
+                throw new IOException("record " + out.size() + " is not a JSON object"); // a truncated body fails in nextToken()
+            }
+            if (parser.nextToken() != null) {
+                throw new IOException("unexpected content after the JSON array of records");
+            }
+        }
+        if (out.size() > limit) {
+            throw new IOException("page holds " + out.size() + " records, more than the limit " + limit);
+        }
+        return out;
+    }
+
     @Override
     public JsonNode typed(JsonNode raw) {
         return raw;
+    }
+
+    @Override
+    public void authenticate() {
+        tokens.get();
     }
 
     @Override

@@ -38,6 +38,57 @@ class ChunkVerificationTest {
     }
 
     @Test
+    void streamedChecksumEncodesRowsExactlyAsSortedTreesSerializedByJackson() throws Exception {
+        // The reference: the tree-based canonical form (keys sorted by a sorted map, Jackson's serializer).
+        ObjectMapper sortedKeys = new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+        List<JsonNode> rows = rows(
+                "{\"z\":null,\"a\":{\"y\":[3,{\"q\":1,\"b\":2}],\"x\":\"\\u00e9\\n\\\"\\u0001\"},\"m\":true}",
+                "{\"big\":123456789012345678901234567890,\"d\":1.50,\"e\":1e3,\"neg\":-7,\"l\":9007199254740993,\"s\":\"\\ud83d\\ude00 \\u2028\"}",
+                "{}", "{\"arr\":[],\"o\":{}}");
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        for (JsonNode row : rows) {
+            String expected = sortedKeys.writeValueAsString(sortedKeys.convertValue(row, java.util.TreeMap.class));
+            assertThat(ChunkChecksum.canonical(row)).isEqualTo(expected);
+            md.update((expected + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(ChunkChecksum.sha256(rows)).isEqualTo(java.util.HexFormat.of().formatHex(md.digest()));
+    }
+
+    @Test
+    void recordsPagesParseRowByRowAndBadBodiesAreRetryableErrors() throws Exception {
+        List<JsonNode> rows = RecordsChunkReader.parsePage("[{\"id\":\"a\",\"n\":{\"x\":[1]}},{\"id\":\"b\"}]".getBytes(StandardCharsets.UTF_8), 2);
+        assertThat(rows).extracting(r -> r.get("id").asText()).containsExactly("a", "b");
+        assertThat(rows.get(0).get("n").get("x").get(0).asInt()).isEqualTo(1);
+        assertThat(RecordsChunkReader.parsePage("[]".getBytes(StandardCharsets.UTF_8), 5)).isEmpty();
+        Map<String, String> bad = Map.of(
+                "[{\"id\":\"a\"},{\"id\":", "",
+                "[{\"id\":\"a\"}", "end-of-input",
+                "[{\"id\":\"a\"},7]", "record 1 is not a JSON object",
+                "{\"id\":\"a\"}", "expected a JSON array",
+                "[{\"id\":\"a\"}] []", "unexpected content after",
+                "[{\"id\":1},{\"id\":2}]", "more than the limit 1");
+        bad.forEach((body, message) -> assertThatThrownBy(() -> RecordsChunkReader.parsePage(body.getBytes(StandardCharsets.UTF_8), 1))
+                .as(body).isInstanceOf(java.io.IOException.class).hasMessageContaining(message));
+    }
+
+    @Test
+    void chunkRecordsHashCheaplyButStayEqualOnlyToEqualRecords() {
+        Map<String, Object> offset = new ExportOffset("job", 10, 10, "a".repeat(64), "0123456789abcdef").toMap();
+        Map<String, String> partition = ExportOffset.partition("records", "r");
+        org.apache.kafka.connect.header.Headers headers = new org.apache.kafka.connect.header.ConnectHeaders().addString("h", "v");
+        ChunkPipeline.ChunkRecord a = new ChunkPipeline.ChunkRecord(partition, offset, offset.hashCode(), "t",
+                org.apache.kafka.connect.data.Schema.STRING_SCHEMA, "k", org.apache.kafka.connect.data.Schema.STRING_SCHEMA, "v1", headers);
+        ChunkPipeline.ChunkRecord same = new ChunkPipeline.ChunkRecord(partition, offset, offset.hashCode(), "t",
+                org.apache.kafka.connect.data.Schema.STRING_SCHEMA, "k", org.apache.kafka.connect.data.Schema.STRING_SCHEMA, "v1", headers.duplicate());
+        ChunkPipeline.ChunkRecord otherValue = new ChunkPipeline.ChunkRecord(partition, offset, offset.hashCode(), "t",
+                org.apache.kafka.connect.data.Schema.STRING_SCHEMA, "k", org.apache.kafka.connect.data.Schema.STRING_SCHEMA, "v2", headers);
+        assertThat(a).isEqualTo(same).hasSameHashCodeAs(same).isNotEqualTo(otherValue);
+        java.util.Set<org.apache.kafka.connect.source.SourceRecord> boundary = new java.util.HashSet<>(List.of(a));
+        assertThat(boundary.contains(same)).isTrue();
+        assertThat(boundary.contains(otherValue)).isFalse();
+    }
+
+    @Test
     void driftNamesAddedRemovedAndRetypedFields() throws Exception {
         ChunkShape baseline = ChunkShape.of(rows("{\"id\":\"1\",\"n\":1,\"gone\":true,\"maybe\":null}"));
         ChunkShape chunk = ChunkShape.of(rows("{\"id\":\"2\",\"n\":\"one\",\"extra\":1.5,\"maybe\":7}"));

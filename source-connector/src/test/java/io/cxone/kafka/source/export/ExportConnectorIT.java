@@ -19,6 +19,9 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +119,35 @@ class ExportConnectorIT {
             }
         }
         return out;
+    }
+
+    /** The end of the log, or with {@code stable} the last stable offset (the first offset of an open transaction). */
+    private static long logEndOffset(String topic, boolean stable) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", TestServices.kafkaBootstrapServers()))) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            return admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()),
+                    new org.apache.kafka.clients.admin.ListOffsetsOptions(stable ? org.apache.kafka.common.IsolationLevel.READ_COMMITTED
+                            : org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)).partitionResult(tp).get().offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A plugin metric of the connector's task 0, read from JMX in this JVM (the embedded worker's). */
+    private static double metric(String connector, String name) throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        for (ObjectName bean : jmx.queryNames(new ObjectName("kafka.connect:*"), null)) {
+            if (!connector.equals(bean.getKeyProperty("connector")) || !"0".equals(bean.getKeyProperty("task"))) {
+                continue;
+            }
+            for (javax.management.MBeanAttributeInfo attribute : jmx.getMBeanInfo(bean).getAttributes()) {
+                if (attribute.getName().equals(name)) {
+                    return ((Number) jmx.getAttribute(bean, name)).doubleValue();
+                }
+            }
+        }
+        throw new AssertionError("no metric " + name + " for " + connector + " in JMX");
     }
 
     private static String header(ConsumerRecord<?, ?> record, String key) {
@@ -216,7 +248,7 @@ class ExportConnectorIT {
     }
 
     @Test
-    void tokenExpiryThrottlingAndServerErrorsAreRetriedToACompleteExport() {
+    void tokenExpiryThrottlingAndServerErrorsAreRetriedToACompleteExport() throws Exception {
         CxoneSimulator sim = simulator(800);
         String topic = uniqueName("export-faults");
         connect.kafka().createTopic(topic, 1);
@@ -233,6 +265,7 @@ class ExportConnectorIT {
         assertThat(sim.requests().count(Endpoint.EXPORT_RECORDS, 429)).isEqualTo(2);
         assertThat(sim.requests().count(Endpoint.EXPORT_RECORDS, 503)).isEqualTo(2);
         assertThat(sim.requests().count(Endpoint.TOKEN)).as("a new token after expiry").isGreaterThanOrEqualTo(2);
+        assertThat(metric(name, "retries-total")).as("two 429s, two 503s, one malformed body").isEqualTo(5);
         connect.assertions();
         assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
         connect.deleteConnector(name);
@@ -262,15 +295,17 @@ class ExportConnectorIT {
         connect.deleteConnector(name);
     }
 
-    @Test
-    void driftWithPolicyEvolveKeepsWritingWithTheAddedField() {
+    /**
+     * 400 rows, a string field "channel" added from row 200, chunks of 100, under {@code policy}: waits for all rows
+     * and checks what warn and evolve share (the added field in rows 200-399, a different schema fingerprint).
+     */
+    private List<ConsumerRecord<byte[], byte[]>> exportWithFieldAddedAtRow200(String name, String policy) {
         CxoneSimulator sim = simulator(400);
         sim.arm(FaultSpec.schemaDrift(new SchemaDrift(SchemaDrift.Change.ADD, "channel", FieldType.STRING, 200)));
-        String topic = uniqueName("export-drift-evolve");
+        String topic = name + "-topic";
         connect.kafka().createTopic(topic, 1);
-        String name = uniqueName("export-drift-evolve");
         Map<String, String> config = recordsConnector(sim, topic, 100);
-        config.put(ExportSourceConfig.SCHEMA_DRIFT_POLICY, "evolve");
+        config.put(ExportSourceConfig.SCHEMA_DRIFT_POLICY, policy);
         connect.configureConnector(name, config);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 400);
@@ -281,11 +316,18 @@ class ExportConnectorIT {
         assertThat(header(records.get(399), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT))
                 .isNotEqualTo(header(records.get(0), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT));
         assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
+        return records;
+    }
+
+    @Test
+    void driftWithPolicyEvolveKeepsWritingWithTheAddedField() {
+        String name = uniqueName("export-drift-evolve");
+        exportWithFieldAddedAtRow200(name, "evolve");
         connect.deleteConnector(name);
     }
 
     @Test
-    void checksumMismatchWithPolicyRestartWindowExportsTheJobAgain() throws InterruptedException {
+    void checksumMismatchWithPolicyRestartWindowExportsTheJobAgain() throws Exception {
         CxoneSimulator sim = simulator(500);
         sim.arm(FaultSpec.delay(Endpoint.EXPORT_RECORDS, Duration.ofMillis(300), -1));
         String topic = uniqueName("export-restart-window");
@@ -307,6 +349,7 @@ class ExportConnectorIT {
         assertThat(records).hasSize(before + 500);
         assertThat(records.stream().map(r -> header(r, ChunkPipeline.HEADER_JOB_ID)).distinct()).as("a second export job").hasSize(2);
         assertThat(keys(records.subList(before, records.size()))).hasSize(500);
+        assertThat(metric(name, "checksum-mismatches-total")).isEqualTo(1);
         connect.deleteConnector(name);
     }
 
@@ -351,5 +394,121 @@ class ExportConnectorIT {
         assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).containsPattern("\"duration_ms\":\\d+");
         assertThat(sim.requests().count(Endpoint.DOWNLOAD, 403)).isEqualTo(1);
         connect.deleteConnector(name);
+    }
+
+    @Test
+    void workerStoppedAtAChunkBoundaryAndKilledMidChunkLosesAndDuplicatesNothing() {
+        CxoneSimulator sim = simulator(600);
+        sim.arm(FaultSpec.delay(Endpoint.EXPORT_RECORDS, Duration.ofMillis(700), -1));
+        String topic = uniqueName("export-worker-kill");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-worker-kill");
+        Map<String, String> config = recordsConnector(sim, topic, 100);
+        config.put("transforms", "hold");
+        config.put("transforms.hold.type", HoldMidChunk.class.getName());
+        config.put("transforms.hold.after.records", "40");
+        connect.configureConnector(name, config);
+
+        // 1. At a chunk boundary: the worker stops while its task waits for the next (slow) page.
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 100);
+        connect.removeWorker();
+        int atBoundary = committed(topic).size();
+        assertThat(atBoundary).as("only whole chunks are visible, and one is left to export").isIn(100, 200, 300, 400, 500);
+
+        // 2. Mid-chunk: the restarted task is held after 40 records of its first chunk went into the chunk's open
+        // transaction; the worker goes, cannot stop the task gracefully, cancels it; the next one fences it.
+        HoldMidChunk.holdChunkAt(atBoundary);
+        sim.clearFaults();
+        connect.addWorker();
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> HoldMidChunk.HELD.getCount() == 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> logEndOffset(topic, false) - logEndOffset(topic, true) >= 40);
+            assertThat(committed(topic)).hasSize(atBoundary);
+            connect.removeWorker();
+        } finally {
+            HoldMidChunk.RELEASE.countDown();
+        }
+        connect.addWorker();
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 600);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> committed(topic).size() == 600);
+        List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
+        assertThat(records).hasSize(600);
+        assertThat(keys(records)).hasSize(600);
+        assertThat(logEndOffset(topic, false)).as("the aborted 40 records stay in the log, never visible").isGreaterThan(600 + 40);
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void driftWithPolicyWarnWritesTheChunkWithItsOwnSchemaAndCountsTheEventInMetrics() throws Exception {
+        String name = uniqueName("export-drift-warn");
+        List<ConsumerRecord<byte[], byte[]>> records = exportWithFieldAddedAtRow200(name, "warn");
+        assertThat(header(records.get(299), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT))
+                .as("each drifted chunk carries its own shape").isEqualTo(header(records.get(399), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT));
+        assertThat(metric(name, "schema-drift-events-total")).as("two drifted chunks").isEqualTo(2);
+        assertThat(metric(name, "chunks-total")).isEqualTo(4);
+        assertThat(metric(name, "records-total")).isEqualTo(400);
+        assertThat(metric(name, "bytes-total")).isGreaterThan(400 * 20);
+        assertThat(metric(name, "checksum-mismatches-total")).isZero();
+        assertThat(metric(name, "retries-total")).isZero();
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void stopEndsARetryAfterWaitPromptly() throws Exception {
+        CxoneSimulator sim = simulator(300);
+        String topic = uniqueName("export-stop");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-stop");
+        Map<String, String> config = recordsConnector(sim, topic, 100);
+        config.put(ExportSourceConfig.REPORTS, name); // names the reader thread after this test's report
+        config.put(ExportSourceConfig.RETRY_BACKOFF_MAX_MS, "600000");
+        sim.arm(FaultSpec.rateLimit(Endpoint.EXPORT_RECORDS, 600, 1));
+        connect.configureConnector(name, config);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> sim.requests().count(Endpoint.EXPORT_RECORDS, 429) == 1);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> metric(name, "retries-total") == 1);
+        assertThat(readerThreadAlive(name)).as("the reader waits out the 600 s Retry-After").isTrue();
+        long pagesBefore = sim.requests().count(Endpoint.EXPORT_RECORDS);
+
+        connect.deleteConnector(name);
+        // Far below the 600 s wait: stop() interrupts it instead of sitting it out (or being abandoned by the worker).
+        await().atMost(Duration.ofSeconds(30)).until(() -> !readerThreadAlive(name));
+        assertThat(sim.requests().count(Endpoint.EXPORT_RECORDS)).as("no retry after stop").isEqualTo(pagesBefore);
+        assertThat(committed(topic)).isEmpty();
+    }
+
+    private static boolean readerThreadAlive(String report) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("cxone-export-reader-" + report) && t.isAlive());
+    }
+
+    @Test
+    void validateChecksCredentialsLiveOnlyWhenAskedAndNamesTheSecretField() {
+        CxoneSimulator sim = simulator(10);
+        Map<String, String> config = recordsConnector(sim, "unused", 100);
+        config.put(ConnectorConfig.NAME_CONFIG, uniqueName("export-validate"));
+        config.put(ExportSourceConfig.CLIENT_SECRET, "wrong-secret");
+        assertThat(errors(config)).as("off by default: no call to CXone").isEmpty();
+
+        config.put(ExportSourceConfig.VALIDATE_CREDENTIALS, "true");
+        assertThat(errors(config)).containsOnlyKeys(ExportSourceConfig.CLIENT_SECRET);
+        assertThat(errors(config).get(ExportSourceConfig.CLIENT_SECRET).get(0)).contains("CXone refused the credentials").contains("HTTP 401")
+                .doesNotContain("wrong-secret");
+
+        config.put(ExportSourceConfig.CLIENT_SECRET, sim.options().clientSecret());
+        assertThat(errors(config)).isEmpty();
+        sim.close();
+        assertThat(errors(config)).containsOnlyKeys(ExportSourceConfig.BASE_URL);
+    }
+
+    /** Errors of PUT /connector-plugins/{class}/config/validate, by field. */
+    private Map<String, List<String>> errors(Map<String, String> config) {
+        Map<String, List<String>> out = new HashMap<>();
+        connect.validateConnectorConfig(CxoneExportSourceConnector.class.getSimpleName(), config).configs().forEach(v -> {
+            if (!v.configValue().errors().isEmpty()) {
+                out.put(v.configValue().name(), v.configValue().errors());
+            }
+        });
+        return out;
     }
 }
