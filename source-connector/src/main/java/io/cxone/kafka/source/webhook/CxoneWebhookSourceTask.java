@@ -70,7 +70,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        List<PendingRequest> requests = queue.take(config.pollMaxEvents(), POLL_WAIT_MS);
+        List<PendingRequest> requests = queue.take(config.pollMaxEvents(), POLL_WAIT_MS, config.pollLinger().toNanos());
         if (requests.isEmpty()) {
             return null;
         }

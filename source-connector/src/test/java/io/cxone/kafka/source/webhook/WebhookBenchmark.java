@@ -34,6 +34,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,14 +54,17 @@ import static org.awaitility.Awaitility.await;
  * <p>
  * Mode {@code eos}: the JSON as it is, on a worker with {@code exactly.once.source.support=enabled} (as ./stack
  * runs it). Mode {@code at-least-once}: the same JSON without {@code exactly.once.support} and
- * {@code transaction.boundary}, on a worker with exactly-once source support disabled.
+ * {@code transaction.boundary} and with {@code poll.linger.ms=0}, on a worker with exactly-once source support disabled.
  * <pre>source-connector/bench/webhook-throughput [seconds] [batch] [clients] [modes]</pre>
+ * {@code BENCH_JAVA_OPTS="-Dbench.connector.poll.linger.ms=0"} changes a setting of the JSON for one run.
  */
 public final class WebhookBenchmark {
 
     static final double TARGET_EVENTS_PER_SECOND = 20_000;
     static final double TARGET_P99_MILLIS = 50;
     private static final String CONNECTOR_JSON = "../connectors/cxone-webhook-source.json";
+    /** {@code -Dbench.connector.<key>=<value>} changes one setting of the JSON, for experiments; printed in the output. */
+    private static final String OVERRIDE = "bench.connector.";
 
     private WebhookBenchmark() {
     }
@@ -81,12 +85,17 @@ public final class WebhookBenchmark {
         if (!eos) {
             config.remove(SourceConnectorConfig.EXACTLY_ONCE_SUPPORT_CONFIG);
             config.remove(SourceConnectorConfig.TRANSACTION_BOUNDARY_CONFIG);
+            config.put(WebhookConfig.POLL_LINGER_MS, "0"); // it gathers requests into fewer transactions; none here
         }
         int port = Ports.freePort();
         String name = "wh-bench";
         config.put(WebhookConfig.PORT, Integer.toString(port));
         config.put(WebhookConfig.TOPIC, "bench-webhook-events");
         config.put("value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());
+        Map<String, String> overrides = new TreeMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(OVERRIDE))
+                .forEach(k -> overrides.put(k.substring(OVERRIDE.length()), System.getProperty(k)));
+        config.putAll(overrides);
         connect.configureConnector(name, config);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "webhook connector did not start");
         String url = "http://127.0.0.1:" + port + config.get(WebhookConfig.PATH);
@@ -102,10 +111,14 @@ public final class WebhookBenchmark {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> http.newRequest(url).method(HttpMethod.GET).send().getStatus() == 405);
 
-        System.out.printf("webhook benchmark (%s): %s, worker exactly.once.source.support=%s, %d clients, %d s per phase; load %s%n",
-                mode, CONNECTOR_JSON, eos ? "enabled" : "disabled", clients, seconds, loadAverage());
+        System.out.printf("webhook benchmark (%s): %s%s, worker exactly.once.source.support=%s, %d clients, %d s per phase; load %s%n",
+                mode, CONNECTOR_JSON + (eos ? "" : " without exactly.once.support and transaction.boundary, poll.linger.ms=0"),
+                overrides.isEmpty() ? "" : " with " + overrides, eos ? "enabled" : "disabled", clients,
+                seconds, loadAverage());
         ServerSide server = new ServerSide(name);
-        run("warm-up", http, url, clients, Math.min(5, seconds), 1, 0, null);
+        // JIT compilation takes most of a core for the first ~20 s; keep it out of the measured phases
+        run("warm-up", http, url, clients, Math.min(10, seconds), 1, 0, null);
+        run("warm-up", http, url, clients, Math.min(10, seconds), batch, 0, null);
         Result single = run("one event per request (application/avro)", http, url, clients, seconds, 1, 0, server);
         Result batched = run("container files of " + batch + " events (avro/binary)", http, url, clients, seconds, batch, 0, server);
         // Closed-loop clients queue behind themselves: with C requests in flight, latency = C / request rate (Little's
