@@ -23,6 +23,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
@@ -176,6 +177,7 @@ public final class WebhookBenchmark {
                               long pacingNanos, ServerSide server) throws Exception {
         long[] before = server == null ? null : server.read();
         double cpuBefore = processCpuSeconds();
+        long[] gcBefore = gc();
         AtomicLong events = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         AtomicLong firstFailure = new AtomicLong(-1);
@@ -193,15 +195,18 @@ public final class WebhookBenchmark {
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
         double cpu = processCpuSeconds() - cpuBefore;
+        long[] gcAfter = gc();
         long[] latencies = Arrays.stream(all).flatMapToLong(c -> Arrays.stream(c.latencies, 0, c.count)).sorted().toArray();
         double p50 = percentile(latencies, 0.50) / 1000.0;
         double p99 = percentile(latencies, 0.99) / 1000.0;
         double rate = events.get() / elapsed;
         System.out.printf("%s: %.1f s, %d events acknowledged = %.0f events/s (%.2f of %,.0f), %d requests, %d not 200%s;"
-                        + " ack latency p50 %.1f ms, p99 %.1f ms (target %.0f ms / p99 = %.2f), max %.1f ms; JVM cpu %.2f cores%n",
+                        + " ack latency p50 %.1f ms, p99 %.1f ms (target %.0f ms / p99 = %.2f), max %.1f ms; JVM cpu %.2f cores,"
+                + " %d GCs %d ms; load %s%n",
                 label, elapsed, events.get(), rate, rate / TARGET_EVENTS_PER_SECOND, TARGET_EVENTS_PER_SECOND, latencies.length,
                 failures.get(), firstFailure.get() < 0 ? "" : " (first: " + firstFailure.get() + ")", p50, p99,
-                TARGET_P99_MILLIS, TARGET_P99_MILLIS / p99, percentile(latencies, 1.0) / 1000.0, cpu / elapsed);
+                TARGET_P99_MILLIS, TARGET_P99_MILLIS / p99, percentile(latencies, 1.0) / 1000.0, cpu / elapsed,
+                gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], loadAverage());
         if (server != null) {
             server.print(before, server.read(), latencies.length);
         }
@@ -396,6 +401,17 @@ public final class WebhookBenchmark {
                 return 0;
             }
         }
+    }
+
+    /** Collections and milliseconds spent in them so far, over all collectors. */
+    private static long[] gc() {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, collector.getCollectionCount());
+            millis += Math.max(0, collector.getCollectionTime());
+        }
+        return new long[]{count, millis};
     }
 
     private static double processCpuSeconds() {
