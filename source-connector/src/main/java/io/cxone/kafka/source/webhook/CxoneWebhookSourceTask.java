@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * Runs the webhook listener and hands accepted requests to the worker: {@link #poll()} returns whole requests,
@@ -33,6 +33,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
     private WebhookListener listener;
     private ScheduledExecutorService timer;
     private DeadLetterPublisher deadLetters;
+    private WebhookMetrics metrics;
     private final Set<PendingRequest> handedOver = ConcurrentHashMap.newKeySet();
 
     @Override
@@ -42,16 +43,20 @@ public class CxoneWebhookSourceTask extends SourceTask {
         Schema schema = EventSchemaSource.load(config);
         AvroConnectMapping mapping = AvroConnectMapping.of(schema);
         queue = new IngestQueue(config.queueMaxEvents());
-        WebhookMetrics metrics = new WebhookMetrics(context == null ? null : context.pluginMetrics(), queue::depth);
+        metrics = new WebhookMetrics(context == null ? null : context.pluginMetrics(), queue::depth);
         EventDeduplicator deduplicator = config.dedupeEnabled()
                 ? new EventDeduplicator(config.dedupeWindow(), config.dedupeMaxEntries(), Clock.systemUTC()) : null;
         deadLetters = config.dlqTopic().isEmpty() ? null
                 : new DeadLetterPublisher(config.dlqTopic(), config.dlqBootstrapServers(), "cxone-webhook-dlq-" + config.taskIndex());
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "cxone-webhook-timer-" + config.taskIndex());
             t.setDaemon(true);
             return t;
         });
+        // one ack timeout per request, nearly always cancelled: drop cancelled ones at once rather than keep
+        // ack.timeout.ms worth of them (hundreds of thousands under load) in the timer's queue
+        timer.setRemoveOnCancelPolicy(true);
+        this.timer = timer;
         WebhookRequestHandler handler = new WebhookRequestHandler(config, new RequestAuthenticator(config, Clock.systemUTC()),
                 new EventBodyDecoder(schema, config.requestMaxEvents(), config.ignoreUnknownJsonFields()), mapping, queue,
                 deduplicator, deadLetters, metrics, timer, Clock.systemUTC());
@@ -65,7 +70,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        List<PendingRequest> requests = queue.take(config.pollMaxEvents(), POLL_WAIT_MS);
+        List<PendingRequest> requests = queue.take(config.pollMaxEvents(), POLL_WAIT_MS, config.pollLinger().toNanos());
         if (requests.isEmpty()) {
             return null;
         }
@@ -75,6 +80,10 @@ public class CxoneWebhookSourceTask extends SourceTask {
             request.acked().whenComplete((metadata, error) -> handedOver.remove(request));
             records.addAll(request.records());
         }
+        if (records.isEmpty()) {
+            return null; // every request taken had been withdrawn (ack timeout) meanwhile
+        }
+        metrics.polled(records.size());
         return records;
     }
 

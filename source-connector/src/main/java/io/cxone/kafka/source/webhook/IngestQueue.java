@@ -2,7 +2,7 @@ package io.cxone.kafka.source.webhook;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,7 +15,7 @@ final class IngestQueue {
 
     private final int capacity;
     private final AtomicInteger unsettled = new AtomicInteger();
-    private final LinkedBlockingQueue<PendingRequest> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingDeque<PendingRequest> queue = new LinkedBlockingDeque<>();
 
     IngestQueue(int capacity) {
         this.capacity = capacity;
@@ -43,19 +43,41 @@ final class IngestQueue {
      * waiting up to {@code waitMillis} for the first. Withdrawn requests are skipped.
      */
     List<PendingRequest> take(int maxEvents, long waitMillis) throws InterruptedException {
+        return take(maxEvents, waitMillis, 0);
+    }
+
+    /**
+     * As {@link #take(int, long)}, and once the first request is there, keeps taking requests as they arrive for
+     * up to {@code lingerNanos} (or until {@code maxEvents}): with exactly-once each poll is a transaction, so a
+     * short wait for callers answered by the previous commit makes one transaction where there would be two.
+     */
+    List<PendingRequest> take(int maxEvents, long waitMillis, long lingerNanos) throws InterruptedException {
         List<PendingRequest> taken = new ArrayList<>();
-        PendingRequest first = queue.poll(waitMillis, TimeUnit.MILLISECONDS);
+        PendingRequest next = queue.poll(waitMillis, TimeUnit.MILLISECONDS);
+        long lingerUntil = System.nanoTime() + lingerNanos;
         int events = 0;
-        while (first != null) {
-            if (first.markPolled()) {
-                taken.add(first);
-                events += first.size();
-            }
-            PendingRequest next = queue.peek();
-            if (next == null || events + next.size() > maxEvents) {
+        while (next != null) {
+            if (!taken.isEmpty() && events + next.size() > maxEvents) {
+                queue.offerFirst(next); // never split: it leads the next poll
                 break;
             }
-            first = queue.poll();
+            if (next.markPolled()) {
+                taken.add(next);
+                events += next.size();
+            }
+            if (events >= maxEvents) {
+                break;
+            }
+            next = queue.poll();
+            long lingering = lingerUntil - System.nanoTime();
+            if (next == null && lingering > 0 && !taken.isEmpty()) {
+                try {
+                    next = queue.poll(lingering, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // hand over what was taken; the worker sees the interrupt next
+                    break;
+                }
+            }
         }
         return taken;
     }

@@ -29,6 +29,7 @@ final class PendingRequest {
     private final RecordMetadata[] metadata;
     private final AtomicInteger unacked;
     private final AtomicReference<State> state = new AtomicReference<>(State.QUEUED);
+    private volatile long polledNanos;
     private final CompletableFuture<RecordMetadata[]> acked = new CompletableFuture<>();
 
     /** A request of {@code size} records, added with {@link #add} before it is queued. */
@@ -69,9 +70,18 @@ final class PendingRequest {
         return state.get();
     }
 
+    /** When poll() handed the request to the worker (0 if it never was). */
+    long polledNanos() {
+        return polledNanos;
+    }
+
     /** True when the request may go to Kafka; false when it was withdrawn first. */
     boolean markPolled() {
-        return state.compareAndSet(State.QUEUED, State.POLLED);
+        if (state.compareAndSet(State.QUEUED, State.POLLED)) {
+            polledNanos = System.nanoTime();
+            return true;
+        }
+        return false;
     }
 
     /** Withdraws a request Kafka has not seen yet; false when it was already handed to the worker. */

@@ -48,6 +48,7 @@ public final class WebhookConfig extends AbstractConfig {
     public static final String ACK_TIMEOUT_MS = "ack.timeout.ms";
     public static final String RETRY_AFTER_SECONDS = "retry.after.seconds";
     public static final String POLL_MAX_EVENTS = "poll.max.events";
+    public static final String POLL_LINGER_MS = "poll.linger.ms";
     public static final String DEDUPE_WINDOW_MS = "dedupe.window.ms";
     public static final String DEDUPE_MAX_ENTRIES = "dedupe.max.entries";
     // Security
@@ -165,6 +166,12 @@ public final class WebhookConfig extends AbstractConfig {
         def.define(POLL_MAX_EVENTS, Type.INT, 2000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
                 "Most events one poll() hands to the worker (one transaction with exactly-once support). Requests are "
                         + "never split across polls.", GROUP_DELIVERY, ++order, Width.SHORT, "Events per poll");
+        def.define(POLL_LINGER_MS, Type.INT, 0, ConfigDef.Range.between(0, 1000), Importance.LOW,
+                "Once poll() has a request, how long it keeps taking requests that arrive before handing the batch to "
+                        + "the worker (up to poll.max.events). With exactly-once each poll is one transaction: callers "
+                        + "answered by one commit post again within a millisecond or two, and a short linger puts them in "
+                        + "the next transaction together instead of splitting them over two. 0 hands over at once.",
+                GROUP_DELIVERY, ++order, Width.SHORT, "Poll linger (ms)");
         def.define(DEDUPE_WINDOW_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                 "Drop events whose id was acknowledged within this window (answered with the original offsets), so "
                         + "caller retries publish once. 0 turns dedupe off. Per task, in memory.",
@@ -318,6 +325,10 @@ public final class WebhookConfig extends AbstractConfig {
 
     public int pollMaxEvents() {
         return getInt(POLL_MAX_EVENTS);
+    }
+
+    public Duration pollLinger() {
+        return Duration.ofMillis(getInt(POLL_LINGER_MS));
     }
 
     public Duration dedupeWindow() {

@@ -28,6 +28,10 @@ final class WebhookMetrics {
     private final LongAdder ackCount = new LongAdder();
     private final LongAdder ackMillisTotal = new LongAdder();
     private final AtomicLong ackMillisMax = new AtomicLong();
+    private final LongAdder polls = new LongAdder();
+    private final LongAdder polledEvents = new LongAdder();
+    private final LongAdder queueWaitMicros = new LongAdder();
+    private final LongAdder kafkaMicros = new LongAdder();
 
     WebhookMetrics(PluginMetrics plugin, IntSupplier queueDepth) {
         for (int status : STATUSES) {
@@ -51,6 +55,14 @@ final class WebhookMetrics {
                 () -> ackCount.sum() == 0 ? 0L : ackMillisTotal.sum() / ackCount.sum());
         gauge(plugin, plugin.metricName("ack-latency-max-ms", "Longest time from acceptance to Kafka acknowledgement", none),
                 ackMillisMax::get);
+        // cumulative, so a dashboard (or the benchmark) can split ack latency into its parts over any interval
+        gauge(plugin, plugin.metricName("polls-total", "poll() calls that handed requests to the worker", none), polls::sum);
+        gauge(plugin, plugin.metricName("polled-events-total", "Events handed to the worker by poll()", none), polledEvents::sum);
+        gauge(plugin, plugin.metricName("queue-wait-time-us-total",
+                "Summed per request: time from acceptance until poll() handed it to the worker", none), queueWaitMicros::sum);
+        gauge(plugin, plugin.metricName("kafka-time-us-total",
+                "Summed per request: time from poll() until Kafka acknowledged its last event (send and commit)", none),
+                kafkaMicros::sum);
     }
 
     private static void gauge(PluginMetrics plugin, MetricName name, java.util.function.LongSupplier value) {
@@ -74,6 +86,18 @@ final class WebhookMetrics {
         ackCount.increment();
         ackMillisTotal.add(ackMillis);
         ackMillisMax.accumulateAndGet(ackMillis, Math::max);
+    }
+
+    /** One non-empty poll() of {@code events} events. */
+    void polled(int events) {
+        polls.increment();
+        polledEvents.add(events);
+    }
+
+    /** Where one acknowledged request spent its time: in the queue, then with the worker and Kafka. */
+    void requestTimes(long queueWaitNanos, long kafkaNanos) {
+        queueWaitMicros.add(queueWaitNanos / 1000);
+        kafkaMicros.add(kafkaNanos / 1000);
     }
 
     void duplicates(int count) {

@@ -1,5 +1,7 @@
 package io.cxone.kafka.source.webhook;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.source.avro.AvroConnectMapping;
 import org.apache.avro.generic.GenericRecord;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,7 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,7 +97,7 @@ final class WebhookRequestHandler extends Handler.Abstract {
             return request.getHeaders().get(name);
         }
 
-        boolean answer(int status, Map<String, Object> body, boolean retryAfter) {
+        boolean answer(int status, byte[] body, boolean retryAfter) {
             if (!answered.compareAndSet(false, true)) {
                 return false;
             }
@@ -116,13 +118,7 @@ final class WebhookRequestHandler extends Handler.Abstract {
                     default -> "HMAC-SHA256 realm=\"cxone-webhook\"";
                 });
             }
-            byte[] bytes;
-            try {
-                bytes = JSON.writeValueAsBytes(body);
-            } catch (IOException e) {
-                bytes = ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
-            }
-            response.write(true, ByteBuffer.wrap(bytes), callback);
+            response.write(true, ByteBuffer.wrap(body), callback);
             return true;
         }
 
@@ -131,7 +127,13 @@ final class WebhookRequestHandler extends Handler.Abstract {
             body.put("status", status);
             body.put("error", reason);
             body.put("requestId", requestId);
-            if (answer(status, body, status == 429 || status == 503)) {
+            byte[] bytes;
+            try {
+                bytes = JSON.writeValueAsBytes(body);
+            } catch (IOException e) {
+                bytes = ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+            }
+            if (answer(status, bytes, status == 429 || status == 503)) {
                 log.info("webhook request {} from {}: {} {}", requestId, Request.getRemoteAddr(request), status, reason);
             }
         }
@@ -283,11 +285,15 @@ final class WebhookRequestHandler extends Handler.Abstract {
                     + " events waiting for Kafka); nothing of this request was accepted, retry later");
         }
         var timeout = timer.schedule(() -> onTimeout(exchange, pending), config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        pending.acked().whenComplete((metadata, error) -> {
+        // Kafka's acknowledgement arrives on the worker's task thread (commitRecord, after the transaction commit with
+        // exactly-once); building and writing the answer there would hold up the next poll, so it runs on Jetty's pool.
+        pending.acked().whenCompleteAsync((metadata, error) -> {
             timeout.cancel(false);
             if (error == null) {
-                long ackMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedNanos);
+                long now = System.nanoTime();
+                long ackMillis = TimeUnit.NANOSECONDS.toMillis(now - acceptedNanos);
                 metrics.published(pending.size(), ackMillis);
+                metrics.requestTimes(pending.polledNanos() - acceptedNanos, now - pending.polledNanos());
                 if (deduplicator != null) {
                     for (int i = 0; i < events.size(); i++) {
                         if (recordIndex[i] >= 0 && ids.get(i) != null && metadata[recordIndex[i]] != null) {
@@ -306,7 +312,7 @@ final class WebhookRequestHandler extends Handler.Abstract {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 exchange.reject(503, "not published: " + cause.getMessage() + "; retry later");
             }
-        });
+        }, exchange.request.getComponents().getExecutor());
     }
 
     private void onTimeout(Exchange exchange, PendingRequest pending) {
@@ -332,40 +338,57 @@ final class WebhookRequestHandler extends Handler.Abstract {
         }
     }
 
-    private static Map<String, Object> successBody(String requestId, List<String> ids, EventDeduplicator.Published[] duplicates,
-                                                   int[] recordIndex, RecordMetadata[] metadata) {
-        List<Map<String, Object>> results = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("index", i);
-            Optional.ofNullable(ids.get(i)).ifPresent(id -> result.put("eventId", id));
-            EventDeduplicator.Published duplicate = duplicates[i];
-            if (duplicate != null && duplicate.topic() == null) {
-                // a repeat inside this request shares the first copy's place
-                int first = (int) duplicate.offset();
-                RecordMetadata firstMetadata = recordIndex[first] >= 0 ? metadata[recordIndex[first]] : null;
-                duplicate = firstMetadata != null
-                        ? new EventDeduplicator.Published(firstMetadata.topic(), firstMetadata.partition(), firstMetadata.offset(), requestId)
-                        : duplicates[first];
-                result.put("duplicate", true);
+    /**
+     * The 200 body: {@code {"requestId", "accepted", "results": [{"index", "eventId", "duplicate", "topic", "partition",
+     * "offset"}]}}, streamed (it is written for every request, one result per event).
+     */
+    private static byte[] successBody(String requestId, List<String> ids, EventDeduplicator.Published[] duplicates,
+                                      int[] recordIndex, RecordMetadata[] metadata) {
+        ByteArrayBuilder out = new ByteArrayBuilder(64 + 96 * ids.size());
+        try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("requestId", requestId);
+            json.writeNumberField("accepted", ids.size());
+            json.writeArrayFieldStart("results");
+            for (int i = 0; i < ids.size(); i++) {
+                json.writeStartObject();
+                json.writeNumberField("index", i);
+                if (ids.get(i) != null) {
+                    json.writeStringField("eventId", ids.get(i));
+                }
+                EventDeduplicator.Published duplicate = duplicates[i];
+                if (duplicate != null) {
+                    json.writeBooleanField("duplicate", true);
+                    if (duplicate.topic() == null) {
+                        // a repeat inside this request shares the first copy's place
+                        int first = (int) duplicate.offset();
+                        RecordMetadata firstMetadata = recordIndex[first] >= 0 ? metadata[recordIndex[first]] : null;
+                        duplicate = firstMetadata != null
+                                ? new EventDeduplicator.Published(firstMetadata.topic(), firstMetadata.partition(), firstMetadata.offset(), requestId)
+                                : duplicates[first];
+                    }
+                    if (duplicate != null) {
+                        writePlace(json, duplicate.topic(), duplicate.partition(), duplicate.offset());
+                    }
+                } else {
+                    RecordMetadata m = metadata[recordIndex[i]];
+                    if (m != null) {
+                        writePlace(json, m.topic(), m.partition(), m.hasOffset() ? m.offset() : -1);
+                    }
+                }
+                json.writeEndObject();
             }
-            RecordMetadata m = duplicates[i] == null ? metadata[recordIndex[i]] : null;
-            if (duplicate != null) {
-                result.put("topic", duplicate.topic());
-                result.put("partition", duplicate.partition());
-                result.put("offset", duplicate.offset());
-                result.put("duplicate", true);
-            } else if (m != null) {
-                result.put("topic", m.topic());
-                result.put("partition", m.partition());
-                result.put("offset", m.hasOffset() ? m.offset() : -1);
-            }
-            results.add(result);
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to memory
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("requestId", requestId);
-        body.put("accepted", ids.size());
-        body.put("results", results);
-        return body;
+        return out.toByteArray();
+    }
+
+    private static void writePlace(JsonGenerator json, String topic, int partition, long offset) throws IOException {
+        json.writeStringField("topic", topic);
+        json.writeNumberField("partition", partition);
+        json.writeNumberField("offset", offset);
     }
 }

@@ -49,6 +49,26 @@ class IngestQueueTest {
     }
 
     @Test
+    void lingerTakesRequestsArrivingAfterTheFirstAndLeavesWhatDoesNotFitAtTheHead() throws Exception {
+        IngestQueue queue = new IngestQueue(100);
+        PendingRequest a = request("a", 1);
+        PendingRequest b = request("b", 1);
+        PendingRequest big = request("big", 5);
+        queue.offer(a);
+        Thread late = new Thread(() -> {
+            queue.offer(b);
+            queue.offer(big);
+        });
+        late.start();
+        // b arrives while lingering; big would exceed 4 events, so the take ends there without waiting out 60 s
+        assertThat(queue.take(4, 10, Duration.ofSeconds(60).toNanos())).containsExactly(a, b);
+        late.join();
+        PendingRequest c = request("c", 1);
+        queue.offer(c);
+        assertThat(queue.take(10, 10)).containsExactly(big, c);
+    }
+
+    @Test
     void polledRequestsCannotBeWithdrawn() throws Exception {
         IngestQueue queue = new IngestQueue(5);
         PendingRequest a = request("a", 1);
