@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * A client's bounded outgoing queue. Producers (the client's Kafka poll thread) never block: when the queue
+ * A client's bounded outgoing queue. Producers (partition feeds, the client's catch-up or group reader) never block: when the queue
  * is full, the {@link BridgeConfig.SlowClientPolicy} decides. At most one message is in flight on the socket;
  * the write callback pulls the next one, so a slow socket only ever holds back its own client.
  *
@@ -76,34 +76,74 @@ public final class Outbox {
 
     /** Queues a frame without blocking; a control frame (no spans) is never dropped to make room for itself. */
     public Offer offer(OutboundFrame frame) {
+        return offerAll(List.of(frame));
+    }
+
+    /**
+     * Queues frames in order without blocking, taking the lock once per run rather than per frame (a partition
+     * feed hands over a whole poll's worth of frames at a time). When the queue is full, what it holds is first
+     * handed to the socket; only if there is still no room does the slow-client policy apply, so a burst larger
+     * than the queue costs a client that keeps up nothing. Returns the worst outcome:
+     * {@link Offer#REJECTED_FULL} (disconnect policy) stops at the frame that did not fit.
+     */
+    public Offer offerAll(List<OutboundFrame> frames) {
         Offer result = Offer.QUEUED;
-        synchronized (lock) {
-            if (closed) {
-                return Offer.CLOSED;
-            }
-            while (!fits(frame)) {
-                if (policy == BridgeConfig.SlowClientPolicy.DISCONNECT) {
-                    return Offer.REJECTED_FULL;
+        int next = 0;
+        boolean pumped = false;
+        while (true) {
+            boolean more;
+            synchronized (lock) {
+                if (closed) {
+                    return Offer.CLOSED;
                 }
-                if (queue.isEmpty()) {
-                    // Only the shared budget can be short here: this client's newest frame is the one to go.
-                    recordDrop(frame);
-                    result = Offer.DROPPED;
-                    break;
+                int from = next;
+                while (next < frames.size() && fits(frames.get(next))) {
+                    add(frames.get(next++));
                 }
-                OutboundFrame oldest = queue.pollFirst();
-                unqueued(oldest);
-                recordDrop(oldest);
-                result = Offer.QUEUED_AFTER_DROPS;
+                // No room even right after the socket was handed what it would take: the policy decides.
+                if (next < frames.size() && next == from && pumped) {
+                    Offer one = queueLocked(frames.get(next++));
+                    if (one == Offer.REJECTED_FULL) {
+                        return one;
+                    }
+                    if (one.ordinal() > result.ordinal()) {
+                        result = one;
+                    }
+                }
+                more = next < frames.size();
             }
-            if (result != Offer.DROPPED) {
-                queue.addLast(frame);
-                queuedBytes += frame.size();
-                globalBytes.addAndGet(frame.size());
+            pump();
+            if (!more) {
+                return result;
             }
+            pumped = true;
         }
-        pump();
+    }
+
+    private Offer queueLocked(OutboundFrame frame) {
+        Offer result = Offer.QUEUED;
+        while (!fits(frame)) {
+            if (policy == BridgeConfig.SlowClientPolicy.DISCONNECT) {
+                return Offer.REJECTED_FULL;
+            }
+            if (queue.isEmpty()) {
+                // Only the shared budget can be short here: this client's newest frame is the one to go.
+                recordDrop(frame);
+                return Offer.DROPPED;
+            }
+            OutboundFrame oldest = queue.pollFirst();
+            unqueued(oldest);
+            recordDrop(oldest);
+            result = Offer.QUEUED_AFTER_DROPS;
+        }
+        add(frame);
         return result;
+    }
+
+    private void add(OutboundFrame frame) {
+        queue.addLast(frame);
+        queuedBytes += frame.size();
+        globalBytes.addAndGet(frame.size());
     }
 
     private boolean fits(OutboundFrame frame) {
