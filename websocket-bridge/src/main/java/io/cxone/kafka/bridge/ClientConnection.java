@@ -525,26 +525,41 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
         all.forEach(a -> a.release(hub));
     }
 
-    /** Records of one partition, from a feed or a reader: encoded frames become this client's frames, never blocking. */
+    /**
+     * Records of one partition, from a feed or a reader: encoded frames become this client's frames, never
+     * blocking. Record frames are the shared ones; batch frames are shared with every other member of the same
+     * hand-over that asked for the same batch size and compression from the same first record.
+     */
     @Override
-    public void deliver(List<EncodedRecord> records) {
+    public void deliver(List<EncodedRecord> records, Map<Long, List<OutboundFrame>> shared) {
         if (closing.get() || records.isEmpty()) {
             return;
         }
         boolean gz = gzip;
         int size = batch;
-        List<OutboundFrame> out = new ArrayList<>(size <= 1 ? records.size() : records.size() / size + 1);
+        List<OutboundFrame> out;
         if (size <= 1) {
+            out = new ArrayList<>(records.size());
             for (EncodedRecord r : records) {
                 OutboundFrame frame = gz ? r.gzipped() : r.plain();
                 out.add(frame.size() > config.frameMaxBytes() ? tooLarge(r, frame.size()) : frame);
             }
+        } else if (shared != null) {
+            // A hand-over's members differ only in where they start: the record count identifies the suffix.
+            long shape = ((long) records.size() << 32) | ((long) size << 1) | (gz ? 1 : 0);
+            out = shared.computeIfAbsent(shape, k -> batches(records, size, gz));
         } else {
-            for (int i = 0; i < records.size(); i += size) {
-                addBatch(records.subList(i, Math.min(records.size(), i + size)), gz, out);
-            }
+            out = batches(records, size, gz);
         }
         enqueueAll(out);
+    }
+
+    private List<OutboundFrame> batches(List<EncodedRecord> records, int size, boolean gz) {
+        List<OutboundFrame> out = new ArrayList<>(records.size() / size + 1);
+        for (int i = 0; i < records.size(); i += size) {
+            addBatch(records.subList(i, Math.min(records.size(), i + size)), gz, out);
+        }
+        return out;
     }
 
     /** One batch frame, halved until it fits the frame limit; a lone record over it becomes an error frame. */
@@ -635,7 +650,7 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
                     awaitRoom();
                     ConsumerRecords<byte[], byte[]> records = c.poll(config.pollTimeout());
                     for (TopicPartition tp : records.partitions()) {
-                        deliver(encode(records.records(tp)));
+                        deliver(encode(records.records(tp)), null);
                     }
                     List<TopicPartition> joined = new ArrayList<>();
                     for (Map.Entry<TopicPartition, Attached> e : behind.entrySet()) {
@@ -739,7 +754,7 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
             while (!closing.get()) {
                 ConsumerRecords<byte[], byte[]> records = c.poll(config.pollTimeout());
                 for (TopicPartition tp : records.partitions()) {
-                    deliver(encode(records.records(tp)));
+                    deliver(encode(records.records(tp)), null);
                 }
                 Map<String, Long> lag = new HashMap<>();
                 for (TopicPartition tp : c.assignment()) {

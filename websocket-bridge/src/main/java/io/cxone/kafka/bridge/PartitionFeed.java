@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,8 +33,12 @@ final class PartitionFeed {
 
     /** What a feed delivers to: one client's subscription to this partition. */
     interface Client {
-        /** Records of this partition in offset order, each at or after the member's position. Never blocks. */
-        void deliver(List<EncodedRecord> records);
+        /**
+         * Records of this partition in offset order, each at or after the member's position. Never blocks.
+         * {@code shared} holds frames already built for other members of the same hand-over (batch frames),
+         * keyed by the client's frame shape; null when not sharing (a client's own reader).
+         */
+        void deliver(List<EncodedRecord> records, Map<Long, List<OutboundFrame>> shared);
 
         /** The feed stopped on a Kafka error: the client cannot continue on this partition. */
         void feedFailed(TopicPartition partition, String reason);
@@ -122,7 +128,7 @@ final class PartitionFeed {
             List<EncodedRecord> kept = member.heldRecords;
             member.heldRecords = null;
             if (kept != null && !kept.isEmpty()) {
-                member.client.deliver(kept);
+                member.client.deliver(kept, null);
             }
         }
     }
@@ -195,8 +201,9 @@ final class PartitionFeed {
                 long position = c.position(partition);
                 synchronized (lock) {
                     if (!encoded.isEmpty()) {
+                        Map<Long, List<OutboundFrame>> shared = new HashMap<>();
                         for (Member member : members) {
-                            handOver(member, encoded);
+                            handOver(member, encoded, shared);
                         }
                     }
                     head = position;
@@ -222,7 +229,7 @@ final class PartitionFeed {
     }
 
     /** Hands a member the records at or after its position (called with the lock held). */
-    private static void handOver(Member member, List<EncodedRecord> encoded) {
+    private static void handOver(Member member, List<EncodedRecord> encoded, Map<Long, List<OutboundFrame>> shared) {
         int from = 0;
         while (from < encoded.size() && encoded.get(from).offset() < member.next) {
             from++;
@@ -235,7 +242,7 @@ final class PartitionFeed {
         if (member.held) {
             member.heldRecords.addAll(part);
         } else {
-            member.client.deliver(part);
+            member.client.deliver(part, shared);
         }
     }
 
