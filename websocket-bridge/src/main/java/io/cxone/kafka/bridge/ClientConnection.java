@@ -107,7 +107,8 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
         this.onClosed = onClosed;
         this.outbox = new Outbox(config.queueMaxMessages(), config.queueMaxBytes(), queuedBytesTotal, config.queueMaxBytesTotal(),
                 config.slowClientPolicy(),
-                this::write, new CommitTracking(), report -> OutboundFrame.control(shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip));
+                this::write, new CommitTracking(), report -> OutboundFrame.control(shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip),
+                hub.writer());
     }
 
     long id() {
@@ -327,7 +328,12 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
     }
 
     private void enqueueAll(List<OutboundFrame> frames) {
-        Outbox.Offer offer = outbox.offerAll(frames);
+        enqueueAll(frames, false);
+    }
+
+    /** {@code onWriter}: a feed's hand-over, written by the hub's writer threads so the feed goes on reading. */
+    private void enqueueAll(List<OutboundFrame> frames, boolean onWriter) {
+        Outbox.Offer offer = outbox.offerAll(frames, onWriter);
         if (offer == Outbox.Offer.REJECTED_FULL) {
             metrics.slowClientDisconnects.increment();
             String reason = "slow client: outgoing queue full (" + config.queueMaxMessages() + " messages / "
@@ -551,7 +557,7 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
         } else {
             out = batches(records, size, gz);
         }
-        enqueueAll(out);
+        enqueueAll(out, shared != null);
     }
 
     private List<OutboundFrame> batches(List<EncodedRecord> records, int size, boolean gz) {

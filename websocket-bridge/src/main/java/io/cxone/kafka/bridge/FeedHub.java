@@ -31,6 +31,7 @@ final class FeedHub implements AutoCloseable {
     private final RecordFrames frames;
     private final Map<TopicPartition, PartitionFeed> feeds = new HashMap<>();
     private final ExecutorService work;
+    private final ExecutorService writer;
     private boolean closed;
 
     FeedHub(BridgeConfig config, RecordFrames frames) {
@@ -39,6 +40,12 @@ final class FeedHub implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.work = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "bridge-subscribe-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger w = new AtomicInteger();
+        this.writer = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "bridge-writer-" + w.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -54,6 +61,11 @@ final class FeedHub implements AutoCloseable {
 
     ExecutorService work() {
         return work;
+    }
+
+    /** Writes clients' queued frames to their sockets, so a feed hands over and goes on reading. */
+    ExecutorService writer() {
+        return writer;
     }
 
     /** The feed of a partition, started if needed; every attach is paired with one {@link #detach}. */
@@ -144,6 +156,7 @@ final class FeedHub implements AutoCloseable {
             }
         }
         work.shutdownNow();
+        writer.shutdown();
         try {
             work.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -44,6 +45,9 @@ public final class Outbox {
     private final Listener listener;
     private final Function<DroppedReport, OutboundFrame> droppedNotice;
     private final AtomicLong globalBytes;
+    private final Executor writer;
+    /** A write run is queued on the writer (guarded by lock). */
+    private boolean scheduled;
     private final long globalMaxBytes;
 
     private final Object lock = new Object();
@@ -64,6 +68,17 @@ public final class Outbox {
      */
     public Outbox(int maxMessages, long maxBytes, AtomicLong globalBytes, long globalMaxBytes, BridgeConfig.SlowClientPolicy policy,
                   Sink sink, Listener listener, Function<DroppedReport, OutboundFrame> droppedNotice) {
+        this(maxMessages, maxBytes, globalBytes, globalMaxBytes, policy, sink, listener, droppedNotice, null);
+    }
+
+    /**
+     * @param writer runs the socket writes of queued frames (null: the offering thread writes). A partition feed
+     *               offers to every client; with a writer the sockets are written on other threads (cores)
+     *               while the feed goes on reading.
+     */
+    public Outbox(int maxMessages, long maxBytes, AtomicLong globalBytes, long globalMaxBytes, BridgeConfig.SlowClientPolicy policy,
+                  Sink sink, Listener listener, Function<DroppedReport, OutboundFrame> droppedNotice, Executor writer) {
+        this.writer = writer;
         this.globalBytes = globalBytes;
         this.globalMaxBytes = globalMaxBytes;
         this.maxMessages = maxMessages;
@@ -87,6 +102,15 @@ public final class Outbox {
      * {@link Offer#REJECTED_FULL} (disconnect policy) stops at the frame that did not fit.
      */
     public Offer offerAll(List<OutboundFrame> frames) {
+        return offerAll(frames, false);
+    }
+
+    /**
+     * As {@link #offerAll(List)}; with {@code onWriter}, the frames that fit are written by the writer (when the
+     * outbox has one) instead of this thread. Control frames are offered without it: a close that follows an
+     * error frame must find that frame already handed to the socket.
+     */
+    public Offer offerAll(List<OutboundFrame> frames, boolean onWriter) {
         Offer result = Offer.QUEUED;
         int next = 0;
         boolean pumped = false;
@@ -112,10 +136,16 @@ public final class Outbox {
                 }
                 more = next < frames.size();
             }
-            pump();
             if (!more) {
+                if (onWriter) {
+                    schedulePump();
+                } else {
+                    pump();
+                }
                 return result;
             }
+            // No room left: hand the socket what it takes now, on this thread, before any policy applies.
+            pump();
             pumped = true;
         }
     }
@@ -197,6 +227,32 @@ public final class Outbox {
     public boolean isIdle() {
         synchronized (lock) {
             return queue.isEmpty() && !sending;
+        }
+    }
+
+    private void schedulePump() {
+        if (writer == null) {
+            pump();
+            return;
+        }
+        synchronized (lock) {
+            if (scheduled || sending || closed || (queue.isEmpty() && droppedFrames == 0)) {
+                return;
+            }
+            scheduled = true;
+        }
+        try {
+            writer.execute(() -> {
+                synchronized (lock) {
+                    scheduled = false;
+                }
+                pump();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            synchronized (lock) {
+                scheduled = false;
+            }
+            pump(); // the writer is shut down (server stopping): write here
         }
     }
 

@@ -41,8 +41,8 @@ public final class BridgeBenchmark {
     private static final LongAdder OUT_OF_ORDER = new LongAdder();
     private static final LongAdder DROPPED_NOTICES = new LongAdder();
     private static final LongAdder SUBSCRIBED = new LongAdder();
-    private static final String OFFSET = "\"offset\":";
-    private static final String TIMESTAMP = "\"timestamp\":";
+    private static final byte[] OFFSET = "\"offset\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TIMESTAMP = "\"timestamp\":".getBytes(StandardCharsets.US_ASCII);
     /** Index of the first character of the "type" value: after {"checksum":"<64 hex>","type":" . */
     private static final int TYPE_AT = FrameChecksum.HEX_END + "\",\"type\":\"".length();
     /** Offsets of the measured run start here (the warm-up's records come first on the single partition). */
@@ -76,6 +76,9 @@ public final class BridgeBenchmark {
         if (SUBSCRIBED.sum() < clients) {
             throw new IllegalStateException("only " + SUBSCRIBED.sum() + " of " + clients + " clients subscribed");
         }
+        Thread progress = new Thread(() -> progress(bridge), "bench-progress");
+        progress.setDaemon(true);
+        progress.start();
         long warmupRecords = produce(topic, rate, warmupSeconds, 0);
         measuredFrom = warmupRecords;
         long total = (long) rate * seconds;
@@ -132,6 +135,20 @@ public final class BridgeBenchmark {
         return total;
     }
 
+    /** Every 5 s: where a backlog sits, if any (Kafka lag of the feed, client queues) and what arrived. */
+    private static void progress(BridgeServer bridge) {
+        while (true) {
+            try {
+                Thread.sleep(5000);
+                List<String> lines = BridgeTestSupport.get(bridge, "/metrics").body().lines()
+                        .filter(l -> l.startsWith("bridge_queued_messages") || l.startsWith("bridge_consumer_lag_max{")).toList();
+                System.out.println("progress: received(measured)=" + RECEIVED.sum() + " " + lines);
+            } catch (Exception e) {
+                return;
+            }
+        }
+    }
+
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
@@ -150,10 +167,29 @@ public final class BridgeBenchmark {
     }
 
     /** The digits of a JSON number starting at {@code at}. */
-    private static long number(String b, int at) {
+    /** Index of {@code name} in the first {@code length} bytes, at or after {@code from}; -1 if absent. */
+    private static int indexOf(byte[] b, int length, byte[] name, int from) {
+        int last = length - name.length;
+        byte first = name[0];
+        outer:
+        for (int i = from; i <= last; i++) {
+            if (b[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < name.length; j++) {
+                if (b[i + j] != name[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static long number(byte[] b, int length, int at) {
         long value = 0;
-        for (int k = at; k < b.length(); k++) {
-            char c = b.charAt(k);
+        for (int k = at; k < length; k++) {
+            byte c = b[k];
             if (c < '0' || c > '9') {
                 break;
             }
@@ -165,6 +201,7 @@ public final class BridgeBenchmark {
     private static final class Receiver implements FrameHandler {
         private CoreSession session;
         private long lastOffset = -1;
+        private byte[] buffer = new byte[64 * 1024];
 
         @Override
         public void onOpen(CoreSession coreSession, Callback callback) {
@@ -177,22 +214,24 @@ public final class BridgeBenchmark {
         public void onFrame(Frame frame, Callback callback) {
             ByteBuffer payload = frame.getPayload();
             if (frame.getOpCode() == OpCode.TEXT && payload != null && payload.remaining() > TYPE_AT) {
-                // One bulk copy into a Latin-1 string (JSON field names are ASCII), so searching uses the JDK's
-                // vectorized String.indexOf rather than a byte loop: the load generator shares the bridge's cores.
-                byte[] bytes = new byte[payload.remaining()];
-                payload.slice().get(bytes);
-                String b = new String(bytes, StandardCharsets.ISO_8859_1);
-                int base = 0;
-                char type = b.charAt(TYPE_AT);
+                // One bulk copy into this connection's reused array, then plain array scans: the load generator
+                // shares the bridge's cores, so it allocates nothing per frame and reads no direct buffer byte-wise.
+                int length = payload.remaining();
+                if (buffer.length < length) {
+                    buffer = new byte[Math.max(length, buffer.length * 2)];
+                }
+                payload.slice().get(buffer, 0, length);
+                byte[] b = buffer;
+                byte type = b[TYPE_AT];
                 if (type == 'r' || type == 'b') {
                     long now = System.currentTimeMillis();
                     FRAMES.increment();
                     // Each record of the frame: its "offset" and then its "timestamp" (a batch holds several).
-                    int at = base + TYPE_AT;
-                    while ((at = b.indexOf(OFFSET, at)) >= 0) {
-                        long offset = number(b, at + OFFSET.length());
-                        at = b.indexOf(TIMESTAMP, at);
-                        long timestamp = number(b, at + TIMESTAMP.length());
+                    int at = TYPE_AT;
+                    while ((at = indexOf(b, length, OFFSET, at)) >= 0) {
+                        long offset = number(b, length, at + OFFSET.length);
+                        at = indexOf(b, length, TIMESTAMP, at);
+                        long timestamp = number(b, length, at + TIMESTAMP.length);
                         if (offset != lastOffset + 1 && lastOffset >= 0) {
                             OUT_OF_ORDER.increment();
                         }
