@@ -55,7 +55,7 @@ public final class BridgeBenchmark {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-        int warmupSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int warmupSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         String topic = BridgeTestSupport.uniqueTopic("bench", 1);
         BridgeServer bridge = BridgeTestSupport.startBridge(m -> m.put("limits.connections.per.address", Integer.toString(clients + 10)));
