@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The produce time is the record's timestamp (CreateTime, set by the producer when it sends); a client reads
  * the envelope's "offset" and "timestamp" straight from the frame bytes and nothing else, so the load generator
  * costs as little as possible next to the bridge on the same cores. A warm-up at the same rate (excluded from
- * the figures) precedes the measured run. Run with {@code websocket-bridge/bench/bridge-throughput}.
+ * the figures) precedes the measured run, which starts once every client has received every warm-up record. Run with {@code websocket-bridge/bench/bridge-throughput}.
  */
 public final class BridgeBenchmark {
 
@@ -38,6 +38,7 @@ public final class BridgeBenchmark {
     private static final AtomicLongArray LATENCY_MS = new AtomicLongArray(MAX_MS + 1);
     private static final LongAdder RECEIVED = new LongAdder();
     private static final LongAdder FRAMES = new LongAdder();
+    private static final LongAdder WARMUP_RECEIVED = new LongAdder();
     private static final LongAdder OUT_OF_ORDER = new LongAdder();
     private static final LongAdder DROPPED_NOTICES = new LongAdder();
     private static final LongAdder SUBSCRIBED = new LongAdder();
@@ -81,6 +82,14 @@ public final class BridgeBenchmark {
         progress.start();
         long warmupRecords = produce(topic, rate, warmupSeconds, 0);
         measuredFrom = warmupRecords;
+        // The measured run starts once every client has every warm-up record: no warm-up backlog counts in it.
+        long drainStart = System.nanoTime();
+        long drainDeadline = drainStart + TimeUnit.SECONDS.toNanos(60);
+        while (WARMUP_RECEIVED.sum() < warmupRecords * clients && System.nanoTime() < drainDeadline) {
+            Thread.sleep(20);
+        }
+        System.out.printf(Locale.ROOT, "warm-up: %d records x %d clients, %d received, drained %.1f s after the last was produced%n",
+                warmupRecords, clients, WARMUP_RECEIVED.sum(), (System.nanoTime() - drainStart) / 1e9);
         long total = (long) rate * seconds;
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
@@ -239,6 +248,8 @@ public final class BridgeBenchmark {
                         if (offset >= measuredFrom) {
                             LATENCY_MS.incrementAndGet((int) Math.max(0, Math.min(MAX_MS, now - timestamp)));
                             RECEIVED.increment();
+                        } else {
+                            WARMUP_RECEIVED.increment();
                         }
                     }
                 } else if (type == 's') {
