@@ -39,6 +39,10 @@ public final class BridgeBenchmark {
     private static final LongAdder RECEIVED = new LongAdder();
     private static final LongAdder FRAMES = new LongAdder();
     private static final LongAdder WARMUP_RECEIVED = new LongAdder();
+    private static final LongAdder CAUGHT_UP = new LongAdder();
+    private static final LongAdder DROPPED_RECORDS = new LongAdder();
+    private static final byte[] TO_OFFSET = "\"toOffset\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FROM_OFFSET = "\"fromOffset\":".getBytes(StandardCharsets.US_ASCII);
     private static final LongAdder OUT_OF_ORDER = new LongAdder();
     private static final LongAdder DROPPED_NOTICES = new LongAdder();
     private static final LongAdder SUBSCRIBED = new LongAdder();
@@ -67,6 +71,9 @@ public final class BridgeBenchmark {
             request.headers(h -> h.put("Authorization", "Bearer " + BridgeTestSupport.TOKEN));
             Configuration.ConfigurationCustomizer wire = new Configuration.ConfigurationCustomizer();
             wire.setAutoFragment(false);
+            // Batch frames are tens of KiB: read them in one buffer rather than gathering pieces.
+            wire.setInputBufferSize(64 * 1024);
+            wire.setMaxFrameSize(4L * 1024 * 1024);
             request.setConfiguration(wire);
             sessions.add(WsTestClient.jetty().connect(request).get(30, TimeUnit.SECONDS));
         }
@@ -80,16 +87,18 @@ public final class BridgeBenchmark {
         Thread progress = new Thread(() -> progress(bridge), "bench-progress");
         progress.setDaemon(true);
         progress.start();
-        long warmupRecords = produce(topic, rate, warmupSeconds, 0);
-        measuredFrom = warmupRecords;
-        // The measured run starts once every client has every warm-up record: no warm-up backlog counts in it.
+        long warmupRecords = (long) rate * warmupSeconds;
+        measuredFrom = warmupRecords; // known before the first record, so no client can pass it unnoticed
+        produce(topic, rate, warmupSeconds, 0);
+        // The measured run starts once every client is past the last warm-up record (received, or reported
+        // dropped): no warm-up backlog counts in it.
         long drainStart = System.nanoTime();
         long drainDeadline = drainStart + TimeUnit.SECONDS.toNanos(60);
-        while (WARMUP_RECEIVED.sum() < warmupRecords * clients && System.nanoTime() < drainDeadline) {
+        while (CAUGHT_UP.sum() < clients && System.nanoTime() < drainDeadline) {
             Thread.sleep(20);
         }
-        System.out.printf(Locale.ROOT, "warm-up: %d records x %d clients, %d received, drained %.1f s after the last was produced%n",
-                warmupRecords, clients, WARMUP_RECEIVED.sum(), (System.nanoTime() - drainStart) / 1e9);
+        System.out.printf(Locale.ROOT, "warm-up: %d records x %d clients, %d received, %d clients past it %.1f s after the last was produced%n",
+                warmupRecords, clients, WARMUP_RECEIVED.sum(), CAUGHT_UP.sum(), (System.nanoTime() - drainStart) / 1e9);
         long total = (long) rate * seconds;
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
@@ -107,9 +116,9 @@ public final class BridgeBenchmark {
         long p50 = percentile(0.50, received);
         long p99 = percentile(0.99, received);
         System.out.printf(Locale.ROOT, "clients=%d rate=%d msg/s seconds=%d (after %d s warm-up) mode=%s produced=%d in %.1fs "
-                        + "expected=%d received=%d frames=%d out-of-order=%d dropped-notices=%d%n",
+                        + "expected=%d received=%d frames=%d out-of-order=%d dropped-notices=%d dropped-records(measured)=%d%n",
                 clients, rate, seconds, warmupSeconds, batch > 1 ? "batch=" + batch : "record", total, produceSeconds, expected,
-                received, FRAMES.sum(), OUT_OF_ORDER.sum(), DROPPED_NOTICES.sum());
+                received, FRAMES.sum(), OUT_OF_ORDER.sum(), DROPPED_NOTICES.sum(), DROPPED_RECORDS.sum());
         // On a shared machine the run may get far less than its cores: show what it actually had.
         System.out.printf(Locale.ROOT, "process CPU %.1f s over %.1f s wall = %.2f of %d cores%n", cpuSeconds, wallSeconds,
                 cpuSeconds / wallSeconds, Runtime.getRuntime().availableProcessors());
@@ -211,6 +220,15 @@ public final class BridgeBenchmark {
         private CoreSession session;
         private long lastOffset = -1;
         private byte[] buffer = new byte[64 * 1024];
+        private boolean pastWarmup;
+
+        private void advance(long offset) {
+            lastOffset = offset;
+            if (!pastWarmup && measuredFrom != Long.MAX_VALUE && offset >= measuredFrom - 1) {
+                pastWarmup = true;
+                CAUGHT_UP.increment();
+            }
+        }
 
         @Override
         public void onOpen(CoreSession coreSession, Callback callback) {
@@ -244,7 +262,7 @@ public final class BridgeBenchmark {
                         if (offset != lastOffset + 1 && lastOffset >= 0) {
                             OUT_OF_ORDER.increment();
                         }
-                        lastOffset = offset;
+                        advance(offset);
                         if (offset >= measuredFrom) {
                             LATENCY_MS.incrementAndGet((int) Math.max(0, Math.min(MAX_MS, now - timestamp)));
                             RECEIVED.increment();
@@ -255,7 +273,16 @@ public final class BridgeBenchmark {
                 } else if (type == 's') {
                     SUBSCRIBED.increment();
                 } else if (type == 'd') {
+                    // Drop-oldest: the records this client will not get (one partition here), then it goes on after them.
                     DROPPED_NOTICES.increment();
+                    int at = indexOf(b, length, FROM_OFFSET, TYPE_AT);
+                    if (at >= 0) {
+                        long from = number(b, length, at + FROM_OFFSET.length);
+                        at = indexOf(b, length, TO_OFFSET, at);
+                        long to = number(b, length, at + TO_OFFSET.length);
+                        DROPPED_RECORDS.add(Math.max(0, to + 1 - Math.max(from, measuredFrom)));
+                        advance(to);
+                    }
                 }
             }
             callback.succeeded();
