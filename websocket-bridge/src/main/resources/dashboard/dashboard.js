@@ -65,11 +65,13 @@ function connect() {
 
 function onFrame(text) {
   // Frames are handled in arrival order; the (asynchronous) checksum verification only updates counters.
+  // "checksums verified" counts the frames that carry records (record, batch); a failure on any frame counts.
+  const frame = JSON.parse(text);
+  const carriesRecords = frame.type === 'record' || frame.type === 'batch';
   verifyChecksum(text).then(ok => {
-    if (ok === true) state.verified++;
+    if (ok === true && carriesRecords) state.verified++;
     else if (ok === false) { state.failures++; $('last-error').textContent = 'checksum mismatch: ' + text.substring(0, 120); }
   });
-  const frame = JSON.parse(text);
   switch (frame.type) {
     case 'subscribed':
       for (const [t, parts] of Object.entries(frame.positions)) {
@@ -140,6 +142,7 @@ document.addEventListener('DOMContentLoaded', () => {
   const params = new URLSearchParams(location.search);
   $('token').value = params.get('token') || sessionStorage.getItem('bridge-token') || '';
   if (params.get('topics')) $('topics').value = params.get('topics');
+  if (['latest', 'earliest'].includes(params.get('start'))) $('start').value = params.get('start');
   $('connect-form').addEventListener('submit', ev => {
     ev.preventDefault();
     state.token = $('token').value.trim();

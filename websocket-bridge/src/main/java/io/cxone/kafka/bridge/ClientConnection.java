@@ -1,14 +1,19 @@
 package io.cxone.kafka.bridge;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
@@ -31,16 +36,21 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One WebSocket client: its socket ({@link FrameHandler} on Jetty's threads), its bounded {@link Outbox}, and
- * its own Kafka consumer on its own thread (assign/seek, no group, nothing committed), so each client has its
- * own position and a slow one holds back nobody else.
+ * its position per partition. Records come from the shared {@link PartitionFeed}s (encoded once for all
+ * clients); a client starting behind a feed's head first reads with its own short-lived catch-up reader. Nothing
+ * is committed, except in group mode, where the connection has its own consumer in a consumer group. A slow
+ * client only fills its own queue, so it holds back nobody else.
  */
-final class ClientConnection implements FrameHandler {
+final class ClientConnection implements FrameHandler, PartitionFeed.Client {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     private static final int MAX_INCOMING_MESSAGE = 64 * 1024;
@@ -54,30 +64,38 @@ final class ClientConnection implements FrameHandler {
     private final RecordFrames frames;
     private final Runnable onClosed;
     private final Outbox outbox;
+    private final FeedHub hub;
+    private final Admin admin;
 
     private final SubscribeRequest initialRequest;
     private final String initialError;
-    private final LinkedBlockingQueue<SubscribeRequest> pending = new LinkedBlockingQueue<>();
     private final Set<String> topics = new HashSet<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final ByteArrayOutputStream incoming = new ByteArrayOutputStream();
     private boolean incomingTooLarge;
 
     private volatile CoreSession session;
-    private volatile Thread pollThread;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean gzip;
     private volatile int batch = 1;
     private volatile String closeReason;
-    private volatile Map<String, Long> lagByTopic = Map.of();
+    /** Partitions read through feeds, and catch-up readers; this list's monitor also orders subscriptions. */
+    private final List<Attached> attached = new ArrayList<>();
+    private final List<CatchUpReader> readers = new ArrayList<>();
+    private CompletableFuture<Void> applying = CompletableFuture.completedFuture(null);
+    private volatile SubscribeRequest groupRequest;
+    private volatile Thread groupThread;
+    private volatile KafkaConsumer<byte[], byte[]> groupConsumer;
+    private volatile Map<String, Long> groupLag = Map.of();
     /** Group mode: the consumer group name, fixed by the connection's first (and only) subscription. */
     private volatile String group;
     /** Group mode: next offsets to commit, for records already written to the socket (or reported dropped). */
     private final Map<TopicPartition, Long> toCommit = new java.util.concurrent.ConcurrentHashMap<>();
 
     ClientConnection(long id, String remote, BridgeConfig.Token token, BridgeConfig config, BridgeMetrics metrics,
-                     RecordFrames frames, java.util.concurrent.atomic.AtomicLong queuedBytesTotal,
+                     RecordFrames frames, FeedHub hub, Admin admin, java.util.concurrent.atomic.AtomicLong queuedBytesTotal,
                      SubscribeRequest initialRequest, String initialError, Runnable onClosed) {
+        this.hub = hub;
+        this.admin = admin;
         this.id = id;
         this.remote = remote;
         this.token = token;
@@ -89,15 +107,21 @@ final class ClientConnection implements FrameHandler {
         this.onClosed = onClosed;
         this.outbox = new Outbox(config.queueMaxMessages(), config.queueMaxBytes(), queuedBytesTotal, config.queueMaxBytesTotal(),
                 config.slowClientPolicy(),
-                this::write, new CommitTracking(), report -> OutboundFrame.control(shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip));
+                this::write, new CommitTracking(), report -> OutboundFrame.control(shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip),
+                hub.writer());
     }
 
     long id() {
         return id;
     }
 
+    /** Lag of this client's own consumers (group mode, catch-up readers); feeds report theirs through the hub. */
     Map<String, Long> lagByTopic() {
-        return lagByTopic;
+        Map<String, Long> lag = new HashMap<>(groupLag);
+        synchronized (attached) {
+            readers.forEach(r -> r.lag.forEach((t, l) -> lag.merge(t, l, Long::sum)));
+        }
+        return lag;
     }
 
     Outbox outbox() {
@@ -176,7 +200,13 @@ final class ClientConnection implements FrameHandler {
         try {
             closing.set(true);
             outbox.close();
-            stopPolling();
+            stopReaders();
+            // Off Jetty's thread: leaving a feed waits for its lock, which a hand-over in progress holds.
+            try {
+                hub.work().execute(this::releaseFeeds);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                releaseFeeds(); // the hub is already shut down: its feeds are stopping anyway
+            }
             String reason = closeReason != null ? closeReason : "closed " + status.getCode() + " " + status.getReason();
             LOG.info("client disconnected id={} remote={} token={} reason={}", id, remote, token.id(), reason);
         } finally {
@@ -246,8 +276,12 @@ final class ClientConnection implements FrameHandler {
                 group = request.group();
             }
         }
-        pending.add(request);
-        startPolling();
+        if (request.group() != null) {
+            groupRequest = request;
+            startGroupReader();
+        } else {
+            applyLater(request);
+        }
     }
 
     /** A subscribe from the URL closes the connection (nothing else to do); one from a message only errors. */
@@ -290,7 +324,16 @@ final class ClientConnection implements FrameHandler {
     }
 
     private void enqueue(OutboundFrame frame) {
-        Outbox.Offer offer = outbox.offer(frame);
+        enqueueAll(List.of(frame));
+    }
+
+    private void enqueueAll(List<OutboundFrame> frames) {
+        enqueueAll(frames, false);
+    }
+
+    /** {@code onWriter}: a feed's hand-over, written by the hub's writer threads so the feed goes on reading. */
+    private void enqueueAll(List<OutboundFrame> frames, boolean onWriter) {
+        Outbox.Offer offer = outbox.offerAll(frames, onWriter);
         if (offer == Outbox.Offer.REJECTED_FULL) {
             metrics.slowClientDisconnects.increment();
             String reason = "slow client: outgoing queue full (" + config.queueMaxMessages() + " messages / "
@@ -311,117 +354,56 @@ final class ClientConnection implements FrameHandler {
         return gzip ? RecordFrames.gzip(text) : text;
     }
 
-    // ---- Kafka side (the client's poll thread) ----
+    // ---- Kafka side: shared partition feeds, this client's catch-up readers, or its group consumer ----
 
-    private synchronized void startPolling() {
-        if (pollThread == null && !closing.get()) {
-            pollThread = new Thread(this::pollLoop, "bridge-client-" + id);
-            pollThread.setDaemon(true);
-            pollThread.start();
+    /** A partition this client reads through a shared feed. */
+    private static final class Attached {
+        final PartitionFeed feed;
+        final PartitionFeed.Member member;
+        private final AtomicBoolean detached = new AtomicBoolean();
+
+        Attached(PartitionFeed feed, PartitionFeed.Member member) {
+            this.feed = feed;
+            this.member = member;
+        }
+
+        /** Leaves the feed (idempotent) and gives the hub back its reference once. */
+        void release(FeedHub hub) {
+            feed.leave(member);
+            if (detached.compareAndSet(false, true)) {
+                hub.detach(feed);
+            }
         }
     }
 
-    private void stopPolling() {
-        // wakeup(), not interrupt(): an interrupted thread cannot close its consumer cleanly.
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-    }
-
-    void awaitStopped(Duration timeout) throws InterruptedException {
-        Thread t = pollThread;
-        if (t != null) {
-            t.join(timeout.toMillis());
-        }
-    }
-
-    private void pollLoop() {
-        SubscribeRequest first = pending.peek();
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(first));
-        consumer = c;
-        try {
-            if (closing.get()) {
-                return;
-            }
-            while (!closing.get()) {
-                boolean groupMode = group != null && !c.subscription().isEmpty();
-                SubscribeRequest request = c.assignment().isEmpty() && !groupMode ? pending.poll(500, TimeUnit.MILLISECONDS) : pending.poll();
-                if (request != null) {
-                    apply(c, request);
-                    groupMode = group != null && !c.subscription().isEmpty();
-                }
-                if ((c.assignment().isEmpty() && !groupMode) || closing.get()) {
-                    continue;
-                }
-                deliver(c.poll(config.pollTimeout()));
-                updateLag(c);
-                if (groupMode) {
-                    commit(c, false);
-                }
-            }
-        } catch (WakeupException | InterruptedException e) {
-            // closing
-        } catch (RuntimeException e) {
-            if (!closing.get()) {
-                LOG.error("client id={} Kafka consumer failed: {}", id, e.toString(), e);
-                sendError("kafka_error", "consumer failed: " + e.getMessage());
-                close(CloseStatus.SERVER_ERROR, "Kafka consumer failed");
-            }
-        } finally {
-            consumer = null;
-            Thread.interrupted();
-            if (group != null && !c.subscription().isEmpty()) {
+    /** Subscriptions are applied one after the other, off Jetty's threads (they wait for Kafka metadata). */
+    private void applyLater(SubscribeRequest request) {
+        synchronized (attached) {
+            applying = applying.thenRunAsync(() -> {
                 try {
-                    commit(c, true);
+                    applyShared(request);
                 } catch (RuntimeException e) {
-                    LOG.warn("client id={} group={} final commit failed: {}", id, group, e.toString());
+                    kafkaFailed("subscribe failed: " + e.getMessage(), e);
                 }
-            }
-            c.close(Duration.ofSeconds(2));
+            }, hub.work());
         }
     }
 
-    private Properties consumerProperties(SubscribeRequest first) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "websocket-bridge-client-" + id);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        // A resume offset already deleted by retention restarts at the log start rather than failing.
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
-        // Per-client fetch buffers are part of the memory bound: keep them small (overridable via kafka.consumer.*).
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(1024 * 1024));
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(512 * 1024));
-        // Every client has its own consumer: let the broker gather records for up to 25 ms per fetch instead of
-        // answering each new record with its own fetch round trip (which, times the client count, swamps it).
-        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "25");
-        p.putAll(config.consumerOverrides());
-        if (first != null && first.group() != null) {
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, "websocket-bridge." + first.group());
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                    first.start().kind() == SubscribeRequest.Start.Kind.EARLIEST ? "earliest" : "latest");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    /**
+     * Resolves partitions and start positions, sends "subscribed", then joins each partition's feed: at its
+     * head (start latest) at once, or, for a position behind the head, after a catch-up reader has read up to it.
+     */
+    private void applyShared(SubscribeRequest request) {
+        if (closing.get()) {
+            return;
         }
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
-    }
-
-    private void apply(KafkaConsumer<byte[], byte[]> c, SubscribeRequest request) {
         Map<String, List<TopicPartition>> partitions = new LinkedHashMap<>();
         for (String topic : request.topics()) {
-            List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
-            if (infos == null || infos.isEmpty()) {
+            List<TopicPartition> tps = partitionsOf(topic);
+            if (tps == null) {
                 unsubscribeFailed(request, "topic '" + topic + "' does not exist");
                 return;
             }
-            List<TopicPartition> tps = new ArrayList<>();
-            infos.forEach(i -> tps.add(new TopicPartition(topic, i.partition())));
-            tps.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
             partitions.put(topic, tps);
         }
         for (Map.Entry<String, Map<Integer, Long>> e : request.offsets().entrySet()) {
@@ -434,56 +416,375 @@ final class ClientConnection implements FrameHandler {
         }
         gzip = request.gzip();
         batch = request.batch();
-        if (request.group() != null) {
-            c.subscribe(request.topics(), new GroupRebalance(c));
-            LOG.info("client id={} joined group={} topics={} batch={} gzip={}", id, "websocket-bridge." + request.group(),
-                    request.topics(), batch, gzip);
-            return;
-        }
-        List<TopicPartition> added = partitions.values().stream().flatMap(List::stream).toList();
-        Set<TopicPartition> assignment = new HashSet<>(c.assignment());
-        assignment.addAll(added);
-        c.assign(assignment);
+        List<TopicPartition> all = partitions.values().stream().flatMap(List::stream).toList();
+        Map<TopicPartition, Long> starts = startOffsets(request, all);
 
-        List<TopicPartition> toEnd = new ArrayList<>();
-        List<TopicPartition> toBeginning = new ArrayList<>();
-        Map<TopicPartition, Long> toTime = new HashMap<>();
-        for (TopicPartition tp : added) {
-            Long explicit = request.offsets().getOrDefault(tp.topic(), Map.of()).get(tp.partition());
-            if (explicit != null) {
-                c.seek(tp, explicit);
-            } else {
-                switch (request.start().kind()) {
-                    case EARLIEST -> toBeginning.add(tp);
-                    case TIMESTAMP -> toTime.put(tp, request.start().timestamp());
-                    default -> toEnd.add(tp);
-                }
-            }
-        }
-        if (!toTime.isEmpty()) {
-            Map<TopicPartition, OffsetAndTimestamp> found = c.offsetsForTimes(toTime, Duration.ofSeconds(10));
-            for (TopicPartition tp : toTime.keySet()) {
-                OffsetAndTimestamp at = found.get(tp);
-                if (at == null) {
-                    toEnd.add(tp);
-                } else {
-                    c.seek(tp, at.offset());
-                }
-            }
-        }
-        if (!toBeginning.isEmpty()) {
-            c.seekToBeginning(toBeginning);
-        }
-        if (!toEnd.isEmpty()) {
-            c.seekToEnd(toEnd);
-        }
         Map<String, Map<Integer, Long>> positions = new LinkedHashMap<>();
-        for (TopicPartition tp : added) {
-            positions.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), c.position(tp, Duration.ofSeconds(10)));
+        List<Attached> atHead = new ArrayList<>();
+        List<Attached> behind = new ArrayList<>();
+        for (TopicPartition tp : all) {
+            Attached a = new Attached(hub.attach(tp), new PartitionFeed.Member(this, -1));
+            synchronized (attached) {
+                attached.add(a);
+            }
+            awaitReady(a.feed);
+            Long start = starts.get(tp);
+            long position;
+            if (start == null) {
+                position = a.feed.joinAtHead(a.member);
+                atHead.add(a);
+            } else {
+                a.member.next(start);
+                position = start;
+                behind.add(a);
+            }
+            positions.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), position);
         }
         LOG.info("client id={} subscribed topics={} start={} positions={} batch={} gzip={}", id, request.topics(),
                 request.start().kind(), positions, batch, gzip);
         enqueue(OutboundFrame.control(shape(RecordFrames.subscribed(positions)), gzip));
+        atHead.forEach(a -> a.feed.release(a.member));
+        behind.removeIf(a -> a.feed.tryJoin(a.member));
+        if (!behind.isEmpty()) {
+            CatchUpReader reader = new CatchUpReader(behind);
+            synchronized (attached) {
+                if (!closing.get()) {
+                    readers.add(reader);
+                    reader.thread.start();
+                }
+            }
+        }
+        if (closing.get()) {
+            releaseFeeds();
+        }
+    }
+
+    /** The partitions of a topic, sorted; null if the topic does not exist. */
+    private List<TopicPartition> partitionsOf(String topic) {
+        try {
+            TopicDescription description = admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
+                    .get(10, TimeUnit.SECONDS);
+            List<TopicPartition> tps = new ArrayList<>();
+            description.partitions().forEach(p -> tps.add(new TopicPartition(topic, p.partition())));
+            tps.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+            return tps;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return null;
+            }
+            throw new IllegalStateException("describing topic '" + topic + "' failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("describing topic '" + topic + "' failed: " + e, e);
+        }
+    }
+
+    /** Explicit offsets, and earliest/timestamp starts looked up (read_committed); absent = join at the head. */
+    private Map<TopicPartition, Long> startOffsets(SubscribeRequest request, List<TopicPartition> all) {
+        Map<TopicPartition, Long> starts = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> lookups = new HashMap<>();
+        for (TopicPartition tp : all) {
+            Long explicit = request.offsets().getOrDefault(tp.topic(), Map.of()).get(tp.partition());
+            if (explicit != null) {
+                starts.put(tp, explicit);
+            } else if (request.start().kind() == SubscribeRequest.Start.Kind.EARLIEST) {
+                lookups.put(tp, OffsetSpec.earliest());
+            } else if (request.start().kind() == SubscribeRequest.Start.Kind.TIMESTAMP) {
+                lookups.put(tp, OffsetSpec.forTimestamp(request.start().timestamp()));
+            }
+        }
+        if (lookups.isEmpty()) {
+            return starts;
+        }
+        try {
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> found = admin.listOffsets(lookups,
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS);
+            // A timestamp after the last record finds nothing (offset -1): the client starts at the head.
+            found.forEach((tp, info) -> {
+                if (info.offset() >= 0) {
+                    starts.put(tp, info.offset());
+                }
+            });
+            return starts;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("looking up start offsets failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("looking up start offsets failed: " + e, e);
+        }
+    }
+
+    private static void awaitReady(PartitionFeed feed) {
+        try {
+            feed.ready().get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("feed of " + feed.partition() + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("feed of " + feed.partition() + " not ready: " + e, e);
+        }
+    }
+
+    private void releaseFeeds() {
+        List<Attached> all;
+        synchronized (attached) {
+            all = new ArrayList<>(attached);
+            attached.clear();
+        }
+        all.forEach(a -> a.release(hub));
+    }
+
+    /**
+     * Records of one partition, from a feed or a reader: encoded frames become this client's frames, never
+     * blocking. Record frames are the shared ones; batch frames are shared with every other member of the same
+     * hand-over that asked for the same batch size and compression from the same first record.
+     */
+    @Override
+    public void deliver(List<EncodedRecord> records, Map<Long, List<OutboundFrame>> shared) {
+        if (closing.get() || records.isEmpty()) {
+            return;
+        }
+        boolean gz = gzip;
+        int size = batch;
+        List<OutboundFrame> out;
+        if (size <= 1) {
+            out = new ArrayList<>(records.size());
+            for (EncodedRecord r : records) {
+                OutboundFrame frame = gz ? r.gzipped() : r.plain();
+                out.add(frame.size() > config.frameMaxBytes() ? tooLarge(r, frame.size()) : frame);
+            }
+        } else if (shared != null) {
+            // A hand-over's members differ only in where they start: the record count identifies the suffix.
+            long shape = ((long) records.size() << 32) | ((long) size << 1) | (gz ? 1 : 0);
+            out = shared.computeIfAbsent(shape, k -> batches(records, size, gz));
+        } else {
+            out = batches(records, size, gz);
+        }
+        enqueueAll(out, shared != null);
+    }
+
+    private List<OutboundFrame> batches(List<EncodedRecord> records, int size, boolean gz) {
+        List<OutboundFrame> out = new ArrayList<>(records.size() / size + 1);
+        for (int i = 0; i < records.size(); i += size) {
+            addBatch(records.subList(i, Math.min(records.size(), i + size)), gz, out);
+        }
+        return out;
+    }
+
+    /** One batch frame, halved until it fits the frame limit; a lone record over it becomes an error frame. */
+    private void addBatch(List<EncodedRecord> records, boolean gz, List<OutboundFrame> out) {
+        byte[] text = RecordFrames.batchOf(records);
+        byte[] payload = gz ? RecordFrames.gzip(text) : text;
+        if (payload.length > config.frameMaxBytes()) {
+            if (records.size() > 1) {
+                int half = records.size() / 2;
+                addBatch(records.subList(0, half), gz, out);
+                addBatch(records.subList(half, records.size()), gz, out);
+            } else {
+                out.add(tooLarge(records.get(0), payload.length));
+            }
+            return;
+        }
+        EncodedRecord first = records.get(0);
+        out.add(new OutboundFrame(payload, gz, List.of(new OutboundFrame.Span(first.topic(), first.partition(), first.offset(),
+                records.get(records.size() - 1).offset())), records.size()));
+    }
+
+    private OutboundFrame tooLarge(EncodedRecord r, int size) {
+        metrics.recordsTooLarge.increment();
+        LOG.warn("client id={} record too large topic={} partition={} offset={} frameBytes={} limit={}", id, r.topic(),
+                r.partition(), r.offset(), size, config.frameMaxBytes());
+        byte[] error = shape(RecordFrames.tooLarge(r.topic(), r.partition(), r.offset(), size, config.frameMaxBytes()));
+        return new OutboundFrame(error, gzip, List.of(new OutboundFrame.Span(r.topic(), r.partition(), r.offset(), r.offset())), 0);
+    }
+
+    @Override
+    public void feedFailed(TopicPartition partition, String reason) {
+        kafkaFailed("partition feed of " + partition + " failed: " + reason, null);
+    }
+
+    private void kafkaFailed(String message, Throwable cause) {
+        if (closing.get()) {
+            return;
+        }
+        LOG.error("client id={} Kafka failure: {}", id, message, cause);
+        sendError("kafka_error", message);
+        close(CloseStatus.SERVER_ERROR, "Kafka consumer failed");
+    }
+
+    private List<EncodedRecord> encode(List<ConsumerRecord<byte[], byte[]>> records) {
+        List<EncodedRecord> encoded = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            encoded.add(frames.encode(record));
+        }
+        return encoded;
+    }
+
+    /**
+     * Reads, for this client alone, the partitions it starts behind their feed's head (earliest, a timestamp,
+     * resume offsets), and hands each over to its feed as soon as it has caught up: its next offset has reached
+     * the head. Waits while the client's queue is half full, so catching up drops nothing for a client that
+     * reads slowly. Exits once every partition has joined.
+     */
+    private final class CatchUpReader {
+        private final Map<TopicPartition, Attached> behind = new HashMap<>();
+        private final Thread thread;
+        private volatile KafkaConsumer<byte[], byte[]> consumer;
+        private volatile Map<String, Long> lag = Map.of();
+
+        CatchUpReader(List<Attached> partitions) {
+            partitions.forEach(a -> behind.put(a.feed.partition(), a));
+            thread = new Thread(this::run, "bridge-client-" + id + "-catch-up");
+            thread.setDaemon(true);
+        }
+
+        void stop() {
+            KafkaConsumer<byte[], byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
+        }
+
+        private void run() {
+            KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(hub.consumerProperties("websocket-bridge-client-" + id));
+            consumer = c;
+            try {
+                if (closing.get()) {
+                    return;
+                }
+                c.assign(behind.keySet());
+                behind.forEach((tp, a) -> c.seek(tp, a.member.next()));
+                LOG.info("client id={} catching up partitions={}", id, behind.keySet());
+                while (!closing.get() && !behind.isEmpty()) {
+                    awaitRoom();
+                    ConsumerRecords<byte[], byte[]> records = c.poll(config.pollTimeout());
+                    for (TopicPartition tp : records.partitions()) {
+                        deliver(encode(records.records(tp)), null);
+                    }
+                    List<TopicPartition> joined = new ArrayList<>();
+                    for (Map.Entry<TopicPartition, Attached> e : behind.entrySet()) {
+                        PartitionFeed.Member member = e.getValue().member;
+                        member.next(c.position(e.getKey(), Duration.ofSeconds(10)));
+                        if (e.getValue().feed.tryJoin(member)) {
+                            joined.add(e.getKey());
+                        }
+                    }
+                    if (!joined.isEmpty()) {
+                        c.pause(joined);
+                        joined.forEach(behind::remove);
+                        LOG.info("client id={} caught up partitions={} joined their feeds", id, joined);
+                    }
+                    Map<String, Long> l = new HashMap<>();
+                    for (TopicPartition tp : behind.keySet()) {
+                        c.currentLag(tp).ifPresent(v -> l.merge(tp.topic(), v, Long::sum));
+                    }
+                    lag = l;
+                }
+            } catch (WakeupException e) {
+                // closing
+            } catch (RuntimeException e) {
+                kafkaFailed("consumer failed: " + e.getMessage(), e);
+            } finally {
+                consumer = null;
+                lag = Map.of();
+                Thread.interrupted();
+                c.close(Duration.ofSeconds(2));
+            }
+        }
+
+        private void awaitRoom() {
+            while (!closing.get() && outbox.queuedMessages() > config.queueMaxMessages() / 2) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+    }
+
+    // ---- group mode: this connection's own consumer in a consumer group ----
+
+    private synchronized void startGroupReader() {
+        if (groupThread == null && !closing.get()) {
+            groupThread = new Thread(this::groupLoop, "bridge-client-" + id);
+            groupThread.setDaemon(true);
+            groupThread.start();
+        }
+    }
+
+    private void stopReaders() {
+        // wakeup(), not interrupt(): an interrupted thread cannot close its consumer cleanly.
+        KafkaConsumer<byte[], byte[]> c = groupConsumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        synchronized (attached) {
+            readers.forEach(CatchUpReader::stop);
+        }
+    }
+
+    void awaitStopped(Duration timeout) throws InterruptedException {
+        Thread t = groupThread;
+        if (t != null) {
+            t.join(timeout.toMillis());
+        }
+        List<CatchUpReader> all;
+        synchronized (attached) {
+            all = new ArrayList<>(readers);
+        }
+        for (CatchUpReader r : all) {
+            r.thread.join(timeout.toMillis());
+        }
+    }
+
+    private void groupLoop() {
+        SubscribeRequest request = groupRequest;
+        Properties props = hub.consumerProperties("websocket-bridge-client-" + id);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "websocket-bridge." + request.group());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                request.start().kind() == SubscribeRequest.Start.Kind.EARLIEST ? "earliest" : "latest");
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props);
+        groupConsumer = c;
+        boolean subscribed = false;
+        try {
+            if (closing.get()) {
+                return;
+            }
+            for (String topic : request.topics()) {
+                List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
+                if (infos == null || infos.isEmpty()) {
+                    unsubscribeFailed(request, "topic '" + topic + "' does not exist");
+                    return;
+                }
+            }
+            gzip = request.gzip();
+            batch = request.batch();
+            c.subscribe(request.topics(), new GroupRebalance(c));
+            subscribed = true;
+            LOG.info("client id={} joined group={} topics={} batch={} gzip={}", id, "websocket-bridge." + request.group(),
+                    request.topics(), batch, gzip);
+            while (!closing.get()) {
+                ConsumerRecords<byte[], byte[]> records = c.poll(config.pollTimeout());
+                for (TopicPartition tp : records.partitions()) {
+                    deliver(encode(records.records(tp)), null);
+                }
+                Map<String, Long> lag = new HashMap<>();
+                for (TopicPartition tp : c.assignment()) {
+                    c.currentLag(tp).ifPresent(l -> lag.merge(tp.topic(), l, Long::sum));
+                }
+                groupLag = lag;
+                commit(c, false);
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            kafkaFailed("consumer failed: " + e.getMessage(), e);
+        } finally {
+            groupConsumer = null;
+            Thread.interrupted();
+            if (subscribed) {
+                try {
+                    commit(c, true);
+                } catch (RuntimeException e) {
+                    LOG.warn("client id={} group={} final commit failed: {}", id, group, e.toString());
+                }
+            }
+            c.close(Duration.ofSeconds(2));
+        }
     }
 
     private void unsubscribeFailed(SubscribeRequest request, String message) {
@@ -494,53 +795,6 @@ final class ClientConnection implements FrameHandler {
             }
         }
         refuse(message);
-    }
-
-    private void deliver(ConsumerRecords<byte[], byte[]> records) {
-        if (records.isEmpty()) {
-            return;
-        }
-        int size = batch;
-        for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
-            if (size <= 1) {
-                for (ConsumerRecord<byte[], byte[]> record : list) {
-                    if (closing.get()) {
-                        return;
-                    }
-                    send(List.of(record));
-                }
-            } else {
-                for (int i = 0; i < list.size() && !closing.get(); i += size) {
-                    send(list.subList(i, Math.min(list.size(), i + size)));
-                }
-            }
-        }
-    }
-
-    /** Sends records as one frame, splitting a batch that exceeds the frame limit; a lone oversize record becomes an error frame. */
-    private void send(List<ConsumerRecord<byte[], byte[]>> records) {
-        byte[] text = records.size() == 1 && batch <= 1 ? frames.record(records.get(0)) : frames.batch(records);
-        byte[] payload = shape(text);
-        if (payload.length > config.frameMaxBytes()) {
-            if (records.size() > 1) {
-                int half = records.size() / 2;
-                send(records.subList(0, half));
-                send(records.subList(half, records.size()));
-                return;
-            }
-            ConsumerRecord<byte[], byte[]> r = records.get(0);
-            metrics.recordsTooLarge.increment();
-            LOG.warn("client id={} record too large topic={} partition={} offset={} frameBytes={} limit={}", id, r.topic(),
-                    r.partition(), r.offset(), payload.length, config.frameMaxBytes());
-            byte[] error = shape(RecordFrames.tooLarge(r.topic(), r.partition(), r.offset(), payload.length, config.frameMaxBytes()));
-            enqueue(new OutboundFrame(error, gzip, List.of(new OutboundFrame.Span(r.topic(), r.partition(), r.offset(), r.offset())), 0));
-            return;
-        }
-        ConsumerRecord<byte[], byte[]> first = records.get(0);
-        ConsumerRecord<byte[], byte[]> last = records.get(records.size() - 1);
-        enqueue(new OutboundFrame(payload, gzip,
-                List.of(new OutboundFrame.Span(first.topic(), first.partition(), first.offset(), last.offset())), records.size()));
     }
 
     /** Group mode: commits what was written; synchronously on revocation and close. */
@@ -615,14 +869,6 @@ final class ClientConnection implements FrameHandler {
                 }
             }
         }
-    }
-
-    private void updateLag(KafkaConsumer<byte[], byte[]> c) {
-        Map<String, Long> lag = new HashMap<>();
-        for (TopicPartition tp : c.assignment()) {
-            c.currentLag(tp).ifPresent(l -> lag.merge(tp.topic(), l, Long::sum));
-        }
-        lagByTopic = lag;
     }
 
     private static ByteBuffer copy(ByteBuffer buffer) {

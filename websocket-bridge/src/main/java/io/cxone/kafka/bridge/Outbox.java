@@ -7,11 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * A client's bounded outgoing queue. Producers (the client's Kafka poll thread) never block: when the queue
+ * A client's bounded outgoing queue. Producers (partition feeds, the client's catch-up or group reader) never block: when the queue
  * is full, the {@link BridgeConfig.SlowClientPolicy} decides. At most one message is in flight on the socket;
  * the write callback pulls the next one, so a slow socket only ever holds back its own client.
  *
@@ -44,6 +45,9 @@ public final class Outbox {
     private final Listener listener;
     private final Function<DroppedReport, OutboundFrame> droppedNotice;
     private final AtomicLong globalBytes;
+    private final Executor writer;
+    /** A write run is queued on the writer (guarded by lock). */
+    private boolean scheduled;
     private final long globalMaxBytes;
 
     private final Object lock = new Object();
@@ -64,6 +68,17 @@ public final class Outbox {
      */
     public Outbox(int maxMessages, long maxBytes, AtomicLong globalBytes, long globalMaxBytes, BridgeConfig.SlowClientPolicy policy,
                   Sink sink, Listener listener, Function<DroppedReport, OutboundFrame> droppedNotice) {
+        this(maxMessages, maxBytes, globalBytes, globalMaxBytes, policy, sink, listener, droppedNotice, null);
+    }
+
+    /**
+     * @param writer runs the socket writes of queued frames (null: the offering thread writes). A partition feed
+     *               offers to every client; with a writer the sockets are written on other threads (cores)
+     *               while the feed goes on reading.
+     */
+    public Outbox(int maxMessages, long maxBytes, AtomicLong globalBytes, long globalMaxBytes, BridgeConfig.SlowClientPolicy policy,
+                  Sink sink, Listener listener, Function<DroppedReport, OutboundFrame> droppedNotice, Executor writer) {
+        this.writer = writer;
         this.globalBytes = globalBytes;
         this.globalMaxBytes = globalMaxBytes;
         this.maxMessages = maxMessages;
@@ -76,34 +91,89 @@ public final class Outbox {
 
     /** Queues a frame without blocking; a control frame (no spans) is never dropped to make room for itself. */
     public Offer offer(OutboundFrame frame) {
+        return offerAll(List.of(frame));
+    }
+
+    /**
+     * Queues frames in order without blocking, taking the lock once per run rather than per frame (a partition
+     * feed hands over a whole poll's worth of frames at a time). When the queue is full, what it holds is first
+     * handed to the socket; only if there is still no room does the slow-client policy apply, so a burst larger
+     * than the queue costs a client that keeps up nothing. Returns the worst outcome:
+     * {@link Offer#REJECTED_FULL} (disconnect policy) stops at the frame that did not fit.
+     */
+    public Offer offerAll(List<OutboundFrame> frames) {
+        return offerAll(frames, false);
+    }
+
+    /**
+     * As {@link #offerAll(List)}; with {@code onWriter}, the frames that fit are written by the writer (when the
+     * outbox has one) instead of this thread. Control frames are offered without it: a close that follows an
+     * error frame must find that frame already handed to the socket.
+     */
+    public Offer offerAll(List<OutboundFrame> frames, boolean onWriter) {
         Offer result = Offer.QUEUED;
-        synchronized (lock) {
-            if (closed) {
-                return Offer.CLOSED;
-            }
-            while (!fits(frame)) {
-                if (policy == BridgeConfig.SlowClientPolicy.DISCONNECT) {
-                    return Offer.REJECTED_FULL;
+        int next = 0;
+        boolean pumped = false;
+        while (true) {
+            boolean more;
+            synchronized (lock) {
+                if (closed) {
+                    return Offer.CLOSED;
                 }
-                if (queue.isEmpty()) {
-                    // Only the shared budget can be short here: this client's newest frame is the one to go.
-                    recordDrop(frame);
-                    result = Offer.DROPPED;
-                    break;
+                int from = next;
+                while (next < frames.size() && fits(frames.get(next))) {
+                    add(frames.get(next++));
                 }
-                OutboundFrame oldest = queue.pollFirst();
-                unqueued(oldest);
-                recordDrop(oldest);
-                result = Offer.QUEUED_AFTER_DROPS;
+                // No room even right after the socket was handed what it would take: the policy decides.
+                if (next < frames.size() && next == from && pumped) {
+                    Offer one = queueLocked(frames.get(next++));
+                    if (one == Offer.REJECTED_FULL) {
+                        return one;
+                    }
+                    if (one.ordinal() > result.ordinal()) {
+                        result = one;
+                    }
+                }
+                more = next < frames.size();
             }
-            if (result != Offer.DROPPED) {
-                queue.addLast(frame);
-                queuedBytes += frame.size();
-                globalBytes.addAndGet(frame.size());
+            if (!more) {
+                if (onWriter) {
+                    schedulePump();
+                } else {
+                    pump();
+                }
+                return result;
             }
+            // No room left: hand the socket what it takes now, on this thread, before any policy applies.
+            pump();
+            pumped = true;
         }
-        pump();
+    }
+
+    private Offer queueLocked(OutboundFrame frame) {
+        Offer result = Offer.QUEUED;
+        while (!fits(frame)) {
+            if (policy == BridgeConfig.SlowClientPolicy.DISCONNECT) {
+                return Offer.REJECTED_FULL;
+            }
+            if (queue.isEmpty()) {
+                // Only the shared budget can be short here: this client's newest frame is the one to go.
+                recordDrop(frame);
+                return Offer.DROPPED;
+            }
+            OutboundFrame oldest = queue.pollFirst();
+            unqueued(oldest);
+            recordDrop(oldest);
+            result = Offer.QUEUED_AFTER_DROPS;
+        }
+        add(frame);
         return result;
+    }
+
+    private void add(OutboundFrame frame) {
+        queue.addLast(frame);
+        queuedBytes += frame.size();
+        globalBytes.addAndGet(frame.size());
     }
 
     private boolean fits(OutboundFrame frame) {
@@ -157,6 +227,32 @@ public final class Outbox {
     public boolean isIdle() {
         synchronized (lock) {
             return queue.isEmpty() && !sending;
+        }
+    }
+
+    private void schedulePump() {
+        if (writer == null) {
+            pump();
+            return;
+        }
+        synchronized (lock) {
+            if (scheduled || sending || closed || (queue.isEmpty() && droppedFrames == 0)) {
+                return;
+            }
+            scheduled = true;
+        }
+        try {
+            writer.execute(() -> {
+                synchronized (lock) {
+                    scheduled = false;
+                }
+                pump();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            synchronized (lock) {
+                scheduled = false;
+            }
+            pump(); // the writer is shut down (server stopping): write here
         }
     }
 

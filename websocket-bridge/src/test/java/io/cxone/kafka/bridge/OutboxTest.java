@@ -127,4 +127,42 @@ class OutboxTest {
         assertThat(global.get()).isZero();
         assertThat(boxB.offer(frame(1))).isEqualTo(Outbox.Offer.QUEUED);
     }
+
+    @Test
+    void aBurstLargerThanTheQueueCostsAClientThatKeepsUpNothing() {
+        ManualSink sink = new ManualSink();
+        sink.synchronous = true;
+        Outbox box = outbox(sink, BridgeConfig.SlowClientPolicy.DISCONNECT, new AtomicLong(), Long.MAX_VALUE);
+        List<OutboundFrame> burst = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            burst.add(frame(i));
+        }
+        assertThat(box.offerAll(burst)).isEqualTo(Outbox.Offer.QUEUED);
+        assertThat(texts(sink.written)).containsExactly("f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9");
+        assertThat(box.isIdle()).isTrue();
+    }
+
+    @Test
+    void aBurstToAStalledSocketFollowsThePolicy() {
+        ManualSink sink = new ManualSink();
+        List<OutboundFrame> burst = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            burst.add(frame(i));
+        }
+        Outbox dropping = outbox(sink, BridgeConfig.SlowClientPolicy.DROP_OLDEST, new AtomicLong(), Long.MAX_VALUE);
+        assertThat(dropping.offerAll(burst)).isEqualTo(Outbox.Offer.QUEUED_AFTER_DROPS);
+        // f0 is in flight; the queue (3) keeps the newest, and a notice reports f1..f6 before them.
+        sink.completeAll();
+        sink.completeAll();
+        sink.completeAll();
+        sink.completeAll();
+        sink.completeAll();
+        assertThat(texts(sink.written)).containsExactly("f0", "dropped 6 [Span[topic=t, partition=0, firstOffset=1, lastOffset=6]]",
+                "f7", "f8", "f9");
+
+        ManualSink stalled = new ManualSink();
+        Outbox strict = outbox(stalled, BridgeConfig.SlowClientPolicy.DISCONNECT, new AtomicLong(), Long.MAX_VALUE);
+        assertThat(strict.offerAll(burst)).isEqualTo(Outbox.Offer.REJECTED_FULL);
+        assertThat(strict.queuedMessages()).isEqualTo(3);
+    }
 }

@@ -106,4 +106,31 @@ class RecordFramesTest {
         assertThat(back).isEqualTo(text);
         assertThat(FrameChecksum.verify(new String(back, StandardCharsets.UTF_8))).isTrue();
     }
+
+    @Test
+    void batchFromEncodedRecordsIsByteForByteTheBatchOfTheRecords() {
+        List<ConsumerRecord<byte[], byte[]>> records = List.of(
+                record("k-1".getBytes(StandardCharsets.UTF_8), "{\"event_id\":\"e1\"}".getBytes(StandardCharsets.UTF_8)),
+                record(null, new byte[]{1, 2, 3}),
+                record(new byte[]{(byte) 0xfe}, null));
+        List<EncodedRecord> encoded = records.stream().map(frames::encode).toList();
+        assertThat(new String(encoded.get(0).text(), StandardCharsets.UTF_8).substring(EncodedRecord.FIELDS_START))
+                .startsWith("\"topic\":\"cxone.events\"");
+        byte[] batch = RecordFrames.batchOf(encoded);
+        assertThat(new String(batch, StandardCharsets.UTF_8)).isEqualTo(new String(frames.batch(records), StandardCharsets.UTF_8));
+        assertThat(FrameChecksum.verify(new String(batch, StandardCharsets.UTF_8))).isTrue();
+        assertThat(new String(RecordFrames.batchOf(encoded.subList(0, 1)), StandardCharsets.UTF_8))
+                .isEqualTo(new String(frames.batch(records.subList(0, 1)), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void encodedRecordSharesOneFrameAndCompressesOnce() throws Exception {
+        EncodedRecord r = frames.encode(record(null, "{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(r.plain().payload()).isEqualTo(frames.record(record(null, "{\"a\":1}".getBytes(StandardCharsets.UTF_8))));
+        assertThat(r.plain().spans()).containsExactly(new OutboundFrame.Span("cxone.events", 2, 41, 41));
+        OutboundFrame gz = r.gzipped();
+        assertThat(r.gzipped()).isSameAs(gz);
+        assertThat(gz.binary()).isTrue();
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(gz.payload())).readAllBytes()).isEqualTo(r.text());
+    }
 }
