@@ -1,5 +1,6 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import io.apicurio.registry.utils.converter.AvroConverter;
 import io.cxone.kafka.stack.TestServices;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.json.JsonConverter;
@@ -51,6 +52,19 @@ final class SinkTestSupport {
             }
         }
         return -1;
+    }
+
+    /** A value converter configured from the {@code value.converter.*} entries of a connector config. */
+    static AvroConverter valueConverter(Map<String, String> connectorConfig) {
+        AvroConverter converter = new AvroConverter();
+        Map<String, Object> converterConfig = new HashMap<>();
+        connectorConfig.forEach((k, v) -> {
+            if (k.startsWith("value.converter.")) {
+                converterConfig.put(k.substring("value.converter.".length()), v);
+            }
+        });
+        converter.configure(converterConfig, false);
+        return converter;
     }
 
     static EmbeddedConnectCluster startAll() {

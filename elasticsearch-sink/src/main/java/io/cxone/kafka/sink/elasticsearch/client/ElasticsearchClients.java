@@ -2,7 +2,9 @@ package io.cxone.kafka.sink.elasticsearch.client;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
+import co.elastic.clients.transport.ElasticsearchTransportBase;
+import co.elastic.clients.transport.http.TransportHttpClient;
+import co.elastic.clients.transport.rest_client.RestClientHttpClient;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
@@ -68,8 +70,11 @@ public final class ElasticsearchClients {
         return builder.build();
     }
 
+    /** The API client over {@code rest}; request bodies (bulk above all) go out as one contiguous buffer. */
     public static ElasticsearchClient client(RestClient rest) {
-        return new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
+        TransportHttpClient http = new ContiguousBodyHttpClient(new RestClientHttpClient(rest));
+        return new ElasticsearchClient(new ElasticsearchTransportBase(http, null, new JacksonJsonpMapper()) {
+        });
     }
 
     static Header[] authHeaders(ElasticsearchSinkConfig config) {

@@ -33,21 +33,37 @@ public final class DocumentWriter {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final DecimalMapping decimalMapping;
+    /**
+     * One generator over one buffer, reused for every document: creating a generator per document cost more than
+     * writing a small document. Hence one writer per thread (the task's).
+     */
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    private JsonGenerator gen;
 
     public DocumentWriter(DecimalMapping decimalMapping) {
         this.decimalMapping = decimalMapping;
     }
 
-    /** The document's JSON; the value must be an object (a Struct or a map). */
+    /** The document's JSON; the value must be an object (a Struct or a map). Not thread-safe. */
     public byte[] toJson(Schema schema, Object value) {
         if (!(value instanceof Struct) && !(value instanceof Map)) {
             throw new DataException("a document must be a struct or a map, not " + (value == null ? "null" : value.getClass().getSimpleName()));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator gen = JSON.createGenerator(out)) {
+        out.reset();
+        try {
+            if (gen == null) {
+                gen = JSON.createGenerator(out);
+                gen.setRootValueSeparator(null);
+            }
             write(gen, schema, value);
+            gen.flush();
         } catch (IOException e) {
+            gen = null;
             throw new DataException("cannot write document JSON", e);
+        } catch (RuntimeException e) {
+            // The generator is mid-document now: the next document starts with a fresh one.
+            gen = null;
+            throw e;
         }
         return out.toByteArray();
     }
