@@ -67,6 +67,18 @@ final class SinkTestSupport {
         return converter;
     }
 
+    /** A new one-partition topic, with no index of its name left by an earlier run. */
+    static void freshTopic(EmbeddedConnectCluster connect, String topic) {
+        ElasticsearchQueries.deleteIndices(topic);
+        connect.kafka().createTopic(topic, 1);
+    }
+
+    /** Deploys the connector and waits until it and its one task run. */
+    static void deploy(EmbeddedConnectCluster connect, String name, Map<String, String> config) throws InterruptedException {
+        connect.configureConnector(name, config);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, name + " running");
+    }
+
     static EmbeddedConnectCluster startAll() {
         TestServices.startElasticsearch();
         return TestServices.connect();
