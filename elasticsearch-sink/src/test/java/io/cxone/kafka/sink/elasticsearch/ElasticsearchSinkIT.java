@@ -1,6 +1,7 @@
 package io.cxone.kafka.sink.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.stack.TestServices;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -222,9 +223,11 @@ class ElasticsearchSinkIT {
 
         await().atMost(WAIT).until(() -> committedOffset(connect, name, topic) == 3);
         assertThat(count(topic)).isEqualTo(2);
-        assertThat(source(topic, "contact-1").toString()).isEqualTo(
-                "{\"status\":\"closed\",\"agent\":{\"id\":7,\"name\":\"Ann\",\"team\":\"north\"},\"skill\":\"sales\",\"wrap_up\":\"done\"}");
-        assertThat(source(topic, "contact-2").toString()).isEqualTo("{\"status\":\"open\"}");
+        // Field order is the converter's (a schemaless map); JSON trees compare without it.
+        ObjectMapper mapper = new ObjectMapper();
+        assertThat(source(topic, "contact-1")).isEqualTo(mapper.readTree(
+                "{\"status\":\"closed\",\"agent\":{\"id\":7,\"name\":\"Ann\",\"team\":\"north\"},\"skill\":\"sales\",\"wrap_up\":\"done\"}"));
+        assertThat(source(topic, "contact-2")).isEqualTo(mapper.readTree("{\"status\":\"open\"}"));
         connect.deleteConnector(name);
     }
 }
