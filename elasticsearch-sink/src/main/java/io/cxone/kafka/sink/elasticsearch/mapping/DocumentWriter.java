@@ -2,6 +2,7 @@ package io.cxone.kafka.sink.elasticsearch.mapping;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.DecimalMapping;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -21,6 +22,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
@@ -39,6 +41,8 @@ public final class DocumentWriter {
      */
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     private JsonGenerator gen;
+    private static final int MAX_CACHED_FIELD_NAMES = 10_000;
+    private final Map<Field, SerializedString> fieldNames = new IdentityHashMap<>();
 
     public DocumentWriter(DecimalMapping decimalMapping) {
         this.decimalMapping = decimalMapping;
@@ -101,7 +105,7 @@ public final class DocumentWriter {
             for (Field field : struct.schema().fields()) {
                 Object fieldValue = struct.get(field);
                 if (fieldValue != null) {
-                    gen.writeFieldName(field.name());
+                    gen.writeFieldName(fieldName(field));
                     write(gen, field.schema(), fieldValue);
                 }
             }
@@ -150,6 +154,22 @@ public final class DocumentWriter {
         } else {
             throw new DataException("cannot write a " + value.getClass().getName() + " as JSON");
         }
+    }
+
+    /**
+     * The field's name, quoted and UTF-8 encoded once: converters reuse their schemas (and so their fields) across
+     * records, so each name is encoded once instead of once per document. Bounded, in case schemas keep changing.
+     */
+    private SerializedString fieldName(Field field) {
+        SerializedString name = fieldNames.get(field);
+        if (name == null) {
+            if (fieldNames.size() >= MAX_CACHED_FIELD_NAMES) {
+                fieldNames.clear();
+            }
+            name = new SerializedString(field.name());
+            fieldNames.put(field, name);
+        }
+        return name;
     }
 
     private void writeDecimal(JsonGenerator gen, BigDecimal value) throws IOException {
