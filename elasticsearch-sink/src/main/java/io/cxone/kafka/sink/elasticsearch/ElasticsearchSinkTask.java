@@ -63,6 +63,7 @@ public class ElasticsearchSinkTask extends SinkTask {
         connectorName = props.getOrDefault("name", "elasticsearch-sink");
         Optional<IlmPolicy> policy = config.ilmPolicyFile().map(IlmPolicy::fromFile);
         rest = ElasticsearchClients.restClient(config);
+        ElasticsearchClients.checkAccess(rest, config, connectorName);
         indexSetup = new IndexSetup(rest, config, policy, connectorName);
         ids = new DocumentIds(config.keyIgnore());
         documents = new DocumentWriter(config.decimalMapping());

@@ -22,11 +22,15 @@ public final class IndexNames {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
     private static final Pattern INVALID_CHARS = Pattern.compile("[\\\\/*?\"<>| ,#:]");
+    private static final Pattern INVALID_CHARS_BUT_WILDCARD = Pattern.compile("[\\\\/?\"<>| ,#:]");
 
     private final List<Object> parts; // String literal, TOPIC marker, or DateTimeFormatter
     private final Map<String, String> topicIndexMap;
     private final boolean timeBased;
     private static final Object TOPIC = new Object();
+    /** Names per topic, computed once: sanitizing is a regex, too costly for every record of a bulk stream. */
+    private final Map<String, String> indexByTopic = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> patternByTopic = new java.util.concurrent.ConcurrentHashMap<>();
 
     private IndexNames(List<Object> parts, Map<String, String> topicIndexMap) {
         this.parts = parts;
@@ -84,6 +88,13 @@ public final class IndexNames {
 
     /** The concrete index for a record of {@code topic} with timestamp {@code timestampMs} (null: now). */
     public String index(String topic, Long timestampMs) {
+        if (!timeBased) {
+            return indexByTopic.computeIfAbsent(topic, t -> build(t, null));
+        }
+        return build(topic, timestampMs);
+    }
+
+    private String build(String topic, Long timestampMs) {
         Instant at = timestampMs == null || timestampMs < 0 ? Instant.now() : Instant.ofEpochMilli(timestampMs);
         StringBuilder name = new StringBuilder();
         for (Object part : parts) {
@@ -100,6 +111,10 @@ public final class IndexNames {
 
     /** The index template pattern covering every index of {@code topic}: date parts become '*'. */
     public String templatePattern(String topic) {
+        return patternByTopic.computeIfAbsent(topic, this::buildTemplatePattern);
+    }
+
+    private String buildTemplatePattern(String topic) {
         StringBuilder name = new StringBuilder();
         for (Object part : parts) {
             if (part == TOPIC) {
@@ -127,7 +142,7 @@ public final class IndexNames {
     }
 
     private static String sanitizeKeepingWildcards(String name) {
-        String s = Pattern.compile("[\\\\/?\"<>| ,#:]").matcher(name.toLowerCase(Locale.ROOT)).replaceAll("_");
+        String s = INVALID_CHARS_BUT_WILDCARD.matcher(name.toLowerCase(Locale.ROOT)).replaceAll("_");
         return trimStartAndLength(s);
     }
 

@@ -2,6 +2,7 @@ package io.cxone.kafka.sink.elasticsearch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxone.kafka.sink.elasticsearch.client.ElasticsearchClients;
 import io.cxone.kafka.sink.elasticsearch.ilm.IlmPolicy;
 import io.cxone.kafka.sink.elasticsearch.mapping.MappingBuilder;
 import org.apache.http.util.EntityUtils;
@@ -236,6 +237,9 @@ public final class IndexSetup {
     private RuntimeException failure(String what, int status, String body) {
         if (status == 429 || status >= 500) {
             return new RetriableException(what + " answered " + status + ": " + body);
+        }
+        if (status == 401 || status == 403) {
+            return new ConnectException("connector " + connectorName + ": " + what + ": " + ElasticsearchClients.rejected(config, status) + ": " + body);
         }
         return new ConnectException("connector " + connectorName + ": " + what + " answered " + status + ": " + body);
     }

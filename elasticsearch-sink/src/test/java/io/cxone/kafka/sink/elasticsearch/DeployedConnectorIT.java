@@ -62,14 +62,7 @@ class DeployedConnectorIT {
                 .field("contact_id", Schema.INT64_SCHEMA)
                 .field("occurred_at", Timestamp.SCHEMA)
                 .build();
-        AvroConverter converter = new AvroConverter();
-        Map<String, Object> converterConfig = new HashMap<>();
-        config.forEach((k, v) -> {
-            if (k.startsWith("value.converter.")) {
-                converterConfig.put(k.substring("value.converter.".length()), v);
-            }
-        });
-        converter.configure(converterConfig, false);
+        AvroConverter converter = SinkTestSupport.valueConverter(config);
         String topic = "cxone.webhook.events";
         try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
             for (int i = 0; i < 3; i++) {

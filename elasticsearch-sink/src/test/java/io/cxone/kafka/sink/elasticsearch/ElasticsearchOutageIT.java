@@ -14,6 +14,8 @@ import java.util.Map;
 
 import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.count;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.committedOffset;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.deploy;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.freshTopic;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.json;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.sinkConfig;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,15 +62,13 @@ class ElasticsearchOutageIT {
     void elasticsearchUnreachableFor30SecondsLosesNothing() throws Exception {
         String topic = "it-outage";
         String name = "es-it-outage";
-        ElasticsearchQueries.deleteIndices(topic);
-        connect.kafka().createTopic(topic, 1);
+        freshTopic(connect, topic);
         Map<String, String> config = sinkConfig(topic, proxy.url());
         config.put("batch.size", "100");
         config.put("read.timeout.ms", "5000");
         config.put("retry.backoff.max.ms", "2000");
         config.put("max.buffered.records", "500");
-        connect.configureConnector(name, config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "sink running");
+        deploy(connect, name, config);
 
         produce(topic, 0, 300);
         await().atMost(Duration.ofSeconds(60)).until(() -> count(topic) == 300);
@@ -93,14 +93,12 @@ class ElasticsearchOutageIT {
     void injected429sAreRetriedAndTheTaskStaysRunning() throws Exception {
         String topic = "it-throttled";
         String name = "es-it-throttled";
-        ElasticsearchQueries.deleteIndices(topic);
-        connect.kafka().createTopic(topic, 1);
+        freshTopic(connect, topic);
         proxy.rejectEveryNthBulk(2);
         Map<String, String> config = sinkConfig(topic, proxy.url());
         config.put("batch.size", "50");
         config.put("max.in.flight.requests", "2");
-        connect.configureConnector(name, config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "sink running");
+        deploy(connect, name, config);
 
         produce(topic, 0, 1000);
 
@@ -108,6 +106,25 @@ class ElasticsearchOutageIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> committedOffset(connect, name, topic) == 1000);
         assertThat(proxy.rejectedBulks()).as("429s answered").isGreaterThanOrEqualTo(5);
         assertThat(count(topic)).isEqualTo(1000);
+        assertTaskRunning(name);
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void itemsRejectedWith429InsideASuccessfulBulkAreRetriedUntilAllArePresent() throws Exception {
+        String topic = "it-item-429";
+        String name = "es-it-item-429";
+        freshTopic(connect, topic);
+        proxy.rejectEveryNthBulkItem(7);
+        Map<String, String> config = sinkConfig(topic, proxy.url());
+        config.put("batch.size", "50");
+        deploy(connect, name, config);
+
+        produce(topic, 0, 500);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> committedOffset(connect, name, topic) == 500);
+        assertThat(proxy.rejectedItems()).as("items answered 429 in bulk responses of status 200").isGreaterThanOrEqualTo(70);
+        assertThat(count(topic)).isEqualTo(500);
         assertTaskRunning(name);
         connect.deleteConnector(name);
     }

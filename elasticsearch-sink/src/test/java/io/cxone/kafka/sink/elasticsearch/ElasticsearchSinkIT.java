@@ -1,6 +1,7 @@
 package io.cxone.kafka.sink.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.stack.TestServices;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -24,6 +25,8 @@ import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.count;
 import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.properties;
 import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.source;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.committedOffset;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.deploy;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.freshTopic;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.json;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.sinkConfig;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,8 +87,7 @@ class ElasticsearchSinkIT {
         Map<String, String> config = sinkConfig(topic, TestServices.elasticsearch().url());
         config.put("topic.index.map", topic + ":it-mapping-events");
         config.put("mapping.string.text.subfield", "true");
-        connect.configureConnector(name, config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "sink running");
+        deploy(connect, name, config);
 
         await().atMost(WAIT).until(() -> count("it-mapping-events") == 40);
 
@@ -129,13 +131,11 @@ class ElasticsearchSinkIT {
     void nullValueDeletesTheDocumentOfItsKey() throws Exception {
         String topic = "it-deletes";
         String name = "es-it-deletes";
-        ElasticsearchQueries.deleteIndices(topic);
-        connect.kafka().createTopic(topic, 1);
+        freshTopic(connect, topic);
         Map<String, String> config = sinkConfig(topic, TestServices.elasticsearch().url());
         config.put("key.ignore", "false");
         config.put("behavior.on.null.values", "delete");
-        connect.configureConnector(name, config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "sink running");
+        deploy(connect, name, config);
 
         connect.kafka().produce(topic, "contact-1", json(topic, EVENT, event(1)));
         connect.kafka().produce(topic, "contact-2", json(topic, EVENT, event(2)));
@@ -155,8 +155,7 @@ class ElasticsearchSinkIT {
         String topic = "it-malformed";
         String name = "es-it-malformed";
         String dlq = "it-malformed-dlq";
-        ElasticsearchQueries.deleteIndices(topic);
-        connect.kafka().createTopic(topic, 1);
+        freshTopic(connect, topic);
         ElasticsearchQueries.call("PUT", "/" + topic,
                 "{\"mappings\":{\"dynamic\":\"strict\",\"properties\":{\"id\":{\"type\":\"keyword\"},\"count\":{\"type\":\"integer\"}}}}");
         Map<String, String> config = sinkConfig(topic, TestServices.elasticsearch().url());
@@ -166,8 +165,7 @@ class ElasticsearchSinkIT {
         config.put("errors.deadletterqueue.topic.name", dlq);
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
         config.put("errors.deadletterqueue.context.headers.enable", "true");
-        connect.configureConnector(name, config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "sink running");
+        deploy(connect, name, config);
 
         connect.kafka().produce(topic, "a", "{\"id\":\"a\",\"count\":1}");
         connect.kafka().produce(topic, "b", "{\"id\":\"b\",\"count\":\"not a number\"}");
@@ -191,15 +189,13 @@ class ElasticsearchSinkIT {
     void malformedDocumentFailsTheTaskWhenToldToAndItsOffsetIsNotCommitted() throws Exception {
         String topic = "it-malformed-fail";
         String name = "es-it-malformed-fail";
-        ElasticsearchQueries.deleteIndices(topic);
-        connect.kafka().createTopic(topic, 1);
+        freshTopic(connect, topic);
         ElasticsearchQueries.call("PUT", "/" + topic, "{\"mappings\":{\"properties\":{\"count\":{\"type\":\"integer\"}}}}");
         Map<String, String> config = sinkConfig(topic, TestServices.elasticsearch().url());
         config.put("value.converter.schemas.enable", "false");
         config.put("schema.ignore", "true");
         config.put("behavior.on.malformed.documents", "fail");
-        connect.configureConnector(name, config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "sink running");
+        deploy(connect, name, config);
 
         connect.kafka().produce(topic, "a", "{\"count\":1}");
         connect.kafka().produce(topic, "b", "{\"count\":\"x\"}");
@@ -207,6 +203,31 @@ class ElasticsearchSinkIT {
         connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(name, 1, "task failed on the malformed document");
         assertThat(connect.connectorStatus(name).tasks().get(0).trace()).contains("behavior.on.malformed.documents=fail");
         assertThat(committedOffset(connect, name, topic)).isLessThanOrEqualTo(1);
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void upsertMergesPartialDocumentsIntoTheDocumentOfTheirKey() throws Exception {
+        String topic = "it-upsert";
+        String name = "es-it-upsert";
+        freshTopic(connect, topic);
+        Map<String, String> config = sinkConfig(topic, TestServices.elasticsearch().url());
+        config.put("value.converter.schemas.enable", "false");
+        config.put("key.ignore", "false");
+        config.put("write.method", "upsert");
+        deploy(connect, name, config);
+
+        connect.kafka().produce(topic, "contact-1", "{\"status\":\"open\",\"agent\":{\"id\":7,\"name\":\"Ann\"},\"skill\":\"sales\"}");
+        connect.kafka().produce(topic, "contact-2", "{\"status\":\"open\"}");
+        connect.kafka().produce(topic, "contact-1", "{\"status\":\"closed\",\"agent\":{\"team\":\"north\"},\"wrap_up\":\"done\"}");
+
+        await().atMost(WAIT).until(() -> committedOffset(connect, name, topic) == 3);
+        assertThat(count(topic)).isEqualTo(2);
+        // Field order is the converter's (a schemaless map); JSON trees compare without it.
+        ObjectMapper mapper = new ObjectMapper();
+        assertThat(source(topic, "contact-1")).isEqualTo(mapper.readTree(
+                "{\"status\":\"closed\",\"agent\":{\"id\":7,\"name\":\"Ann\",\"team\":\"north\"},\"skill\":\"sales\",\"wrap_up\":\"done\"}"));
+        assertThat(source(topic, "contact-2")).isEqualTo(mapper.readTree("{\"status\":\"open\"}"));
         connect.deleteConnector(name);
     }
 }

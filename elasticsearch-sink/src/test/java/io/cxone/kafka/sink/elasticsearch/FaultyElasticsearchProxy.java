@@ -1,7 +1,14 @@
 package io.cxone.kafka.sink.elasticsearch;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback HTTP proxy in front of the real test Elasticsearch that can fail on purpose: {@link #down()} closes
  * its port (connections are refused, like a stopped cluster) until {@link #up()}; {@link #rejectEveryNthBulk(int)}
- * answers 429 to every n-th {@code _bulk} call with Elasticsearch's own error body. It records the bodies of
- * requests whose path contains a marker, so a test can check what the connector sent.
+ * answers 429 to every n-th {@code _bulk} call with Elasticsearch's own error body;
+ * {@link #rejectEveryNthBulkItem(int)} holds back every n-th document of a bulk call from Elasticsearch and answers
+ * 429 for it inside the otherwise real bulk response, as a node with a full write queue does. With a TLS context it
+ * terminates https like a secured cluster, and {@link #requireAuthorization(String)} answers 401 to any other
+ * Authorization header. It records the bodies of requests whose path contains a marker, so a test can check what the
+ * connector sent.
  */
 final class FaultyElasticsearchProxy implements AutoCloseable {
 
@@ -39,19 +51,32 @@ final class FaultyElasticsearchProxy implements AutoCloseable {
     private final AtomicInteger bulkCalls = new AtomicInteger();
     private final AtomicInteger rejectedBulks = new AtomicInteger();
     private final List<String> recorded = new CopyOnWriteArrayList<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private volatile int rejectEvery;
+    private volatile int rejectEveryItem;
+    private final AtomicInteger bulkItems = new AtomicInteger();
+    private final AtomicInteger rejectedItems = new AtomicInteger();
+    private volatile String requiredAuthorization;
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final SSLContext tls;
     private volatile String recordMarker = "\u0000";
     private final int port;
     private HttpServer server;
 
     FaultyElasticsearchProxy(int targetPort) throws IOException {
+        this(targetPort, null);
+    }
+
+    /** An https proxy when {@code tls} is given. */
+    FaultyElasticsearchProxy(int targetPort, SSLContext tls) throws IOException {
         this.targetPort = targetPort;
+        this.tls = tls;
         this.server = bind(0);
         this.port = server.getAddress().getPort();
     }
 
     String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
     }
 
     synchronized void down() {
@@ -64,6 +89,23 @@ final class FaultyElasticsearchProxy implements AutoCloseable {
 
     void rejectEveryNthBulk(int n) {
         rejectEvery = n;
+    }
+
+    void rejectEveryNthBulkItem(int n) {
+        rejectEveryItem = n;
+    }
+
+    void requireAuthorization(String headerValue) {
+        requiredAuthorization = headerValue;
+    }
+
+    /** The Authorization header of each request (absent: "-"). */
+    List<String> authorizations() {
+        return authorizations;
+    }
+
+    int rejectedItems() {
+        return rejectedItems.get();
     }
 
     void recordRequestsContaining(String pathMarker) {
@@ -83,7 +125,15 @@ final class FaultyElasticsearchProxy implements AutoCloseable {
     }
 
     private HttpServer bind(int p) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), p), 50);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), p);
+        HttpServer s;
+        if (tls == null) {
+            s = HttpServer.create(address, 50);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 50);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            s = https;
+        }
         s.createContext("/", this::forward);
         s.setExecutor(executor);
         s.start();
@@ -101,18 +151,33 @@ final class FaultyElasticsearchProxy implements AutoCloseable {
             if (path.contains(recordMarker)) {
                 recorded.add(exchange.getRequestMethod() + " " + path + " " + new String(body, StandardCharsets.UTF_8));
             }
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(authorization == null ? "-" : authorization);
+            String required = requiredAuthorization;
+            if (required != null && !required.equals(authorization)) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"security\", charset=\"UTF-8\"");
+                respond(exchange, 401, "{\"error\":{\"type\":\"security_exception\",\"reason\":\"unable to authenticate user "
+                        + "for REST request [" + path + "]\"},\"status\":401}");
+                return;
+            }
+            List<Integer> heldBack = List.of();
+            if (path.endsWith("/_bulk") && rejectEveryItem > 0) {
+                HeldBack held = holdBack(body);
+                body = held.body;
+                heldBack = held.positions;
+            }
+            if (!heldBack.isEmpty() && body.length == 0) {
+                respond(exchange, 200, new String(withRejectedItems("{\"took\":0,\"errors\":false,\"items\":[]}".getBytes(StandardCharsets.UTF_8),
+                        heldBack), StandardCharsets.UTF_8));
+                return;
+            }
             if (path.endsWith("/_bulk")) {
                 int call = bulkCalls.incrementAndGet();
                 int n = rejectEvery;
                 if (n > 0 && call % n == 0) {
                     rejectedBulks.incrementAndGet();
-                    byte[] error = ("{\"error\":{\"root_cause\":[{\"type\":\"es_rejected_execution_exception\",\"reason\":\"injected by test\"}],"
-                            + "\"type\":\"es_rejected_execution_exception\",\"reason\":\"injected by test\"},\"status\":429}")
-                            .getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().add("Content-Type", "application/json");
-                    exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
-                    exchange.sendResponseHeaders(429, error.length);
-                    exchange.getResponseBody().write(error);
+                    respond(exchange, 429, "{\"error\":{\"root_cause\":[{\"type\":\"es_rejected_execution_exception\",\"reason\":"
+                            + "\"injected by test\"}],\"type\":\"es_rejected_execution_exception\",\"reason\":\"injected by test\"},\"status\":429}");
                     return;
                 }
             }
@@ -137,13 +202,67 @@ final class FaultyElasticsearchProxy implements AutoCloseable {
                     values.forEach(v -> exchange.getResponseHeaders().add(name, v));
                 }
             });
-            byte[] out = response.body();
+            byte[] out = heldBack.isEmpty() || response.statusCode() != 200 ? response.body() : withRejectedItems(response.body(), heldBack);
             boolean noBody = "HEAD".equals(exchange.getRequestMethod()) || out.length == 0;
             exchange.sendResponseHeaders(response.statusCode(), noBody ? -1 : out.length);
             if (!noBody) {
                 exchange.getResponseBody().write(out);
             }
         }
+    }
+
+    private record HeldBack(byte[] body, List<Integer> positions) {
+    }
+
+    /** Drops every n-th operation (action line and, unless a delete, its source line) from an NDJSON bulk body. */
+    private HeldBack holdBack(byte[] body) {
+        String[] lines = new String(body, StandardCharsets.UTF_8).split("\n");
+        StringBuilder kept = new StringBuilder();
+        List<Integer> positions = new ArrayList<>();
+        int item = 0;
+        for (int i = 0; i < lines.length; i++) {
+            boolean delete = lines[i].startsWith("{\"delete\"");
+            String source = delete || i + 1 >= lines.length ? null : lines[++i];
+            if (bulkItems.incrementAndGet() % rejectEveryItem == 0) {
+                positions.add(item);
+            } else {
+                kept.append(lines[delete ? i : i - 1]).append('\n');
+                if (source != null) {
+                    kept.append(source).append('\n');
+                }
+            }
+            item++;
+        }
+        return new HeldBack(kept.toString().getBytes(StandardCharsets.UTF_8), positions);
+    }
+
+    /** Elasticsearch's real bulk answer with a 429 item put back at each held-back position. */
+    private byte[] withRejectedItems(byte[] response, List<Integer> positions) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(response);
+        ArrayNode real = (ArrayNode) root.path("items");
+        ArrayNode items = JSON.createArrayNode();
+        int next = 0;
+        for (int i = 0; i < real.size() + positions.size(); i++) {
+            if (positions.contains(i)) {
+                ObjectNode rejected = items.addObject().putObject("index");
+                rejected.put("_index", "held-back").put("status", 429).putObject("error")
+                        .put("type", "es_rejected_execution_exception").put("reason", "injected by test: write queue full");
+                rejectedItems.incrementAndGet();
+            } else {
+                items.add(real.get(next++));
+            }
+        }
+        root.set("items", items);
+        root.put("errors", true);
+        return JSON.writeValueAsBytes(root);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.getResponseHeaders().add("X-Elastic-Product", "Elasticsearch");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
     }
 
     @Override

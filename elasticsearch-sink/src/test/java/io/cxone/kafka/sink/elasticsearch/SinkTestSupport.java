@@ -1,5 +1,6 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import io.apicurio.registry.utils.converter.AvroConverter;
 import io.cxone.kafka.stack.TestServices;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.json.JsonConverter;
@@ -51,6 +52,31 @@ final class SinkTestSupport {
             }
         }
         return -1;
+    }
+
+    /** A value converter configured from the {@code value.converter.*} entries of a connector config. */
+    static AvroConverter valueConverter(Map<String, String> connectorConfig) {
+        AvroConverter converter = new AvroConverter();
+        Map<String, Object> converterConfig = new HashMap<>();
+        connectorConfig.forEach((k, v) -> {
+            if (k.startsWith("value.converter.")) {
+                converterConfig.put(k.substring("value.converter.".length()), v);
+            }
+        });
+        converter.configure(converterConfig, false);
+        return converter;
+    }
+
+    /** A new one-partition topic, with no index of its name left by an earlier run. */
+    static void freshTopic(EmbeddedConnectCluster connect, String topic) {
+        ElasticsearchQueries.deleteIndices(topic);
+        connect.kafka().createTopic(topic, 1);
+    }
+
+    /** Deploys the connector and waits until it and its one task run. */
+    static void deploy(EmbeddedConnectCluster connect, String name, Map<String, String> config) throws InterruptedException {
+        connect.configureConnector(name, config);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, name + " running");
     }
 
     static EmbeddedConnectCluster startAll() {

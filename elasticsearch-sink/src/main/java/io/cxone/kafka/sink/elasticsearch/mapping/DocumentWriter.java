@@ -2,6 +2,7 @@ package io.cxone.kafka.sink.elasticsearch.mapping;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.DecimalMapping;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -21,6 +22,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
@@ -33,21 +35,39 @@ public final class DocumentWriter {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final DecimalMapping decimalMapping;
+    /**
+     * One generator over one buffer, reused for every document: creating a generator per document cost more than
+     * writing a small document. Hence one writer per thread (the task's).
+     */
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    private JsonGenerator gen;
+    private static final int MAX_CACHED_FIELD_NAMES = 10_000;
+    private final Map<Field, SerializedString> fieldNames = new IdentityHashMap<>();
 
     public DocumentWriter(DecimalMapping decimalMapping) {
         this.decimalMapping = decimalMapping;
     }
 
-    /** The document's JSON; the value must be an object (a Struct or a map). */
+    /** The document's JSON; the value must be an object (a Struct or a map). Not thread-safe. */
     public byte[] toJson(Schema schema, Object value) {
         if (!(value instanceof Struct) && !(value instanceof Map)) {
             throw new DataException("a document must be a struct or a map, not " + (value == null ? "null" : value.getClass().getSimpleName()));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator gen = JSON.createGenerator(out)) {
+        out.reset();
+        try {
+            if (gen == null) {
+                gen = JSON.createGenerator(out);
+                gen.setRootValueSeparator(null);
+            }
             write(gen, schema, value);
+            gen.flush();
         } catch (IOException e) {
+            gen = null;
             throw new DataException("cannot write document JSON", e);
+        } catch (RuntimeException e) {
+            // The generator is mid-document now: the next document starts with a fresh one.
+            gen = null;
+            throw e;
         }
         return out.toByteArray();
     }
@@ -85,7 +105,7 @@ public final class DocumentWriter {
             for (Field field : struct.schema().fields()) {
                 Object fieldValue = struct.get(field);
                 if (fieldValue != null) {
-                    gen.writeFieldName(field.name());
+                    gen.writeFieldName(fieldName(field));
                     write(gen, field.schema(), fieldValue);
                 }
             }
@@ -134,6 +154,22 @@ public final class DocumentWriter {
         } else {
             throw new DataException("cannot write a " + value.getClass().getName() + " as JSON");
         }
+    }
+
+    /**
+     * The field's name, quoted and UTF-8 encoded once: converters reuse their schemas (and so their fields) across
+     * records, so each name is encoded once instead of once per document. Bounded, in case schemas keep changing.
+     */
+    private SerializedString fieldName(Field field) {
+        SerializedString name = fieldNames.get(field);
+        if (name == null) {
+            if (fieldNames.size() >= MAX_CACHED_FIELD_NAMES) {
+                fieldNames.clear();
+            }
+            name = new SerializedString(field.name());
+            fieldNames.put(field, name);
+        }
+        return name;
     }
 
     private void writeDecimal(JsonGenerator gen, BigDecimal value) throws IOException {

@@ -61,6 +61,9 @@ public final class BulkWriter implements AutoCloseable {
         }
     }
 
+    /** The bulk response fields the listener reads (took, errors, _index and status are required by the client). */
+    static final String RESPONSE_FILTER = "took,errors,items.*._index,items.*.status,items.*.error";
+
     private final String connectorName;
     private final OffsetTracker tracker;
     private final RetryBackoff backoff;
@@ -93,7 +96,10 @@ public final class BulkWriter implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(new HandOffTransport(client._transport(), completions));
+        // Only what settling a document needs comes back: parsing Elasticsearch's full per-item answer (version,
+        // shards, seq_no...) cost the sink a large share of its CPU, which a 2-core node shares with Elasticsearch.
+        ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(new HandOffTransport(client._transport(), completions),
+                client._transport().options().with(o -> o.setParameter("filter_path", RESPONSE_FILTER)));
         this.ingester = BulkIngester.of(b -> b
                 .client(async)
                 .maxOperations(batchSize)

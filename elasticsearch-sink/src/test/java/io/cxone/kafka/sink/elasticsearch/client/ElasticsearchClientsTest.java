@@ -57,4 +57,19 @@ class ElasticsearchClientsTest {
         assertThat(ElasticsearchClients.sslContext(config("elastic.https.ssl.trust.all", "true")).getProtocol()).isEqualTo("TLS");
         ElasticsearchClients.restClient(config("elastic.https.ssl.trust.all", "true")).close();
     }
+
+    @Test
+    void requestBodiesAreJoinedIntoOneBufferInOrder() {
+        java.util.List<java.nio.ByteBuffer> parts = java.util.List.of(
+                java.nio.ByteBuffer.wrap("{\"index\":{}}\n".getBytes()), java.nio.ByteBuffer.wrap("{\"a\":1}".getBytes()),
+                java.nio.ByteBuffer.wrap("\n".getBytes()));
+        var request = new co.elastic.clients.transport.http.TransportHttpClient.Request("POST", "/_bulk", Map.of("filter_path", "errors"),
+                Map.of(), parts);
+        var joined = ContiguousBodyHttpClient.contiguous(request);
+        assertThat(joined.body()).hasSize(1);
+        java.nio.ByteBuffer body = joined.body().iterator().next();
+        assertThat(new String(body.array(), 0, body.remaining())).isEqualTo("{\"index\":{}}\n{\"a\":1}\n");
+        assertThat(joined.queryParams()).containsEntry("filter_path", "errors");
+        assertThat(parts.get(0).remaining()).as("the original buffers are left as they were").isEqualTo(13);
+    }
 }

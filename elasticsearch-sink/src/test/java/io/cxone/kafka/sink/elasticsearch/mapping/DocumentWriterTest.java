@@ -75,4 +75,16 @@ class DocumentWriterTest {
         assertThatThrownBy(() -> new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(null, Map.of("x", Double.NaN)))
                 .isInstanceOf(DataException.class);
     }
+
+    @Test
+    void oneWriterWritesEachDocumentWholeAndAloneEvenAfterAFailedOne() {
+        DocumentWriter writer = new DocumentWriter(DecimalMapping.SCALED_FLOAT);
+        java.util.LinkedHashMap<String, Object> half = new java.util.LinkedHashMap<>();
+        half.put("ok", 1);
+        half.put("bad", Double.NaN);
+        assertThat(new String(writer.toJson(null, Map.of("a", 1)), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+        assertThatThrownBy(() -> writer.toJson(null, half)).isInstanceOf(DataException.class);
+        assertThat(new String(writer.toJson(null, Map.of("b", "x")), StandardCharsets.UTF_8)).isEqualTo("{\"b\":\"x\"}");
+        assertThat(new String(writer.toJson(null, Map.of("c", true)), StandardCharsets.UTF_8)).isEqualTo("{\"c\":true}");
+    }
 }
