@@ -1,5 +1,6 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apicurio.registry.utils.converter.AvroConverter;
 import io.cxone.kafka.stack.TestServices;
 import org.apache.http.HttpHost;
@@ -13,6 +14,8 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.RestClient;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,11 +86,9 @@ public final class SinkBenchmark {
         config.put("max.in.flight.requests", Integer.toString(concurrency));
         config.put("linger.ms", "100");
         config.put("max.buffered.records", Integer.toString(Math.max(20_000, batch * (concurrency + 2))));
-        // Polls as large as a bulk request, fetched in few round trips (the broker shares this JVM and machine).
+        // Consumer fetch settings as the deployed connector has them: polls as large as a bulk request, few round trips.
+        config.putAll(shippedConsumerOverrides());
         config.put("consumer.override.max.poll.records", Integer.toString(batch));
-        config.put("consumer.override.fetch.min.bytes", "262144");
-        config.put("consumer.override.fetch.max.wait.ms", "100");
-        config.put("consumer.override.max.partition.fetch.bytes", "4194304");
         connect.configureConnector("bench-sink", config);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("bench-sink", 1, "bench sink running");
         pause(connect);
@@ -178,5 +179,18 @@ public final class SinkBenchmark {
         }
         awaitCount(index, to);
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The {@code consumer.override.*} settings of connectors/elasticsearch-sink.json (run from the root or the module). */
+    private static Map<String, String> shippedConsumerOverrides() throws java.io.IOException {
+        Path file = Files.isRegularFile(Path.of("connectors/elasticsearch-sink.json"))
+                ? Path.of("connectors/elasticsearch-sink.json") : Path.of("../connectors/elasticsearch-sink.json");
+        Map<String, String> overrides = new HashMap<>();
+        new ObjectMapper().readTree(file.toFile()).get("config").fields().forEachRemaining(e -> {
+            if (e.getKey().startsWith("consumer.override.")) {
+                overrides.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return overrides;
     }
 }
