@@ -153,4 +153,35 @@ class JobRenewalTest {
                 .hasMessageContaining(ExportSourceConfig.BASE_URL);
         assertThat(simulator.requests().count(Endpoint.EXPORT_CREATE, 201)).as("one new job, not more").isEqualTo(created + 1);
     }
+
+    /** Data Extraction: a checkpoint names a window, so a resume always creates a job; a job forgotten while polled is replaced. */
+    @Test
+    void anExtractionJobForgottenWhilePolledIsReplacedOnceForTheSameWindow() {
+        try (CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(50)
+                .jobRunningTime(Duration.ZERO).throttleInterval(Duration.ZERO).build())) {
+            Map<String, String> props = new HashMap<>();
+            props.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
+            props.put(ExportSourceConfig.BASE_URL, sim.baseUrl());
+            props.put(ExportSourceConfig.CLIENT_ID, sim.options().clientId());
+            props.put(ExportSourceConfig.CLIENT_SECRET, sim.options().clientSecret());
+            props.put(ExportSourceConfig.ACCESS_KEY_ID, sim.options().accessKeyId());
+            props.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.options().accessKeySecret());
+            props.put(ExportSourceConfig.ENTITIES, "recording-interaction-metadata");
+            props.put(ExportSourceConfig.START_DATE, "2026-01-01");
+            props.put(ExportSourceConfig.LAG_MINUTES, "0");
+            props.put(ExportSourceConfig.TOPIC, "t");
+            ExportSourceConfig config = new ExportSourceConfig(props);
+
+            sim.arm(FaultSpec.jobNotFound(Endpoint.JOB_STATUS, 1));
+            ChunkReader reader = ChunkReader.create("recording-interaction-metadata", config, http);
+            assertThat(reader.startNext()).isTrue();
+            assertThat(reader.read(0, 100)).hasSize(50);
+            assertThat(sim.requests().count(Endpoint.JOB_CREATE, 202)).as("the forgotten job and its replacement").isEqualTo(2);
+
+            sim.arm(FaultSpec.jobNotFound(Endpoint.JOB_STATUS, 2));
+            assertThatThrownBy(reader::restart).isInstanceOf(CxoneApiException.class)
+                    .hasMessageContaining("does not know extraction job").hasMessageContaining("either");
+            assertThat(sim.requests().count(Endpoint.JOB_CREATE, 202)).as("one replacement, not more").isEqualTo(4);
+        }
+    }
 }
