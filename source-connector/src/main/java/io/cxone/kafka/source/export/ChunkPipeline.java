@@ -47,6 +47,8 @@ public final class ChunkPipeline {
     private ExportOffset lastChunk;
     /** A job started because CXone forgot the previous one, until it serves a read; if it is unknown too, the task fails. */
     private String renewedJob;
+    /** The current job served all its rows: it is not read again (CXone may expire it meanwhile) until the next one starts. */
+    private boolean jobDone;
 
     public ChunkPipeline(String source, ChunkReader reader, ExportSourceConfig config, ExportMetrics metrics,
                          Optional<ExportOffset> committed) {
@@ -72,7 +74,7 @@ public final class ChunkPipeline {
 
     /** The next verified chunk, or empty when nothing is due now (job done and the next not yet due). */
     public Optional<ExportChunk> next() {
-        if (reader.currentJob() == null && !startNextJob()) {
+        if ((reader.currentJob() == null || jobDone) && !startNextJob()) {
             return Optional.empty();
         }
         long started = System.nanoTime();
@@ -90,6 +92,7 @@ public final class ChunkPipeline {
         renewedJob = null;
         if (raw.isEmpty()) {
             log.info("{} job {} finished after {} rows", source, reader.currentJob(), nextRow);
+            jobDone = true;
             if (!startNextJob()) {
                 return Optional.empty();
             }
@@ -104,6 +107,7 @@ public final class ChunkPipeline {
         }
         nextRow = 0;
         lastChunk = null;
+        jobDone = false;
         return true;
     }
 

@@ -128,6 +128,19 @@ class JobRenewalTest {
     }
 
     @Test
+    void aFinishedJobIsNotReadAgainSoItsExpiryWhileTheNextExportIsNotDueChangesNothing() {
+        ChunkPipeline pipeline = pipeline("fail", null);
+        assertThat(drain(pipeline)).hasSize(5);
+        long reads = simulator.requests().count(Endpoint.EXPORT_RECORDS);
+        long created = simulator.requests().count(Endpoint.EXPORT_CREATE);
+        simulator.arm(FaultSpec.forgetJobs());
+
+        assertThat(pipeline.next()).as("the next export is an hour away").isEmpty();
+        assertThat(simulator.requests().count(Endpoint.EXPORT_RECORDS)).isEqualTo(reads);
+        assertThat(simulator.requests().count(Endpoint.EXPORT_CREATE)).isEqualTo(created);
+    }
+
+    @Test
     void changedDataUnderTheNewJobFollowsTheChecksumMismatchPolicy() {
         ExportOffset committed = exportPartWay(1);
         simulator.arm(FaultSpec.forgetJobs());
