@@ -52,7 +52,7 @@ public final class CxoneSimulator implements AutoCloseable {
         RecordsApi records = new RecordsApi(options, tokens, rows);
         DataExtractionApi extraction = new DataExtractionApi(options, tokens, rows, this::baseUrl);
         DiscoveryApi discovery = new DiscoveryApi(options, this::baseUrl);
-        this.admin = new AdminApi(faults, requests, tokens, options.rowShape());
+        this.admin = new AdminApi(faults, requests, tokens, options.rowShape(), records, extraction);
 
         List<Route> routes = List.of(
                 Route.of("GET", "/health", null, exchange -> SimResponse.json(200, health())),
@@ -122,7 +122,7 @@ public final class CxoneSimulator implements AutoCloseable {
         return options;
     }
 
-    /** Arms a fault (or runs the expire-tokens action), exactly like {@code POST /_sim/faults}. */
+    /** Arms a fault (or runs the expire-tokens / forget-jobs action), exactly like {@code POST /_sim/faults}. */
     public Map<String, Object> arm(FaultSpec fault) {
         return admin.arm(fault);
     }

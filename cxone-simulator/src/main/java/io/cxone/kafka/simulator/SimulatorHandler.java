@@ -130,6 +130,9 @@ final class SimulatorHandler extends Handler.Abstract {
         if (exchange.takeFault(FaultType.UNAUTHORIZED).isPresent()) {
             return TokenService.unauthorized("access token rejected (fault)").toResponse();
         }
+        if (exchange.takeFault(FaultType.JOB_NOT_FOUND).isPresent()) {
+            return ApiException.notFound(exchange.endpoint().wireName() + ": the export or job named by the request does not exist (fault)").toResponse();
+        }
         SimResponse out = run(route, exchange);
         if (out.isSuccess() && out.isJson() && exchange.endpoint() != Endpoint.DOWNLOAD
                 && exchange.takeFault(FaultType.MALFORMED_BODY).isPresent()) {

@@ -77,6 +77,35 @@ class FaultInjectionTest {
     }
 
     @Test
+    void forgetJobsMakesEveryKnownExportAndJobAnswer404WhileNewOnesWork() throws IOException {
+        String exportId = client.createExport(seedToken, "forget-report");
+        String jobId = SimClient.json(client.createJob(userToken, ENTITY, "2026-02-17", "2026-02-18")).get("jobId").asText();
+        String fileUrl = DataExtractionApiTest.url(client, userToken, jobId);
+        HttpResponse<String> response = client.armFaults("{\"type\":\"forget-jobs\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode done = SimClient.json(response);
+
+        assertThat(done.get("faults").get(0).get("forgottenExports").asInt()).isPositive();
+        HttpResponse<String> gone = client.records(seedToken, exportId, 5, 0);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(SimClient.json(gone).get("error_description").asText()).contains(exportId).contains("does not exist");
+        assertThat(client.jobStatus(userToken, jobId).statusCode()).isEqualTo(404);
+        assertThat(client.getBytes(fileUrl).statusCode()).isEqualTo(404);
+        assertThat(client.get("/_sim/faults", null).body()).doesNotContain("forget-jobs");
+        assertThat(client.records(seedToken, client.createExport(seedToken, "forget-report"), 5, 0).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void jobNotFoundAnswers404ForAnExportThatStillExists() {
+        String exportId = client.createExport(seedToken, "not-found-report");
+        arm("{\"type\":\"job-not-found\",\"endpoint\":\"export-records\"}");
+        HttpResponse<String> missing = client.records(seedToken, exportId, 5, 0);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(SimClient.json(missing).get("error").asText()).isEqualTo("not_found");
+        assertThat(client.records(seedToken, exportId, 5, 0).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void rateLimitAnswers429WithRetryAfterThenRecovers() {
         String exportId = client.createExport(seedToken, "rate-report");
         arm("{\"type\":\"rate-limit\",\"endpoint\":\"export-records\",\"retryAfterSeconds\":7}");

@@ -3,6 +3,7 @@ package io.cxone.kafka.simulator.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.simulator.auth.TokenService;
 import io.cxone.kafka.simulator.data.FieldSpec;
+import io.cxone.kafka.simulator.extraction.DataExtractionApi;
 import io.cxone.kafka.simulator.fault.FaultPlan;
 import io.cxone.kafka.simulator.fault.FaultSpec;
 import io.cxone.kafka.simulator.fault.FaultType;
@@ -10,6 +11,7 @@ import io.cxone.kafka.simulator.fault.RequestLog;
 import io.cxone.kafka.simulator.http.Exchange;
 import io.cxone.kafka.simulator.http.Json;
 import io.cxone.kafka.simulator.http.SimResponse;
+import io.cxone.kafka.simulator.records.RecordsApi;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,15 +27,20 @@ public final class AdminApi {
     private final RequestLog requests;
     private final TokenService tokens;
     private final List<FieldSpec> rowShape;
+    private final RecordsApi records;
+    private final DataExtractionApi extraction;
 
-    public AdminApi(FaultPlan faults, RequestLog requests, TokenService tokens, List<FieldSpec> rowShape) {
+    public AdminApi(FaultPlan faults, RequestLog requests, TokenService tokens, List<FieldSpec> rowShape,
+                    RecordsApi records, DataExtractionApi extraction) {
         this.faults = faults;
         this.requests = requests;
         this.tokens = tokens;
         this.rowShape = rowShape;
+        this.records = records;
+        this.extraction = extraction;
     }
 
-    /** Arms a fault, or runs it at once if it is an action ({@code expire-tokens}); returns its JSON form. */
+    /** Arms a fault, or runs it at once if it is an action ({@code expire-tokens}, {@code forget-jobs}); returns its JSON form. */
     public Map<String, Object> arm(FaultSpec spec) {
         // Specs built in Java skip the JSON checks; the round trip applies them (e.g. a drift field must exist).
         FaultSpec.fromJson(Json.MAPPER.valueToTree(spec.toJson()), rowShape);
@@ -41,6 +48,12 @@ public final class AdminApi {
             int expired = tokens.expireAll();
             Map<String, Object> done = new LinkedHashMap<>(spec.toJson());
             done.put("expiredTokens", expired);
+            return done;
+        }
+        if (spec.type() == FaultType.FORGET_JOBS) {
+            Map<String, Object> done = new LinkedHashMap<>(spec.toJson());
+            done.put("forgottenExports", records.forgetExports());
+            done.put("forgottenJobs", extraction.forgetJobs());
             return done;
         }
         return faults.arm(spec).toJson();

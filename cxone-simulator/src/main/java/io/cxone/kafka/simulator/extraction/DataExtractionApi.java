@@ -169,6 +169,15 @@ public final class DataExtractionApi {
         }).header("Content-Disposition", "attachment; filename=\"" + attachmentName + "\"");
     }
 
+    /** Forgets every job and its download URLs (the {@code forget-jobs} action); returns how many jobs there were. */
+    public int forgetJobs() {
+        int count = jobs.size();
+        jobs.clear();
+        downloads.clear();
+        log.info("Extraction jobs forgotten: {}", count);
+        return count;
+    }
+
     /**
      * A CSV file has one header, so an added or removed column shows for the whole file; a retyped column changes
      * its values from the drift's row on.

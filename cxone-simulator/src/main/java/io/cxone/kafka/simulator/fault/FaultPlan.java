@@ -73,8 +73,8 @@ public final class FaultPlan {
     }
 
     public ArmedFault arm(FaultSpec spec) {
-        if (spec.type() == FaultType.EXPIRE_TOKENS) {
-            throw new IllegalArgumentException("expire-tokens is an action, not a stored fault");
+        if (spec.type().isAction()) {
+            throw new IllegalArgumentException(spec.type() + " is an action, not a stored fault");
         }
         ArmedFault fault = new ArmedFault(nextId.getAndIncrement(), spec);
         armed.add(fault);

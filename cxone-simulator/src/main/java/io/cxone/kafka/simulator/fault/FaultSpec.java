@@ -46,6 +46,14 @@ public record FaultSpec(FaultType type, Endpoint endpoint, int times, Integer st
         return new FaultSpec(FaultType.EXPIRE_TOKENS, null, 1, null, null, null, null, null);
     }
 
+    public static FaultSpec forgetJobs() {
+        return new FaultSpec(FaultType.FORGET_JOBS, null, 1, null, null, null, null, null);
+    }
+
+    public static FaultSpec jobNotFound(Endpoint endpoint, int times) {
+        return new FaultSpec(FaultType.JOB_NOT_FOUND, endpoint, times, null, null, null, null, null);
+    }
+
     public static FaultSpec rateLimit(Endpoint endpoint, long retryAfterSeconds, int times) {
         return new FaultSpec(FaultType.RATE_LIMIT, endpoint, times, null, retryAfterSeconds, null, null, null);
     }

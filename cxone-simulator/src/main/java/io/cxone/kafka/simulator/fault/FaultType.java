@@ -19,6 +19,11 @@ public enum FaultType {
             Endpoint.JOB_STATUS, Endpoint.TOKEN)),
     /** Not stored: every token issued so far expires at once (the next call with one gets 401 "token expired"). */
     EXPIRE_TOKENS("expire-tokens", 1, EnumSet.noneOf(Endpoint.class)),
+    /**
+     * Not stored: the simulator forgets every records-API export and Data Extraction job created so far, as a restarted
+     * (in-memory) simulator or an expired CXone job would; calls naming one then answer 404.
+     */
+    FORGET_JOBS("forget-jobs", 1, EnumSet.noneOf(Endpoint.class)),
     /** 429 with {@code Retry-After: retryAfterSeconds}. */
     RATE_LIMIT("rate-limit", 1, EnumSet.allOf(Endpoint.class)),
     /** A 5xx ({@code status}, default 503). */
@@ -40,6 +45,8 @@ public enum FaultType {
     MALFORMED_BODY("malformed-body", 1, EnumSet.allOf(Endpoint.class)),
     /** Data Extraction calls are limited to one per {@code intervalSeconds} (overrides the run's throttle). */
     THROTTLE("throttle", -1, EnumSet.of(Endpoint.JOB_CREATE, Endpoint.JOB_STATUS)),
+    /** 404 {@code not_found} as if CXone had forgotten the export / job the call names (it exists all the same). */
+    JOB_NOT_FOUND("job-not-found", 1, EnumSet.of(Endpoint.EXPORT_RECORDS, Endpoint.JOB_STATUS)),
     /** Jobs created while active end in FAILED with an error message instead of SUCCEEDED. */
     JOB_FAILED("job-failed", 1, EnumSet.of(Endpoint.JOB_CREATE));
 
@@ -60,6 +67,11 @@ public enum FaultType {
     /** Responses affected when the spec gives no {@code times}; -1 means until the fault is cleared. */
     public int defaultTimes() {
         return defaultTimes;
+    }
+
+    /** Actions run once when posted ({@code expire-tokens}, {@code forget-jobs}); they are never armed. */
+    public boolean isAction() {
+        return this == EXPIRE_TOKENS || this == FORGET_JOBS;
     }
 
     public boolean appliesTo(Endpoint endpoint) {

@@ -89,6 +89,14 @@ public final class RecordsApi {
         return new SimResponse(200, SimResponse.JSON, Json.rowsBytes(page));
     }
 
+    /** Forgets every export created so far (the {@code forget-jobs} action); returns how many there were. */
+    public int forgetExports() {
+        int count = reportByExportId.size();
+        reportByExportId.clear();
+        log.info("Exports forgotten: {}", count);
+        return count;
+    }
+
     private static long intParam(Exchange exchange, String name, Long defaultValue, long min, long max) {
         String raw = exchange.query(name);
         String range = min + ".." + (max == Long.MAX_VALUE ? "" : Long.toString(max));

@@ -43,6 +43,12 @@ public final class ChunkPipeline {
     private ChunkShape baseline;
     private int schemaVersion = 1;
     private ExportOffset pendingCheck;
+    /** The last chunk handed over (or committed, on resume) of the current job: re-checked under a renewed job. */
+    private ExportOffset lastChunk;
+    /** A job started because CXone forgot the previous one, until it serves a read; if it is unknown too, the task fails. */
+    private String renewedJob;
+    /** The current job served all its rows: it is not read again (CXone may expire it meanwhile) until the next one starts. */
+    private boolean jobDone;
 
     public ChunkPipeline(String source, ChunkReader reader, ExportSourceConfig config, ExportMetrics metrics,
                          Optional<ExportOffset> committed) {
@@ -56,6 +62,7 @@ public final class ChunkPipeline {
             if (reader.resume(offset.job())) {
                 nextRow = offset.rowOffset();
                 pendingCheck = offset.chunkSha256() == null || offset.chunkRows() == 0 ? null : offset;
+                lastChunk = pendingCheck;
                 log.info("Resuming {} job {} at row {} (last chunk sha256 {})", source, offset.job(), nextRow, offset.chunkSha256());
             }
         });
@@ -67,27 +74,25 @@ public final class ChunkPipeline {
 
     /** The next verified chunk, or empty when nothing is due now (job done and the next not yet due). */
     public Optional<ExportChunk> next() {
-        if (reader.currentJob() == null && !startNextJob()) {
+        if ((reader.currentJob() == null || jobDone) && !startNextJob()) {
             return Optional.empty();
-        }
-        if (pendingCheck != null) {
-            verifyBoundaryChunk(pendingCheck);
-            pendingCheck = null;
         }
         long started = System.nanoTime();
         List<JsonNode> raw;
         try {
-            raw = reader.read(nextRow, config.chunkSize());
-        } catch (CxoneApiException e) {
-            if (e.status() != 404) {
-                throw e;
+            if (pendingCheck != null) {
+                verifyBoundaryChunk(pendingCheck);
+                pendingCheck = null;
             }
-            log.warn("CXone no longer knows job {} of {} ({}); starting a new job", reader.currentJob(), source, e.getMessage());
-            nextRow = 0;
-            return startNextJob() ? next() : Optional.empty();
+            raw = reader.read(nextRow, config.chunkSize());
+        } catch (UnknownJobException e) {
+            renewJob(e);
+            return next();
         }
+        renewedJob = null;
         if (raw.isEmpty()) {
             log.info("{} job {} finished after {} rows", source, reader.currentJob(), nextRow);
+            jobDone = true;
             if (!startNextJob()) {
                 return Optional.empty();
             }
@@ -101,7 +106,27 @@ public final class ChunkPipeline {
             return false;
         }
         nextRow = 0;
+        lastChunk = null;
+        jobDone = false;
         return true;
+    }
+
+    /**
+     * CXone no longer knows the job (it expired, or a restarted CXone forgot it): starts a new job for the same
+     * report / window and continues at {@code nextRow}, after re-reading the last chunk under the new job and
+     * comparing its SHA-256 (checksum.mismatch.policy). Once per job: a new job that is unknown at once fails the task.
+     */
+    private void renewJob(UnknownJobException e) {
+        if (e.job().equals(renewedJob)) {
+            throw new ConnectException("CXone does not know " + source + " job " + e.job() + " either, although it was just started to"
+                    + " replace a job CXone had forgotten; not starting another. Check that " + ExportSourceConfig.BASE_URL
+                    + " points at the CXone API. Last error: " + e.getMessage(), e);
+        }
+        log.warn("CXone no longer knows {} job {} (expired or forgotten: HTTP {}); starting a new job and continuing at row {}",
+                source, e.job(), e.status(), nextRow);
+        reader.restart();
+        renewedJob = reader.currentJob();
+        pendingCheck = lastChunk;
     }
 
     private ExportChunk chunk(List<JsonNode> raw, long startedNanos) {
@@ -174,6 +199,7 @@ public final class ChunkPipeline {
                     key == null ? null : Schema.OPTIONAL_STRING_SCHEMA, key, schema, structs.struct(schema, row), headers));
         }
         nextRow = endRow;
+        lastChunk = offset;
         long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
         metrics.chunk(records.size(), reader.lastReadBytes(), latencyMs);
         log.info("Chunk verified: {} job {} rows {}-{} sha256 {} ({} ms)", source, reader.currentJob(), startRow, endRow - 1, sha, latencyMs);
@@ -211,14 +237,18 @@ public final class ChunkPipeline {
     private void verifyBoundaryChunk(ExportOffset committed) {
         List<JsonNode> again = reader.read(committed.chunkStart(), committed.chunkRows());
         String sha = ChunkChecksum.sha256(again);
+        String job = committed.job().equals(reader.currentJob()) ? "job " + committed.job()
+                : "job " + committed.job() + " (re-read from new job " + reader.currentJob() + ")";
         if (sha.equals(committed.chunkSha256())) {
-            baseline = ChunkShape.of(again.stream().map(reader::typed).toList(), reader.declaredTypes());
-            log.info("Resume check passed: {} job {} rows {}-{} still hash to {}", source, committed.job(),
+            if (baseline == null) {
+                baseline = ChunkShape.of(again.stream().map(reader::typed).toList(), reader.declaredTypes());
+            }
+            log.info("Resume check passed: {} {} rows {}-{} still hash to {}", source, job,
                     committed.chunkStart(), committed.rowOffset() - 1, sha);
             return;
         }
         metrics.checksumMismatch();
-        String what = source + " job " + committed.job() + " rows " + committed.chunkStart() + "-" + (committed.rowOffset() - 1)
+        String what = source + " " + job + " rows " + committed.chunkStart() + "-" + (committed.rowOffset() - 1)
                 + " hash to " + sha + " now, but " + committed.chunkSha256() + " when they were committed";
         switch (config.checksumMismatchPolicy()) {
             case FAIL -> throw new ConnectException("Checksum mismatch on resume (" + ExportSourceConfig.CHECKSUM_MISMATCH_POLICY
@@ -228,6 +258,7 @@ public final class ChunkPipeline {
                 log.warn("Checksum mismatch on resume, exporting the job/window again from its first row: {}", what);
                 reader.restart();
                 nextRow = 0;
+                lastChunk = null;
             }
         }
     }

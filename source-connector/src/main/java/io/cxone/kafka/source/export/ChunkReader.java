@@ -14,16 +14,26 @@ public interface ChunkReader {
     /** The job being read, or null when none is started. */
     String currentJob();
 
-    /** Continues a job named by a stored offset. Returns false when CXone no longer knows it (then a new one starts). */
+    /**
+     * Continues a job named by a stored offset. Returns false when it cannot be continued (then a new one starts); a
+     * job CXone forgot shows later, as an {@link UnknownJobException} from {@link #read}.
+     */
     boolean resume(String job);
 
     /** Starts the next job when one is due (a new export; the next window once it is old enough). False: nothing due yet. */
     boolean startNext();
 
-    /** Starts the current job again from its first row (checksum-mismatch policy restart-window). */
+    /**
+     * Starts a new job for the current report or window, served from the same row offsets: for checksum-mismatch
+     * policy restart-window (from its first row), and when CXone no longer knows the current job (from the
+     * committed row on).
+     */
     void restart();
 
-    /** Rows {@code [from, from + limit)} of the current job as CXone sent them (before typing); empty: the job is done. */
+    /**
+     * Rows {@code [from, from + limit)} of the current job as CXone sent them (before typing); empty: the job is done.
+     * Throws {@link UnknownJobException} when CXone no longer knows the job.
+     */
     List<JsonNode> read(long from, int limit);
 
     /** Converts a raw row to typed values (CSV columns per configuration; JSON rows are typed already). */

@@ -155,8 +155,28 @@ public final class DataExtractionChunkReader implements ChunkReader {
         extract();
     }
 
-    /** Creates the window's job, waits for it, downloads its file at once (re-polling when the URL expired). */
+    /**
+     * Creates the window's job, waits for it, downloads its file at once (re-polling when the URL expired). When
+     * CXone forgets the job meanwhile (status 404: expired, or a restarted CXone), the window gets one new job; a new
+     * job unknown at once fails.
+     */
     private void extract() {
+        try {
+            extractOnce();
+        } catch (UnknownJobException e) {
+            log.warn("CXone no longer knows extraction job {} of {} window {} (HTTP {}); creating a new job for the window",
+                    e.job(), entity, currentJob(), e.status());
+            try {
+                extractOnce();
+            } catch (UnknownJobException again) {
+                throw new CxoneApiException(again.status(), "CXone does not know extraction job " + again.job() + " of " + entity
+                        + " window " + currentJob() + " either, although it was just created to replace job " + e.job()
+                        + "; not creating another. Last error: " + again.getMessage(), again);
+            }
+        }
+    }
+
+    private void extractOnce() {
         String window = currentJob();
         Map<String, String> body = new LinkedHashMap<>();
         body.put("entityName", entity);
@@ -172,8 +192,13 @@ public final class DataExtractionChunkReader implements ChunkReader {
         log.info("Extraction job {} created for {} window {}", jobId, entity, window);
         long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
         for (int expiredUrls = 0; ; ) {
-            JsonNode status = http.json("extraction job " + jobId + " status",
-                    new Request.Builder().url(api() + "/data-extraction/v1/jobs/" + jobId).get(), tokens).path("jobStatus");
+            JsonNode status;
+            try {
+                status = http.json("extraction job " + jobId + " status",
+                        new Request.Builder().url(api() + "/data-extraction/v1/jobs/" + jobId).get(), tokens).path("jobStatus");
+            } catch (CxoneApiException e) {
+                throw UnknownJobException.classify(jobId, e);
+            }
             String state = status.path("status").asText("");
             switch (state) {
                 case "SUCCEEDED" -> {

@@ -130,7 +130,8 @@ public final class ExportSourceConfig extends AbstractConfig {
 
         o = 0;
         def.define(CHECKSUM_MISMATCH_POLICY, Type.STRING, "fail", in(enumNames(ChecksumMismatchPolicy.values())), Importance.MEDIUM,
-                "When the chunk re-read on resume no longer has the SHA-256 kept in the offset: 'fail' the task, 'warn' and go on, "
+                "When the chunk re-read on resume (or under a new job, after CXone forgot the old one) no longer has the SHA-256 "
+                        + "kept in the offset: 'fail' the task, 'warn' and go on, "
                         + "or 'restart-window' (export the job or window again from its first row).",
                 CHECKS, ++o, Width.SHORT, "Checksum mismatch policy", recommend(enumNames(ChecksumMismatchPolicy.values())));
         def.define(SCHEMA_DRIFT_POLICY, Type.STRING, "fail", in(enumNames(DriftPolicy.values())), Importance.MEDIUM,

@@ -103,12 +103,17 @@ public final class RecordsChunkReader implements ChunkReader {
         HttpUrl url = HttpUrl.get(baseUrl + "/api/v2/data-actions/exports/" + job + "/records").newBuilder()
                 .addQueryParameter("limit", Integer.toString(limit))
                 .addQueryParameter("offset", Long.toString(from)).build();
-        List<JsonNode> rows = http.call("records page of job " + job + " (report " + report + ") at offset " + from,
-                new Request.Builder().url(url).get(), tokens, body -> {
-                    byte[] bytes = body.bytes();
-                    lastReadBytes = bytes.length;
-                    return parsePage(bytes, limit);
-                });
+        List<JsonNode> rows;
+        try {
+            rows = http.call("records page of job " + job + " (report " + report + ") at offset " + from,
+                    new Request.Builder().url(url).get(), tokens, body -> {
+                        byte[] bytes = body.bytes();
+                        lastReadBytes = bytes.length;
+                        return parsePage(bytes, limit);
+                    });
+        } catch (CxoneApiException e) {
+            throw UnknownJobException.classify(job, e);
+        }
         if (rows.isEmpty()) {
             completedAt = clock.instant();
             log.info("Export job {} for report {} complete at row {}", job, report, from);

@@ -295,6 +295,37 @@ class ExportConnectorIT {
         connect.deleteConnector(name);
     }
 
+    @Test
+    void jobsCxoneForgetsMidExportAndWhileStoppedAreReplacedWithoutLossOrDuplicates() throws InterruptedException {
+        CxoneSimulator sim = simulator(1000);
+        sim.arm(FaultSpec.delay(Endpoint.EXPORT_RECORDS, Duration.ofMillis(300), -1));
+        String topic = uniqueName("export-forgotten-job");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-forgotten-job");
+        connect.configureConnector(name, recordsConnector(sim, topic, 100));
+
+        // 1. Mid-export: the running task's next page answers 404; it starts a new job and goes on.
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 200);
+        sim.arm(FaultSpec.forgetJobs());
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 400);
+
+        // 2. On resume: the job in the stored offset is gone (like a restarted simulator after ./stack down/up).
+        connect.stopConnector(name);
+        connect.assertions().assertConnectorIsStopped(name, "connector should stop");
+        assertThat(committed(topic).size()).as("rows left to export after the resume").isLessThan(1000);
+        sim.arm(FaultSpec.forgetJobs());
+        connect.resumeConnector(name);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 1000);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> committed(topic).size() == 1000);
+        List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
+        assertThat(keys(records)).hasSize(1000);
+        assertThat(records.stream().map(r -> header(r, ChunkPipeline.HEADER_JOB_ID)).distinct()).as("the first job and two new ones").hasSize(3);
+        assertThat(sim.requests().count(Endpoint.EXPORT_RECORDS, 404)).isEqualTo(2);
+        assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
+        connect.deleteConnector(name);
+    }
+
     /**
      * 400 rows, a string field "channel" added from row 200, chunks of 100, under {@code policy}: waits for all rows
      * and checks what warn and evolve share (the added field in rows 200-399, a different schema fingerprint).
