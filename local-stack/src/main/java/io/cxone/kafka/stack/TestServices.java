@@ -9,11 +9,13 @@ import org.elasticsearch.client.RestClient;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The integration-test harness: real Kafka + Connect, schema registry and Elasticsearch, each started at
@@ -31,6 +33,7 @@ public final class TestServices {
     private static final Path WORK = Path.of("target/it-services").toAbsolutePath();
     private static final Path RUN = WORK.resolve("run");
     private static final List<Runnable> SHUTDOWN = new ArrayList<>();
+    private static final Duration TEST_STOP_GRACE = Duration.ofSeconds(15);
 
     private static EmbeddedConnectCluster connect;
     private static CompletableFuture<RegistryService> registry;
@@ -153,7 +156,8 @@ public final class TestServices {
     private static void track(StackService service, ManagedProcess process) {
         PidFile.write(RUN, process);
         onShutdown(() -> {
-            process.stop(service.stopGrace());
+            // Test data need no long graceful stop; killed within the 25 s shutdown bound of stopAll().
+            process.stop(service.stopGrace().compareTo(TEST_STOP_GRACE) < 0 ? service.stopGrace() : TEST_STOP_GRACE);
             PidFile.delete(RUN, service.name());
         });
     }
@@ -198,11 +202,32 @@ public final class TestServices {
             steps = new ArrayList<>(SHUTDOWN);
             SHUTDOWN.clear();
         }
+        // In parallel and bounded: surefire kills a fork whose exit takes over 30 s, and one slow step (a Connect
+        // worker waiting on Kafka) must not keep the child servers (Elasticsearch, registry) from being stopped.
+        List<Thread> running = new ArrayList<>();
         for (Runnable step : steps) {
+            Thread thread = new Thread(() -> {
+                try {
+                    step.run();
+                } catch (RuntimeException e) {
+                    System.err.println("test services: shutdown step failed: " + e);
+                }
+            }, "test-services-stop");
+            thread.setDaemon(true);
+            thread.start();
+            running.add(thread);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
+        for (Thread thread : running) {
             try {
-                step.run();
-            } catch (RuntimeException e) {
-                System.err.println("test services: shutdown step failed: " + e);
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (thread.isAlive()) {
+                System.err.println("test services: a shutdown step is still running after 25 s; exiting without it");
+                return;
             }
         }
     }
