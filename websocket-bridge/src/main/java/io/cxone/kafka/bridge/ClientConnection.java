@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -418,6 +419,11 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
         batch = request.batch();
         List<TopicPartition> all = partitions.values().stream().flatMap(List::stream).toList();
         Map<TopicPartition, Long> starts = startOffsets(request, all);
+        Optional<String> beyondEnd = offsetBeyondLogEnd(request, starts);
+        if (beyondEnd.isPresent()) {
+            unsubscribeFailed(request, beyondEnd.get());
+            return;
+        }
 
         Map<String, Map<Integer, Long>> positions = new LinkedHashMap<>();
         List<Attached> atHead = new ArrayList<>();
@@ -495,21 +501,48 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
         if (lookups.isEmpty()) {
             return starts;
         }
+        // A timestamp after the last record finds nothing (offset -1): the client starts at the head.
+        committedOffsets(lookups, "start").forEach((tp, info) -> {
+            if (info.offset() >= 0) {
+                starts.put(tp, info.offset());
+            }
+        });
+        return starts;
+    }
+
+    /** Offsets of {@code specs} as a read_committed reader sees them (one admin round trip). */
+    private Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> committedOffsets(Map<TopicPartition, OffsetSpec> specs,
+            String what) {
         try {
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> found = admin.listOffsets(lookups,
-                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS);
-            // A timestamp after the last record finds nothing (offset -1): the client starts at the head.
-            found.forEach((tp, info) -> {
-                if (info.offset() >= 0) {
-                    starts.put(tp, info.offset());
-                }
-            });
-            return starts;
+            return admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("looking up start offsets failed: " + e.getCause(), e.getCause());
+            throw new IllegalStateException("looking up " + what + " offsets failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException | TimeoutException e) {
-            throw new IllegalStateException("looking up start offsets failed: " + e, e);
+            throw new IllegalStateException("looking up " + what + " offsets failed: " + e, e);
         }
+    }
+
+    /**
+     * An explicit resume offset past the partition's end (read_committed) cannot come from a frame this bridge sent:
+     * most likely the topic was recreated or the client mixed up topics. Waiting there would show nothing, silently,
+     * until the log grows past it; say so instead.
+     */
+    private Optional<String> offsetBeyondLogEnd(SubscribeRequest request, Map<TopicPartition, Long> starts) {
+        Map<TopicPartition, OffsetSpec> explicit = new HashMap<>();
+        request.offsets().forEach((topic, byPartition) -> byPartition.keySet()
+                .forEach(partition -> explicit.put(new TopicPartition(topic, partition), OffsetSpec.latest())));
+        if (explicit.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : committedOffsets(explicit, "end").entrySet()) {
+            long requested = starts.get(end.getKey());
+            if (requested > end.getValue().offset()) {
+                return Optional.of("offsets: topic '" + end.getKey().topic() + "' partition " + end.getKey().partition()
+                        + ": offset " + requested + " is beyond the end of the log (" + end.getValue().offset()
+                        + "); resume from the offset after the last record received");
+            }
+        }
+        return Optional.empty();
     }
 
     private static void awaitReady(PartitionFeed feed) {

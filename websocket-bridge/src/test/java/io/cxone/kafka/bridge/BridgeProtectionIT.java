@@ -97,6 +97,27 @@ class BridgeProtectionIT {
     }
 
     @Test
+    void resumeOffsetBeyondTheLogEndIsRefusedAndOneAtTheEndWaitsForTheNextRecord() throws Exception {
+        String topic = uniqueTopic("resume-end", 1);
+        produce(topic, 0, null, "{\"n\":0}".getBytes(StandardCharsets.UTF_8));
+        flush();
+        try (WsTestClient client = WsTestClient.connect(streamUri(bridge, ""), AUTH, false, false)) {
+            client.send("{\"type\":\"subscribe\",\"topics\":[\"" + topic + "\"],\"offsets\":{\"" + topic + "\":{\"0\":5}}}");
+            JsonNode error = client.next(WAIT);
+            assertThat(error.get("code").asText()).isEqualTo("bad_subscribe");
+            assertThat(error.get("message").asText())
+                    .contains("topic '" + topic + "' partition 0: offset 5 is beyond the end of the log (1)");
+            client.send("{\"type\":\"subscribe\",\"topics\":[\"" + topic + "\"],\"offsets\":{\"" + topic + "\":{\"0\":1}}}");
+            assertThat(client.next(WAIT).get("type").asText()).isEqualTo("subscribed");
+            produce(topic, 0, null, "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
+            flush();
+            JsonNode next = client.next(WAIT);
+            assertThat(next.get("offset").asLong()).isEqualTo(1);
+            assertThat(next.at("/value/n").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void connectionsPerAddressAreLimited() throws Exception {
         String topic = uniqueTopic("per-address", 1);
         WsTestClient[] open = new WsTestClient[5];
