@@ -79,7 +79,7 @@ public final class RegistryService implements StackService {
     }
 
     /** H2 file database in {@code dir}; the registry creates its tables on first start and reuses them after. */
-    static String h2FileUrl(Path dir) {
+    private static String h2FileUrl(Path dir) {
         return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("registry") + ";WRITE_DELAY=0";
     }
 
