@@ -81,6 +81,7 @@ public final class ExportThroughputBenchmark {
                 CpuClock cpu = new CpuClock();
                 connectorSeconds = export(connect, admin, sim, shipped, rows, chunk, topic);
                 connectorCpu = cpu.elapsed();
+                cpu.print("connector phase", rows);
             }
             List<ConsumerRecord<byte[], byte[]>> written = readAll(topic, rows);
 
@@ -94,6 +95,7 @@ public final class ExportThroughputBenchmark {
             CpuClock cpu = new CpuClock();
             double rawTunedSeconds = rawProducer(connect, "bench-raw-tuned", written, tuned);
             double[] rawTunedCpu = cpu.elapsed();
+            cpu.print("raw phase (connector's settings)", rows);
             double rawSeconds = Math.min(rawDefaultSeconds, rawTunedSeconds);
 
             int n = written.size();
@@ -154,28 +156,53 @@ public final class ExportThroughputBenchmark {
         return seconds;
     }
 
-    /** CPU seconds used by this process, and by the simulator's threads, since construction. */
+    /** CPU seconds used by this process, and by its threads grouped by name, since construction. */
     private static final class CpuClock {
         private final long process = processCpuNanos();
-        private final long simulator = simulatorCpuNanos();
+        private final Map<Long, Long> threadStart = threadCpuNanos();
 
+        /** {process seconds, simulator seconds}. */
         double[] elapsed() {
-            return new double[] {(processCpuNanos() - process) / 1e9, (simulatorCpuNanos() - simulator) / 1e9};
+            return new double[] {(processCpuNanos() - process) / 1e9, byGroup().getOrDefault("cxone-simulator", 0L) / 1e9};
+        }
+
+        /** CPU nanoseconds per thread group (digits in thread names removed) since construction, largest first. */
+        Map<String, Long> byGroup() {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            Map<String, Long> groups = new HashMap<>();
+            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                long used = Math.max(0, threads.getThreadCpuTime(info.getThreadId())) - threadStart.getOrDefault(info.getThreadId(), 0L);
+                String group = info.getThreadName().replaceAll("[-:]?\\d+", "").replaceAll("localhost|bench-[a-z]+", "");
+                groups.merge(group.startsWith("cxone-simulator") ? "cxone-simulator" : group, Math.max(0, used), Long::sum);
+            }
+            return groups;
+        }
+
+        /** One line per thread group using at least 2% of the process CPU, and the rest (GC, JIT, exited threads). */
+        void print(String phase, int records) {
+            long total = processCpuNanos() - process;
+            Map<String, Long> groups = byGroup();
+            long javaThreads = groups.values().stream().mapToLong(Long::longValue).sum();
+            System.out.printf("CPU per 1M records, %s: %.1f s%n", phase, total * 1e6 / records / 1e9);
+            groups.entrySet().stream().filter(e -> e.getValue() * 50 >= total).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> System.out.printf("  %6.2f s  %s%n", e.getValue() * 1e6 / records / 1e9, e.getKey()));
+            System.out.printf("  %6.2f s  GC, JIT and threads not listed%n", (total - javaThreads) * 1e6 / records / 1e9);
         }
 
         private static long processCpuNanos() {
             return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
         }
 
-        private static long simulatorCpuNanos() {
+        private static Map<Long, Long> threadCpuNanos() {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            long sum = 0;
-            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-                if (info != null && info.getThreadName().startsWith("cxone-simulator")) {
-                    sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-                }
+            Map<Long, Long> out = new HashMap<>();
+            for (long id : threads.getAllThreadIds()) {
+                out.put(id, Math.max(0, threads.getThreadCpuTime(id)));
             }
-            return sum;
+            return out;
         }
     }
 
