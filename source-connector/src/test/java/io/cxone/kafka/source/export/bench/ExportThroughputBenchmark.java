@@ -49,13 +49,16 @@ import java.util.TreeMap;
  * sending the same records (key, value and headers as the connector wrote them) to the same broker in the same
  * run. Prints records/s of both and the ratio.
  *
- * <p>Fairness: the connector gets the producer overrides and header converter of the shipped
- * {@code connectors/cxone-export-source.json}, nothing else. Both sides are timed to the same point: the
+ * <p>Fairness: the connector gets the converters, producer overrides and header converter of the shipped
+ * {@code connectors/cxone-export-source.json} (values Avro through the registry; {@code json} as second argument
+ * uses JsonConverter without schemas instead), nothing else. Both sides are timed to the same point: the
  * connector until every chunk's transaction is committed (the partition's last stable offset covers all rows
  * and commit markers; then a read_committed consumer checks count and distinct keys, untimed), the raw producer
  * until {@code flush()} returns. The raw producer is idempotent (acks=all) and runs twice, with client
- * defaults and with the connector's producer settings; the faster run is the baseline.
- * <pre>source-connector/bench/export-throughput [rows]</pre>
+ * defaults and with the connector's producer settings; the faster run is the baseline. A third, transactional run
+ * (one transaction per chunk, the connector's guarantee) is printed apart to show what exactly-once itself costs.
+ * CPU per record is printed per thread group for both phases: on two cores the wall-clock ratio is a CPU ratio.
+ * <pre>source-connector/bench/export-throughput [rows] [avro|json]</pre>
  */
 public final class ExportThroughputBenchmark {
 
@@ -65,9 +68,14 @@ public final class ExportThroughputBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int chunk = 10_000;
-        Map<String, String> shipped = shippedSettings();
+        // Values as shipped (Avro through the registry's converter) by default; "json" for JsonConverter without schemas.
+        String values = args.length > 1 ? args[1] : "avro";
+        if (!values.equals("avro") && !values.equals("json")) {
+            throw new IllegalArgumentException("values must be avro (as shipped) or json, not " + values);
+        }
+        Map<String, String> shipped = shippedSettings(values.equals("avro"));
         System.out.println("connector settings from " + SHIPPED_CONFIG + ": " + shipped);
-        EmbeddedConnectCluster connect = TestServices.connect();
+        EmbeddedConnectCluster connect = TestServices.connect(); // with the registry, started by shippedSettings
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers()))) {
             Map<String, Object> tuned = new HashMap<>();
             shipped.forEach((k, v) -> {
@@ -163,9 +171,6 @@ public final class ExportThroughputBenchmark {
         config.put(ConnectorConfig.TASKS_MAX_CONFIG, "1");
         config.put(SourceConnectorConfig.EXACTLY_ONCE_SUPPORT_CONFIG, "required");
         config.put(SourceConnectorConfig.TRANSACTION_BOUNDARY_CONFIG, "connector");
-        config.put(ConnectorConfig.KEY_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.storage.StringConverter");
-        config.put(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.json.JsonConverter");
-        config.put("value.converter.schemas.enable", "false");
         config.put(ExportSourceConfig.BASE_URL, sim.baseUrl());
         config.put(ExportSourceConfig.CLIENT_ID, sim.options().clientId());
         config.put(ExportSourceConfig.CLIENT_SECRET, sim.options().clientSecret());
@@ -275,14 +280,22 @@ public final class ExportThroughputBenchmark {
     }
 
     /** Producer overrides and the header converter of the shipped connector configuration. */
-    private static Map<String, String> shippedSettings() throws Exception {
+    private static Map<String, String> shippedSettings(boolean shippedConverters) throws Exception {
         JsonNode config = new ObjectMapper().readTree(Path.of(SHIPPED_CONFIG).toFile()).get("config");
         Map<String, String> out = new TreeMap<>();
         config.fields().forEachRemaining(e -> {
-            if (e.getKey().startsWith(PRODUCER_OVERRIDE) || e.getKey().equals(ConnectorConfig.HEADER_CONVERTER_CLASS_CONFIG)) {
+            if (e.getKey().startsWith(PRODUCER_OVERRIDE) || e.getKey().equals(ConnectorConfig.HEADER_CONVERTER_CLASS_CONFIG)
+                    || shippedConverters && (e.getKey().startsWith("key.converter") || e.getKey().startsWith("value.converter"))) {
                 out.put(e.getKey(), e.getValue().asText());
             }
         });
+        if (shippedConverters) {
+            out.put("value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());
+        } else {
+            out.put(ConnectorConfig.KEY_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.storage.StringConverter");
+            out.put(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.json.JsonConverter");
+            out.put("value.converter.schemas.enable", "false");
+        }
         return out;
     }
 
