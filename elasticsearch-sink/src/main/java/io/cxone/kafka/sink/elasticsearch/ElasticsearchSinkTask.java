@@ -70,7 +70,7 @@ public class ElasticsearchSinkTask extends SinkTask {
         tracker = new OffsetTracker();
         writer = new BulkWriter(ElasticsearchClients.client(rest), connectorName, tracker, config.batchSize(), config.bulkSizeBytes(),
                 config.lingerMs(), config.maxInFlightRequests(), new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs()),
-                config.maxRetries());
+                config.maxRetries(), status -> status == 401 || status == 403 ? ElasticsearchClients.rejected(config, status) : null);
         try {
             reporter = context.errantRecordReporter();
         } catch (NoSuchMethodError | NoClassDefFoundError e) {

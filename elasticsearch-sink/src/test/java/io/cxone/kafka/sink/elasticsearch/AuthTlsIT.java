@@ -135,6 +135,33 @@ class AuthTlsIT {
     }
 
     @Test
+    void credentialsRevokedWhileRunningFailTheTaskNamingTheSetting() throws Exception {
+        String topic = "it-auth-revoked";
+        String name = "es-it-auth-revoked";
+        proxy.requireAuthorization(BASIC);
+        freshTopic(connect, topic);
+        Map<String, String> config = sinkConfig(topic, proxy.url());
+        config.put("connection.username", "writer");
+        config.put("connection.password", "s3cret");
+        config.put("elastic.https.ssl.ca.file", caFile.toString());
+        deploy(connect, name, config);
+        connect.kafka().produce(topic, "k0", json(topic, ElasticsearchSinkIT.EVENT, ElasticsearchSinkIT.event(0)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(topic) == 1);
+        // the password is rotated on the cluster while the task runs: its next bulk request answers 401
+        proxy.requireAuthorization("Basic " + Base64.getEncoder().encodeToString("writer:rotated".getBytes(StandardCharsets.UTF_8)));
+        try {
+            connect.kafka().produce(topic, "k1", json(topic, ElasticsearchSinkIT.EVENT, ElasticsearchSinkIT.event(1)));
+            connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(name, 1, "task fails on a bulk answered 401");
+            assertThat(connect.connectorStatus(name).tasks().get(0).trace())
+                    .contains("connection.username/connection.password rejected by Elasticsearch at [" + proxy.url() + "] (401 Unauthorized)")
+                    .doesNotContain("s3cret");
+        } finally {
+            proxy.requireAuthorization(BASIC);
+            connect.deleteConnector(name);
+        }
+    }
+
+    @Test
     void apiKeyAndBearerTokenGoOutAsTheirAuthorizationHeaders() throws Exception {
         proxy.requireAuthorization("ApiKey a2V5LWlkOmtleS1zZWNyZXQ=");
         checkAccess(config("connection.api.key", "a2V5LWlkOmtleS1zZWNyZXQ=", "elastic.https.ssl.ca.file", caFile.toString()));

@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 /**
  * Sends documents through the client's {@link BulkIngester} (operations, bytes, linger and concurrency from the
@@ -65,6 +66,7 @@ public final class BulkWriter implements AutoCloseable {
     static final String RESPONSE_FILTER = "took,errors,items.*._index,items.*.status,items.*.error";
 
     private final String connectorName;
+    private final IntFunction<String> refusal;
     private final OffsetTracker tracker;
     private final RetryBackoff backoff;
     private final int maxRetries;
@@ -80,8 +82,13 @@ public final class BulkWriter implements AutoCloseable {
     private static final long FAILURE_REPORT_INTERVAL_MS = 30_000;
     private final AtomicLong lastFailureReport = new AtomicLong(-FAILURE_REPORT_INTERVAL_MS);
 
+    /**
+     * @param refusal what to tell the user when a bulk request is refused with this HTTP status (401/403: which
+     *                credential setting to fix), or null when there is nothing to add
+     */
     public BulkWriter(ElasticsearchClient client, String connectorName, OffsetTracker tracker, int batchSize, long bulkSizeBytes,
-                      long lingerMs, int maxInFlight, RetryBackoff backoff, int maxRetries) {
+                      long lingerMs, int maxInFlight, RetryBackoff backoff, int maxRetries, IntFunction<String> refusal) {
+        this.refusal = refusal;
         this.connectorName = connectorName;
         this.tracker = tracker;
         this.backoff = backoff;
@@ -273,8 +280,9 @@ public final class BulkWriter implements AutoCloseable {
             if (RetryBackoff.retryable(failure)) {
                 retry(new ArrayList<>(contexts), executionId, brief(failure));
             } else {
+                String advice = refusal.apply(RetryBackoff.httpStatus(failure));
                 fatal.compareAndSet(null, new ConnectException("connector " + connectorName + ": Elasticsearch refused a bulk request of "
-                        + contexts.size() + " documents: " + failure, failure));
+                        + contexts.size() + " documents" + (advice == null ? "" : ": " + advice) + ": " + failure, failure));
                 log.error("connector {}: bulk {} of {} documents refused, not retryable: {}", connectorName, executionId,
                         contexts.size(), brief(failure));
             }

@@ -38,22 +38,37 @@ public final class RetryBackoff {
 
     /** Whether a whole bulk request that failed with this error should be sent again. */
     public static boolean retryable(Throwable error) {
+        int status = httpStatus(error);
+        if (status > 0) {
+            return retryableStatus(status);
+        }
+        if (status == 0) {
+            return true; // a transport failure without an HTTP answer
+        }
+        // Refused, reset, timed out, closed: IOExceptions. Anything else unknown is retried too (max.retries bounds it).
+        return hasCause(error, IOException.class) || !(error instanceof Error);
+    }
+
+    /**
+     * The HTTP status Elasticsearch answered with, found in the error or its causes; 0 for a transport failure
+     * without an answer; -1 when the error says nothing about HTTP.
+     */
+    public static int httpStatus(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof ElasticsearchException es) {
-                return retryableStatus(es.status());
+                return es.status();
             }
             if (t instanceof TransportException te) {
-                return te.statusCode() <= 0 || retryableStatus(te.statusCode());
+                return Math.max(0, te.statusCode());
             }
             if (t instanceof ResponseException re) {
-                return retryableStatus(re.getResponse().getStatusLine().getStatusCode());
+                return re.getResponse().getStatusLine().getStatusCode();
             }
             if (t.getCause() == t) {
                 break;
             }
         }
-        // Refused, reset, timed out, closed: IOExceptions. Anything else unknown is retried too (max.retries bounds it).
-        return hasCause(error, IOException.class) || !(error instanceof Error);
+        return -1;
     }
 
     private static boolean hasCause(Throwable error, Class<?> type) {
