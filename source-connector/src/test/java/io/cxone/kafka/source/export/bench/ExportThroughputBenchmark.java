@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark (not a test): N small rows (default 1,000,000) from the CXone simulator into Kafka through the
@@ -84,12 +85,13 @@ public final class ExportThroughputBenchmark {
                 }
             });
             // Unmeasured warm-up rounds, each a connector export and a raw producer run of a fifth of the rows, until the
-            // JIT compilers used under 10% of this JVM's CPU in a round (at most 3 rounds). A deployed worker runs for days;
+            // JIT compilers used under 10% of this JVM's CPU in a round, for at most 2 minutes. A deployed worker runs for days;
             // here the C2 compiler otherwise takes a third of the two cores during a measured phase of a few seconds.
             // It does not settle entirely (connector and raw phases alternate in one JVM and keep deoptimising the
             // producer's and broker's hot methods), so the per-thread CPU below shows its share of each measured phase.
             int warmupRows = Math.max(chunk, rows / 5);
-            for (int round = 1; round <= 3; round++) {
+            long warmupEnd = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            for (int round = 1; System.nanoTime() < warmupEnd; round++) {
                 CpuClock cpu = new CpuClock();
                 String warmupTopic = "bench-warmup-" + round;
                 try (CxoneSimulator warmup = simulator(warmupRows)) {
