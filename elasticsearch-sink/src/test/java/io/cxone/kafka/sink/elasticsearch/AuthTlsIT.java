@@ -98,10 +98,8 @@ class AuthTlsIT {
         }
     }
 
-    @Test
-    void basicAuthOverTlsWithTheCaFileIndexesThroughTheConnector() throws Exception {
-        String topic = "it-auth-basic";
-        String name = "es-it-auth-basic";
+    /** A sink on a fresh topic, through the TLS proxy that requires writer:s3cret, trusting the proxy by its CA file. */
+    private static void deployWithBasicAuthOverTls(String topic, String name) throws Exception {
         proxy.requireAuthorization(BASIC);
         freshTopic(connect, topic);
         Map<String, String> config = sinkConfig(topic, proxy.url());
@@ -109,6 +107,13 @@ class AuthTlsIT {
         config.put("connection.password", "s3cret");
         config.put("elastic.https.ssl.ca.file", caFile.toString());
         deploy(connect, name, config);
+    }
+
+    @Test
+    void basicAuthOverTlsWithTheCaFileIndexesThroughTheConnector() throws Exception {
+        String topic = "it-auth-basic";
+        String name = "es-it-auth-basic";
+        deployWithBasicAuthOverTls(topic, name);
         for (int i = 0; i < 3; i++) {
             connect.kafka().produce(topic, "k" + i, json(topic, ElasticsearchSinkIT.EVENT, ElasticsearchSinkIT.event(i)));
         }
@@ -138,13 +143,7 @@ class AuthTlsIT {
     void credentialsRevokedWhileRunningFailTheTaskNamingTheSetting() throws Exception {
         String topic = "it-auth-revoked";
         String name = "es-it-auth-revoked";
-        proxy.requireAuthorization(BASIC);
-        freshTopic(connect, topic);
-        Map<String, String> config = sinkConfig(topic, proxy.url());
-        config.put("connection.username", "writer");
-        config.put("connection.password", "s3cret");
-        config.put("elastic.https.ssl.ca.file", caFile.toString());
-        deploy(connect, name, config);
+        deployWithBasicAuthOverTls(topic, name);
         connect.kafka().produce(topic, "k0", json(topic, ElasticsearchSinkIT.EVENT, ElasticsearchSinkIT.event(0)));
         await().atMost(Duration.ofSeconds(60)).until(() -> count(topic) == 1);
         // the password is rotated on the cluster while the task runs: its next bulk request answers 401
