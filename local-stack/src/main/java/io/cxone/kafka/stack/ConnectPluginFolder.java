@@ -59,8 +59,7 @@ public final class ConnectPluginFolder {
      * scanned by the worker's own plugin code ({@link Plugins}): what a worker configured like config/ can load.
      */
     public Set<String> discoveredByServiceLoader() {
-        Plugins plugins = new Plugins(Map.of("plugin.path", folder.toAbsolutePath().getParent().toString(),
-                "plugin.discovery", "service_load"));
+        Plugins plugins = plugins();
         // The worker names a plugin's location as a URL ("file:/.../"); classes also on this JVM's classpath say "classpath".
         String location = folder.toAbsolutePath().toFile().toURI().toString();
         Set<String> found = new TreeSet<>();
@@ -70,6 +69,24 @@ public final class ConnectPluginFolder {
                 .map(PluginDesc::className)
                 .forEach(found::add);
         return found;
+    }
+
+    /**
+     * The isolated class loader such a worker gives {@code connectorClass}, and with it the converters configured on
+     * that connector: a class this folder's jars hold is loaded by it (child first), any other comes from the parent.
+     */
+    public ClassLoader connectorLoader(String connectorClass) {
+        ClassLoader workerLoader = plugins().delegatingLoader();
+        try {
+            return Class.forName(connectorClass, false, workerLoader).getClassLoader();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("no connector " + connectorClass + " in " + folder, e);
+        }
+    }
+
+    private Plugins plugins() {
+        return new Plugins(Map.of("plugin.path", folder.toAbsolutePath().getParent().toString(),
+                "plugin.discovery", "service_load"));
     }
 
     /** Entry names of a zip, for comparing the distributable zip with the folder. */

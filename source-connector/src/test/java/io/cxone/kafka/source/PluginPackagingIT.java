@@ -1,5 +1,6 @@
 package io.cxone.kafka.source;
 
+import io.cxone.kafka.source.avro.CachingSchemaResolver;
 import io.cxone.kafka.source.export.CxoneExportSourceConnector;
 import io.cxone.kafka.source.webhook.CxoneWebhookSourceConnector;
 import io.cxone.kafka.stack.ConnectPluginFolder;
@@ -25,6 +26,18 @@ class PluginPackagingIT {
     void workerWithServiceLoaderDiscoveryFindsConnectorsAndTheAvroConverter() {
         assertThat(plugin.discoveredByServiceLoader()).contains(CxoneExportSourceConnector.class.getName(),
                 CxoneWebhookSourceConnector.class.getName(), "io.apicurio.registry.utils.converter.AvroConverter");
+    }
+
+    @Test
+    void theConvertersSchemaResolverOfTheShippedJsonsLoadsFromThePlugin() throws Exception {
+        // the shipped JSONs name it as value.converter.apicurio.registry.schema-resolver; Apicurio loads it through the
+        // context class loader, which the worker sets to the connector's plugin loader while configuring converters
+        for (String connector : new String[]{CxoneExportSourceConnector.class.getName(), CxoneWebhookSourceConnector.class.getName()}) {
+            ClassLoader loader = plugin.connectorLoader(connector);
+            Class<?> resolver = Class.forName(CachingSchemaResolver.class.getName(), true, loader);
+            assertThat(resolver.getClassLoader()).as("loaded from the plugin folder for " + connector).isSameAs(loader);
+            assertThat(Class.forName("io.apicurio.registry.resolver.SchemaResolver", false, loader)).isAssignableFrom(resolver);
+        }
     }
 
     @Test

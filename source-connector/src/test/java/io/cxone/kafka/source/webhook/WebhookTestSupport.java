@@ -2,6 +2,7 @@ package io.cxone.kafka.source.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxone.kafka.source.avro.CachingSchemaResolver;
 import io.cxone.kafka.stack.Ports;
 import io.cxone.kafka.stack.TestServices;
 import org.apache.avro.Schema;
@@ -71,6 +72,8 @@ final class WebhookTestSupport {
         config.put("exactly.once.support", "required");
         config.put(ConnectorConfig.KEY_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.storage.StringConverter");
         config.putAll(TestServices.avroConverter(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG));
+        // as connectors/cxone-webhook-source.json ships it
+        config.put("value.converter.apicurio.registry.schema-resolver", CachingSchemaResolver.class.getName());
         config.putAll(settings);
         connect.configureConnector(name, config);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "webhook connector " + name + " did not start");
