@@ -90,7 +90,7 @@ public final class ExportThroughputBenchmark {
             // It does not settle entirely (connector and raw phases alternate in one JVM and keep deoptimising the
             // producer's and broker's hot methods), so the per-thread CPU below shows its share of each measured phase.
             int warmupRows = Math.max(chunk, rows / 5);
-            long warmupEnd = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("bench.warmup.seconds", 120));
             for (int round = 1; System.nanoTime() < warmupEnd; round++) {
                 CpuClock cpu = new CpuClock();
                 String warmupTopic = "bench-warmup-" + round;
