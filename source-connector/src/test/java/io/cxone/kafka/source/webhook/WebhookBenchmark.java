@@ -15,6 +15,9 @@ import org.apache.kafka.connect.runtime.SourceConnectorConfig;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.RoundRobinConnectionPool;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -34,13 +37,18 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.awaitility.Awaitility.await;
 
@@ -53,11 +61,22 @@ import static org.awaitility.Awaitility.await;
  * only after Kafka acknowledged every event of it. Prints events/s and p50/p99 with their ratios to the targets
  * (20,000 events/s; p99 50 ms), and the server side split of the latency (queue wait; worker send and commit).
  * <p>
+ * Those phases are closed loops: a client sends its next request only once the previous one is answered, so with
+ * one event per request the rate they reach is clients / latency (Little's law) and says little about the connector.
+ * The last phase is an open loop, the way CXone's dispatcher sends events as they happen: one event per request,
+ * {@code clients} callers each on a fixed schedule (together {@code offered} requests/s, the target by default),
+ * a request leaving at its scheduled time whether or not earlier ones were answered (several in flight per caller
+ * over 8 Jetty HTTP clients, {@code connections} connections in all; beyond them requests wait, in order, in the
+ * generator). Latency is measured from each
+ * request's scheduled send time, not from when it actually left, so a stalled server or a late load generator shows
+ * in the latency instead of hiding it (no coordinated omission); how late the generator sent is printed too.
+ * <p>
  * Mode {@code eos}: the JSON as it is, on a worker with {@code exactly.once.source.support=enabled} (as ./stack
  * runs it). Mode {@code at-least-once}: the same JSON without {@code exactly.once.support} and
  * {@code transaction.boundary} and with {@code poll.linger.ms=0}, on a worker with exactly-once source support disabled.
- * <pre>source-connector/bench/webhook-throughput [seconds] [batch] [clients] [modes]</pre>
- * {@code BENCH_JAVA_OPTS="-Dbench.connector.poll.linger.ms=0"} changes a setting of the JSON for one run.
+ * <pre>source-connector/bench/webhook-throughput [seconds] [batch] [clients] [modes] [offered] [connections]</pre>
+ * {@code BENCH_JAVA_OPTS="-Dbench.connector.poll.linger.ms=0"} changes a setting of the JSON for one run;
+ * {@code -Dbench.open-loop-only=true} skips the closed-loop phases (not their warm-ups).
  */
 public final class WebhookBenchmark {
 
@@ -66,6 +85,10 @@ public final class WebhookBenchmark {
     private static final String CONNECTOR_JSON = "../connectors/cxone-webhook-source.json";
     /** {@code -Dbench.connector.<key>=<value>} changes one setting of the JSON, for experiments; printed in the output. */
     private static final String OVERRIDE = "bench.connector.";
+    /** {@code -Dbench.open-loop-only=true} runs the warm-ups and the open-loop phase only, for experiments with it. */
+    private static final boolean OPEN_LOOP_ONLY = Boolean.getBoolean("bench.open-loop-only");
+    /** HTTP clients (connection pools) the open-loop callers share; see main(). */
+    private static final int OPEN_LOOP_CLIENTS = 8;
 
     private WebhookBenchmark() {
     }
@@ -77,6 +100,8 @@ public final class WebhookBenchmark {
         String mode = args.length > 3 ? args[3] : "eos";
         // The paced phase's offered rate: the target by default; above it to show the target is carried with headroom.
         double offered = args.length > 4 ? Double.parseDouble(args[4]) : TARGET_EVENTS_PER_SECOND;
+        // The open-loop phase's connections in all: more than offered rate x latency requests in flight.
+        int connections = args.length > 5 ? Integer.parseInt(args[5]) : 1024;
         boolean eos = switch (mode) {
             case "eos" -> true;
             case "at-least-once" -> false;
@@ -103,14 +128,7 @@ public final class WebhookBenchmark {
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "webhook connector did not start");
         String url = "http://127.0.0.1:" + port + config.get(WebhookConfig.PATH);
 
-        QueuedThreadPool clientThreads = new QueuedThreadPool(8, 2);
-        clientThreads.setName("bench-client");
-        HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(1));
-        http.setExecutor(clientThreads);
-        http.setMaxConnectionsPerDestination(clients);
-        http.setMaxRequestsQueuedPerDestination(clients * 2);
-        http.setIdleTimeout(120_000);
-        http.start();
+        HttpClient http = httpClient(clients, clients * 2);
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> http.newRequest(url).method(HttpMethod.GET).send().getStatus() == 405);
 
@@ -122,25 +140,61 @@ public final class WebhookBenchmark {
         // JIT compilation takes most of a core for the first ~20 s; keep it out of the measured phases
         run("warm-up", http, url, clients, Math.min(10, seconds), 1, 0, null);
         run("warm-up", http, url, clients, Math.min(10, seconds), batch, 0, null);
-        Result single = run("one event per request (application/avro)", http, url, clients, seconds, 1, 0, server);
-        Result batched = run("container files of " + batch + " events (avro/binary)", http, url, clients, seconds, batch, 0, server);
-        // Closed-loop clients queue behind themselves: with C requests in flight, latency = C / request rate (Little's
-        // law), so at saturation p99 mostly says how many requests are in flight. Here each client sends on a fixed
-        // schedule adding up to the target rate (still never more than one request in flight), which shows the
-        // latency a caller sees when the connector carries the target load.
-        long pacing = TimeUnit.SECONDS.toNanos(1) * clients * batch / (long) offered;
-        Result paced = run("container files of " + batch + " events, offered at " + (long) offered
-                + " events/s in total", http, url, clients, seconds, batch, pacing, server);
-        System.out.printf("SUMMARY %s: single %.0f events/s (%.2f of target), p99 %.1f ms (%.2f of target) | batched %.0f events/s"
-                        + " (%.2f), p99 %.1f ms (%.2f); load %s%n", mode,
-                single.eventsPerSecond, single.eventsPerSecond / TARGET_EVENTS_PER_SECOND, single.p99Millis,
-                TARGET_P99_MILLIS / single.p99Millis, batched.eventsPerSecond, batched.eventsPerSecond / TARGET_EVENTS_PER_SECOND,
-                batched.p99Millis, TARGET_P99_MILLIS / batched.p99Millis, loadAverage());
-        System.out.printf("SUMMARY %s: at %.0f events/s offered (%d-event containers): %.0f events/s (%.2f of target),"
-                        + " p99 %.1f ms (%.2f of target)%n", mode, offered, batch, paced.eventsPerSecond,
-                paced.eventsPerSecond / TARGET_EVENTS_PER_SECOND, paced.p99Millis, TARGET_P99_MILLIS / paced.p99Millis);
+        Result single = null;
+        Result batched = null;
+        Result paced = null;
+        if (!OPEN_LOOP_ONLY) {
+            single = run("one event per request (application/avro)", http, url, clients, seconds, 1, 0, server);
+            batched = run("container files of " + batch + " events (avro/binary)", http, url, clients, seconds, batch, 0, server);
+            // Closed-loop clients queue behind themselves: with C requests in flight, latency = C / request rate
+            // (Little's law), so at saturation p99 mostly says how many requests are in flight. Here each client sends
+            // on a fixed schedule adding up to the target rate (still never more than one request in flight), which
+            // shows the latency a caller sees when the connector carries the target load.
+            long pacing = TimeUnit.SECONDS.toNanos(1) * clients * batch / (long) offered;
+            paced = run("container files of " + batch + " events, offered at " + (long) offered
+                    + " events/s in total", http, url, clients, seconds, batch, pacing, server);
+        }
+        // The callers share OPEN_LOOP_CLIENTS Jetty clients of connections / OPEN_LOOP_CLIENTS connections each (round
+        // robin, some opened before the clock starts); see OpenLoopPool for why requests wait in it, not in Jetty.
+        OpenLoopPool[] openHttp = new OpenLoopPool[Math.min(clients, OPEN_LOOP_CLIENTS)];
+        int perClient = Math.max(1, connections / openHttp.length);
+        for (int i = 0; i < openHttp.length; i++) {
+            openHttp[i] = new OpenLoopPool(url, perClient);
+        }
+        openLoop("warm-up", openHttp, url, clients, Math.min(5, seconds), offered, null);
+        Result open = openLoop("one event per request, open loop at " + (long) offered + " requests/s offered by " + clients
+                + " callers", openHttp, url, clients, seconds, offered, server);
+        if (!OPEN_LOOP_ONLY) {
+            System.out.printf("SUMMARY %s: single %.0f events/s (%.2f of target), p99 %.1f ms (%.2f of target) | batched %.0f events/s"
+                            + " (%.2f), p99 %.1f ms (%.2f); load %s%n", mode,
+                    single.eventsPerSecond, single.eventsPerSecond / TARGET_EVENTS_PER_SECOND, single.p99Millis,
+                    TARGET_P99_MILLIS / single.p99Millis, batched.eventsPerSecond, batched.eventsPerSecond / TARGET_EVENTS_PER_SECOND,
+                    batched.p99Millis, TARGET_P99_MILLIS / batched.p99Millis, loadAverage());
+            System.out.printf("SUMMARY %s: at %.0f events/s offered (%d-event containers): %.0f events/s (%.2f of target),"
+                            + " p99 %.1f ms (%.2f of target)%n", mode, offered, batch, paced.eventsPerSecond,
+                    paced.eventsPerSecond / TARGET_EVENTS_PER_SECOND, paced.p99Millis, TARGET_P99_MILLIS / paced.p99Millis);
+        }
+        System.out.printf("SUMMARY %s: open loop, one event per request, %.0f requests/s offered: %.0f events/s (%.2f of target),"
+                        + " p50 %.1f ms, p99 %.1f ms from the scheduled send (%.2f of target); load %s%n", mode, offered,
+                open.eventsPerSecond, open.eventsPerSecond / TARGET_EVENTS_PER_SECOND, open.p50Millis, open.p99Millis,
+                TARGET_P99_MILLIS / open.p99Millis, loadAverage());
+        for (OpenLoopPool pool : openHttp) {
+            pool.http.stop();
+        }
         http.stop();
         System.exit(0);
+    }
+
+    private static HttpClient httpClient(int maxConnections, int maxQueued) throws Exception {
+        QueuedThreadPool clientThreads = new QueuedThreadPool(8, 2);
+        clientThreads.setName("bench-client");
+        HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(1));
+        http.setExecutor(clientThreads);
+        http.setMaxConnectionsPerDestination(maxConnections);
+        http.setMaxRequestsQueuedPerDestination(maxQueued);
+        http.setIdleTimeout(120_000);
+        http.start();
+        return http;
     }
 
     /** connectors/cxone-webhook-source.json's config, exactly as ./stack deploys it. */
@@ -171,7 +225,7 @@ public final class WebhookBenchmark {
         return cluster;
     }
 
-    record Result(double eventsPerSecond, double p99Millis) {
+    record Result(double eventsPerSecond, double p50Millis, double p99Millis) {
     }
 
     /** One phase: every client keeps exactly one request in flight until the time is up. */
@@ -212,7 +266,120 @@ public final class WebhookBenchmark {
         if (server != null) {
             server.print(before, server.read(), latencies.length);
         }
-        return new Result(rate, p99);
+        return new Result(rate, p50, p99);
+    }
+
+    /**
+     * The open-loop phase: request k (one event) is due at start + k / offered seconds, caller k mod clients; one
+     * generator thread sends each at its due time whatever is still unanswered, and its latency counts from that due
+     * time. A generator that falls behind (a busy machine) makes latencies larger, never smaller.
+     */
+    private static Result openLoop(String label, OpenLoopPool[] pools, String url, int clients, int seconds, double offered,
+                                   ServerSide server) throws Exception {
+        long[] before = server == null ? null : server.read();
+        double cpuBefore = processCpuSeconds();
+        long[] gcBefore = gc();
+        int planned = (int) Math.round(seconds * offered);
+        long[] latencies = new long[planned]; // micros from the due time; -1 for an answer other than 200
+        long[] lateness = new long[planned]; // micros the generator sent after the due time
+        AtomicInteger answered = new AtomicInteger();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        AtomicLong failures = new AtomicLong();
+        AtomicLong firstFailure = new AtomicLong(-1);
+        AtomicLong lastAnswer = new AtomicLong();
+        Bodies bodies = new Bodies();
+        long run = Client.REQUESTS.getAndAdd(planned); // event ids unique across phases
+        double nanosPerRequest = 1e9 / offered;
+        long started = System.nanoTime();
+        for (int k = 0; k < planned; k++) {
+            long due = started + (long) (k * nanosPerRequest);
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            byte[] body = bodies.datum("bench-" + (run + k) + "-caller-" + (k % clients));
+            int request = k;
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            lateness[k] = (System.nanoTime() - due) / 1000;
+            OpenLoopPool pool = pools[k % clients % pools.length];
+            pool.send(pool.http.newRequest(url).method(HttpMethod.POST).body(new BytesRequestContent("application/avro", body))
+                    .timeout(90, TimeUnit.SECONDS), result -> {
+                        long now = System.nanoTime();
+                        inFlight.decrementAndGet();
+                        if (result.isSucceeded() && result.getResponse().getStatus() == 200) {
+                            latencies[request] = (now - due) / 1000;
+                        } else {
+                            latencies[request] = -1;
+                            failures.incrementAndGet();
+                            firstFailure.compareAndSet(-1, result.isSucceeded() ? result.getResponse().getStatus() : 0);
+                        }
+                        lastAnswer.accumulateAndGet(now, Math::max);
+                        answered.incrementAndGet(); // after the writes above: the reader below sees them
+                    });
+        }
+        await().atMost(Duration.ofSeconds(seconds + 120L)).pollInterval(Duration.ofMillis(20))
+                .until(() -> answered.get() == planned);
+        double elapsed = (lastAnswer.get() - started) / 1e9;
+        double cpu = processCpuSeconds() - cpuBefore;
+        long[] gcAfter = gc();
+        long[] ok = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
+        long[] late = Arrays.stream(lateness).sorted().toArray();
+        double p50 = percentile(ok, 0.50) / 1000.0;
+        double p99 = percentile(ok, 0.99) / 1000.0;
+        double rate = ok.length / elapsed;
+        System.out.printf("%s: %.1f s, %d of %d events acknowledged = %.0f events/s (%.2f of %,.0f), %d not 200%s;"
+                        + " latency from the scheduled send p50 %.1f ms, p99 %.1f ms (target %.0f ms / p99 = %.2f), max %.1f ms;"
+                        + " generator late p50 %.2f ms, p99 %.2f ms, max %.1f ms; at most %d requests unanswered;"
+                        + " JVM cpu %.2f cores, %d GCs %d ms; load %s%n",
+                label, elapsed, ok.length, planned, rate, rate / TARGET_EVENTS_PER_SECOND, TARGET_EVENTS_PER_SECOND,
+                failures.get(), firstFailure.get() < 0 ? "" : " (first: " + firstFailure.get() + ")", p50, p99,
+                TARGET_P99_MILLIS, TARGET_P99_MILLIS / p99, percentile(ok, 1.0) / 1000.0,
+                percentile(late, 0.50) / 1000.0, percentile(late, 0.99) / 1000.0, percentile(late, 1.0) / 1000.0,
+                maxInFlight.get(), cpu / elapsed, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], loadAverage());
+        if (server != null) {
+            server.print(before, server.read(), planned);
+        }
+        return new Result(rate, p50, p99);
+    }
+
+    /**
+     * One Jetty HTTP client and its connections for the open loop. Requests beyond its connections wait here, in
+     * order, instead of in Jetty's destination queue: Jetty scans the whole connection pool for each queued request
+     * on every answer, which made the load generator, not the server, use most of the CPU and fall further and further
+     * behind once a queue formed. Their latency still counts from their scheduled send time.
+     */
+    private static final class OpenLoopPool {
+        final HttpClient http;
+        private final Semaphore free;
+        private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+
+        OpenLoopPool(String url, int connections) throws Exception {
+            http = httpClient(connections, Integer.MAX_VALUE);
+            http.getTransport().setConnectionPoolFactory(destination -> new RoundRobinConnectionPool(destination, connections));
+            http.resolveDestination(http.newRequest(url)).getConnectionPool().preCreateConnections(Math.min(connections, 32))
+                    .get(60, TimeUnit.SECONDS);
+            free = new Semaphore(connections);
+        }
+
+        void send(Request request, Response.CompleteListener done) {
+            waiting.add(() -> request.send(result -> {
+                free.release();
+                dispatch();
+                done.onComplete(result);
+            }));
+            dispatch();
+        }
+
+        private void dispatch() {
+            while (!waiting.isEmpty() && free.tryAcquire()) {
+                Runnable next = waiting.poll();
+                if (next == null) {
+                    free.release(); // another thread took it; the loop looks again
+                } else {
+                    next.run();
+                }
+            }
+        }
     }
 
     /** One caller: posts, waits for the answer, posts again; unique event ids so dedupe never short-cuts Kafka. */
