@@ -140,7 +140,8 @@ public final class TestServices {
     /**
      * Converter settings that make Avro through the registry in the Confluent wire format (magic byte 0 and a
      * 4-byte id that resolves at {@code /apis/ccompat/v7/schemas/ids/{id}}), for {@code key.converter} or
-     * {@code value.converter}. The same settings as {@code connectors/*.json} use against the local stack.
+     * {@code value.converter}. The settings {@code connectors/*.json} use against the local stack, less the source
+     * plugin's {@code apicurio.registry.schema-resolver} (a class of that plugin, which callers there add).
      */
     public static Map<String, String> avroConverter(String prefix) {
         String p = prefix + ".";
