@@ -40,6 +40,14 @@ class RetryBackoffTest {
         assertThat(RetryBackoff.retryableStatus(400)).isFalse();
     }
 
+    @Test
+    void theHttpStatusIsFoundAmongTheCausesOrReportedAbsent() {
+        assertThat(RetryBackoff.httpStatus(new RuntimeException("bulk failed", es(401)))).isEqualTo(401);
+        assertThat(RetryBackoff.httpStatus(es(403))).isEqualTo(403);
+        assertThat(RetryBackoff.httpStatus(new ConnectException("Connection refused"))).isEqualTo(-1);
+        assertThat(RetryBackoff.httpStatus(new RuntimeException(new SocketTimeoutException("Read timed out")))).isEqualTo(-1);
+    }
+
     private static ElasticsearchException es(int status) {
         return new ElasticsearchException("bulk", ErrorResponse.of(e -> e.status(status)
                 .error(c -> c.type(status == 429 ? "es_rejected_execution_exception" : "security_exception").reason("x"))));
