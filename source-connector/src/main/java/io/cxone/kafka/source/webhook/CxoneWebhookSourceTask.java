@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the webhook listener and hands accepted requests to the worker: {@link #poll()} returns whole requests,
@@ -53,13 +54,14 @@ public class CxoneWebhookSourceTask extends SourceTask {
             t.setDaemon(true);
             return t;
         });
-        // one ack timeout per request, nearly always cancelled: drop cancelled ones at once rather than keep
-        // ack.timeout.ms worth of them (hundreds of thousands under load) in the timer's queue
-        timer.setRemoveOnCancelPolicy(true);
         this.timer = timer;
+        // Ack timeouts: one sweep over the unsettled requests every tenth of ack.timeout.ms (so a timeout fires up to
+        // 10% late), instead of a timer per request scheduled and cancelled by every request.
+        long sweepMillis = Math.max(10, Math.min(1000, config.ackTimeout().toMillis() / 10));
+        timer.scheduleWithFixedDelay(this::expireOverdue, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         WebhookRequestHandler handler = new WebhookRequestHandler(config, new RequestAuthenticator(config, Clock.systemUTC()),
                 new EventBodyDecoder(schema, config.requestMaxEvents(), config.ignoreUnknownJsonFields()), mapping, queue,
-                deduplicator, deadLetters, metrics, timer, Clock.systemUTC());
+                deduplicator, deadLetters, metrics, Clock.systemUTC());
         listener = new WebhookListener(config, handler, "cxone-webhook-http-" + config.taskIndex());
         listener.start();
         log.info("webhook task {} listening on {}{} (topic {}, schema {}, auth {}, queue {} events, ack timeout {} ms, dedupe {})",
@@ -91,6 +93,19 @@ public class CxoneWebhookSourceTask extends SourceTask {
     public void commitRecord(SourceRecord record, RecordMetadata metadata) {
         if (record instanceof WebhookRecord webhookRecord) {
             webhookRecord.request().ack(webhookRecord.index(), metadata);
+        }
+    }
+
+    /** Answers 503 for requests Kafka has not acknowledged within ack.timeout.ms (withdrawing those still queued). */
+    private void expireOverdue() {
+        long now = System.nanoTime();
+        try {
+            queue.forEachQueued(request -> request.expireIfOverdue(now));
+            for (PendingRequest request : handedOver) {
+                request.expireIfOverdue(now);
+            }
+        } catch (RuntimeException e) {
+            log.error("webhook task {}: ack timeout sweep failed", config.taskIndex(), e); // thrown, it would stop the sweeps
         }
     }
 

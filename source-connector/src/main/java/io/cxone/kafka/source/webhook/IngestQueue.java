@@ -3,8 +3,11 @@ package io.cxone.kafka.source.webhook;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
+
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Requests between the HTTP listener and the worker's poll loop. Capacity counts events accepted and not yet
@@ -12,6 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A request fits whole or not at all.
  */
 final class IngestQueue {
+
+    /** How often a lingering take looks for new requests. */
+    static final long LINGER_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final int capacity;
     private final AtomicInteger unsettled = new AtomicInteger();
@@ -50,6 +56,8 @@ final class IngestQueue {
      * As {@link #take(int, long)}, and once the first request is there, keeps taking requests as they arrive for
      * up to {@code lingerNanos} (or until {@code maxEvents}): with exactly-once each poll is a transaction, so a
      * short wait for callers answered by the previous commit makes one transaction where there would be two.
+     * While lingering it looks at the queue every {@link #LINGER_SLICE_NANOS} instead of waiting on it, so callers
+     * adding requests do not each wake the worker's thread (thousands of wake-ups a second with one event per request).
      */
     List<PendingRequest> take(int maxEvents, long waitMillis, long lingerNanos) throws InterruptedException {
         List<PendingRequest> taken = new ArrayList<>();
@@ -69,17 +77,21 @@ final class IngestQueue {
                 break;
             }
             next = queue.poll();
-            long lingering = lingerUntil - System.nanoTime();
-            if (next == null && lingering > 0 && !taken.isEmpty()) {
-                try {
-                    next = queue.poll(lingering, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // hand over what was taken; the worker sees the interrupt next
-                    break;
+            for (long lingering = lingerUntil - System.nanoTime(); next == null && lingering > 0 && !taken.isEmpty();
+                 lingering = lingerUntil - System.nanoTime()) {
+                LockSupport.parkNanos(Math.min(lingering, LINGER_SLICE_NANOS));
+                if (Thread.currentThread().isInterrupted()) {
+                    return taken; // hand over what was taken; the worker sees the interrupt next
                 }
+                next = queue.poll();
             }
         }
         return taken;
+    }
+
+    /** Visits the requests still waiting in the queue (weakly consistent: requests may come and go meanwhile). */
+    void forEachQueued(Consumer<PendingRequest> action) {
+        queue.forEach(action);
     }
 
     /** Queued requests that never reached Kafka, removed from the queue (on stop). */

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,6 +31,9 @@ final class PendingRequest {
     private final AtomicInteger unacked;
     private final AtomicReference<State> state = new AtomicReference<>(State.QUEUED);
     private volatile long polledNanos;
+    private volatile long deadlineNanos;
+    private volatile Runnable onOverdue; // null: no ack timeout armed
+    private final AtomicBoolean overdue = new AtomicBoolean();
     private final CompletableFuture<RecordMetadata[]> acked = new CompletableFuture<>();
 
     /** A request of {@code size} records, added with {@link #add} before it is queued. */
@@ -91,6 +95,20 @@ final class PendingRequest {
             return true;
         }
         return false;
+    }
+
+    /** Arms the ack timeout: {@code onOverdue} runs once if Kafka has not acknowledged by {@code deadlineNanos}. */
+    void expireAt(long deadlineNanos, Runnable onOverdue) {
+        this.deadlineNanos = deadlineNanos;
+        this.onOverdue = onOverdue;
+    }
+
+    /** Runs the timeout action (once) when the deadline has passed and the request is not settled yet. */
+    void expireIfOverdue(long nowNanos) {
+        Runnable action = onOverdue;
+        if (action != null && nowNanos - deadlineNanos >= 0 && !acked.isDone() && overdue.compareAndSet(false, true)) {
+            action.run();
+        }
     }
 
     void ack(int index, RecordMetadata recordMetadata) {

@@ -9,7 +9,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -18,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,10 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -42,10 +41,12 @@ import java.util.regex.Pattern;
  * event (200 with topic/partition/offset per event), or when they were not all accepted (4xx, 429, 503). Waiting
  * for Kafka holds no thread: the answer is written from the acknowledgement callback.
  */
-final class WebhookRequestHandler extends Handler.Abstract {
+final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookRequestHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Bodies up to this size are decoded on the thread that read them; larger ones on Jetty's pool. */
+    static final int INLINE_DECODE_BYTES = 64 * 1024;
     private static final Pattern CALLER_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final WebhookConfig config;
@@ -57,13 +58,14 @@ final class WebhookRequestHandler extends Handler.Abstract {
     private final EventDeduplicator deduplicator; // null: dedupe off
     private final DeadLetterPublisher deadLetters; // null: DLQ off
     private final WebhookMetrics metrics;
-    private final ScheduledExecutorService timer;
     private final Clock clock;
     private final Map<String, String> sourcePartition;
+    private final RequestIds requestIds = new RequestIds();
+    private Executor executor; // Jetty's pool, once started
 
     WebhookRequestHandler(WebhookConfig config, RequestAuthenticator authenticator, EventBodyDecoder decoder,
                           AvroConnectMapping mapping, IngestQueue queue, EventDeduplicator deduplicator,
-                          DeadLetterPublisher deadLetters, WebhookMetrics metrics, ScheduledExecutorService timer, Clock clock) {
+                          DeadLetterPublisher deadLetters, WebhookMetrics metrics, Clock clock) {
         this.config = config;
         this.path = config.path();
         this.authenticator = authenticator;
@@ -73,7 +75,6 @@ final class WebhookRequestHandler extends Handler.Abstract {
         this.deduplicator = deduplicator;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
-        this.timer = timer;
         this.clock = clock;
         this.sourcePartition = Map.of("webhook.task", Integer.toString(config.taskIndex()));
     }
@@ -122,6 +123,16 @@ final class WebhookRequestHandler extends Handler.Abstract {
             return true;
         }
 
+        /** Ends the connection after the answer: the caller may still be sending a body nobody reads. */
+        void closeConnection() {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+
+        void fail(RuntimeException e) {
+            log.error("webhook request {}: unexpected failure", requestId, e);
+            reject(500, "internal error; request " + requestId + " was not accepted");
+        }
+
         void reject(int status, String reason) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", status);
@@ -140,12 +151,23 @@ final class WebhookRequestHandler extends Handler.Abstract {
     }
 
     @Override
+    protected void doStart() throws Exception {
+        executor = getServer().getThreadPool();
+        super.doStart();
+    }
+
+    /**
+     * Runs on the thread that parsed the request (the handler never blocks: it is declared non-blocking, so Jetty
+     * need not hand each request to another thread). Checks the headers, reads the body without blocking, then
+     * decodes and queues it; only bodies over {@link #INLINE_DECODE_BYTES} are decoded on Jetty's pool, so a large
+     * container does not hold up the connections that share the selector.
+     */
+    @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String callerId = request.getHeaders().get("X-Request-Id");
-        String requestId = callerId != null && CALLER_REQUEST_ID.matcher(callerId).matches() ? callerId : UUID.randomUUID().toString();
+        String requestId = callerId != null && CALLER_REQUEST_ID.matcher(callerId).matches() ? callerId : requestIds.next();
         Exchange exchange = new Exchange(request, response, callback, requestId);
-        String mediaType = null;
-        byte[] body = null;
+        String mediaType;
         try {
             if (!path.equals(Request.getPathInContext(request))) {
                 throw new RejectedRequest(404, "no webhook at this path; POST to " + path);
@@ -153,8 +175,7 @@ final class WebhookRequestHandler extends Handler.Abstract {
             if (!"POST".equals(request.getMethod())) {
                 throw new RejectedRequest(405, "method " + request.getMethod() + " not allowed; use POST");
             }
-            Function<String, String> headers = exchange::header;
-            authenticator.checkHeaders(headers);
+            authenticator.checkHeaders(exchange::header);
             long declared = request.getLength();
             if (declared > config.requestMaxBytes()) {
                 throw new RejectedRequest(413, "body of " + declared + " bytes exceeds request.max.bytes=" + config.requestMaxBytes());
@@ -164,64 +185,61 @@ final class WebhookRequestHandler extends Handler.Abstract {
                 throw new RejectedRequest(415, "Content-Type " + (mediaType == null ? "missing" : mediaType)
                         + " not supported; use application/avro, avro/binary or application/json");
             }
-            body = readBody(request);
-            metrics.bodyBytes(body.length);
-            authenticator.checkBody(headers, body);
-            List<GenericRecord> events;
-            try {
-                events = decoder.decode(mediaType, body);
-            } catch (RejectedRequest e) {
-                deadLetter(requestId, e, mediaType, body);
-                throw e;
-            }
-            accept(exchange, mediaType, events);
         } catch (RejectedRequest e) {
-            if (body == null && !drained(request, e.status())) {
-                // the caller may still be sending: tell it the connection ends here rather than let it reuse it
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            }
-            exchange.reject(e.status(), e.reason());
+            rejectUnread(exchange, e);
+            return true;
         } catch (RuntimeException e) {
-            log.error("webhook request {}: unexpected failure", requestId, e);
-            exchange.reject(500, "internal error; request " + requestId + " was not accepted");
+            exchange.fail(e);
+            return true;
         }
+        BoundedBodyReader.read(request, config.requestMaxBytes(), (body, unreadable) -> {
+            if (unreadable != null) {
+                exchange.closeConnection(); // the rest of the body was not read
+                exchange.reject(unreadable.status(), unreadable.reason());
+            } else if (body.length > INLINE_DECODE_BYTES) {
+                executor.execute(() -> process(exchange, mediaType, body));
+            } else {
+                process(exchange, mediaType, body);
+            }
+        });
         return true;
     }
 
     /**
-     * Reads and discards the unread body of a rejected request (up to request.max.bytes), so the connection stays
-     * usable; false when it could not be (too large), and the connection must close.
+     * Answers a request refused before its body was read. The body (up to request.max.bytes) is read and dropped
+     * first so the connection stays usable; a larger one closes the connection instead.
      */
-    private boolean drained(Request request, int status) {
-        long declared = request.getLength();
-        if (status == 413 || declared > config.requestMaxBytes()) {
-            return false;
+    private void rejectUnread(Exchange exchange, RejectedRequest rejection) {
+        if (rejection.status() == 413 || exchange.request.getLength() > config.requestMaxBytes()) {
+            exchange.closeConnection();
+            exchange.reject(rejection.status(), rejection.reason());
+            return;
         }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] buffer = new byte[8192];
-            long total = 0;
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                total += n;
-                if (total > config.requestMaxBytes()) {
-                    return false;
-                }
+        BoundedBodyReader.read(exchange.request, config.requestMaxBytes(), (body, unreadable) -> {
+            if (unreadable != null) {
+                exchange.closeConnection();
             }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+            exchange.reject(rejection.status(), rejection.reason());
+        });
     }
 
-    private byte[] readBody(Request request) {
-        int limit = config.requestMaxBytes();
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] bytes = in.readNBytes(limit + 1);
-            if (bytes.length > limit) {
-                throw new RejectedRequest(413, "body exceeds request.max.bytes=" + limit);
+    /** Authenticates the body (HMAC), decodes it and queues its events, or answers why not. */
+    private void process(Exchange exchange, String mediaType, byte[] body) {
+        try {
+            metrics.bodyBytes(body.length);
+            authenticator.checkBody(exchange::header, body);
+            List<GenericRecord> events;
+            try {
+                events = decoder.decode(mediaType, body);
+            } catch (RejectedRequest e) {
+                deadLetter(exchange.requestId, e, mediaType, body);
+                throw e;
             }
-            return bytes;
-        } catch (IOException e) {
-            throw new RejectedRequest(400, "body could not be read: " + e.getMessage());
+            accept(exchange, mediaType, events);
+        } catch (RejectedRequest e) {
+            exchange.reject(e.status(), e.reason());
+        } catch (RuntimeException e) {
+            exchange.fail(e);
         }
     }
 
@@ -279,16 +297,17 @@ final class WebhookRequestHandler extends Handler.Abstract {
             log.debug("webhook request {}: all {} events are duplicates", exchange.requestId, events.size());
             return;
         }
+        pending.expireAt(acceptedNanos + config.ackTimeout().toNanos(), () -> onTimeout(exchange, pending));
         if (!queue.offer(pending)) {
             release(exchange.requestId, claimedIds);
             throw new RejectedRequest(429, "queue full (" + queue.depth() + " of " + queue.capacity()
                     + " events waiting for Kafka); nothing of this request was accepted, retry later");
         }
-        var timeout = timer.schedule(() -> onTimeout(exchange, pending), config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
         // Kafka's acknowledgement arrives on the worker's task thread (commitRecord, after the transaction commit with
         // exactly-once); building and writing the answer there would hold up the next poll, so it runs on Jetty's pool.
+        // (Not one answering thread for all: writing an answer goes on to read and handle the connection's next request
+        // on the same thread, so a single thread for them all fell behind.)
         pending.acked().whenCompleteAsync((metadata, error) -> {
-            timeout.cancel(false);
             if (error == null) {
                 long now = System.nanoTime();
                 long ackMillis = TimeUnit.NANOSECONDS.toMillis(now - acceptedNanos);
@@ -312,7 +331,7 @@ final class WebhookRequestHandler extends Handler.Abstract {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 exchange.reject(503, "not published: " + cause.getMessage() + "; retry later");
             }
-        }, exchange.request.getComponents().getExecutor());
+        }, executor);
     }
 
     private void onTimeout(Exchange exchange, PendingRequest pending) {
@@ -334,7 +353,8 @@ final class WebhookRequestHandler extends Handler.Abstract {
 
     private void deadLetter(String requestId, RejectedRequest rejection, String mediaType, byte[] body) {
         if (deadLetters != null && (rejection.status() == 400 || rejection.status() == 413)) {
-            deadLetters.publish(requestId, rejection.status(), rejection.reason(), mediaType, body);
+            // on the pool: the DLQ producer may block (metadata, full buffer), and this may be a selector thread
+            executor.execute(() -> deadLetters.publish(requestId, rejection.status(), rejection.reason(), mediaType, body));
         }
     }
 
@@ -390,5 +410,18 @@ final class WebhookRequestHandler extends Handler.Abstract {
         json.writeStringField("topic", topic);
         json.writeNumberField("partition", partition);
         json.writeNumberField("offset", offset);
+    }
+
+    /**
+     * Ids for requests that bring no X-Request-Id: UUID-shaped, a random half drawn once per task start and a
+     * sequence number, so they are unique without drawing from SecureRandom (a shared lock) for every request.
+     */
+    static final class RequestIds {
+        private final long prefix = new SecureRandom().nextLong();
+        private final AtomicLong sequence = new AtomicLong();
+
+        String next() {
+            return new UUID(prefix, sequence.incrementAndGet()).toString();
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,6 +57,7 @@ class IngestQueueTest {
         PendingRequest big = request("big", 5);
         queue.offer(a);
         Thread late = new Thread(() -> {
+            LockSupport.parkNanos(3 * IngestQueue.LINGER_SLICE_NANOS); // after a few looks at the queue found nothing
             queue.offer(b);
             queue.offer(big);
         });
@@ -66,6 +68,27 @@ class IngestQueueTest {
         PendingRequest c = request("c", 1);
         queue.offer(c);
         assertThat(queue.take(10, 10)).containsExactly(big, c);
+    }
+
+    @Test
+    void theAckTimeoutRunsOnceForAnOverdueUnsettledRequestAndNeverForAnAcknowledgedOne() throws Exception {
+        IngestQueue queue = new IngestQueue(10);
+        PendingRequest overdue = request("overdue", 1);
+        PendingRequest acknowledged = request("acknowledged", 1);
+        PendingRequest early = request("early", 1);
+        int[] fired = new int[3];
+        long now = System.nanoTime();
+        overdue.expireAt(now - 1, () -> fired[0]++);
+        acknowledged.expireAt(now - 1, () -> fired[1]++);
+        early.expireAt(now + Duration.ofMinutes(1).toNanos(), () -> fired[2]++);
+        for (PendingRequest r : List.of(overdue, acknowledged, early)) {
+            queue.offer(r);
+        }
+        acknowledged.ack(0, new RecordMetadata(new TopicPartition("t", 0), 1, 0, 0, 0, 0));
+
+        queue.forEachQueued(r -> r.expireIfOverdue(now));
+        queue.forEachQueued(r -> r.expireIfOverdue(now)); // a second sweep does not answer twice
+        assertThat(fired).containsExactly(1, 0, 0);
     }
 
     @Test
