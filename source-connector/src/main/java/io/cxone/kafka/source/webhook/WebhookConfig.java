@@ -159,7 +159,8 @@ public final class WebhookConfig extends AbstractConfig {
         def.define(ACK_TIMEOUT_MS, Type.LONG, 30_000L, ConfigDef.Range.between(100, 85_000), Importance.MEDIUM,
                 "How long a request waits for Kafka to acknowledge its events before it answers 503 with Retry-After. "
                         + "Events not yet handed to Kafka are withdrawn; events already handed over may still be "
-                        + "published (dedupe then drops the caller's retry). Below CXone's 90 s call timeout.",
+                        + "published (dedupe then drops the caller's retry). Below CXone's 90 s call timeout. Checked every "
+                        + "tenth of this time (at least 10 ms, at most 1 s), so a 503 can come up to that much later.",
                 GROUP_DELIVERY, ++order, Width.SHORT, "Ack timeout (ms)");
         def.define(RETRY_AFTER_SECONDS, Type.INT, 1, ConfigDef.Range.between(1, 3600), Importance.LOW,
                 "Retry-After value of 429 and 503 answers.", GROUP_DELIVERY, ++order, Width.SHORT, "Retry-After (s)");
