@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -74,8 +75,9 @@ public final class ConnectWorkerService implements StackService {
         } catch (IOException e) {
             throw new StackException("connect: could not write " + workerProperties + ": " + e.getMessage(), e);
         }
-        return ManagedProcess.start(name(), JavaCommand.of("768m", classpath,
-                List.of("-Dlog4j2.configurationFile=" + log4jConfig.toUri()),
+        List<String> jvmArgs = new ArrayList<>(JavaCommand.KAFKA_JVM_PERFORMANCE_OPTS);
+        jvmArgs.add("-Dlog4j2.configurationFile=" + log4jConfig.toUri());
+        return ManagedProcess.start(name(), JavaCommand.of("768m", classpath, jvmArgs,
                 "org.apache.kafka.connect.cli.ConnectDistributed", List.of(workerProperties.toString())),
                 Map.of(), workDir, logFile);
     }

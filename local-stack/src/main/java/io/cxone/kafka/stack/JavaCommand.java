@@ -6,6 +6,14 @@ import java.util.List;
 
 /** Builds {@code java ...} command lines with the JDK that runs the launcher. */
 public final class JavaCommand {
+    /**
+     * The JVM options Kafka's own start scripts give brokers and Connect workers (bin/kafka-run-class.sh,
+     * KAFKA_JVM_PERFORMANCE_OPTS): G1 aiming at 20 ms pauses, so a collection does not hold up produce requests and
+     * webhook answers for the JVM's default 200 ms.
+     */
+    public static final List<String> KAFKA_JVM_PERFORMANCE_OPTS = List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+            "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent");
+
     private JavaCommand() {
     }
 

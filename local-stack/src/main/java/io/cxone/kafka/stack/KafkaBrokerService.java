@@ -8,6 +8,7 @@ import org.apache.kafka.common.Uuid;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -69,7 +70,9 @@ public final class KafkaBrokerService implements StackService {
         if (!Files.exists(logDirs.resolve("meta.properties"))) {
             format(serverProperties, jvmArgs);
         }
-        return ManagedProcess.start(name(), JavaCommand.of("512m", classpath, jvmArgs, "kafka.Kafka",
+        List<String> brokerArgs = new ArrayList<>(JavaCommand.KAFKA_JVM_PERFORMANCE_OPTS);
+        brokerArgs.addAll(jvmArgs);
+        return ManagedProcess.start(name(), JavaCommand.of("512m", classpath, brokerArgs, "kafka.Kafka",
                 List.of(serverProperties.toString())), Map.of(), dataDir, logFile);
     }
 
