@@ -7,6 +7,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,8 @@ public final class CpuClock {
     }
 
     /**
-     * @param namedGroups group name by thread name prefix, checked before the default grouping (digits removed), e.g.
-     *                    the load generator's threads under one visible name
+     * @param namedGroups group name by thread name prefix (the longest matching one counts), checked before the
+     *                    default grouping (digits removed), e.g. to show the load generator's threads by that name
      */
     public CpuClock(Map<String, String> namedGroups) {
         this.namedGroups = namedGroups;
@@ -61,10 +62,9 @@ public final class CpuClock {
     }
 
     private String group(String thread) {
-        for (Map.Entry<String, String> named : namedGroups.entrySet()) {
-            if (thread.startsWith(named.getKey())) {
-                return named.getValue();
-            }
+        String prefix = namedGroups.keySet().stream().filter(thread::startsWith).max(Comparator.comparingInt(String::length)).orElse(null);
+        if (prefix != null) {
+            return namedGroups.get(prefix);
         }
         String group = thread.replaceAll("[-:]?\\d+", "").replaceAll("localhost|bench-[a-z]+", "");
         return group.startsWith("cxone-simulator") ? "cxone-simulator" : group;

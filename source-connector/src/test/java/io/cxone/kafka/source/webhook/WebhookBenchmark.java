@@ -1,6 +1,7 @@
 package io.cxone.kafka.source.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxone.kafka.source.bench.CpuClock;
 import io.cxone.kafka.stack.Ports;
 import io.cxone.kafka.stack.TestServices;
 import org.apache.avro.Schema;
@@ -87,6 +88,9 @@ public final class WebhookBenchmark {
     private static final String OVERRIDE = "bench.connector.";
     /** {@code -Dbench.open-loop-only=true} runs the warm-ups and the open-loop phase only, for experiments with it. */
     private static final boolean OPEN_LOOP_ONLY = Boolean.getBoolean("bench.open-loop-only");
+    /** The load generator's threads, one group in the CPU figures so its cost shows apart from the server's. */
+    private static final Map<String, String> LOAD_GENERATOR = Map.of("bench-", "load generator (benchmark's HTTP clients)",
+            "HttpClient@", "load generator (benchmark's HTTP clients)", "main", "load generator (benchmark's HTTP clients)");
     /** HTTP clients (connection pools) the open-loop callers share; see main(). */
     private static final int OPEN_LOOP_CLIENTS = 8;
 
@@ -137,9 +141,14 @@ public final class WebhookBenchmark {
                 overrides.isEmpty() ? "" : " with " + overrides, eos ? "enabled" : "disabled", clients,
                 seconds, loadAverage());
         ServerSide server = new ServerSide(name);
-        // JIT compilation takes most of a core for the first ~20 s; keep it out of the measured phases
-        run("warm-up", http, url, clients, Math.min(10, seconds), 1, 0, null);
-        run("warm-up", http, url, clients, Math.min(10, seconds), batch, 0, null);
+        // The callers share OPEN_LOOP_CLIENTS Jetty clients of connections / OPEN_LOOP_CLIENTS connections each (round
+        // robin, some opened before the clock starts); see OpenLoopPool for why requests wait in it, not in Jetty.
+        OpenLoopPool[] openHttp = new OpenLoopPool[Math.min(clients, OPEN_LOOP_CLIENTS)];
+        int perClient = Math.max(1, connections / openHttp.length);
+        for (int i = 0; i < openHttp.length; i++) {
+            openHttp[i] = new OpenLoopPool(url, perClient);
+        }
+        warmUp(http, openHttp, url, clients, batch, offered, Math.min(5, seconds));
         Result single = null;
         Result batched = null;
         Result paced = null;
@@ -154,14 +163,6 @@ public final class WebhookBenchmark {
             paced = run("container files of " + batch + " events, offered at " + (long) offered
                     + " events/s in total", http, url, clients, seconds, batch, pacing, server);
         }
-        // The callers share OPEN_LOOP_CLIENTS Jetty clients of connections / OPEN_LOOP_CLIENTS connections each (round
-        // robin, some opened before the clock starts); see OpenLoopPool for why requests wait in it, not in Jetty.
-        OpenLoopPool[] openHttp = new OpenLoopPool[Math.min(clients, OPEN_LOOP_CLIENTS)];
-        int perClient = Math.max(1, connections / openHttp.length);
-        for (int i = 0; i < openHttp.length; i++) {
-            openHttp[i] = new OpenLoopPool(url, perClient);
-        }
-        openLoop("warm-up", openHttp, url, clients, Math.min(5, seconds), offered, null);
         Result open = openLoop("one event per request, open loop at " + (long) offered + " requests/s offered by " + clients
                 + " callers", openHttp, url, clients, seconds, offered, server);
         if (!OPEN_LOOP_ONLY) {
@@ -183,6 +184,28 @@ public final class WebhookBenchmark {
         }
         http.stop();
         System.exit(0);
+    }
+
+    /**
+     * Unmeasured rounds of every phase (closed loop with one event per request, closed loop with containers, open
+     * loop) until the JIT compilers used under 10% of this JVM's CPU in a round, for at most
+     * {@code -Dbench.warmup.seconds} (120 by default). A deployed listener runs for days; with one short warm-up the
+     * C2 compiler still took a fifth of the two cores during the measured phases.
+     */
+    private static void warmUp(HttpClient http, OpenLoopPool[] openHttp, String url, int clients, int batch, double offered,
+                               int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("bench.warmup.seconds", 120));
+        for (int round = 1; System.nanoTime() < end; round++) {
+            CpuClock cpu = new CpuClock(LOAD_GENERATOR);
+            run("warm-up", http, url, clients, seconds, 1, 0, null);
+            run("warm-up", http, url, clients, seconds, batch, 0, null);
+            openLoop("warm-up", openHttp, url, clients, seconds, offered, null);
+            double jitShare = cpu.jitSeconds() / cpu.processSeconds();
+            System.out.printf("warm-up round %d: JIT compilers %.0f%% of this JVM's CPU%n", round, jitShare * 100);
+            if (jitShare < 0.10) {
+                return;
+            }
+        }
     }
 
     private static HttpClient httpClient(int maxConnections, int maxQueued) throws Exception {
@@ -232,6 +255,7 @@ public final class WebhookBenchmark {
     private static Result run(String label, HttpClient http, String url, int clients, int seconds, int batch,
                               long pacingNanos, ServerSide server) throws Exception {
         long[] before = server == null ? null : server.read();
+        CpuClock cpuClock = new CpuClock(LOAD_GENERATOR);
         double cpuBefore = processCpuSeconds();
         long[] gcBefore = gc();
         AtomicLong events = new AtomicLong();
@@ -265,6 +289,7 @@ public final class WebhookBenchmark {
                 gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], loadAverage());
         if (server != null) {
             server.print(before, server.read(), latencies.length);
+            cpuClock.printPerRequest(label, latencies.length + failures.get(), events.get());
         }
         return new Result(rate, p50, p99);
     }
@@ -277,6 +302,7 @@ public final class WebhookBenchmark {
     private static Result openLoop(String label, OpenLoopPool[] pools, String url, int clients, int seconds, double offered,
                                    ServerSide server) throws Exception {
         long[] before = server == null ? null : server.read();
+        CpuClock cpuClock = new CpuClock(LOAD_GENERATOR);
         double cpuBefore = processCpuSeconds();
         long[] gcBefore = gc();
         int planned = (int) Math.round(seconds * offered);
@@ -338,6 +364,7 @@ public final class WebhookBenchmark {
                 maxInFlight.get(), cpu / elapsed, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], loadAverage());
         if (server != null) {
             server.print(before, server.read(), planned);
+            cpuClock.printPerRequest(label, planned, planned);
         }
         return new Result(rate, p50, p99);
     }
