@@ -1,6 +1,7 @@
 package io.cxone.kafka.source.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxone.kafka.source.bench.CpuClock;
 import io.cxone.kafka.stack.Ports;
 import io.cxone.kafka.stack.TestServices;
 import org.apache.avro.Schema;
@@ -15,9 +16,6 @@ import org.apache.kafka.connect.runtime.SourceConnectorConfig;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.client.RoundRobinConnectionPool;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -37,18 +35,13 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.awaitility.Awaitility.await;
 
@@ -66,10 +59,13 @@ import static org.awaitility.Awaitility.await;
  * The last phase is an open loop, the way CXone's dispatcher sends events as they happen: one event per request,
  * {@code clients} callers each on a fixed schedule (together {@code offered} requests/s, the target by default),
  * a request leaving at its scheduled time whether or not earlier ones were answered (several in flight per caller
- * over 8 Jetty HTTP clients, {@code connections} connections in all; beyond them requests wait, in order, in the
- * generator). Latency is measured from each
- * request's scheduled send time, not from when it actually left, so a stalled server or a late load generator shows
- * in the latency instead of hiding it (no coordinated omission); how late the generator sent is printed too.
+ * over {@code connections} keep-alive connections of {@link OpenLoopGenerator}, one request in flight on each; beyond
+ * them requests wait, in order, in the generator). Latency is measured from each request's scheduled send time, not
+ * from when it actually left, so a stalled server or a late load generator shows in the latency instead of hiding it
+ * (no coordinated omission); how late the generator sent is printed too.
+ * <p>
+ * Before the measured phases, unmeasured rounds of all of them until the JIT compilers settle (see warmUp). Each
+ * measured phase prints the CPU it cost per request by thread group, the load generator's apart from the server's.
  * <p>
  * Mode {@code eos}: the JSON as it is, on a worker with {@code exactly.once.source.support=enabled} (as ./stack
  * runs it). Mode {@code at-least-once}: the same JSON without {@code exactly.once.support} and
@@ -87,8 +83,11 @@ public final class WebhookBenchmark {
     private static final String OVERRIDE = "bench.connector.";
     /** {@code -Dbench.open-loop-only=true} runs the warm-ups and the open-loop phase only, for experiments with it. */
     private static final boolean OPEN_LOOP_ONLY = Boolean.getBoolean("bench.open-loop-only");
-    /** HTTP clients (connection pools) the open-loop callers share; see main(). */
-    private static final int OPEN_LOOP_CLIENTS = 8;
+    /** The load generator's threads, grouped in the CPU figures so its cost shows apart from the server's. */
+    private static final Map<String, String> LOAD_GENERATOR = Map.of(
+            "bench-generator", "load generator (open loop, one selector thread)",
+            "bench-", "load generator (closed loops, Jetty HttpClient)",
+            "HttpClient@", "load generator (closed loops, Jetty HttpClient)");
 
     private WebhookBenchmark() {
     }
@@ -137,14 +136,17 @@ public final class WebhookBenchmark {
                 overrides.isEmpty() ? "" : " with " + overrides, eos ? "enabled" : "disabled", clients,
                 seconds, loadAverage());
         ServerSide server = new ServerSide(name);
-        // JIT compilation takes most of a core for the first ~20 s; keep it out of the measured phases
-        run("warm-up", http, url, clients, Math.min(10, seconds), 1, 0, null);
-        run("warm-up", http, url, clients, Math.min(10, seconds), batch, 0, null);
+        OpenLoopGenerator generator = new OpenLoopGenerator(url, connections);
+        warmUp(http, generator, url, clients, batch, offered, Math.min(5, seconds));
         Result single = null;
         Result batched = null;
         Result paced = null;
         if (!OPEN_LOOP_ONLY) {
             single = run("one event per request (application/avro)", http, url, clients, seconds, 1, 0, server);
+            // With exactly-once every answer waits for its transaction's commit, and a closed-loop caller sends again
+            // only after it: Little's law caps what these callers can send, whatever the connector could take.
+            System.out.printf("one event per request, closed loop: %d callers at mean %.1f ms can send at most %.0f requests/s"
+                    + " (callers / mean latency, Little's law)%n", clients, single.meanMillis, clients * 1000 / single.meanMillis);
             batched = run("container files of " + batch + " events (avro/binary)", http, url, clients, seconds, batch, 0, server);
             // Closed-loop clients queue behind themselves: with C requests in flight, latency = C / request rate
             // (Little's law), so at saturation p99 mostly says how many requests are in flight. Here each client sends
@@ -154,16 +156,8 @@ public final class WebhookBenchmark {
             paced = run("container files of " + batch + " events, offered at " + (long) offered
                     + " events/s in total", http, url, clients, seconds, batch, pacing, server);
         }
-        // The callers share OPEN_LOOP_CLIENTS Jetty clients of connections / OPEN_LOOP_CLIENTS connections each (round
-        // robin, some opened before the clock starts); see OpenLoopPool for why requests wait in it, not in Jetty.
-        OpenLoopPool[] openHttp = new OpenLoopPool[Math.min(clients, OPEN_LOOP_CLIENTS)];
-        int perClient = Math.max(1, connections / openHttp.length);
-        for (int i = 0; i < openHttp.length; i++) {
-            openHttp[i] = new OpenLoopPool(url, perClient);
-        }
-        openLoop("warm-up", openHttp, url, clients, Math.min(5, seconds), offered, null);
         Result open = openLoop("one event per request, open loop at " + (long) offered + " requests/s offered by " + clients
-                + " callers", openHttp, url, clients, seconds, offered, server);
+                + " callers", generator, clients, seconds, offered, server);
         if (!OPEN_LOOP_ONLY) {
             System.out.printf("SUMMARY %s: single %.0f events/s (%.2f of target), p99 %.1f ms (%.2f of target) | batched %.0f events/s"
                             + " (%.2f), p99 %.1f ms (%.2f); load %s%n", mode,
@@ -178,11 +172,31 @@ public final class WebhookBenchmark {
                         + " p50 %.1f ms, p99 %.1f ms from the scheduled send (%.2f of target); load %s%n", mode, offered,
                 open.eventsPerSecond, open.eventsPerSecond / TARGET_EVENTS_PER_SECOND, open.p50Millis, open.p99Millis,
                 TARGET_P99_MILLIS / open.p99Millis, loadAverage());
-        for (OpenLoopPool pool : openHttp) {
-            pool.http.stop();
-        }
+        generator.close();
         http.stop();
         System.exit(0);
+    }
+
+    /**
+     * Unmeasured rounds of every phase (closed loop with one event per request, closed loop with containers, open
+     * loop) until the JIT compilers used under 10% of this JVM's CPU in a round, for at most
+     * {@code -Dbench.warmup.seconds} (120 by default). A deployed listener runs for days; with one short warm-up the
+     * C2 compiler still took a fifth of the two cores during the measured phases.
+     */
+    private static void warmUp(HttpClient http, OpenLoopGenerator generator, String url, int clients, int batch, double offered,
+                               int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("bench.warmup.seconds", 120));
+        for (int round = 1; System.nanoTime() < end; round++) {
+            CpuClock cpu = new CpuClock(LOAD_GENERATOR);
+            run("warm-up", http, url, clients, seconds, 1, 0, null);
+            run("warm-up", http, url, clients, seconds, batch, 0, null);
+            openLoop("warm-up", generator, clients, seconds, offered, null);
+            double jitShare = cpu.jitSeconds() / cpu.processSeconds();
+            System.out.printf("warm-up round %d: JIT compilers %.0f%% of this JVM's CPU%n", round, jitShare * 100);
+            if (jitShare < 0.10) {
+                return;
+            }
+        }
     }
 
     private static HttpClient httpClient(int maxConnections, int maxQueued) throws Exception {
@@ -225,13 +239,14 @@ public final class WebhookBenchmark {
         return cluster;
     }
 
-    record Result(double eventsPerSecond, double p50Millis, double p99Millis) {
+    record Result(double eventsPerSecond, double meanMillis, double p50Millis, double p99Millis) {
     }
 
     /** One phase: every client keeps exactly one request in flight until the time is up. */
     private static Result run(String label, HttpClient http, String url, int clients, int seconds, int batch,
                               long pacingNanos, ServerSide server) throws Exception {
         long[] before = server == null ? null : server.read();
+        CpuClock cpuClock = new CpuClock(LOAD_GENERATOR);
         double cpuBefore = processCpuSeconds();
         long[] gcBefore = gc();
         AtomicLong events = new AtomicLong();
@@ -253,6 +268,7 @@ public final class WebhookBenchmark {
         double cpu = processCpuSeconds() - cpuBefore;
         long[] gcAfter = gc();
         long[] latencies = Arrays.stream(all).flatMapToLong(c -> Arrays.stream(c.latencies, 0, c.count)).sorted().toArray();
+        double mean = Arrays.stream(latencies).average().orElse(Double.NaN) / 1000.0;
         double p50 = percentile(latencies, 0.50) / 1000.0;
         double p99 = percentile(latencies, 0.99) / 1000.0;
         double rate = events.get() / elapsed;
@@ -265,61 +281,32 @@ public final class WebhookBenchmark {
                 gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], loadAverage());
         if (server != null) {
             server.print(before, server.read(), latencies.length);
+            cpuClock.printPerRequest(label, latencies.length + failures.get(), events.get());
         }
-        return new Result(rate, p50, p99);
+        return new Result(rate, mean, p50, p99);
     }
 
     /**
-     * The open-loop phase: request k (one event) is due at start + k / offered seconds, caller k mod clients; one
-     * generator thread sends each at its due time whatever is still unanswered, and its latency counts from that due
+     * The open-loop phase: request k (one event, from caller k mod clients) is due at start + k / offered seconds;
+     * the generator sends each at its due time whatever is still unanswered, and its latency counts from that due
      * time. A generator that falls behind (a busy machine) makes latencies larger, never smaller.
      */
-    private static Result openLoop(String label, OpenLoopPool[] pools, String url, int clients, int seconds, double offered,
+    private static Result openLoop(String label, OpenLoopGenerator generator, int clients, int seconds, double offered,
                                    ServerSide server) throws Exception {
         long[] before = server == null ? null : server.read();
+        CpuClock cpuClock = new CpuClock(LOAD_GENERATOR);
         double cpuBefore = processCpuSeconds();
         long[] gcBefore = gc();
         int planned = (int) Math.round(seconds * offered);
-        long[] latencies = new long[planned]; // micros from the due time; -1 for an answer other than 200
-        long[] lateness = new long[planned]; // micros the generator sent after the due time
-        AtomicInteger answered = new AtomicInteger();
-        AtomicInteger inFlight = new AtomicInteger();
-        AtomicInteger maxInFlight = new AtomicInteger();
-        AtomicLong failures = new AtomicLong();
-        AtomicLong firstFailure = new AtomicLong(-1);
-        AtomicLong lastAnswer = new AtomicLong();
-        Bodies bodies = new Bodies();
+        Bodies bodies = new Bodies(); // used by the generator's thread only
         long run = Client.REQUESTS.getAndAdd(planned); // event ids unique across phases
-        double nanosPerRequest = 1e9 / offered;
-        long started = System.nanoTime();
-        for (int k = 0; k < planned; k++) {
-            long due = started + (long) (k * nanosPerRequest);
-            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-            }
-            byte[] body = bodies.datum("bench-" + (run + k) + "-caller-" + (k % clients));
-            int request = k;
-            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            lateness[k] = (System.nanoTime() - due) / 1000;
-            OpenLoopPool pool = pools[k % clients % pools.length];
-            pool.send(pool.http.newRequest(url).method(HttpMethod.POST).body(new BytesRequestContent("application/avro", body))
-                    .timeout(90, TimeUnit.SECONDS), result -> {
-                        long now = System.nanoTime();
-                        inFlight.decrementAndGet();
-                        if (result.isSucceeded() && result.getResponse().getStatus() == 200) {
-                            latencies[request] = (now - due) / 1000;
-                        } else {
-                            latencies[request] = -1;
-                            failures.incrementAndGet();
-                            firstFailure.compareAndSet(-1, result.isSucceeded() ? result.getResponse().getStatus() : 0);
-                        }
-                        lastAnswer.accumulateAndGet(now, Math::max);
-                        answered.incrementAndGet(); // after the writes above: the reader below sees them
-                    });
-        }
-        await().atMost(Duration.ofSeconds(seconds + 120L)).pollInterval(Duration.ofMillis(20))
-                .until(() -> answered.get() == planned);
-        double elapsed = (lastAnswer.get() - started) / 1e9;
+        OpenLoopGenerator.Phase phase = generator.start(planned, offered,
+                k -> bodies.datum("bench-" + (run + k) + "-caller-" + (k % clients)));
+        phase.await(Duration.ofSeconds(seconds + 120L));
+        long[] latencies = phase.latencies;
+        long[] lateness = phase.lateness;
+        long started = phase.started;
+        double elapsed = (phase.lastAnswer - started) / 1e9;
         double cpu = processCpuSeconds() - cpuBefore;
         long[] gcAfter = gc();
         long[] ok = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
@@ -327,59 +314,21 @@ public final class WebhookBenchmark {
         double p50 = percentile(ok, 0.50) / 1000.0;
         double p99 = percentile(ok, 0.99) / 1000.0;
         double rate = ok.length / elapsed;
+        double mean = Arrays.stream(ok).average().orElse(Double.NaN) / 1000.0;
         System.out.printf("%s: %.1f s, %d of %d events acknowledged = %.0f events/s (%.2f of %,.0f), %d not 200%s;"
                         + " latency from the scheduled send p50 %.1f ms, p99 %.1f ms (target %.0f ms / p99 = %.2f), max %.1f ms;"
                         + " generator late p50 %.2f ms, p99 %.2f ms, max %.1f ms; at most %d requests unanswered;"
                         + " JVM cpu %.2f cores, %d GCs %d ms; load %s%n",
                 label, elapsed, ok.length, planned, rate, rate / TARGET_EVENTS_PER_SECOND, TARGET_EVENTS_PER_SECOND,
-                failures.get(), firstFailure.get() < 0 ? "" : " (first: " + firstFailure.get() + ")", p50, p99,
+                phase.failures, phase.firstFailure < 0 ? "" : " (first: " + phase.firstFailure + ")", p50, p99,
                 TARGET_P99_MILLIS, TARGET_P99_MILLIS / p99, percentile(ok, 1.0) / 1000.0,
                 percentile(late, 0.50) / 1000.0, percentile(late, 0.99) / 1000.0, percentile(late, 1.0) / 1000.0,
-                maxInFlight.get(), cpu / elapsed, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], loadAverage());
+                phase.maxUnanswered, cpu / elapsed, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], loadAverage());
         if (server != null) {
             server.print(before, server.read(), planned);
+            cpuClock.printPerRequest(label, planned, planned);
         }
-        return new Result(rate, p50, p99);
-    }
-
-    /**
-     * One Jetty HTTP client and its connections for the open loop. Requests beyond its connections wait here, in
-     * order, instead of in Jetty's destination queue: Jetty scans the whole connection pool for each queued request
-     * on every answer, which made the load generator, not the server, use most of the CPU and fall further and further
-     * behind once a queue formed. Their latency still counts from their scheduled send time.
-     */
-    private static final class OpenLoopPool {
-        final HttpClient http;
-        private final Semaphore free;
-        private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
-
-        OpenLoopPool(String url, int connections) throws Exception {
-            http = httpClient(connections, Integer.MAX_VALUE);
-            http.getTransport().setConnectionPoolFactory(destination -> new RoundRobinConnectionPool(destination, connections));
-            http.resolveDestination(http.newRequest(url)).getConnectionPool().preCreateConnections(Math.min(connections, 32))
-                    .get(60, TimeUnit.SECONDS);
-            free = new Semaphore(connections);
-        }
-
-        void send(Request request, Response.CompleteListener done) {
-            waiting.add(() -> request.send(result -> {
-                free.release();
-                dispatch();
-                done.onComplete(result);
-            }));
-            dispatch();
-        }
-
-        private void dispatch() {
-            while (!waiting.isEmpty() && free.tryAcquire()) {
-                Runnable next = waiting.poll();
-                if (next == null) {
-                    free.release(); // another thread took it; the loop looks again
-                } else {
-                    next.run();
-                }
-            }
-        }
+        return new Result(rate, mean, p50, p99);
     }
 
     /** One caller: posts, waits for the answer, posts again; unique event ids so dedupe never short-cuts Kafka. */

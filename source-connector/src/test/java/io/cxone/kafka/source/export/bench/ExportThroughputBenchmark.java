@@ -6,6 +6,7 @@ import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.data.FieldSpec;
 import io.cxone.kafka.simulator.data.FieldType;
+import io.cxone.kafka.source.bench.CpuClock;
 import io.cxone.kafka.source.export.CxoneExportSourceConnector;
 import io.cxone.kafka.source.export.ExportSourceConfig;
 import io.cxone.kafka.stack.TestServices;
@@ -28,8 +29,6 @@ import org.apache.kafka.connect.runtime.SourceConnectorConfig;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -191,94 +190,6 @@ public final class ExportThroughputBenchmark {
         atCommit.run();
         connect.deleteConnector(topic);
         return seconds;
-    }
-
-    /** CPU seconds used by this process, and by its threads grouped by name, since construction. */
-    private static final class CpuClock {
-        private static final String JIT = "JVM: JIT compiler";
-        private final long process = processCpuNanos();
-        private final Map<Long, Long> threadStart = threadCpuNanos();
-        private final Map<String, Long> vmStart = vmThreadTicks();
-
-        /** {process seconds, simulator seconds}. */
-        double[] elapsed() {
-            return new double[] {(processCpuNanos() - process) / 1e9, byGroup().getOrDefault("cxone-simulator", 0L) / 1e9};
-        }
-
-        /** CPU nanoseconds per thread group (digits in thread names removed) since construction, largest first. */
-        Map<String, Long> byGroup() {
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            Map<String, Long> groups = new HashMap<>();
-            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-                if (info == null) {
-                    continue;
-                }
-                long used = Math.max(0, threads.getThreadCpuTime(info.getThreadId())) - threadStart.getOrDefault(info.getThreadId(), 0L);
-                String group = info.getThreadName().replaceAll("[-:]?\\d+", "").replaceAll("localhost|bench-[a-z]+", "");
-                groups.merge(group.startsWith("cxone-simulator") ? "cxone-simulator" : group, Math.max(0, used), Long::sum);
-            }
-            return groups;
-        }
-
-        /** CPU seconds of the JIT compiler threads since construction. */
-        double jitSeconds() {
-            return (vmThreadTicks().getOrDefault(JIT, 0L) - vmStart.getOrDefault(JIT, 0L)) / 100.0;
-        }
-
-        /** One line per thread group using at least 2% of the process CPU, and the rest (GC, JIT, exited threads). */
-        void print(String phase, int records) {
-            long total = processCpuNanos() - process;
-            Map<String, Long> groups = byGroup();
-            Map<String, Long> vm = vmThreadTicks();
-            vm.replaceAll((group, ticks) -> (ticks - vmStart.getOrDefault(group, 0L)) * 10_000_000L); // 100 ticks per second
-            long listed = groups.values().stream().mapToLong(Long::longValue).sum() + vm.values().stream().mapToLong(Long::longValue).sum();
-            groups.putAll(vm);
-            System.out.printf("CPU per 1M records, %s: %.1f s%n", phase, total * 1e6 / records / 1e9);
-            groups.entrySet().stream().filter(e -> e.getValue() * 50 >= total).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .forEach(e -> System.out.printf("  %6.2f s  %s%n", e.getValue() * 1e6 / records / 1e9, e.getKey()));
-            System.out.printf("  %6.2f s  threads not listed (under 2%%, or exited)%n", (total - listed) * 1e6 / records / 1e9);
-        }
-
-        /**
-         * CPU clock ticks of the JVM's own threads (garbage collector, JIT compilers), which the ThreadMXBean does not
-         * show, from /proc (Linux; empty elsewhere).
-         */
-        private static Map<String, Long> vmThreadTicks() {
-            Map<String, Long> out = new HashMap<>();
-            try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    try {
-                        String comm = java.nio.file.Files.readString(task.resolve("comm")).trim();
-                        String group = comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "JVM: garbage collector"
-                                : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? JIT
-                                : comm.startsWith("VM Thread") ? "JVM: VM thread" : null;
-                        if (group != null) {
-                            String stat = java.nio.file.Files.readString(task.resolve("stat"));
-                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                            out.merge(group, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum); // utime, stime
-                        }
-                    } catch (java.io.IOException | RuntimeException e) {
-                        // the thread ended while being read
-                    }
-                }
-            } catch (java.io.IOException e) {
-                return out;
-            }
-            return out;
-        }
-
-        private static long processCpuNanos() {
-            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-        }
-
-        private static Map<Long, Long> threadCpuNanos() {
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            Map<Long, Long> out = new HashMap<>();
-            for (long id : threads.getAllThreadIds()) {
-                out.put(id, Math.max(0, threads.getThreadCpuTime(id)));
-            }
-            return out;
-        }
     }
 
     /** Producer overrides and the header converter of the shipped connector configuration. */
