@@ -86,13 +86,14 @@ public final class CpuClock {
      * Like {@link #print(String, int)} in µs per request, each line starting with {@code "  cpu"}; with per event
      * beside it when the requests carried more than one event each.
      */
-    public void printPerRequest(String phase, long requests, long events) {
+    public double printPerRequest(String phase, long requests, long events) {
         boolean perEvent = events != requests;
         List<Map.Entry<String, Long>> rows = rows();
         System.out.printf("  cpu per request%s, %s: %s%n", perEvent ? " (per event)" : "", phase,
                 micros(rows.get(0).getValue(), requests, events, perEvent));
         rows.subList(1, rows.size()).forEach(e -> System.out.printf("  cpu %s  %s%n",
                 micros(e.getValue(), requests, events, perEvent), e.getKey()));
+        return rows.get(0).getValue() / 1e3 / Math.max(1, requests);
     }
 
     private static String micros(long nanos, long requests, long events, boolean perEvent) {
