@@ -211,6 +211,7 @@ final class OpenLoopGenerator implements AutoCloseable {
     }
 
     private void reconnect(Connection c) throws IOException {
+        free.remove(c); // an idle connection the server closed is still listed as free; connect() lists it again
         c.channel.close();
         c.in.clear();
         c.parser = new ResponseParser(); // a response may have been cut short

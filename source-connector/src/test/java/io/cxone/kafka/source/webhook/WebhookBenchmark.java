@@ -92,7 +92,17 @@ public final class WebhookBenchmark {
     private WebhookBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            benchmark(args);
+        } catch (Throwable e) {
+            e.printStackTrace(); // then exit: the embedded cluster's threads would keep the JVM (and the script) waiting
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void benchmark(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 64;
@@ -174,7 +184,6 @@ public final class WebhookBenchmark {
                 TARGET_P99_MILLIS / open.p99Millis, loadAverage());
         generator.close();
         http.stop();
-        System.exit(0);
     }
 
     /**
