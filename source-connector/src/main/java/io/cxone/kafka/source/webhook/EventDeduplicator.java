@@ -49,13 +49,14 @@ final class EventDeduplicator {
         long now = clock.millis();
         evict(now);
         Published[] duplicates = new Published[ids.size()];
-        Map<String, Integer> firstInRequest = new HashMap<>();
+        // a request's first position of each id; none needed for one event per request, the usual case
+        Map<String, Integer> firstInRequest = ids.size() > 1 ? new HashMap<>() : null;
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             if (id == null) {
                 continue;
             }
-            Integer first = firstInRequest.putIfAbsent(id, i);
+            Integer first = firstInRequest == null ? null : firstInRequest.putIfAbsent(id, i);
             if (first != null) {
                 duplicates[i] = new Published(null, -1, first, requestId);
                 continue;
@@ -68,6 +69,12 @@ final class EventDeduplicator {
                 throw new RejectedRequest(503, "event id '" + id + "' is still being published by request " + entry.requestId());
             }
             duplicates[i] = entry.published();
+        }
+        if (firstInRequest == null) {
+            if (!ids.isEmpty() && ids.get(0) != null && duplicates[0] == null) {
+                entries.put(ids.get(0), new Entry(requestId, null, 0));
+            }
+            return duplicates;
         }
         for (Map.Entry<String, Integer> e : firstInRequest.entrySet()) {
             if (duplicates[e.getValue()] == null) {

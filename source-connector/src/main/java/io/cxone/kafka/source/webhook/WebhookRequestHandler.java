@@ -98,7 +98,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
             return request.getHeaders().get(name);
         }
 
-        boolean answer(int status, byte[] body, boolean retryAfter) {
+        boolean answer(int status, ByteBuffer body, boolean retryAfter) {
             if (!answered.compareAndSet(false, true)) {
                 return false;
             }
@@ -119,7 +119,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
                     default -> "HMAC-SHA256 realm=\"cxone-webhook\"";
                 });
             }
-            response.write(true, ByteBuffer.wrap(body), callback);
+            response.write(true, body, callback);
             return true;
         }
 
@@ -144,7 +144,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
             } catch (IOException e) {
                 bytes = ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
             }
-            if (answer(status, bytes, status == 429 || status == 503)) {
+            if (answer(status, ByteBuffer.wrap(bytes), status == 429 || status == 503)) {
                 log.info("webhook request {} from {}: {} {}", requestId, Request.getRemoteAddr(request), status, reason);
             }
         }
@@ -362,9 +362,10 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
      * The 200 body: {@code {"requestId", "accepted", "results": [{"index", "eventId", "duplicate", "topic", "partition",
      * "offset"}]}}, streamed (it is written for every request, one result per event).
      */
-    private static byte[] successBody(String requestId, List<String> ids, EventDeduplicator.Published[] duplicates,
+    private static ByteBuffer successBody(String requestId, List<String> ids, EventDeduplicator.Published[] duplicates,
                                       int[] recordIndex, RecordMetadata[] metadata) {
-        ByteArrayBuilder out = new ByteArrayBuilder(64 + 96 * ids.size());
+        // sized for the usual answer (ids of up to ~64 characters), so it is written into one array and sent without a copy
+        ByteArrayBuilder out = new ByteArrayBuilder(128 + 192 * ids.size());
         try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("requestId", requestId);
@@ -403,7 +404,8 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writing to memory
         }
-        return out.toByteArray();
+        return out.size() == out.getCurrentSegmentLength()
+                ? ByteBuffer.wrap(out.getCurrentSegment(), 0, out.size()) : ByteBuffer.wrap(out.toByteArray());
     }
 
     private static void writePlace(JsonGenerator json, String topic, int partition, long offset) throws IOException {
