@@ -7,7 +7,6 @@ import io.cxone.kafka.stack.TestServices;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileConstants;
 import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
@@ -26,7 +25,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -258,7 +256,6 @@ public final class WebhookBenchmark {
                               long pacingNanos, ServerSide server) throws Exception {
         long[] before = server == null ? null : server.read();
         CpuClock cpuClock = new CpuClock(LOAD_GENERATOR);
-        double cpuBefore = processCpuSeconds();
         long[] gcBefore = gc();
         AtomicLong events = new AtomicLong();
         AtomicLong failures = new AtomicLong();
@@ -276,7 +273,7 @@ public final class WebhookBenchmark {
             throw new IllegalStateException(label + ": requests still unanswered 120 s after the end");
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
-        double cpu = processCpuSeconds() - cpuBefore;
+        double cpu = cpuClock.processSeconds();
         long[] gcAfter = gc();
         long[] latencies = Arrays.stream(all).flatMapToLong(c -> Arrays.stream(c.latencies, 0, c.count)).sorted().toArray();
         double mean = Arrays.stream(latencies).average().orElse(Double.NaN) / 1000.0;
@@ -306,7 +303,6 @@ public final class WebhookBenchmark {
                                    ServerSide server) throws Exception {
         long[] before = server == null ? null : server.read();
         CpuClock cpuClock = new CpuClock(LOAD_GENERATOR);
-        double cpuBefore = processCpuSeconds();
         long[] gcBefore = gc();
         int planned = (int) Math.round(seconds * offered);
         Bodies bodies = new Bodies(); // used by the generator's thread only
@@ -318,7 +314,7 @@ public final class WebhookBenchmark {
         long[] lateness = phase.lateness;
         long started = phase.started;
         double elapsed = (phase.lastAnswer - started) / 1e9;
-        double cpu = processCpuSeconds() - cpuBefore;
+        double cpu = cpuClock.processSeconds();
         long[] gcAfter = gc();
         long[] ok = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
         long[] late = Arrays.stream(lateness).sorted().toArray();
@@ -547,14 +543,6 @@ public final class WebhookBenchmark {
             millis += Math.max(0, collector.getCollectionTime());
         }
         return new long[]{count, millis};
-    }
-
-    private static double processCpuSeconds() {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return sun.getProcessCpuTime() / 1e9;
-        }
-        return Double.NaN;
     }
 
     private static String loadAverage() {
