@@ -178,7 +178,8 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                 "Milliseconds a partial batch waits for more records before it is sent.",
                 GROUP_BATCHING, ++order, Width.SHORT, "Linger (ms)");
         def.define(MAX_IN_FLIGHT_REQUESTS, Type.INT, 5, ConfigDef.Range.between(1, 100), Importance.LOW,
-                "Bulk requests in flight at once per task.",
+                "Bulk requests in flight at once per task. Writes to one document (ids from keys) still apply in record "
+                        + "order: each waits until the previous write to its document is acknowledged.",
                 GROUP_BATCHING, ++order, Width.SHORT, "Max in-flight requests");
         def.define(MAX_BUFFERED_RECORDS, Type.INT, 20000, ConfigDef.Range.atLeast(1), Importance.LOW,
                 "Records not yet acknowledged by Elasticsearch above which the task pauses its partitions "

@@ -1,6 +1,7 @@
 package io.cxone.kafka.sink.elasticsearch;
 
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperationBase;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -113,7 +114,7 @@ public class ElasticsearchSinkTask extends SinkTask {
         if (operation == null) {
             tracker.skip(tp, record.kafkaOffset());
         } else {
-            writer.add(record, operation);
+            writer.add(record, operation, config.keyIgnore() ? null : document(operation));
         }
     }
 
@@ -146,6 +147,15 @@ public class ElasticsearchSinkTask extends SinkTask {
         }
         BinaryData source = BinaryData.of(json, ContentType.APPLICATION_JSON);
         return BulkOperation.of(b -> b.index(o -> o.index(index).id(id).document(source)));
+    }
+
+    /**
+     * Index and id of the document an operation writes. Ids from keys repeat, so the writer keeps the operations on
+     * one document in record order; ids from offsets never repeat and need no such bookkeeping.
+     */
+    private static String document(BulkOperation operation) {
+        BulkOperationBase target = (BulkOperationBase) operation._get();
+        return target.index() + '/' + target.id();
     }
 
     /** Fails on a fatal writer error; handles rejected documents on this thread (the reporter's thread). */
@@ -181,8 +191,9 @@ public class ElasticsearchSinkTask extends SinkTask {
         if (!paused && pending >= config.maxBufferedRecords()) {
             paused = true;
             context.pause(context.assignment().toArray(TopicPartition[]::new));
-            log.warn("connector {}: {} documents not yet acknowledged by Elasticsearch (max.buffered.records={}); pausing {} partitions",
-                    connectorName, pending, config.maxBufferedRecords(), context.assignment().size());
+            log.warn("connector {}: {} documents not yet acknowledged by Elasticsearch (max.buffered.records={}; {} of them wait for an "
+                            + "earlier write to the same document); pausing {} partitions",
+                    connectorName, pending, config.maxBufferedRecords(), writer.waitingForEarlierOperations(), context.assignment().size());
         } else if (paused && pending <= config.maxBufferedRecords() / 2) {
             paused = false;
             context.resume(context.assignment().toArray(TopicPartition[]::new));

@@ -1,5 +1,7 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxone.kafka.stack.TestServices;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -10,9 +12,11 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.count;
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.source;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.committedOffset;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.deploy;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.freshTopic;
@@ -125,6 +129,60 @@ class ElasticsearchOutageIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> committedOffset(connect, name, topic) == 500);
         assertThat(proxy.rejectedItems()).as("items answered 429 in bulk responses of status 200").isGreaterThanOrEqualTo(70);
         assertThat(count(topic)).isEqualTo(500);
+        assertTaskRunning(name);
+        connect.deleteConnector(name);
+    }
+
+    /**
+     * Five keys, 60 partial updates each, interleaved; every third bulk item is answered 429 and retried later, and
+     * five small bulks are in flight at once. Each update sets {@code seq} and one of four slots, so the final
+     * document shows whether any older update was applied after a newer one.
+     */
+    @Test
+    void upsertsOfOneDocumentApplyInRecordOrderThroughConcurrentBulksAndRetries() throws Exception {
+        writesOfOneDocumentApplyInRecordOrder("upsert");
+    }
+
+    @Test
+    void indexWritesOfOneDocumentApplyInRecordOrderThroughConcurrentBulksAndRetries() throws Exception {
+        writesOfOneDocumentApplyInRecordOrder("insert");
+    }
+
+    private void writesOfOneDocumentApplyInRecordOrder(String writeMethod) throws Exception {
+        String topic = "it-order-" + writeMethod;
+        String name = "es-it-order-" + writeMethod;
+        freshTopic(connect, topic);
+        proxy.rejectEveryNthBulkItem(3);
+        Map<String, String> config = sinkConfig(topic, proxy.url());
+        config.put("value.converter.schemas.enable", "false");
+        config.put("key.ignore", "false");
+        config.put("write.method", writeMethod);
+        config.put("batch.size", "5");
+        config.put("max.in.flight.requests", "5");
+        config.put("linger.ms", "1");
+        config.put("retry.backoff.ms", "20");
+        config.put("retry.backoff.max.ms", "200");
+        deploy(connect, name, config);
+
+        int keys = 5;
+        int updates = 60;
+        ObjectMapper mapper = new ObjectMapper();
+        Map<String, ObjectNode> expected = new HashMap<>();
+        for (int i = 0; i < keys * updates; i++) {
+            String key = "contact-" + (i % keys);
+            ObjectNode update = mapper.createObjectNode().put("seq", i).put("slot" + (i / keys) % 4, i);
+            connect.kafka().produce(topic, key, update.toString());
+            // upsert merges each partial document into the stored one; insert replaces it.
+            ObjectNode state = writeMethod.equals("upsert") ? expected.computeIfAbsent(key, k -> mapper.createObjectNode()) : mapper.createObjectNode();
+            state.setAll(update);
+            expected.put(key, state);
+        }
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> committedOffset(connect, name, topic) == keys * updates);
+        assertThat(proxy.rejectedItems()).as("items answered 429, so retries happened").isGreaterThanOrEqualTo(50);
+        for (Map.Entry<String, ObjectNode> entry : expected.entrySet()) {
+            assertThat(source(topic, entry.getKey())).as(entry.getKey()).isEqualTo(entry.getValue());
+        }
         assertTaskRunning(name);
         connect.deleteConnector(name);
     }

@@ -34,6 +34,7 @@ import java.util.function.IntFunction;
  * whole requests that failed for a transient reason (429, 5xx, timeouts, connection errors) are queued again after
  * an exponential backoff with jitter, forever unless {@code max.retries} is set; items Elasticsearch rejects as
  * malformed are handed to the task thread ({@link #drainRejected()}), which owns the DLQ and the behavior setting.
+ * Operations on the same document are sent one at a time, in record order ({@link DocumentOrder}).
  *
  * <p>The bulk listener runs on the HTTP client's I/O thread and never blocks: re-queuing happens on a scheduler.
  */
@@ -46,12 +47,15 @@ public final class BulkWriter implements AutoCloseable {
         final SinkRecord record;
         final TopicPartition tp;
         final BulkOperation operation;
+        /** Index and id of the target document when other records may write it too; null when its id is unique. */
+        final String document;
         int attempts;
 
-        Doc(SinkRecord record, BulkOperation operation) {
+        Doc(SinkRecord record, BulkOperation operation, String document) {
             this.record = record;
             this.tp = new TopicPartition(record.topic(), record.kafkaPartition());
             this.operation = operation;
+            this.document = document;
         }
     }
 
@@ -74,6 +78,7 @@ public final class BulkWriter implements AutoCloseable {
     private final ScheduledExecutorService retries;
     private final java.util.concurrent.ExecutorService completions;
     private final Queue<Rejected> rejected = new ConcurrentLinkedQueue<>();
+    private final DocumentOrder<Doc> order = new DocumentOrder<>();
     private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
     private final AtomicLong retrying = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
@@ -116,11 +121,18 @@ public final class BulkWriter implements AutoCloseable {
                 .listener(new Listener()));
     }
 
-    /** Queues a document; blocks only while every in-flight slot is busy and the current batch is full. */
-    public void add(SinkRecord record, BulkOperation operation) {
-        Doc doc = new Doc(record, operation);
+    /**
+     * Queues a document; blocks only while every in-flight slot is busy and the current batch is full.
+     *
+     * @param document index and id of the target document when other records may write the same one (ids from
+     *                 keys): it then waits for the earlier operations on that document; null when the id is unique
+     */
+    public void add(SinkRecord record, BulkOperation operation, String document) {
+        Doc doc = new Doc(record, operation, document);
         tracker.track(doc.tp, record.kafkaOffset());
-        ingester.add(operation, doc);
+        if (document == null || order.admit(document, doc)) {
+            ingester.add(operation, doc);
+        }
     }
 
     /** Sends the partial batch now. */
@@ -150,6 +162,11 @@ public final class BulkWriter implements AutoCloseable {
         return acknowledged.get();
     }
 
+    /** Documents held back until an earlier operation on the same document settles. */
+    public int waitingForEarlierOperations() {
+        return order.waiting();
+    }
+
     /** Stops retrying, sends what is queued and waits up to {@code timeout} for in-flight requests. */
     @Override
     public void close() {
@@ -170,6 +187,25 @@ public final class BulkWriter implements AutoCloseable {
         if (closer.isAlive()) {
             log.warn("connector {}: {} documents still in flight after {} ms; their offsets stay uncommitted and are re-read",
                     connectorName, tracker.pending(), timeout.toMillis());
+        }
+    }
+
+    /**
+     * {@code doc} will not be sent again: sends the next operation on its document, if one waits. From the scheduler
+     * thread, because adding can block until an in-flight request completes, and this runs on the thread that
+     * completes them.
+     */
+    private void settled(Doc doc) {
+        if (doc.document == null) {
+            return;
+        }
+        Doc next = order.settled(doc.document);
+        if (next != null) {
+            try {
+                retries.execute(() -> ingester.add(next.operation, next));
+            } catch (RejectedExecutionException e) {
+                // Closing: the document stays unacknowledged, so its offset is not committed and it is re-read.
+            }
         }
     }
 
@@ -260,11 +296,13 @@ public final class BulkWriter implements AutoCloseable {
                 } else if (item.error() == null || (item.operationType() == OperationType.Delete && item.status() == 404)) {
                     tracker.ack(doc.tp, doc.record.kafkaOffset());
                     acknowledged.incrementAndGet();
+                    settled(doc);
                 } else if (RetryBackoff.retryableStatus(item.status())) {
                     again.add(doc);
                     cause = item.status() + " " + item.error().type() + ": " + item.error().reason();
                 } else {
                     rejected.add(new Rejected(doc.record, item.status(), item.error().type() + ": " + item.error().reason()));
+                    settled(doc);
                 }
             }
             if (again.size() < contexts.size()) {
