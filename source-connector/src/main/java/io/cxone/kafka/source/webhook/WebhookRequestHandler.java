@@ -385,7 +385,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
                         int first = (int) duplicate.offset();
                         RecordMetadata firstMetadata = recordIndex[first] >= 0 ? metadata[recordIndex[first]] : null;
                         duplicate = firstMetadata != null
-                                ? new EventDeduplicator.Published(firstMetadata.topic(), firstMetadata.partition(), firstMetadata.offset(), requestId)
+                                ? new EventDeduplicator.Published(firstMetadata.topic(), firstMetadata.partition(), firstMetadata.offset())
                                 : duplicates[first];
                     }
                     if (duplicate != null) {
