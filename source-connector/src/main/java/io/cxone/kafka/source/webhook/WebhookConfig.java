@@ -178,8 +178,9 @@ public final class WebhookConfig extends AbstractConfig {
                         + "caller retries publish once. 0 turns dedupe off. Per task, in memory.",
                 GROUP_DELIVERY, ++order, Width.SHORT, "Dedupe window (ms)");
         def.define(DEDUPE_MAX_ENTRIES, Type.INT, 100_000, ConfigDef.Range.between(1, 10_000_000), Importance.LOW,
-                "Most event ids the dedupe window remembers; the oldest are forgotten first.", GROUP_DELIVERY, ++order,
-                Width.SHORT, "Dedupe capacity");
+                "Most event ids the dedupe window remembers (about 150 bytes of heap each, kept as a 128-bit hash); "
+                        + "the oldest are forgotten first. At 20,000 events/s the default covers 5 s of retries.",
+                GROUP_DELIVERY, ++order, Width.SHORT, "Dedupe capacity");
 
         order = 0;
         def.define(AUTH_MODE, Type.STRING, "none", ConfigDef.CaseInsensitiveValidString.in("none", "basic", "bearer", "hmac-sha256"),
