@@ -77,10 +77,7 @@ final class AcknowledgedIds {
         long seq = nextSequence++;
         int slot = slotOf(key[0], key[1]);
         if (slot < 0) {
-            slot = home(key[1]);
-            while (!empty(slot)) {
-                slot = (slot + 1) & mask;
-            }
+            slot = freeSlot(key[1]);
             hashHi[slot] = key[0];
             hashLo[slot] = key[1];
             size++;
@@ -145,6 +142,15 @@ final class AcknowledgedIds {
         return -1;
     }
 
+    /** The first empty slot of the probe run of a key not in the table. */
+    private int freeSlot(long lo) {
+        int slot = home(lo);
+        while (!empty(slot)) {
+            slot = (slot + 1) & mask;
+        }
+        return slot;
+    }
+
     /** Linear probing's deletion by backward shift: later keys of the probe run move up, so no tombstones. */
     private void remove(int slot) {
         int hole = slot;
@@ -207,10 +213,7 @@ final class AcknowledgedIds {
         allocateTable(capacity);
         for (int i = 0; i < oldHi.length; i++) {
             if (oldHi[i] != 0 || oldLo[i] != 0) {
-                int slot = home(oldLo[i]);
-                while (!empty(slot)) {
-                    slot = (slot + 1) & mask;
-                }
+                int slot = freeSlot(oldLo[i]);
                 hashHi[slot] = oldHi[i];
                 hashLo[slot] = oldLo[i];
                 sequence[slot] = oldSequence[i];
