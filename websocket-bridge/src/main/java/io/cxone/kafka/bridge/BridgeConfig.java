@@ -52,12 +52,45 @@ public final class BridgeConfig {
     public static final String WRITE_TIMEOUT_MS = "client.write.timeout.ms";
     public static final String POLL_TIMEOUT_MS = "kafka.poll.timeout.ms";
     public static final String SHUTDOWN_GRACE_MS = "shutdown.grace.ms";
+    public static final String TOPICS_INTERNAL = "topics.internal";
+    public static final String LIMIT_CONSUMERS_TOTAL = "limits.consumers.total";
+    public static final String LIMIT_CONSUMERS_PER_CONNECTION = "limits.consumers.per.connection";
+    public static final String LIMIT_PARTITIONS_PER_CLIENT = "limits.partitions.per.client";
+    public static final String LIMIT_MESSAGE_MAX_BYTES = "limits.message.max.bytes";
+    public static final String LIMIT_REQUEST_HEADER_BYTES = "limits.request.header.bytes";
+    public static final String SCHEMA_REGISTRY_AUTH_USERNAME = "schema.registry.auth.username";
+    public static final String SCHEMA_REGISTRY_AUTH_PASSWORD = "schema.registry.auth.password";
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_PATH = "schema.registry.ssl.truststore.location";
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+    public static final String SCHEMA_REGISTRY_TIMEOUT_MS = "schema.registry.timeout.ms";
+    public static final String SCHEMA_REGISTRY_RESPONSE_MAX_BYTES = "schema.registry.response.max.bytes";
+
+    /**
+     * Worker-internal topics never streamed whatever a token allows: the local stack's worker topics
+     * (config/connect-distributed.properties), Connect's default names, and the registry's KafkaSQL journal.
+     * Names starting with {@code __} (Kafka's own: offsets, transactions) are refused in any case.
+     */
+    public static final String TOPICS_INTERNAL_DEFAULT = "cxone-connect-configs,cxone-connect-offsets,cxone-connect-status,"
+            + "connect-configs,connect-offsets,connect-status,kafkasql-journal";
+    /** Longest secret a token may have, configured or presented (a longer presented one is refused unread). */
+    public static final int TOKEN_MAX_CHARS = 512;
 
     private static final Set<String> KNOWN = Set.of(LISTEN_HOST, LISTEN_PORT, KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
             SCHEMA_REGISTRY_ID_TYPE, TLS_ENABLED, TLS_KEYSTORE_PATH, TLS_KEYSTORE_PASSWORD, TLS_KEYSTORE_TYPE, AUTH_ENABLED,
             ORIGINS_ALLOWED, LIMIT_CONNECTIONS_TOTAL, LIMIT_CONNECTIONS_PER_ADDRESS, LIMIT_SUBSCRIPTIONS_PER_CLIENT,
             FRAME_MAX_BYTES, BATCH_MAX_RECORDS, DEFLATE_ENABLED, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_MAX_BYTES_TOTAL, SLOW_CLIENT_POLICY,
-            IDLE_TIMEOUT_MS, WRITE_TIMEOUT_MS, POLL_TIMEOUT_MS, SHUTDOWN_GRACE_MS);
+            IDLE_TIMEOUT_MS, WRITE_TIMEOUT_MS, POLL_TIMEOUT_MS, SHUTDOWN_GRACE_MS, TOPICS_INTERNAL, LIMIT_CONSUMERS_TOTAL,
+            LIMIT_CONSUMERS_PER_CONNECTION, LIMIT_PARTITIONS_PER_CLIENT, LIMIT_MESSAGE_MAX_BYTES, LIMIT_REQUEST_HEADER_BYTES,
+            SCHEMA_REGISTRY_AUTH_USERNAME, SCHEMA_REGISTRY_AUTH_PASSWORD, SCHEMA_REGISTRY_TRUSTSTORE_PATH,
+            SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD, SCHEMA_REGISTRY_TRUSTSTORE_TYPE, SCHEMA_REGISTRY_TIMEOUT_MS,
+            SCHEMA_REGISTRY_RESPONSE_MAX_BYTES);
+
+    /**
+     * Client security settings given as {@code kafka.security.protocol}, {@code kafka.sasl.*} and {@code kafka.ssl.*}:
+     * passed (without the {@code kafka.} prefix) to every Kafka client of the bridge, the admin included.
+     */
+    private static final Pattern KAFKA_SECURITY_KEY = Pattern.compile("kafka\\.(security\\.protocol|sasl\\..+|ssl\\..+)");
 
     private static final Pattern TOKEN_KEY = Pattern.compile("auth\\.token\\.([A-Za-z0-9_-]+)(\\.topics)?");
 
@@ -99,6 +132,20 @@ public final class BridgeConfig {
     private final int listenPort;
     private final String bootstrapServers;
     private final Map<String, String> consumerOverrides;
+    private final Map<String, String> kafkaSecurity;
+    private final Set<String> internalTopics;
+    private final int maxConsumers;
+    private final int maxConsumersPerConnection;
+    private final int maxPartitionsPerClient;
+    private final int maxMessageBytes;
+    private final int maxRequestHeaderBytes;
+    private final String registryUsername;
+    private final String registryPassword;
+    private final Path registryTruststorePath;
+    private final String registryTruststorePassword;
+    private final String registryTruststoreType;
+    private final Duration registryTimeout;
+    private final int registryResponseMaxBytes;
     private final String schemaRegistryUrl;
     private final SchemaIdType schemaIdType;
     private final boolean tlsEnabled;
@@ -125,7 +172,8 @@ public final class BridgeConfig {
 
     private BridgeConfig(Properties p) {
         for (String key : p.stringPropertyNames()) {
-            if (!KNOWN.contains(key) && !key.startsWith(KAFKA_CONSUMER_PREFIX) && !TOKEN_KEY.matcher(key).matches()) {
+            if (!KNOWN.contains(key) && !key.startsWith(KAFKA_CONSUMER_PREFIX) && !TOKEN_KEY.matcher(key).matches()
+                    && !KAFKA_SECURITY_KEY.matcher(key).matches()) {
                 throw new ConfigException(key, p.getProperty(key), "unknown key");
             }
         }
@@ -139,11 +187,43 @@ public final class BridgeConfig {
             }
         }
         consumerOverrides = Collections.unmodifiableMap(overrides);
+        Map<String, String> security = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(p.stringPropertyNames())) {
+            if (KAFKA_SECURITY_KEY.matcher(key).matches()) {
+                security.put(key.substring("kafka.".length()), p.getProperty(key).trim());
+            }
+        }
+        kafkaSecurity = Collections.unmodifiableMap(security);
+        internalTopics = Set.copyOf(list(p, TOPICS_INTERNAL, TOPICS_INTERNAL_DEFAULT));
+        maxConsumers = integer(p, LIMIT_CONSUMERS_TOTAL, 200, 1, 100_000);
+        maxConsumersPerConnection = integer(p, LIMIT_CONSUMERS_PER_CONNECTION, 4, 1, 1_000);
+        maxPartitionsPerClient = integer(p, LIMIT_PARTITIONS_PER_CLIENT, 256, 1, 100_000);
+        maxMessageBytes = integer(p, LIMIT_MESSAGE_MAX_BYTES, 64 * 1024, 256, 16 * 1024 * 1024);
+        maxRequestHeaderBytes = integer(p, LIMIT_REQUEST_HEADER_BYTES, 8 * 1024, 1024, 1024 * 1024);
         String registry = string(p, SCHEMA_REGISTRY_URL, "");
         if (!registry.isEmpty() && !registry.startsWith("http://") && !registry.startsWith("https://")) {
             throw new ConfigException(SCHEMA_REGISTRY_URL, registry, "expected an http:// or https:// URL");
         }
         schemaRegistryUrl = registry.endsWith("/") ? registry.substring(0, registry.length() - 1) : registry;
+        registryUsername = string(p, SCHEMA_REGISTRY_AUTH_USERNAME, "");
+        registryPassword = p.getProperty(SCHEMA_REGISTRY_AUTH_PASSWORD, "");
+        if (registryUsername.isEmpty() != registryPassword.isEmpty()) {
+            throw new ConfigException(registryUsername.isEmpty() ? SCHEMA_REGISTRY_AUTH_USERNAME : SCHEMA_REGISTRY_AUTH_PASSWORD, "",
+                    "set both " + SCHEMA_REGISTRY_AUTH_USERNAME + " and " + SCHEMA_REGISTRY_AUTH_PASSWORD + ", or neither");
+        }
+        if (!registryUsername.isEmpty() && registry.startsWith("http://") && !loopback(registry)) {
+            throw new ConfigException(SCHEMA_REGISTRY_URL, registry,
+                    "credentials (" + SCHEMA_REGISTRY_AUTH_USERNAME + ") would be sent in clear text: use an https:// URL");
+        }
+        String truststore = string(p, SCHEMA_REGISTRY_TRUSTSTORE_PATH, "");
+        if (!truststore.isEmpty() && !Files.isReadable(Path.of(truststore))) {
+            throw new ConfigException(SCHEMA_REGISTRY_TRUSTSTORE_PATH, truststore, "file not readable");
+        }
+        registryTruststorePath = truststore.isEmpty() ? null : Path.of(truststore);
+        registryTruststorePassword = p.getProperty(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD, "");
+        registryTruststoreType = string(p, SCHEMA_REGISTRY_TRUSTSTORE_TYPE, "PKCS12");
+        registryTimeout = Duration.ofMillis(longValue(p, SCHEMA_REGISTRY_TIMEOUT_MS, 5_000, 100, 120_000));
+        registryResponseMaxBytes = integer(p, SCHEMA_REGISTRY_RESPONSE_MAX_BYTES, 1024 * 1024, 1024, 64 * 1024 * 1024);
         String idType = string(p, SCHEMA_REGISTRY_ID_TYPE, "contentId");
         if (idType.equals("contentId")) {
             schemaIdType = SchemaIdType.CONTENT_ID;
@@ -238,8 +318,8 @@ public final class BridgeConfig {
         for (Map.Entry<String, String> e : secrets.entrySet()) {
             String id = e.getKey();
             String secretKey = AUTH_TOKEN_PREFIX + id;
-            if (e.getValue().length() < 8) {
-                throw new ConfigException(secretKey, "<hidden>", "secret must have at least 8 characters");
+            if (e.getValue().length() < 8 || e.getValue().length() > TOKEN_MAX_CHARS) {
+                throw new ConfigException(secretKey, "<hidden>", "secret must have 8 to " + TOKEN_MAX_CHARS + " characters");
             }
             String topicsKey = secretKey + ".topics";
             String patterns = topics.get(id);
@@ -280,9 +360,22 @@ public final class BridgeConfig {
         return v;
     }
 
+    private static boolean loopback(String url) {
+        try {
+            String host = java.net.URI.create(url).getHost();
+            return host != null && (host.equals("localhost") || java.net.InetAddress.getByName(host).isLoopbackAddress());
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     private static List<String> list(Properties p, String key) {
+        return list(p, key, "");
+    }
+
+    private static List<String> list(Properties p, String key, String def) {
         List<String> out = new ArrayList<>();
-        for (String s : string(p, key, "").split(",")) {
+        for (String s : string(p, key, def).split(",")) {
             if (!s.isBlank()) {
                 out.add(s.trim());
             }
@@ -337,6 +430,26 @@ public final class BridgeConfig {
     public int listenPort() { return listenPort; }
     public String bootstrapServers() { return bootstrapServers; }
     public Map<String, String> consumerOverrides() { return consumerOverrides; }
+    /** {@code kafka.security.protocol}, {@code kafka.sasl.*}, {@code kafka.ssl.*} without the prefix; for every client. */
+    public Map<String, String> kafkaSecurity() { return kafkaSecurity; }
+
+    /** Kafka's own topics ({@code __…}) and the worker-internal ones of {@value #TOPICS_INTERNAL}: never streamed. */
+    public boolean internalTopic(String topic) {
+        return topic.startsWith("__") || internalTopics.contains(topic);
+    }
+
+    public int maxConsumers() { return maxConsumers; }
+    public int maxConsumersPerConnection() { return maxConsumersPerConnection; }
+    public int maxPartitionsPerClient() { return maxPartitionsPerClient; }
+    public int maxMessageBytes() { return maxMessageBytes; }
+    public int maxRequestHeaderBytes() { return maxRequestHeaderBytes; }
+    public String registryUsername() { return registryUsername; }
+    public String registryPassword() { return registryPassword; }
+    public Path registryTruststorePath() { return registryTruststorePath; }
+    public String registryTruststorePassword() { return registryTruststorePassword; }
+    public String registryTruststoreType() { return registryTruststoreType; }
+    public Duration registryTimeout() { return registryTimeout; }
+    public int registryResponseMaxBytes() { return registryResponseMaxBytes; }
     public String schemaRegistryUrl() { return schemaRegistryUrl; }
     public SchemaIdType schemaIdType() { return schemaIdType; }
     public boolean tlsEnabled() { return tlsEnabled; }

@@ -1,10 +1,10 @@
 package io.cxone.kafka.bridge;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -35,7 +35,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +63,7 @@ public final class BridgeServer implements AutoCloseable {
     private final BridgeConfig config;
     private final AccessPolicy access;
     private final BridgeMetrics metrics = new BridgeMetrics();
+    private final SchemaRegistryClient registry;
     private final RecordFrames frames;
     private final Server server;
     private final ServerConnector connector;
@@ -82,15 +82,9 @@ public final class BridgeServer implements AutoCloseable {
     public BridgeServer(BridgeConfig config) {
         this.config = config;
         this.access = new AccessPolicy(config);
-        this.frames = new RecordFrames(config.schemaRegistryUrl().isEmpty() ? null
-                : new SchemaRegistryClient(config.schemaRegistryUrl(), config.schemaIdType()));
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        // Health checks and the clients' metadata look-ups (partitions, start offsets).
-        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "websocket-bridge");
-        adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
-        adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        this.admin = Admin.create(adminProps);
+        this.registry = config.schemaRegistryUrl().isEmpty() ? null : new SchemaRegistryClient(config);
+        this.frames = new RecordFrames(registry);
+        this.admin = Admin.create(KafkaClients.admin(config));
         this.hub = new FeedHub(config, frames);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -105,7 +99,10 @@ public final class BridgeServer implements AutoCloseable {
         } else {
             connector = new ServerConnector(server);
         }
-        connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
+        HttpConfiguration http = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+        http.setSendServerVersion(false);
+        // Request line (so the query string: topics, offsets, token) and headers together: Jetty answers 414/431 beyond.
+        http.setRequestHeaderSize(config.maxRequestHeaderBytes());
         connector.setHost(config.listenHost());
         connector.setPort(config.listenPort());
         server.addConnector(connector);
@@ -118,8 +115,8 @@ public final class BridgeServer implements AutoCloseable {
         // One record = one frame: never let Jetty split a message into continuation frames.
         wsConfig.setAutoFragment(false);
         wsConfig.setMaxFrameSize(config.frameMaxBytes() + 1024L);
-        wsConfig.setMaxTextMessageSize(64 * 1024);
-        wsConfig.setMaxBinaryMessageSize(64 * 1024);
+        wsConfig.setMaxTextMessageSize(config.maxMessageBytes());
+        wsConfig.setMaxBinaryMessageSize(config.maxMessageBytes());
         // Frames queued for a client are gathered into one socket write (whole frames only; frames under a
         // quarter of this buffer are copied into it): fewer writes per client when a feed hands over a batch.
         wsConfig.setOutputBufferSize(32 * 1024);
@@ -182,6 +179,9 @@ public final class BridgeServer implements AutoCloseable {
         }
         hub.close();
         admin.close(Duration.ofSeconds(2));
+        if (registry != null) {
+            registry.close();
+        }
         LOG.info("websocket bridge stopped");
     }
 
@@ -198,6 +198,10 @@ public final class BridgeServer implements AutoCloseable {
                 return refuse(request, response, callback, HttpStatus.FORBIDDEN_403, "origin", remote, "origin not allowed: " + origin);
             }
             String presented = AccessPolicy.presentedToken(request.getHeaders().get(HttpHeader.AUTHORIZATION), query.getValue("token"));
+            if (presented != null && presented.length() > BridgeConfig.TOKEN_MAX_CHARS) {
+                return refuse(request, response, callback, HttpStatus.UNAUTHORIZED_401, "auth", remote,
+                        "invalid token: longer than " + BridgeConfig.TOKEN_MAX_CHARS + " characters");
+            }
             Optional<BridgeConfig.Token> token = access.authenticate(presented);
             if (token.isEmpty()) {
                 return refuse(request, response, callback, HttpStatus.UNAUTHORIZED_401, "auth", remote,
@@ -212,7 +216,7 @@ public final class BridgeServer implements AutoCloseable {
                         params.put(name, query.getValues(name));
                     }
                 }
-                initial = SubscribeRequest.fromQuery(params, config.batchMaxRecords());
+                initial = SubscribeRequest.fromQuery(params, SubscribeRequest.Limits.of(config));
             } catch (SubscribeRequest.BadSubscribeException e) {
                 initialError = e.getMessage();
             }
@@ -329,7 +333,7 @@ public final class BridgeServer implements AutoCloseable {
             queuedBytes += client.outbox().queuedBytes();
             client.lagByTopic().forEach((topic, lag) -> maxLag.merge(topic, lag, Math::max));
         }
-        String text = metrics.render(clients.size(), queuedMessages, queuedBytes, maxLag);
+        String text = metrics.render(clients.size(), hub.consumerCount(), queuedMessages, queuedBytes, maxLag);
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);

@@ -5,7 +5,6 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +52,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ClientConnection implements FrameHandler, PartitionFeed.Client {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
-    private static final int MAX_INCOMING_MESSAGE = 64 * 1024;
     private static final int MAX_REASON_BYTES = 120;
 
     private final long id;
@@ -83,6 +80,10 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
     private final List<Attached> attached = new ArrayList<>();
     private final List<CatchUpReader> readers = new ArrayList<>();
     private CompletableFuture<Void> applying = CompletableFuture.completedFuture(null);
+    /** Kafka consumers of this connection alone (catch-up readers, group reader), for limits.consumers.per.connection. */
+    private final java.util.concurrent.atomic.AtomicInteger ownConsumers = new java.util.concurrent.atomic.AtomicInteger();
+    /** Error code of a subscription refused because it would exceed a consumer or partition limit. */
+    static final String LIMIT_EXCEEDED = "limit_exceeded";
     private volatile SubscribeRequest groupRequest;
     private volatile Thread groupThread;
     private volatile KafkaConsumer<byte[], byte[]> groupConsumer;
@@ -162,7 +163,8 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
                     incoming.reset();
                     incomingTooLarge = false;
                     if (tooLarge) {
-                        sendError("bad_subscribe", "message larger than " + MAX_INCOMING_MESSAGE + " bytes");
+                        sendError("bad_subscribe", "message larger than " + config.maxMessageBytes() + " bytes ("
+                                + BridgeConfig.LIMIT_MESSAGE_MAX_BYTES + ")");
                     } else {
                         onMessage(new String(message, StandardCharsets.UTF_8));
                     }
@@ -220,7 +222,8 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
         if (incomingTooLarge) {
             return;
         }
-        if (incoming.size() + frame.getPayloadLength() > MAX_INCOMING_MESSAGE) {
+        // Jetty's maxTextMessageSize only applies to its message-level handlers; this one sees raw frames.
+        if (incoming.size() + frame.getPayloadLength() > config.maxMessageBytes()) {
             incomingTooLarge = true;
             incoming.reset();
             return;
@@ -235,7 +238,7 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
 
     private void onMessage(String text) {
         try {
-            subscribe(SubscribeRequest.fromJson(text, config.batchMaxRecords()));
+            subscribe(SubscribeRequest.fromJson(text, SubscribeRequest.Limits.of(config)));
         } catch (SubscribeRequest.BadSubscribeException e) {
             LOG.info("client id={} bad subscribe message: {}", id, e.getMessage());
             sendError("bad_subscribe", e.getMessage());
@@ -255,6 +258,11 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
             }
         }
         for (String topic : request.topics()) {
+            if (config.internalTopic(topic)) {
+                refuse("topic '" + topic + "' is internal to Kafka or Connect and never streamed (names starting with __, and "
+                        + BridgeConfig.TOPICS_INTERNAL + ")");
+                return;
+            }
             if (!token.allows(topic)) {
                 refuse("topic '" + topic + "' is not allowed for token '" + token.id() + "'");
                 return;
@@ -278,6 +286,11 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
             }
         }
         if (request.group() != null) {
+            String limit = reserveOwnConsumer();
+            if (limit != null) {
+                unsubscribeFailed(request, LIMIT_EXCEEDED, limit);
+                return;
+            }
             groupRequest = request;
             startGroupReader();
         } else {
@@ -285,19 +298,51 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
         }
     }
 
-    /** A subscribe from the URL closes the connection (nothing else to do); one from a message only errors. */
     private void refuse(String message) {
+        refuse("bad_subscribe", message);
+    }
+
+    /** A subscribe from the URL closes the connection (nothing else to do); one from a message only errors. */
+    private void refuse(String code, String message) {
         LOG.info("client id={} subscribe refused: {}", id, message);
         if (initialRequest != null && topics.isEmpty()) {
-            reject(message);
+            reject(code, message);
         } else {
-            sendError("bad_subscribe", message);
+            sendError(code, message);
         }
     }
 
     private void reject(String message) {
-        sendError("bad_subscribe", message);
+        reject("bad_subscribe", message);
+    }
+
+    private void reject(String code, String message) {
+        sendError(code, message);
         close(CloseStatus.POLICY_VIOLATION, message);
+    }
+
+    /**
+     * Takes a slot for one more Kafka consumer of this connection (catch-up or group reader) from
+     * {@code limits.consumers.per.connection} and {@code limits.consumers.total}; null when taken, else the
+     * refusal naming the limit. Paired with {@link #releaseOwnConsumer} once that consumer is closed.
+     */
+    private String reserveOwnConsumer() {
+        if (ownConsumers.incrementAndGet() > config.maxConsumersPerConnection()) {
+            ownConsumers.decrementAndGet();
+            return "consumer limit reached: this connection already runs " + config.maxConsumersPerConnection()
+                    + " Kafka consumers of its own (" + BridgeConfig.LIMIT_CONSUMERS_PER_CONNECTION + "="
+                    + config.maxConsumersPerConnection() + "; catch-up and group readers); retry once it has caught up";
+        }
+        if (!hub.tryAcquireConsumer()) {
+            ownConsumers.decrementAndGet();
+            return hub.totalLimitMessage();
+        }
+        return null;
+    }
+
+    private void releaseOwnConsumer() {
+        ownConsumers.decrementAndGet();
+        hub.releaseConsumer();
     }
 
     private void sendError(String code, String message) {
@@ -415,21 +460,65 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
                 }
             }
         }
+        List<TopicPartition> all = partitions.values().stream().flatMap(List::stream).toList();
+        int reading;
+        synchronized (attached) {
+            reading = attached.size();
+        }
+        if (reading + all.size() > config.maxPartitionsPerClient()) {
+            unsubscribeFailed(request, LIMIT_EXCEEDED, "partition limit: these topics have " + all.size() + " partitions, this connection reads "
+                    + reading + ", at most " + config.maxPartitionsPerClient() + " per connection (" + BridgeConfig.LIMIT_PARTITIONS_PER_CLIENT + ")");
+            return;
+        }
         gzip = request.gzip();
         batch = request.batch();
-        List<TopicPartition> all = partitions.values().stream().flatMap(List::stream).toList();
         Map<TopicPartition, Long> starts = startOffsets(request, all);
         Optional<String> beyondEnd = offsetBeyondLogEnd(request, starts);
         if (beyondEnd.isPresent()) {
             unsubscribeFailed(request, beyondEnd.get());
             return;
         }
+        // A start behind the head needs a catch-up reader: its consumer slot is taken before anything is attached,
+        // so a refusal leaves the connection as it was.
+        boolean readerReserved = false;
+        if (!starts.isEmpty()) {
+            String limit = reserveOwnConsumer();
+            if (limit != null) {
+                unsubscribeFailed(request, LIMIT_EXCEEDED, limit);
+                return;
+            }
+            readerReserved = true;
+        }
+        boolean readerStarted = false;
+        try {
+            readerStarted = attachAll(request, all, starts);
+        } finally {
+            if (readerReserved && !readerStarted) {
+                releaseOwnConsumer();
+            }
+        }
+    }
 
+    /** Joins every partition's feed (or a new catch-up reader); true if a catch-up reader was started. */
+    private boolean attachAll(SubscribeRequest request, List<TopicPartition> all, Map<TopicPartition, Long> starts) {
         Map<String, Map<Integer, Long>> positions = new LinkedHashMap<>();
         List<Attached> atHead = new ArrayList<>();
         List<Attached> behind = new ArrayList<>();
+        List<Attached> mine = new ArrayList<>();
         for (TopicPartition tp : all) {
-            Attached a = new Attached(hub.attach(tp), new PartitionFeed.Member(this, -1));
+            Attached a;
+            try {
+                a = new Attached(hub.attach(tp), new PartitionFeed.Member(this, -1));
+            } catch (FeedHub.ConsumerLimitException e) {
+                // A new feed would exceed limits.consumers.total: undo this subscription, keep the earlier ones.
+                synchronized (attached) {
+                    attached.removeAll(mine);
+                }
+                mine.forEach(m -> m.release(hub));
+                unsubscribeFailed(request, LIMIT_EXCEEDED, e.getMessage());
+                return false;
+            }
+            mine.add(a);
             synchronized (attached) {
                 attached.add(a);
             }
@@ -451,18 +540,21 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
         enqueue(OutboundFrame.control(shape(RecordFrames.subscribed(positions)), gzip));
         atHead.forEach(a -> a.feed.release(a.member));
         behind.removeIf(a -> a.feed.tryJoin(a.member));
+        boolean started = false;
         if (!behind.isEmpty()) {
             CatchUpReader reader = new CatchUpReader(behind);
             synchronized (attached) {
                 if (!closing.get()) {
                     readers.add(reader);
                     reader.thread.start();
+                    started = true;
                 }
             }
         }
         if (closing.get()) {
             releaseFeeds();
         }
+        return started;
     }
 
     /** The partitions of a topic, sorted; null if the topic does not exist. */
@@ -675,7 +767,16 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
             }
         }
 
+        /** Reads, then gives back this reader's consumer slot (taken by the subscription that started it). */
         private void run() {
+            try {
+                read();
+            } finally {
+                releaseOwnConsumer();
+            }
+        }
+
+        private void read() {
             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(hub.consumerProperties("websocket-bridge-client-" + id));
             consumer = c;
             try {
@@ -731,11 +832,20 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
 
     // ---- group mode: this connection's own consumer in a consumer group ----
 
+    /** Starts the group reader with the consumer slot its subscription took (given back if it cannot start). */
     private synchronized void startGroupReader() {
         if (groupThread == null && !closing.get()) {
-            groupThread = new Thread(this::groupLoop, "bridge-client-" + id);
+            groupThread = new Thread(() -> {
+                try {
+                    groupLoop();
+                } finally {
+                    releaseOwnConsumer();
+                }
+            }, "bridge-client-" + id);
             groupThread.setDaemon(true);
             groupThread.start();
+        } else {
+            releaseOwnConsumer();
         }
     }
 
@@ -766,11 +876,8 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
 
     private void groupLoop() {
         SubscribeRequest request = groupRequest;
-        Properties props = hub.consumerProperties("websocket-bridge-client-" + id);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "websocket-bridge." + request.group());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                request.start().kind() == SubscribeRequest.Start.Kind.EARLIEST ? "earliest" : "latest");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props);
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(KafkaClients.groupConsumer(config, "websocket-bridge-client-" + id,
+                request.group(), request.start().kind() == SubscribeRequest.Start.Kind.EARLIEST ? "earliest" : "latest"));
         groupConsumer = c;
         boolean subscribed = false;
         try {
@@ -821,13 +928,17 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
     }
 
     private void unsubscribeFailed(SubscribeRequest request, String message) {
+        unsubscribeFailed(request, "bad_subscribe", message);
+    }
+
+    private void unsubscribeFailed(SubscribeRequest request, String code, String message) {
         synchronized (topics) {
             topics.removeAll(request.topics());
             if (request.group() != null) {
                 group = null;
             }
         }
-        refuse(message);
+        refuse(code, message);
     }
 
     /** Group mode: commits what was written; synchronously on revocation and close. */

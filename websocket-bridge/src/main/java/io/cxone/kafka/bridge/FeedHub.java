@@ -1,8 +1,6 @@
 package io.cxone.kafka.bridge;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +30,8 @@ final class FeedHub implements AutoCloseable {
     private final Map<TopicPartition, PartitionFeed> feeds = new HashMap<>();
     private final ExecutorService work;
     private final ExecutorService writer;
+    /** Kafka consumers in use (each on its own thread): partition feeds, catch-up readers, group-mode readers. */
+    private final AtomicInteger consumers = new AtomicInteger();
     private boolean closed;
 
     FeedHub(BridgeConfig config, RecordFrames frames) {
@@ -75,12 +75,52 @@ final class FeedHub implements AutoCloseable {
         }
         PartitionFeed feed = feeds.get(partition);
         if (feed == null) {
+            if (!tryAcquireConsumer()) {
+                throw new ConsumerLimitException(totalLimitMessage());
+            }
             feed = new PartitionFeed(partition, this);
             feeds.put(partition, feed);
             feed.start();
         }
         feed.references++;
         return feed;
+    }
+
+    /**
+     * Takes one of {@code limits.consumers.total} for a new Kafka consumer and its thread; false when all are in
+     * use. Every successful call is paired with one {@link #releaseConsumer} once that consumer is closed.
+     */
+    boolean tryAcquireConsumer() {
+        int max = config.maxConsumers();
+        while (true) {
+            int n = consumers.get();
+            if (n >= max) {
+                return false;
+            }
+            if (consumers.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseConsumer() {
+        consumers.decrementAndGet();
+    }
+
+    int consumerCount() {
+        return consumers.get();
+    }
+
+    String totalLimitMessage() {
+        return "consumer limit reached: the bridge already runs " + config.maxConsumers() + " Kafka consumers ("
+                + BridgeConfig.LIMIT_CONSUMERS_TOTAL + "=" + config.maxConsumers() + "; partition feeds, catch-up and group readers)";
+    }
+
+    /** A subscription would need a Kafka consumer beyond a limit; the message names the limit and its setting. */
+    static final class ConsumerLimitException extends RuntimeException {
+        ConsumerLimitException(String message) {
+            super(message);
+        }
     }
 
     synchronized void detach(PartitionFeed feed) {
@@ -113,30 +153,9 @@ final class FeedHub implements AutoCloseable {
         return feeds.size();
     }
 
-    /**
-     * Consumer settings of feeds and readers: assign only (no group unless group mode), nothing committed,
-     * read_committed, then {@code kafka.consumer.*} overrides.
-     */
+    /** Settings of feeds and catch-up readers ({@link KafkaClients#consumer}). */
     Properties consumerProperties(String clientId) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        // A resume offset already deleted by retention restarts at the log start rather than failing.
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(1024 * 1024));
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(512 * 1024));
-        // One fetch per partition now serves every client: let the broker gather up to 32 KiB or 10 ms, so
-        // each hand-over (one socket write per client) carries a batch of records at little added latency.
-        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(32 * 1024));
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-        p.putAll(config.consumerOverrides());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
+        return KafkaClients.consumer(config, clientId);
     }
 
     @Override

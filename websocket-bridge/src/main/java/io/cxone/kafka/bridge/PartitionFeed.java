@@ -172,7 +172,16 @@ final class PartitionFeed {
         thread.join(timeout.toMillis());
     }
 
+    /** Runs the feed; gives its slot of {@code limits.consumers.total} back once its consumer is closed. */
     private void run() {
+        try {
+            read();
+        } finally {
+            hub.releaseConsumer();
+        }
+    }
+
+    private void read() {
         KafkaConsumer<byte[], byte[]> c;
         try {
             c = new KafkaConsumer<>(hub.consumerProperties("websocket-bridge-feed-" + partition));

@@ -1,6 +1,8 @@
 package io.cxone.kafka.bridge;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -32,7 +34,13 @@ import java.util.regex.Pattern;
 public record SubscribeRequest(List<String> topics, Start start, Map<String, Map<Integer, Long>> offsets, int batch, boolean gzip,
                                String group) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * A subscribe message is at most three objects deep ({"offsets":{"topic":{"0":42}}}); deeper input is refused
+     * by Jackson's own limits before it costs stack or memory (the message size is bounded by
+     * {@code limits.message.max.bytes}).
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build()).build());
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Set<String> JSON_FIELDS = Set.of("type", "topics", "start", "offsets", "batch", "compression", "group");
     private static final Set<String> QUERY_PARAMS = Set.of("topics", "start", "offsets", "batch", "compression", "group");
@@ -67,6 +75,13 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
         }
     }
 
+    /** Bounds on what one request may ask for; each refusal names the setting. */
+    public record Limits(int batchMax, int topicsMax, int partitionsMax) {
+        static Limits of(BridgeConfig config) {
+            return new Limits(config.batchMaxRecords(), config.maxSubscriptionsPerClient(), config.maxPartitionsPerClient());
+        }
+    }
+
     /** A subscribe request that cannot be honoured; the message says what was wrong, for the client. */
     public static final class BadSubscribeException extends RuntimeException {
         public BadSubscribeException(String message) {
@@ -75,7 +90,7 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
     }
 
     /** From the upgrade request's query; null if it names no topics (the client will send a subscribe message). */
-    public static SubscribeRequest fromQuery(Map<String, List<String>> params, int batchMax) {
+    public static SubscribeRequest fromQuery(Map<String, List<String>> params, Limits limits) {
         for (String key : params.keySet()) {
             if (!QUERY_PARAMS.contains(key)) {
                 throw new BadSubscribeException("unknown query parameter '" + key + "'; allowed: " + QUERY_PARAMS);
@@ -111,12 +126,12 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
                 putOffset(offsets, parts[0], parts[1], parts[2]);
             }
         }
-        int batch = parseBatch(single(params, "batch"), batchMax);
+        int batch = parseBatch(single(params, "batch"), limits.batchMax());
         boolean gzip = parseCompression(single(params, "compression"));
-        return validated(topicList, start, offsets, batch, gzip, single(params, "group"));
+        return validated(topicList, start, offsets, batch, gzip, single(params, "group"), limits);
     }
 
-    public static SubscribeRequest fromJson(String text, int batchMax) {
+    public static SubscribeRequest fromJson(String text, Limits limits) {
         JsonNode node;
         try {
             node = JSON.readTree(text);
@@ -175,20 +190,29 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
         if (batchNode != null && !batchNode.isIntegralNumber()) {
             throw new BadSubscribeException("batch: expected an integer");
         }
-        int batch = parseBatch(batchNode == null ? null : batchNode.asText(), batchMax);
+        int batch = parseBatch(batchNode == null ? null : batchNode.asText(), limits.batchMax());
         JsonNode compression = node.get("compression");
         boolean gzip = parseCompression(compression == null ? null : compression.asText());
         JsonNode group = node.get("group");
         if (group != null && !group.isTextual()) {
             throw new BadSubscribeException("group: expected a string");
         }
-        return validated(topics, start, offsets, batch, gzip, group == null ? null : group.asText());
+        return validated(topics, start, offsets, batch, gzip, group == null ? null : group.asText(), limits);
     }
 
     private static SubscribeRequest validated(List<String> topics, Start start, Map<String, Map<Integer, Long>> offsets,
-                                              int batch, boolean gzip, String group) {
+                                              int batch, boolean gzip, String group, Limits limits) {
         if (topics.isEmpty()) {
             throw new BadSubscribeException("topics: at least one topic is required");
+        }
+        if (topics.size() > limits.topicsMax()) {
+            throw new BadSubscribeException("topics: " + topics.size() + " topics, at most " + limits.topicsMax()
+                    + " per connection (" + BridgeConfig.LIMIT_SUBSCRIPTIONS_PER_CLIENT + ")");
+        }
+        int partitions = offsets.values().stream().mapToInt(Map::size).sum();
+        if (partitions > limits.partitionsMax()) {
+            throw new BadSubscribeException("offsets: " + partitions + " partitions, at most " + limits.partitionsMax()
+                    + " per connection (" + BridgeConfig.LIMIT_PARTITIONS_PER_CLIENT + ")");
         }
         Set<String> unique = new LinkedHashSet<>();
         for (String t : topics) {

@@ -104,4 +104,48 @@ class BridgeConfigTest {
         assertThatThrownBy(() -> BridgeConfig.of(m)).hasMessageContaining("client.queue.max.bytes=1000000")
                 .hasMessageContaining("frame.max.bytes");
     }
+
+    @Test
+    void internalTopicsDefaultToTheWorkersAndConnectsOwnAndKafkasAreAlwaysIncluded() throws Exception {
+        BridgeConfig config = BridgeConfig.of(minimal());
+        java.util.Properties worker = new java.util.Properties();
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(Path.of("../config/connect-distributed.properties"))) {
+            worker.load(in);
+        }
+        for (String key : java.util.List.of("config.storage.topic", "offset.storage.topic", "status.storage.topic")) {
+            assertThat(config.internalTopic(worker.getProperty(key))).as(key).isTrue();
+        }
+        assertThat(config.internalTopic("connect-configs")).isTrue();
+        assertThat(config.internalTopic("__consumer_offsets")).isTrue();
+        assertThat(config.internalTopic("cxone.webhook.events")).isFalse();
+
+        Map<String, String> custom = minimal();
+        custom.put("topics.internal", "mm2-offsets.source.internal");
+        BridgeConfig configured = BridgeConfig.of(custom);
+        assertThat(configured.internalTopic("mm2-offsets.source.internal")).isTrue();
+        assertThat(configured.internalTopic("__transaction_state")).as("__ whatever the setting").isTrue();
+        assertThat(configured.internalTopic("connect-offsets")).isFalse();
+    }
+
+    @Test
+    void secretLengthAndRegistryCredentialsAreChecked() {
+        Map<String, String> longSecret = minimal();
+        longSecret.put("auth.token.dash", "x".repeat(BridgeConfig.TOKEN_MAX_CHARS + 1));
+        assertThatThrownBy(() -> BridgeConfig.of(longSecret)).hasMessageContaining("auth.token.dash=<hidden>")
+                .hasMessageContaining("8 to 512 characters");
+
+        Map<String, String> half = minimal();
+        half.put("schema.registry.url", "https://registry.example:8443/apis/registry/v2");
+        half.put("schema.registry.auth.username", "bridge");
+        assertThatThrownBy(() -> BridgeConfig.of(half)).hasMessageContaining("schema.registry.auth.password");
+
+        Map<String, String> clear = minimal();
+        clear.put("schema.registry.url", "http://registry.example:8080/apis/registry/v2");
+        clear.put("schema.registry.auth.username", "bridge");
+        clear.put("schema.registry.auth.password", "pw-123456");
+        assertThatThrownBy(() -> BridgeConfig.of(clear)).hasMessageContaining("schema.registry.url")
+                .hasMessageContaining("https://").message().doesNotContain("pw-123456");
+        clear.put("schema.registry.url", "http://127.0.0.1:8081/apis/registry/v2");
+        assertThat(BridgeConfig.of(clear).registryUsername()).isEqualTo("bridge");
+    }
 }

@@ -15,6 +15,8 @@ import java.util.Map;
 
 import static io.cxone.kafka.bridge.BridgeTestSupport.AUTH;
 import static io.cxone.kafka.bridge.BridgeTestSupport.flush;
+import static io.cxone.kafka.bridge.BridgeTestSupport.metric;
+import static io.cxone.kafka.bridge.BridgeTestSupport.produceBulk;
 import static io.cxone.kafka.bridge.BridgeTestSupport.produce;
 import static io.cxone.kafka.bridge.BridgeTestSupport.streamUri;
 import static io.cxone.kafka.bridge.BridgeTestSupport.uniqueTopic;
@@ -238,23 +240,5 @@ class BridgeProtectionIT {
         } finally {
             tls.close();
         }
-    }
-
-    private static int produceBulk(String topic, int count, int size) {
-        String pad = "p".repeat(size);
-        for (int i = 0; i < count; i++) {
-            produce(topic, 0, null, ("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8));
-        }
-        flush();
-        return count;
-    }
-
-    private static long metric(BridgeServer server, String name) throws Exception {
-        for (String line : BridgeTestSupport.get(server, "/metrics").body().split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return (long) Double.parseDouble(line.substring(name.length() + 1));
-            }
-        }
-        return -1;
     }
 }

@@ -287,6 +287,36 @@ class BridgeStreamingIT {
     }
 
     @Test
+    void aSchemaLargerThanTheResponseLimitIsNotReadAndTheValueSaysWhy() throws Exception {
+        String topic = uniqueTopic("avro-big-schema", 1);
+        Schema schema = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Big\",\"namespace\":\"io.cxone.it\",\"doc\":\""
+                + "d".repeat(4000) + "\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}");
+        int id = register(topic + "-value", schema);
+        GenericRecord r = new GenericData.Record(schema);
+        r.put("n", 7);
+        produce(topic, 0, null, confluentWireFormat(id, schema, r));
+        flush();
+        BridgeServer bounded = BridgeTestSupport.startBridge(m -> {
+            m.put("schema.registry.url", TestServices.registry().apicurioApiUrl());
+            m.put("schema.registry.response.max.bytes", "2048");
+        });
+        String subscribe = "{\"type\":\"subscribe\",\"topics\":[\"" + topic + "\"],\"start\":\"earliest\"}";
+        try (WsTestClient limited = WsTestClient.connect(streamUri(bounded, ""), AUTH, false, false);
+             WsTestClient unlimited = WsTestClient.connect(streamUri(bridge, ""), AUTH, false, false)) {
+            limited.send(subscribe);
+            JsonNode frame = limited.nextOfType("record", WAIT);
+            assertThat(frame.get("valueFormat").asText()).isEqualTo("base64");
+            assertThat(frame.get("valueError").asText()).contains("schema id " + id,
+                    "response larger than 2048 bytes (schema.registry.response.max.bytes)");
+            // The default limit (1 MiB) reads the same schema.
+            unlimited.send(subscribe);
+            assertThat(unlimited.nextOfType("record", WAIT).at("/value/n").asInt()).isEqualTo(7);
+        } finally {
+            bounded.close();
+        }
+    }
+
+    @Test
     void startFromTimestampAndHealthMetricsDashboard() throws Exception {
         String topic = uniqueTopic("ts", 1);
         long now = System.currentTimeMillis();

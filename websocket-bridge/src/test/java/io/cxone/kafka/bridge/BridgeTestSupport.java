@@ -83,4 +83,24 @@ final class BridgeTestSupport {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
+
+    /** {@code count} JSON records of about {@code size} bytes to partition 0, flushed. */
+    static int produceBulk(String topic, int count, int size) {
+        String pad = "p".repeat(size);
+        for (int i = 0; i < count; i++) {
+            produce(topic, 0, null, ("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        flush();
+        return count;
+    }
+
+    /** A counter or gauge from {@code /metrics} (without labels); -1 when absent. */
+    static long metric(BridgeServer server, String name) throws Exception {
+        for (String line : get(server, "/metrics").body().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return (long) Double.parseDouble(line.substring(name.length() + 1));
+            }
+        }
+        return -1;
+    }
 }
