@@ -38,8 +38,6 @@ class BridgeLimitsIT {
     void newFeedsAndGroupReadersBeyondTheTotalAreRefusedWhileSharedFeedsAndOtherClientsGoOn() throws Exception {
         BridgeServer bridge = BridgeTestSupport.startBridge(m -> {
             m.put("limits.consumers.total", "2");
-            // The common security settings reach every client; PLAINTEXT is what the embedded Kafka speaks.
-            m.put("kafka.security.protocol", "PLAINTEXT");
         });
         List<WsTestClient> open = new ArrayList<>();
         try {
@@ -186,9 +184,28 @@ class BridgeLimitsIT {
 
             int status = WsTestClient.refusedStatus(streamUri(bridge, "token=" + "x".repeat(3000)), java.util.Map.of());
             assertThat(status).as("query string beyond limits.request.header.bytes").isIn(414, 431);
+
+            // A presented token longer than any secret can be is refused before it is compared.
+            assertThat(upgradeResponse(bridge, "Bearer " + "x".repeat(BridgeConfig.TOKEN_MAX_CHARS + 1)))
+                    .startsWith("HTTP/1.1 401").contains("invalid token: longer than 512 characters");
         } finally {
             open.forEach(WsTestClient::close);
             bridge.close();
+        }
+    }
+
+    /**
+     * The raw answer to an upgrade request (status line, headers and error body): Jetty's WebSocket client only
+     * reports the status of a refused upgrade, Java's HttpClient does not send Upgrade headers.
+     */
+    private static String upgradeResponse(BridgeServer bridge, String authorization) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", bridge.port())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            String request = "GET /stream HTTP/1.1\r\nHost: 127.0.0.1:" + bridge.port() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Authorization: " + authorization + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -38,6 +38,8 @@ final class BridgeTestSupport {
         m.put("listen.host", "127.0.0.1");
         m.put("listen.port", "0");
         m.put("kafka.bootstrap.servers", TestServices.kafkaBootstrapServers());
+        // Through the common client settings (KafkaClients) to the admin and every consumer kind of every IT.
+        m.put("kafka.security.protocol", "PLAINTEXT");
         m.put("auth.token.it", TOKEN);
         m.put("auth.token.it.topics", ".*");
         m.put("auth.token.limited", LIMITED_TOKEN);
