@@ -51,11 +51,13 @@ public final class BridgeMetrics implements Outbox.Listener {
     }
 
     /** Prometheus text exposition format 0.0.4. */
-    String render(int clients, int kafkaConsumers, long queuedMessages, long queuedBytes, Map<String, Long> maxLagByTopic) {
+    String render(int clients, int kafkaConsumers, int idleFeeds, long queuedMessages, long queuedBytes, Map<String, Long> maxLagByTopic) {
         StringBuilder out = new StringBuilder(2048);
         gauge(out, "bridge_clients", "WebSocket clients connected", clients);
         gauge(out, "bridge_kafka_consumers", "Kafka consumers in use (partition feeds, catch-up and group readers; limits.consumers.total)",
                 kafkaConsumers);
+        gauge(out, "bridge_partition_feeds_idle", "Partition feeds without clients, stopped after 10 s or when their consumer is needed",
+                idleFeeds);
         counter(out, "bridge_connections_total", "WebSocket connections accepted", connectionsOpened.sum());
         out.append("# HELP bridge_connections_rejected_total Upgrade requests refused, by reason\n")
                 .append("# TYPE bridge_connections_rejected_total counter\n");

@@ -333,7 +333,7 @@ public final class BridgeServer implements AutoCloseable {
             queuedBytes += client.outbox().queuedBytes();
             client.lagByTopic().forEach((topic, lag) -> maxLag.merge(topic, lag, Math::max));
         }
-        String text = metrics.render(clients.size(), hub.consumerCount(), queuedMessages, queuedBytes, maxLag);
+        String text = metrics.render(clients.size(), hub.consumerCount(), hub.idleFeedCount(), queuedMessages, queuedBytes, maxLag);
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);

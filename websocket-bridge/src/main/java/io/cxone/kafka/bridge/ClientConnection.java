@@ -508,7 +508,7 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
         for (TopicPartition tp : all) {
             Attached a;
             try {
-                a = new Attached(hub.attach(tp), new PartitionFeed.Member(this, -1));
+                a = new Attached(hub.attachReclaiming(tp), new PartitionFeed.Member(this, -1));
             } catch (FeedHub.ConsumerLimitException e) {
                 // A new feed would exceed limits.consumers.total: undo this subscription, keep the earlier ones.
                 synchronized (attached) {

@@ -87,6 +87,49 @@ final class FeedHub implements AutoCloseable {
     }
 
     /**
+     * As {@link #attach}, but at {@code limits.consumers.total} first stops the feeds no client uses any more
+     * (they would otherwise keep their consumers for {@link #UNUSED_LINGER}) and tries once more. Waits for them
+     * to close, so call it off Jetty's threads.
+     */
+    PartitionFeed attachReclaiming(TopicPartition partition) {
+        try {
+            return attach(partition);
+        } catch (ConsumerLimitException e) {
+            if (!reclaimUnusedFeeds()) {
+                throw e;
+            }
+            return attach(partition);
+        }
+    }
+
+    /** Stops every feed without clients and waits until their consumers are closed; true if there was one. */
+    private boolean reclaimUnusedFeeds() {
+        List<PartitionFeed> unused;
+        synchronized (this) {
+            unused = feeds.values().stream().filter(f -> f.references == 0).toList();
+            unused.forEach(f -> feeds.remove(f.partition(), f));
+        }
+        unused.forEach(PartitionFeed::stop);
+        for (PartitionFeed feed : unused) {
+            try {
+                feed.awaitStopped(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!unused.isEmpty()) {
+            LOG.info("consumer limit reached: stopped {} feeds without clients to free their consumers", unused.size());
+        }
+        return !unused.isEmpty();
+    }
+
+    /** Feeds no client uses, kept running for {@link #UNUSED_LINGER} in case one comes back. */
+    synchronized int idleFeedCount() {
+        return (int) feeds.values().stream().filter(f -> f.references == 0).count();
+    }
+
+    /**
      * Takes one of {@code limits.consumers.total} for a new Kafka consumer and its thread; false when all are in
      * use. Every successful call is paired with one {@link #releaseConsumer} once that consumer is closed.
      */

@@ -77,6 +77,17 @@ class BridgeLimitsIT {
             assertThat(onA.nextOfType("record", WAIT).at("/value/on").asText()).isEqualTo("a");
             assertThat(alsoOnA.nextOfType("record", WAIT).at("/value/on").asText()).isEqualTo("a");
             assertThat(onB.nextOfType("record", WAIT).at("/value/on").asText()).isEqualTo("b");
+
+            // A feed whose clients left keeps its consumer for a while (for a quick reconnect), unless that consumer
+            // is needed: at the limit it is stopped and a new subscription gets its slot.
+            onB.close();
+            await().atMost(WAIT).until(() -> metric(bridge, "bridge_partition_feeds_idle") == 1);
+            WsTestClient nowOnC = connect(bridge, "topics=" + c, open);
+            assertThat(nowOnC.next(WAIT).get("type").asText()).isEqualTo("subscribed");
+            assertThat(metric(bridge, "bridge_kafka_consumers")).isEqualTo(2);
+            produce(c, 0, null, "{\"on\":\"c\"}".getBytes(StandardCharsets.UTF_8));
+            flush();
+            assertThat(nowOnC.nextOfType("record", WAIT).at("/value/on").asText()).isEqualTo("c");
         } finally {
             open.forEach(WsTestClient::close);
         }
