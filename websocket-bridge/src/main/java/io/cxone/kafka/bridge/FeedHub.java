@@ -109,22 +109,27 @@ final class FeedHub implements AutoCloseable {
             unused = feeds.values().stream().filter(f -> f.references == 0).toList();
             unused.forEach(f -> feeds.remove(f.partition(), f));
         }
-        unused.forEach(PartitionFeed::stop);
-        for (PartitionFeed feed : unused) {
-            try {
-                feed.awaitStopped(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        stopAndAwait(unused);
         if (!unused.isEmpty()) {
             LOG.info("consumer limit reached: stopped {} feeds without clients to free their consumers", unused.size());
         }
         return !unused.isEmpty();
     }
 
-    /** Feeds no client uses, kept running for {@link #UNUSED_LINGER} in case one comes back. */
+    /** Stops feeds and waits (3 s each at most) until their consumers are closed. */
+    private static void stopAndAwait(List<PartitionFeed> stopping) {
+        stopping.forEach(PartitionFeed::stop);
+        for (PartitionFeed feed : stopping) {
+            try {
+                feed.awaitStopped(Duration.ofSeconds(3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+    }
+
+        /** Feeds no client uses, kept running for {@link #UNUSED_LINGER} in case one comes back. */
     synchronized int idleFeedCount() {
         return (int) feeds.values().stream().filter(f -> f.references == 0).count();
     }
@@ -208,15 +213,7 @@ final class FeedHub implements AutoCloseable {
             closed = true;
             all = new ArrayList<>(feeds.values());
         }
-        all.forEach(PartitionFeed::stop);
-        for (PartitionFeed feed : all) {
-            try {
-                feed.awaitStopped(Duration.ofSeconds(3));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        stopAndAwait(all);
         work.shutdownNow();
         writer.shutdown();
         try {
