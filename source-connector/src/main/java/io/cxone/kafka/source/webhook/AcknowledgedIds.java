@@ -120,6 +120,15 @@ final class AcknowledgedIds {
         ringSize++;
     }
 
+    /** Forgets one id now (its ring entry is skipped when it comes up). */
+    void forget(String id) {
+        long[] key = key(id);
+        int slot = slotOf(key[0], key[1]);
+        if (slot >= 0) {
+            remove(slot);
+        }
+    }
+
     /** Forgets the ids acknowledged at or before {@code cutoffMillis}. */
     void forgetAcknowledgedUpTo(long cutoffMillis) {
         while (ringSize > 0 && ringMillis[ringHead] <= cutoffMillis) {
