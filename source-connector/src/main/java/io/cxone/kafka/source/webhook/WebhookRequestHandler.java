@@ -223,7 +223,9 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
      * after the answer. One that declares no body keeps its connection.
      */
     private void rejectUnread(Exchange exchange, RejectedRequest rejection) {
-        if (exchange.request.getLength() != 0) {
+        Request request = exchange.request;
+        // HTTP/1.1: a body comes with a Content-Length above 0 or a Transfer-Encoding (chunked, length -1)
+        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
             exchange.closeConnection();
         }
         exchange.reject(rejection.status(), rejection.reason());
