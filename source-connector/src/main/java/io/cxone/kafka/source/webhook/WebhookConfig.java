@@ -61,6 +61,8 @@ public final class WebhookConfig extends AbstractConfig {
     public static final String AUTH_HMAC_TIMESTAMP_HEADER = "auth.hmac.timestamp.header";
     public static final String AUTH_HMAC_TOLERANCE_SECONDS = "auth.hmac.tolerance.seconds";
     // Dead letters
+    /** Every key with this prefix but dlq.topic is a setting of the DLQ producer. */
+    public static final String DLQ_PREFIX = "dlq.";
     public static final String DLQ_TOPIC = "dlq.topic";
     public static final String DLQ_BOOTSTRAP_SERVERS = "dlq.bootstrap.servers";
     // Task only
@@ -211,7 +213,10 @@ public final class WebhookConfig extends AbstractConfig {
                 "Topic for rejected bodies (raw bytes, headers with the status and reason). Empty: off.", GROUP_DLQ,
                 ++order, Width.MEDIUM, "DLQ topic");
         def.define(DLQ_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.LOW,
-                "Kafka bootstrap servers of the DLQ producer (required with dlq.topic).", GROUP_DLQ, ++order,
+                "Kafka bootstrap servers of the DLQ producer (required with dlq.topic). Any other Kafka producer setting "
+                        + "of the DLQ producer is given with the same prefix, e.g. dlq.security.protocol, dlq.sasl.mechanism, "
+                        + "dlq.sasl.jaas.config, dlq.ssl.truststore.location: a task cannot see the worker's own client "
+                        + "settings, so a secured cluster needs them here (secrets through a config provider).", GROUP_DLQ, ++order,
                 Width.LONG, "DLQ bootstrap servers");
 
         def.defineInternal(TASK_INDEX, Type.INT, 0, Importance.LOW);
@@ -383,6 +388,18 @@ public final class WebhookConfig extends AbstractConfig {
 
     public String dlqBootstrapServers() {
         return getString(DLQ_BOOTSTRAP_SERVERS).trim();
+    }
+
+    /**
+     * Kafka producer settings of the DLQ producer: every {@code dlq.}-prefixed key but {@link #DLQ_TOPIC}, prefix removed
+     * ({@code dlq.bootstrap.servers}, {@code dlq.security.protocol}, {@code dlq.ssl.*}, ...), as MirrorMaker passes
+     * {@code producer.}-prefixed settings on. Connect gives tasks no access to the worker's own client settings.
+     */
+    public Map<String, Object> dlqProducerSettings() {
+        Map<String, Object> settings = new HashMap<>(originalsWithPrefix(DLQ_PREFIX));
+        settings.remove(DLQ_TOPIC.substring(DLQ_PREFIX.length()));
+        settings.put(DLQ_BOOTSTRAP_SERVERS.substring(DLQ_PREFIX.length()), dlqBootstrapServers());
+        return settings;
     }
 
     /** A path starting with '/', without spaces or a query. */
