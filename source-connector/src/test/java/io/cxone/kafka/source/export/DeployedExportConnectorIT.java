@@ -74,6 +74,38 @@ class DeployedExportConnectorIT {
         }
     }
 
+    @Test
+    void aUrlCarryingCredentialsIsRefusedThroughTheRestApiWithoutEchoingThem() throws Exception {
+        EmbeddedConnectCluster connect = TestServices.connect();
+        String secret = "url-secret-4711";
+        String name = "export-url-with-credentials";
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", CxoneExportSourceConnector.class.getName());
+        config.put("name", name);
+        config.put(ExportSourceConfig.BASE_URL, "https://sim-client:" + secret + "@cxone.example.com");
+        config.put(ExportSourceConfig.CLIENT_ID, "sim-client");
+        config.put(ExportSourceConfig.CLIENT_SECRET, "client-secret");
+        config.put(ExportSourceConfig.REPORTS, "r1");
+        config.put(ExportSourceConfig.TOPIC, "url-credentials");
+        String body = new ObjectMapper().writeValueAsString(config);
+
+        HttpResponse<String> validated = put(connect, "connector-plugins/CxoneExportSourceConnector/config/validate", body);
+        HttpResponse<String> created = put(connect, "connectors/" + name + "/config", body);
+
+        assertThat(validated.statusCode()).isEqualTo(200);
+        assertThat(validated.body()).contains("cxone.client.id/cxone.client.secret", "https://***@cxone.example.com")
+                .doesNotContain(secret);
+        assertThat(created.statusCode()).isEqualTo(400);
+        assertThat(created.body()).contains("cxone.base.url").doesNotContain(secret);
+        assertThat(connect.connectors()).doesNotContain(name);
+    }
+
+    private static HttpResponse<String> put(EmbeddedConnectCluster connect, String resource, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(connect.endpointForResource(resource)))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** {@code ${env:NAME}} becomes {@code ${file:<secrets file>:NAME}}, the same value through the worker's file provider. */
     private static String fromSecretsFile(String value, Path secretsFile) {
         Matcher m = ENV_REFERENCE.matcher(value);
