@@ -391,13 +391,15 @@ public final class WebhookConfig extends AbstractConfig {
     }
 
     /**
-     * Kafka producer settings of the DLQ producer: every {@code dlq.}-prefixed key but {@link #DLQ_TOPIC}, prefix removed
-     * ({@code dlq.bootstrap.servers}, {@code dlq.security.protocol}, {@code dlq.ssl.*}, ...), as MirrorMaker passes
-     * {@code producer.}-prefixed settings on. Connect gives tasks no access to the worker's own client settings.
+     * Kafka producer settings of the DLQ producer: every {@code dlq.}-prefixed key this connector does not define itself
+     * (such as {@link #DLQ_TOPIC}), prefix removed ({@code dlq.bootstrap.servers}, {@code dlq.security.protocol},
+     * {@code dlq.ssl.*}, ...), as MirrorMaker passes {@code producer.}-prefixed settings on. Connect gives tasks no
+     * access to the worker's own client settings.
      */
     public Map<String, Object> dlqProducerSettings() {
         Map<String, Object> settings = new HashMap<>(originalsWithPrefix(DLQ_PREFIX));
-        settings.remove(DLQ_TOPIC.substring(DLQ_PREFIX.length()));
+        CONFIG_DEF.names().stream().filter(name -> name.startsWith(DLQ_PREFIX))
+                .forEach(name -> settings.remove(name.substring(DLQ_PREFIX.length())));
         settings.put(DLQ_BOOTSTRAP_SERVERS.substring(DLQ_PREFIX.length()), dlqBootstrapServers());
         return settings;
     }
