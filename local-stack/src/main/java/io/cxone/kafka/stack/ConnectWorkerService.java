@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * A Kafka Connect distributed worker (exactly-once source support on) whose plugin.path holds the
- * project's built plugin folders. Settings come from {@code config/connect-distributed.properties}.
+ * project's built plugin folders. Settings come from {@code config/connect-distributed.properties}; connector secrets
+ * from its config providers, fed by {@code config/secrets} ({@link WorkerSecrets}).
  */
 public final class ConnectWorkerService implements StackService {
 
@@ -71,6 +72,7 @@ public final class ConnectWorkerService implements StackService {
             Files.createDirectories(workDir);
             Properties props = StackConfig.load(configTemplate);
             props.setProperty("plugin.path", pluginPath.stream().map(Path::toString).collect(Collectors.joining(",")));
+            props.putAll(WorkerSecrets.providerSettings(props, WorkerSecrets.secretsDir(configTemplate)));
             StackConfig.store(props, workerProperties, "generated from " + configTemplate + " by ./stack");
         } catch (IOException e) {
             throw new StackException("connect: could not write " + workerProperties + ": " + e.getMessage(), e);
@@ -79,7 +81,7 @@ public final class ConnectWorkerService implements StackService {
         jvmArgs.add("-Dlog4j2.configurationFile=" + log4jConfig.toUri());
         return ManagedProcess.start(name(), JavaCommand.of("768m", classpath, jvmArgs,
                 "org.apache.kafka.connect.cli.ConnectDistributed", List.of(workerProperties.toString())),
-                Map.of(), workDir, logFile);
+                WorkerSecrets.environment(WorkerSecrets.secretsDir(configTemplate)), workDir, logFile);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +59,11 @@ public final class TestServices {
             worker.put("offset.flush.interval.ms", "1000");
             // Every plugin in this project ships META-INF/services, so the worker need not scan the classpath.
             worker.put("plugin.discovery", "service_load");
+            // The stack's config providers, so connector JSON resolves secrets as on ./stack's worker.
+            checkoutRoot().ifPresent(root -> {
+                Path template = root.resolve("config/connect-distributed.properties");
+                worker.putAll(WorkerSecrets.providerSettings(StackConfig.load(template), WorkerSecrets.secretsDir(template)));
+            });
             java.util.Properties broker = new java.util.Properties();
             broker.put("transaction.state.log.replication.factor", "1");
             broker.put("transaction.state.log.min.isr", "1");
@@ -188,13 +194,20 @@ public final class TestServices {
 
     /** Shared with ./stack: the checkout's .stack/dist, so distributions are unpacked once per checkout. */
     private static Path distCache() {
+        return checkoutRoot().map(dir -> {
+            String home = System.getenv("CXONE_STACK_HOME");
+            return (home == null || home.isBlank() ? dir.resolve(".stack") : Path.of(home)).resolve("dist");
+        }).orElse(WORK.resolve("dist"));
+    }
+
+    /** The cxone-kafka-connect checkout the tests run in (its config/ and connectors/), if they run in one. */
+    public static Optional<Path> checkoutRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("local-stack/pom.xml")) && Files.isRegularFile(dir.resolve("stack"))) {
-                String home = System.getenv("CXONE_STACK_HOME");
-                return (home == null || home.isBlank() ? dir.resolve(".stack") : Path.of(home)).resolve("dist");
+                return Optional.of(dir);
             }
         }
-        return WORK.resolve("dist");
+        return Optional.empty();
     }
 
     private static void stopAll() {

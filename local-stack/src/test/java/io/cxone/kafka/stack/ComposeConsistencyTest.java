@@ -153,6 +153,44 @@ class ComposeConsistencyTest {
         }
     }
 
+    @Test
+    void connectorSecretsComeOnlyFromTheWorkersConfigProvidersWhichComposeFeedsAsTheStackDoes() throws IOException {
+        Properties worker = StackConfig.load(ROOT.resolve("config/connect-distributed.properties"));
+        assertThat(worker.getProperty("config.providers")).isEqualTo("file,env");
+        String allowedPaths = worker.getProperty(WorkerSecrets.FILE_ALLOWED_PATHS);
+        Pattern allowedEnv = Pattern.compile(worker.getProperty(WorkerSecrets.ENV_ALLOWLIST_PATTERN));
+        JsonNode connect = services.get("connect");
+        assertThat(texts(connect.get("volumes"))).as("compose mounts config/secrets where the file provider may read")
+                .contains("./config/secrets:" + allowedPaths + ":ro");
+        assertThat(texts(connect.get("env_file"))).containsExactly("./config/secrets/" + WorkerSecrets.ENV_FILE);
+        Map<String, String> env = WorkerSecrets.environment(ROOT.resolve("config/secrets"));
+        assertThat(env.keySet()).isNotEmpty().allMatch(name -> allowedEnv.matcher(name).matches());
+
+        Pattern reference = Pattern.compile("\\$\\{(env|file):([^}]*)}");
+        Pattern credential = Pattern.compile("(?i).*(secret|password|token|api\\.key|jaas\\.config).*");
+        try (Stream<Path> connectors = Files.list(ROOT.resolve("connectors"))) {
+            for (Path file : connectors.filter(p -> p.toString().endsWith(".json")).toList()) {
+                String text = Files.readString(file);
+                env.values().forEach(secret -> assertThat(text).as("%s holds a secret inline", file.getFileName()).doesNotContain(secret));
+                new ObjectMapper().readTree(file.toFile()).path("config").fields().forEachRemaining(e -> {
+                    String value = e.getValue().asText();
+                    String where = file.getFileName() + ": " + e.getKey();
+                    if (credential.matcher(e.getKey()).matches() && !value.isEmpty()) {
+                        assertThat(value).as("%s is a secret: a config provider reference", where).matches(reference);
+                    }
+                    Matcher m = reference.matcher(value);
+                    while (m.find()) {
+                        if (m.group(1).equals("env")) {
+                            assertThat(env).as("%s: defined in config/secrets/%s", where, WorkerSecrets.ENV_FILE).containsKey(m.group(2));
+                        } else {
+                            assertThat(m.group(2)).as("%s: a file the worker may read", where).startsWith(allowedPaths + "/");
+                        }
+                    }
+                });
+            }
+        }
+    }
+
     private static String image(String service) {
         return services.get(service).get("image").asText();
     }

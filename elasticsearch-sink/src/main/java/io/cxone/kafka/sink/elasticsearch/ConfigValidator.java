@@ -1,9 +1,11 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import io.cxone.kafka.common.ConnectionUrls;
 import io.cxone.kafka.sink.elasticsearch.ilm.IlmPolicy;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +83,27 @@ public final class ConfigValidator {
             add(problems, RETRY_BACKOFF_MAX_MS, "must be at least retry.backoff.ms (" + config.retryBackoffMs() + ")");
         }
         return problems;
+    }
+
+    /**
+     * Settings that work but weaken security, for one WARN line at connector start: credentials sent over plain http to
+     * another machine, and trust-all TLS. Empty when there is nothing to say.
+     */
+    public static List<String> securityWarnings(ElasticsearchSinkConfig config) {
+        List<String> warnings = new ArrayList<>();
+        List<URI> plain = config.connectionUrls().stream().filter(ConnectionUrls::isPlainHttpToRemoteHost).toList();
+        String credentials = config.apiKey().isPresent() ? CONNECTION_API_KEY
+                : config.bearerToken().isPresent() ? CONNECTION_BEARER_TOKEN
+                : config.username().isPresent() ? CONNECTION_USERNAME + "/" + CONNECTION_PASSWORD : null;
+        if (credentials != null && !plain.isEmpty()) {
+            warnings.add(credentials + " cross the network unencrypted to " + plain + " (plain http:// in " + CONNECTION_URL
+                    + "); use https://");
+        }
+        if (config.trustAll()) {
+            warnings.add(SSL_TRUST_ALL + "=true: the certificate of Elasticsearch is not checked, so anyone in between can "
+                    + "read the credentials and documents; set " + SSL_CA_FILE + " instead");
+        }
+        return warnings;
     }
 
     /** Adds {@link #problems} to the per-field results of {@code ConfigDef.validate}, when every field parsed. */

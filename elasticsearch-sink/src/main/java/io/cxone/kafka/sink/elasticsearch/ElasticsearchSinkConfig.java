@@ -1,5 +1,6 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import io.cxone.kafka.common.ConnectionUrls;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -98,7 +99,9 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         ConfigDef def = new ConfigDef();
         int order = 0;
         def.define(CONNECTION_URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new UrlListValidator(), Importance.HIGH,
-                "Elasticsearch HTTP(S) URLs, comma-separated, e.g. http://127.0.0.1:9200.",
+                "Elasticsearch HTTP(S) URLs, comma-separated, e.g. http://127.0.0.1:9200. A URL carrying credentials (user:pass@) "
+                        + "is refused: set them in " + CONNECTION_USERNAME + "/" + CONNECTION_PASSWORD + ", " + CONNECTION_API_KEY
+                        + " or " + CONNECTION_BEARER_TOKEN + ".",
                 GROUP_CONNECTION, ++order, Width.LONG, "Connection URLs");
         def.define(CONNECTION_TIMEOUT_MS, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
                 "Milliseconds to wait for a TCP connection to Elasticsearch.",
@@ -417,6 +420,13 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
                 throw new ConfigException(name, value, "at least one URL is required");
             }
             for (String url : urls) {
+                if (ConnectionUrls.hasUserInfo(url)) {
+                    // The value is echoed by Connect's validation answer and log: only ever the redacted form.
+                    throw new ConfigException(name, ConnectionUrls.redact(url), "carries credentials before '@'; remove them "
+                            + "from the URL and set " + CONNECTION_USERNAME + "/" + CONNECTION_PASSWORD + ", " + CONNECTION_API_KEY
+                            + " or " + CONNECTION_BEARER_TOKEN + " instead (best through a config provider, e.g. "
+                            + "${file:/path/secrets.properties:es.password}), so the URL can be shown and logged");
+                }
                 URI uri;
                 try {
                     uri = URI.create(url.trim());

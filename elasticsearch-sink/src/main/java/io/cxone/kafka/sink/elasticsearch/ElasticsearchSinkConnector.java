@@ -1,5 +1,6 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import io.cxone.kafka.common.ConnectionUrls;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
@@ -30,6 +31,10 @@ public class ElasticsearchSinkConnector extends SinkConnector {
         log.info("connector {} starting: {} -> {} (write.method={}, key.ignore={}, ilm={})", props.get("name"),
                 props.getOrDefault("topics", props.get("topics.regex")), config.connectionUrls(), config.writeMethod(),
                 config.keyIgnore(), config.ilmPolicyFile().map(p -> config.ilmPolicyName()).orElse("off"));
+        List<String> insecure = ConfigValidator.securityWarnings(config);
+        if (!insecure.isEmpty()) {
+            log.warn("connector {}: insecure settings: {}", props.get("name"), String.join("; ", insecure));
+        }
     }
 
     @Override
@@ -61,6 +66,11 @@ public class ElasticsearchSinkConnector extends SinkConnector {
         Config config = super.validate(connectorConfigs);
         Map<String, ConfigValue> byName = new LinkedHashMap<>();
         config.configValues().forEach(v -> byName.put(v.name(), v));
+        // Connect echoes each field's value in its answer: never the credentials of a URL it refuses.
+        ConfigValue urls = byName.get(ElasticsearchSinkConfig.CONNECTION_URL);
+        if (urls != null && urls.value() instanceof List<?> list) {
+            urls.value(list.stream().map(u -> ConnectionUrls.redact(String.valueOf(u))).toList());
+        }
         ConfigValidator.addTo(connectorConfigs, byName);
         return new Config(new ArrayList<>(byName.values()));
     }

@@ -118,4 +118,47 @@ class ElasticsearchSinkConfigTest {
         assertThat(config.password().orElseThrow().toString()).doesNotContain("s3cret");
         assertThat(config.toString()).doesNotContain("s3cret");
     }
+
+    @Test
+    void aUrlCarryingCredentialsIsRefusedNamingTheCredentialSettingsAndNeverEchoed() {
+        Map<String, String> props = base();
+        props.put("connection.url", "https://es-1.example.com:9200, https://elastic:s3cret-pw@es-2.example.com:9200");
+
+        List<String> messages = errors(props).get("connection.url");
+        assertThat(messages).singleElement().asString()
+                .contains("connection.username/connection.password", "connection.api.key", "connection.bearer.token")
+                .contains("***@es-2.example.com:9200").doesNotContain("s3cret-pw").doesNotContain("elastic:");
+        ConfigValue url = new ElasticsearchSinkConnector().validate(props).configValues().stream()
+                .filter(v -> v.name().equals("connection.url")).findFirst().orElseThrow();
+        assertThat(String.valueOf(url.value())).doesNotContain("s3cret-pw");
+        assertThatThrownBy(() -> new ElasticsearchSinkConnector().start(props))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("connection.password")
+                .message().doesNotContain("s3cret-pw");
+        // user info without a scheme, which is not even a URL, is not echoed either
+        props.put("connection.url", "elastic:s3cret-pw@es-2.example.com:9200");
+        assertThat(errors(props).get("connection.url")).singleElement().asString().doesNotContain("s3cret-pw");
+    }
+
+    @Test
+    void credentialsOverPlainHttpToAnotherHostAndTrustAllAreWarnedAboutNamingTheSetting() {
+        Map<String, String> remote = base();
+        remote.put("connection.url", "http://es.example.com:9200");
+        remote.put("connection.api.key", "a2V5");
+        assertThat(ConfigValidator.securityWarnings(new ElasticsearchSinkConfig(remote))).singleElement().asString()
+                .contains("connection.api.key", "connection.url", "http://es.example.com:9200").doesNotContain("a2V5");
+
+        Map<String, String> loopback = base();
+        loopback.put("connection.username", "elastic");
+        loopback.put("connection.password", "pw");
+        assertThat(ConfigValidator.securityWarnings(new ElasticsearchSinkConfig(loopback))).isEmpty();
+        Map<String, String> anonymous = base();
+        anonymous.put("connection.url", "http://es.example.com:9200");
+        assertThat(ConfigValidator.securityWarnings(new ElasticsearchSinkConfig(anonymous))).isEmpty();
+
+        Map<String, String> trustAll = base();
+        trustAll.put("connection.url", "https://es.example.com:9200");
+        trustAll.put("elastic.https.ssl.trust.all", "true");
+        assertThat(ConfigValidator.securityWarnings(new ElasticsearchSinkConfig(trustAll))).singleElement().asString()
+                .contains("elastic.https.ssl.trust.all", "elastic.https.ssl.ca.file");
+    }
 }

@@ -33,6 +33,7 @@ public class CxoneExportSourceConnector extends SourceConnector {
         this.props = Map.copyOf(props);
         log.info("CXone export connector started: api {}, {} sources, topic {}", config.apiFlavour().configName(),
                 config.sources().size(), config.topic());
+        config.insecureHttpWarning().ifPresent(warning -> log.warn("connector {}: insecure settings: {}", props.get("name"), warning));
     }
 
     @Override
@@ -69,6 +70,7 @@ public class CxoneExportSourceConnector extends SourceConnector {
         List<ConfigValue> values = result.configValues();
         ExportSourceConfig.addCrossFieldErrors(connectorConfigs, values);
         ExportSourceConfig.addCredentialErrors(connectorConfigs, values);
+        ExportSourceConfig.redactUrlValues(values);
         return result;
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.cxone.kafka.common.ConnectionUrls;
 import okhttp3.Credentials;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
@@ -70,6 +71,7 @@ public final class DataExtractionChunkReader implements ChunkReader {
         if (tokenEndpoint.isBlank()) {
             throw new CxoneApiException(0, "OIDC discovery at " + config.issuerUrl() + " gave no token_endpoint");
         }
+        config.requireSafeForSecrets(tokenEndpoint, "OIDC discovery at " + config.issuerUrl());
         FormBody.Builder form = new FormBody.Builder().add("grant_type", "password")
                 .add("username", config.accessKeyId()).add("password", config.accessKeySecret().value());
         Request.Builder request = new Request.Builder().url(tokenEndpoint);
@@ -109,7 +111,7 @@ public final class DataExtractionChunkReader implements ChunkReader {
         if (endpoint.isBlank()) {
             throw new CxoneApiException(0, "tenant discovery gave no api_endpoint for tenant " + tenantId);
         }
-        log.info("CXone tenant {} uses API endpoint {}", tenantId, endpoint);
+        log.info("CXone tenant {} uses API endpoint {}", tenantId, ConnectionUrls.redact(endpoint));
         return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
     }
 

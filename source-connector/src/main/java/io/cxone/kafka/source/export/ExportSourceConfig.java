@@ -1,5 +1,6 @@
 package io.cxone.kafka.source.export;
 
+import io.cxone.kafka.common.ConnectionUrls;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -29,6 +30,7 @@ public final class ExportSourceConfig extends AbstractConfig {
     public static final String ACCESS_KEY_SECRET = "cxone.access.key.secret";
     public static final String ISSUER_URL = "cxone.issuer.url";
     public static final String VALIDATE_CREDENTIALS = "cxone.validate.credentials";
+    public static final String ALLOW_INSECURE_HTTP = "cxone.allow.insecure.http";
 
     public static final String REPORTS = "cxone.reports";
     public static final String ENTITIES = "cxone.entities";
@@ -66,6 +68,9 @@ public final class ExportSourceConfig extends AbstractConfig {
     private static final String CHECKS = "Checksum and schema drift";
     private static final String RETRIES = "Retries and timeouts";
 
+    private static final String CREDENTIAL_SETTINGS = CLIENT_ID + "/" + CLIENT_SECRET + " (records) or " + ACCESS_KEY_ID + "/"
+            + ACCESS_KEY_SECRET + " (data-extraction)";
+
     public static final ConfigDef CONFIG_DEF = configDef();
 
     public ExportSourceConfig(Map<?, ?> props) {
@@ -83,10 +88,11 @@ public final class ExportSourceConfig extends AbstractConfig {
                 "Which CXone API to export from: 'records' (export trigger + limit/offset pages of JSON) or "
                         + "'data-extraction' (real CXone: OIDC password grant, tenant discovery, Data Extraction jobs with CSV files).",
                 CXONE, ++o, Width.SHORT, "CXone API", recommend(ApiFlavour.names()));
-        def.define(BASE_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new UrlValidator(), Importance.HIGH,
-                "Base URL of the CXone API (records) or of the OIDC issuer when " + ISSUER_URL + " is empty (data-extraction).",
+        def.define(BASE_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new UrlValidator(false), Importance.HIGH,
+                "Base URL of the CXone API (records) or of the OIDC issuer when " + ISSUER_URL + " is empty (data-extraction). "
+                        + "Credentials never go in the URL (user:pass@ is refused): set " + CREDENTIAL_SETTINGS + ".",
                 CXONE, ++o, Width.LONG, "Base URL");
-        def.define(ISSUER_URL, Type.STRING, "", Importance.MEDIUM,
+        def.define(ISSUER_URL, Type.STRING, "", new UrlValidator(true), Importance.MEDIUM,
                 "OIDC issuer for data-extraction (e.g. https://cxone.niceincontact.com); its /.well-known/openid-configuration "
                         + "gives the token endpoint, /.well-known/cxone-configuration the tenant's API endpoint. Empty: " + BASE_URL + ".",
                 CXONE, ++o, Width.LONG, "OIDC issuer");
@@ -96,6 +102,11 @@ public final class ExportSourceConfig extends AbstractConfig {
                 "Whether validating the configuration (PUT /connector-plugins/.../config/validate, and every deployment) also "
                 + "fetches a token from CXone with these credentials and reports a refusal on the secret's field. Off by "
                 + "default, so validation needs no network access.", CXONE, ++o, Width.SHORT, "Check credentials");
+        def.define(ALLOW_INSECURE_HTTP, Type.BOOLEAN, false, Importance.LOW,
+                "Whether the client secret or access key secret may be sent over plain http:// to a host other than this "
+                + "machine (" + BASE_URL + " for records; " + ISSUER_URL + ", or " + BASE_URL + " when it is empty, and the token "
+                + "endpoint it names, for data-extraction). Off: such a URL is refused; loopback addresses (a local simulator) "
+                + "are always allowed. On: one WARN at start.", CXONE, ++o, Width.SHORT, "Allow secrets over plain http");
         def.define(ACCESS_KEY_ID, Type.STRING, "", Importance.HIGH,
                 "CXone access key id (data-extraction: the password grant's username).", CXONE, ++o, Width.MEDIUM, "Access key id");
         def.define(ACCESS_KEY_SECRET, Type.PASSWORD, "", Importance.HIGH,
@@ -176,6 +187,11 @@ public final class ExportSourceConfig extends AbstractConfig {
                 problems.put(ACCESS_KEY_ID, "set " + ACCESS_KEY_ID + " and " + ACCESS_KEY_SECRET + " (password grant) for " + API_FLAVOUR + "=data-extraction");
             }
         }
+        String secretUrlKey = secretUrlKey(c);
+        if (!c.getBoolean(ALLOW_INSECURE_HTTP) && sendsSecretsInClear(c.getString(secretUrlKey))) {
+            problems.put(secretUrlKey, "would send " + secretSetting(api) + " over plain http to a host other than this machine; "
+                    + "use https://, or set " + ALLOW_INSECURE_HTTP + "=true to allow it");
+        }
         if (DriftPolicy.ROUTE.name().equals(enumValue(c.getString(SCHEMA_DRIFT_POLICY))) && c.getString(DRIFT_TOPIC).isBlank()) {
             problems.put(DRIFT_TOPIC, "set a topic for drifted chunks when " + SCHEMA_DRIFT_POLICY + "=route");
         }
@@ -186,6 +202,54 @@ public final class ExportSourceConfig extends AbstractConfig {
             problems.put(RETRY_BACKOFF_MS, "must not exceed " + RETRY_BACKOFF_MAX_MS);
         }
         return problems;
+    }
+
+    /** The URL setting whose host receives the client secret or access key secret. */
+    static String secretUrlKey(AbstractConfig c) {
+        return ApiFlavour.parse(c.getString(API_FLAVOUR)) == ApiFlavour.DATA_EXTRACTION && !c.getString(ISSUER_URL).isBlank()
+                ? ISSUER_URL : BASE_URL;
+    }
+
+    private static String secretSetting(ApiFlavour api) {
+        return api == ApiFlavour.DATA_EXTRACTION ? ACCESS_KEY_SECRET : CLIENT_SECRET;
+    }
+
+    private static boolean sendsSecretsInClear(String url) {
+        try {
+            return ConnectionUrls.isPlainHttpToRemoteHost(java.net.URI.create(url.trim()));
+        } catch (IllegalArgumentException e) {
+            return false; // reported by the URL's own validator
+        }
+    }
+
+    /**
+     * Refuses a URL learned from CXone at run time (the OIDC token endpoint) that would carry a secret in clear, unless
+     * {@link #ALLOW_INSECURE_HTTP} says so.
+     */
+    public void requireSafeForSecrets(String url, String learnedFrom) {
+        if (!getBoolean(ALLOW_INSECURE_HTTP) && sendsSecretsInClear(url)) {
+            throw new CxoneApiException(0, learnedFrom + " names " + ConnectionUrls.redact(url) + ", plain http to a host other "
+                    + "than this machine; not sending " + secretSetting(apiFlavour()) + " there (set " + ALLOW_INSECURE_HTTP
+                    + "=true to allow it)");
+        }
+    }
+
+    /** One line for the WARN at start when secrets are allowed to go over plain http to another host, if they will. */
+    public java.util.Optional<String> insecureHttpWarning() {
+        String key = secretUrlKey(this);
+        return getBoolean(ALLOW_INSECURE_HTTP) && sendsSecretsInClear(getString(key))
+                ? java.util.Optional.of(secretSetting(apiFlavour()) + " crosses the network unencrypted to " + getString(key)
+                        + " (plain http:// in " + key + ", allowed by " + ALLOW_INSECURE_HTTP + "=true); use https://")
+                : java.util.Optional.empty();
+    }
+
+    /** Connect echoes each field's value in its validation answer: the URL fields show no credentials, even refused ones. */
+    static void redactUrlValues(List<ConfigValue> results) {
+        for (ConfigValue value : results) {
+            if ((value.name().equals(BASE_URL) || value.name().equals(ISSUER_URL)) && value.value() != null) {
+                value.value(ConnectionUrls.redact(value.value().toString()));
+            }
+        }
     }
 
     /** Adds cross-field problems to the per-field results of {@code ConfigDef.validate}. */
@@ -381,9 +445,24 @@ public final class ExportSourceConfig extends AbstractConfig {
     }
 
     static final class UrlValidator implements ConfigDef.Validator {
+        private final boolean optional;
+
+        UrlValidator(boolean optional) {
+            this.optional = optional;
+        }
+
         @Override
         public void ensureValid(String name, Object value) {
             String url = value == null ? "" : value.toString();
+            if (optional && url.isBlank()) {
+                return;
+            }
+            if (ConnectionUrls.hasUserInfo(url)) {
+                // Connect echoes the value in its answer and logs: only ever the redacted form.
+                throw new ConfigException(name, ConnectionUrls.redact(url), "carries credentials before '@'; remove them from "
+                        + "the URL and set " + CREDENTIAL_SETTINGS + " instead (best through a config provider, e.g. "
+                        + "${env:CXONE_CLIENT_SECRET}), so the URL can be shown and logged");
+            }
             try {
                 java.net.URI uri = java.net.URI.create(url);
                 if (!List.of("http", "https").contains(String.valueOf(uri.getScheme())) || uri.getHost() == null) {
@@ -396,7 +475,7 @@ public final class ExportSourceConfig extends AbstractConfig {
 
         @Override
         public String toString() {
-            return "http(s) URL";
+            return optional ? "http(s) URL or empty" : "http(s) URL";
         }
     }
 

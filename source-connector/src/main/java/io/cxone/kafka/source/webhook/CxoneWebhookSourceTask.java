@@ -49,7 +49,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
         EventDeduplicator deduplicator = config.dedupeEnabled()
                 ? new EventDeduplicator(config.dedupeWindow(), config.dedupeMaxEntries(), Clock.systemUTC()) : null;
         deadLetters = config.dlqTopic().isEmpty() ? null
-                : new DeadLetterPublisher(config.dlqTopic(), config.dlqBootstrapServers(), "cxone-webhook-dlq-" + config.taskIndex());
+                : new DeadLetterPublisher(config.dlqTopic(), config.dlqProducerSettings(), "cxone-webhook-dlq-" + config.taskIndex());
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "cxone-webhook-timer-" + config.taskIndex());
             t.setDaemon(true);

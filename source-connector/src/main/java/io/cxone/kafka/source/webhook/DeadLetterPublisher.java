@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -24,14 +25,21 @@ final class DeadLetterPublisher implements AutoCloseable {
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
 
-    DeadLetterPublisher(String topic, String bootstrapServers, String clientId) {
+    /** {@code settings}: the connector's dlq.-prefixed producer settings ({@link WebhookConfig#dlqProducerSettings()}). */
+    DeadLetterPublisher(String topic, Map<String, Object> settings, String clientId) {
         this.topic = topic;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, clientId,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000,
-                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(producerConfig(settings, clientId), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** This publisher's defaults, overridden by the connector's settings (bootstrap servers, security, ...). */
+    static Map<String, Object> producerConfig(Map<String, Object> settings, String clientId) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.putAll(settings);
+        return config;
     }
 
     void publish(String requestId, int status, String reason, String contentType, byte[] body) {

@@ -65,6 +65,8 @@ public final class WebhookConfig extends AbstractConfig {
     public static final String AUTH_HMAC_REPLAY_MAX_ENTRIES = "auth.hmac.replay.max.entries";
     public static final String AUTH_NONE_ALLOW_PUBLIC = "auth.none.allow.public";
     // Dead letters
+    /** Every key with this prefix but dlq.topic is a setting of the DLQ producer. */
+    public static final String DLQ_PREFIX = "dlq.";
     public static final String DLQ_TOPIC = "dlq.topic";
     public static final String DLQ_BOOTSTRAP_SERVERS = "dlq.bootstrap.servers";
     // Task only
@@ -234,7 +236,10 @@ public final class WebhookConfig extends AbstractConfig {
                 "Topic for rejected bodies (raw bytes, headers with the status and reason). Empty: off.", GROUP_DLQ,
                 ++order, Width.MEDIUM, "DLQ topic");
         def.define(DLQ_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.LOW,
-                "Kafka bootstrap servers of the DLQ producer (required with dlq.topic).", GROUP_DLQ, ++order,
+                "Kafka bootstrap servers of the DLQ producer (required with dlq.topic). Any other Kafka producer setting "
+                        + "of the DLQ producer is given with the same prefix, e.g. dlq.security.protocol, dlq.sasl.mechanism, "
+                        + "dlq.sasl.jaas.config, dlq.ssl.truststore.location: a task cannot see the worker's own client "
+                        + "settings, so a secured cluster needs them here (secrets through a config provider).", GROUP_DLQ, ++order,
                 Width.LONG, "DLQ bootstrap servers");
 
         def.defineInternal(TASK_INDEX, Type.INT, 0, Importance.LOW);
@@ -422,6 +427,20 @@ public final class WebhookConfig extends AbstractConfig {
 
     public String dlqBootstrapServers() {
         return getString(DLQ_BOOTSTRAP_SERVERS).trim();
+    }
+
+    /**
+     * Kafka producer settings of the DLQ producer: every {@code dlq.}-prefixed key this connector does not define itself
+     * (such as {@link #DLQ_TOPIC}), prefix removed ({@code dlq.bootstrap.servers}, {@code dlq.security.protocol},
+     * {@code dlq.ssl.*}, ...), as MirrorMaker passes {@code producer.}-prefixed settings on. Connect gives tasks no
+     * access to the worker's own client settings.
+     */
+    public Map<String, Object> dlqProducerSettings() {
+        Map<String, Object> settings = new HashMap<>(originalsWithPrefix(DLQ_PREFIX));
+        CONFIG_DEF.names().stream().filter(name -> name.startsWith(DLQ_PREFIX))
+                .forEach(name -> settings.remove(name.substring(DLQ_PREFIX.length())));
+        settings.put(DLQ_BOOTSTRAP_SERVERS.substring(DLQ_PREFIX.length()), dlqBootstrapServers());
+        return settings;
     }
 
     /** A path starting with '/', without spaces or a query. */

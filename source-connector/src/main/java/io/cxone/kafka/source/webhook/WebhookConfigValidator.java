@@ -1,6 +1,7 @@
 package io.cxone.kafka.source.webhook;
 
 import io.cxone.kafka.source.avro.AvroConnectMapping;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
@@ -34,6 +35,7 @@ public final class WebhookConfigValidator {
         }
         WebhookConfig config = new WebhookConfig(props);
         checkCombinations(config, byName);
+        checkDlqProducerSettings(config, values);
         if (values.stream().allMatch(v -> v.errorMessages().isEmpty())) {
             try {
                 AvroConnectMapping.of(EventSchemaSource.load(config));
@@ -152,6 +154,18 @@ public final class WebhookConfigValidator {
 
     private static boolean isBlank(Password password) {
         return password == null || password.value() == null || password.value().isBlank();
+    }
+
+    /** A dlq.-prefixed key that no Kafka producer knows is a typo (e.g. of a security setting): reported on that key. */
+    private static void checkDlqProducerSettings(WebhookConfig config, List<ConfigValue> values) {
+        for (String name : config.dlqProducerSettings().keySet()) {
+            if (!ProducerConfig.configNames().contains(name)) {
+                ConfigValue unknown = new ConfigValue(WebhookConfig.DLQ_PREFIX + name);
+                unknown.addErrorMessage("not a Kafka producer setting; every " + WebhookConfig.DLQ_PREFIX + "-prefixed key but "
+                        + WebhookConfig.DLQ_TOPIC + " is passed to the DLQ producer without the prefix");
+                values.add(unknown);
+            }
+        }
     }
 
     private static void addError(Map<String, ConfigValue> byName, String key, String message) {
