@@ -139,7 +139,8 @@ class EventBodyDecoderTest {
     void zeroByteItemsAreCountedWhenAWriterOnlyArrayIsSkipped() throws IOException {
         // resolution skips the writer-only array of null item by item, and null items take no byte: only a count bounds it
         assertRejected("avro/binary", nullArrayBomb(), 413,
-                "avro container file, event 0: Avro data declares more than " + MAX_DECODED_BYTES + " array/map items");
+                "avro container file, event 0: Avro data declares 4611686018427387904 array/map items where request.max.decoded.bytes="
+                        + MAX_DECODED_BYTES + " leaves room for ");
         // many blocks, each under Avro's own per-block limit of 2^31 items
         ByteArrayOutputStream blocks = new ByteArrayOutputStream();
         blocks.write(event());
@@ -149,6 +150,21 @@ class EventBodyDecoderTest {
         blocks.write(varLong(0));
         Schema writer = withField(EVENT_SCHEMA, "padding", "{\"type\":\"array\",\"items\":\"null\"}");
         assertRejected("avro/binary", containerOfEncoded(writer, blocks.toByteArray()), 413, "array/map items");
+    }
+
+    @Test
+    void itemsAreChargedForTheHeapTheyTakeNotJustTheirBytes() {
+        // one event whose metadata map holds 100,000 distinct 3-byte keys with empty values: 500 KB of data, within
+        // the 1 MiB budget as bytes, but some 15 MB of heap once decoded (16 budget bytes an item leave no room)
+        ByteArrayOutputStream entries = new ByteArrayOutputStream();
+        for (int i = 0; i < 100_000; i++) {
+            entries.writeBytes(new byte[] {6, (byte) (i >> 16), (byte) (i >> 8), (byte) i, 0});
+        }
+        byte[] datum = concat(new byte[] {0, 2, 0, 0}, varLong(100_000), entries.toByteArray(), varLong(0));
+        assertRejected("application/avro", datum, 413, "Avro data declares 100000 array/map items where request.max.decoded.bytes=");
+        // a tenth of it is read
+        byte[] tenth = concat(new byte[] {0, 2, 0, 0}, varLong(10_000), Arrays.copyOf(entries.toByteArray(), 50_000), varLong(0));
+        assertThat((Map<?, ?>) decoder.decode("application/avro", tenth).get(0).get("metadata")).hasSize(10_000);
     }
 
     @Test
