@@ -64,7 +64,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
         timer.scheduleWithFixedDelay(rejections::endInterval, RejectionLog.INTERVAL_MILLIS, RejectionLog.INTERVAL_MILLIS,
                 TimeUnit.MILLISECONDS);
         WebhookRequestHandler handler = new WebhookRequestHandler(config, new RequestAuthenticator(config, Clock.systemUTC()),
-                new EventBodyDecoder(schema, config.requestMaxEvents(), config.ignoreUnknownJsonFields()), mapping, queue,
+                new EventBodyDecoder(schema, config.requestMaxEvents(), config.requestMaxDecodedBytes(), config.ignoreUnknownJsonFields()), mapping, queue,
                 deduplicator, deadLetters, metrics, rejections, Clock.systemUTC());
         listener = new WebhookListener(config, handler, new JsonErrorHandler(metrics, rejections),
                 "cxone-webhook-http-" + config.taskIndex());

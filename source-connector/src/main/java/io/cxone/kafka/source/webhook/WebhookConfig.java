@@ -44,6 +44,7 @@ public final class WebhookConfig extends AbstractConfig {
     public static final String EVENT_ID_FIELD = "event.id.field";
     public static final String REQUEST_MAX_BYTES = "request.max.bytes";
     public static final String REQUEST_MAX_EVENTS = "request.max.events";
+    public static final String REQUEST_MAX_DECODED_BYTES = "request.max.decoded.bytes";
     public static final String HEADER_REMOTE_ADDRESS = "header.remote.address.enabled";
     // Delivery
     public static final String QUEUE_MAX_EVENTS = "queue.max.events";
@@ -163,6 +164,13 @@ public final class WebhookConfig extends AbstractConfig {
                 Width.SHORT, "Max body bytes");
         def.define(REQUEST_MAX_EVENTS, Type.INT, 1000, ConfigDef.Range.between(1, 100_000), Importance.MEDIUM,
                 "Most events in one request; more answer 413.", GROUP_EVENTS, ++order, Width.SHORT, "Max events per request");
+        def.define(REQUEST_MAX_DECODED_BYTES, Type.INT, 8 * 1024 * 1024, ConfigDef.Range.between(1024, 256 * 1024 * 1024),
+                Importance.MEDIUM, "Most bytes of event data one request may decode: Avro data after inflating deflate "
+                        + "container blocks, or JSON text, plus 16 for every array or map item the data declares, for the "
+                        + "heap an item takes once decoded even when it encodes to no byte (an array of null). Spent while "
+                        + "inflating and decoding, so a compression or item-count bomb stops there (413). At least "
+                        + "request.max.bytes.", GROUP_EVENTS, ++order,
+                Width.SHORT, "Max decoded bytes per request");
         def.define(HEADER_REMOTE_ADDRESS, Type.BOOLEAN, false, Importance.LOW,
                 "Add the caller's address as record header remote-address.", GROUP_EVENTS, ++order, Width.SHORT,
                 "Remote address header");
@@ -343,6 +351,10 @@ public final class WebhookConfig extends AbstractConfig {
 
     public int requestMaxEvents() {
         return getInt(REQUEST_MAX_EVENTS);
+    }
+
+    public int requestMaxDecodedBytes() {
+        return getInt(REQUEST_MAX_DECODED_BYTES);
     }
 
     public boolean remoteAddressHeader() {
