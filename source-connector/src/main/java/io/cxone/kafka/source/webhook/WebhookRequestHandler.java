@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -135,7 +136,11 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
 
-        void fail(RuntimeException e) {
+        /**
+         * Answers 500 for anything one request's handling threw, an {@code Error} too: it is this request's failure, and
+         * letting it reach Jetty would leave the request unanswered on a pool thread or end the selector's work.
+         */
+        void fail(Throwable e) {
             log.error("webhook request {}: unexpected failure", requestId, e);
             reject(500, "internal error; request " + requestId + " was not accepted");
         }
@@ -200,7 +205,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         } catch (RejectedRequest e) {
             rejectUnread(exchange, e);
             return true;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             exchange.fail(e);
             return true;
         }
@@ -209,7 +214,11 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
                 exchange.closeConnection(); // the rest of the body was not read
                 exchange.reject(unreadable.status(), unreadable.reason());
             } else if (body.length > INLINE_DECODE_BYTES) {
-                executor.execute(() -> process(exchange, mediaType, body));
+                try {
+                    executor.execute(() -> process(exchange, mediaType, body));
+                } catch (RejectedExecutionException e) { // Jetty's pool and its queue are full: the caller retries later
+                    exchange.reject(503, "listener busy: too many large bodies being decoded; retry later");
+                }
             } else {
                 process(exchange, mediaType, body);
             }
@@ -246,7 +255,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
             accept(exchange, mediaType, events);
         } catch (RejectedRequest e) {
             exchange.reject(e.status(), e.reason());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             exchange.fail(e);
         }
     }
