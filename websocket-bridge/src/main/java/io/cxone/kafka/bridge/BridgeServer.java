@@ -23,6 +23,7 @@ import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
+import io.cxone.kafka.common.RejectionLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +77,9 @@ public final class BridgeServer implements AutoCloseable {
     private final FeedHub hub;
     private volatile boolean accepting = true;
     private volatile java.util.concurrent.ScheduledFuture<?> sampler;
+    /** Refused upgrades and subscriptions: anyone who reaches the port can cause them, so they are logged at a bounded rate. */
+    private final RejectionLog rejections = new RejectionLog("bridge connection");
+    private volatile java.util.concurrent.ScheduledFuture<?> rejectionSummary;
     private volatile long healthCheckedAt;
     private volatile String kafkaHealth = "UNKNOWN";
 
@@ -130,6 +134,8 @@ public final class BridgeServer implements AutoCloseable {
     public void start() throws Exception {
         server.start();
         sampler = SCHEDULER.scheduleAtFixedRate(metrics::sample, 1, 1, TimeUnit.SECONDS);
+        rejectionSummary = SCHEDULER.scheduleAtFixedRate(rejections::endInterval, RejectionLog.INTERVAL_MILLIS,
+                RejectionLog.INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("websocket bridge listening on {}://{}:{} (auth={}, tokens={}, origins={}, policy={}, frame.max.bytes={})",
                 config.tlsEnabled() ? "https" : "http", config.listenHost(), port(), config.authEnabled(),
                 config.tokens().stream().map(BridgeConfig.Token::id).toList(),
@@ -176,6 +182,10 @@ public final class BridgeServer implements AutoCloseable {
         }
         if (sampler != null) {
             sampler.cancel(false);
+        }
+        if (rejectionSummary != null) {
+            rejectionSummary.cancel(false);
+            rejections.endInterval();
         }
         hub.close();
         admin.close(Duration.ofSeconds(2));
@@ -241,7 +251,7 @@ public final class BridgeServer implements AutoCloseable {
             long id = ids.incrementAndGet();
             metrics.connectionsOpened.increment();
             ClientConnection[] holder = new ClientConnection[1];
-            holder[0] = new ClientConnection(id, remote, token.get(), config, metrics, frames, hub, admin, queuedBytesTotal,
+            holder[0] = new ClientConnection(id, remote, token.get(), config, metrics, frames, hub, admin, queuedBytesTotal, rejections,
                     initial, initialError, () -> {
                 clients.remove(id);
                 connections.decrementAndGet();
@@ -272,7 +282,7 @@ public final class BridgeServer implements AutoCloseable {
         private FrameHandler refuse(Request request, Response response, Callback callback, int status, String reason,
                                     String remote, String message) {
             metrics.rejected(reason);
-            LOG.info("connection refused remote={} status={} reason={}", remote, status, message);
+            rejections.rejected("-", remote, status, message);
             Response.writeError(request, response, callback, status, message);
             return null;
         }

@@ -19,6 +19,7 @@ import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
+import io.cxone.kafka.common.RejectionLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,7 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
     private final Outbox outbox;
     private final FeedHub hub;
     private final Admin admin;
+    private final RejectionLog rejections;
 
     private final SubscribeRequest initialRequest;
     private final String initialError;
@@ -95,9 +97,10 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
 
     ClientConnection(long id, String remote, BridgeConfig.Token token, BridgeConfig config, BridgeMetrics metrics,
                      RecordFrames frames, FeedHub hub, Admin admin, java.util.concurrent.atomic.AtomicLong queuedBytesTotal,
-                     SubscribeRequest initialRequest, String initialError, Runnable onClosed) {
+                     RejectionLog rejections, SubscribeRequest initialRequest, String initialError, Runnable onClosed) {
         this.hub = hub;
         this.admin = admin;
+        this.rejections = rejections;
         this.id = id;
         this.remote = remote;
         this.token = token;
@@ -240,7 +243,7 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
         try {
             subscribe(SubscribeRequest.fromJson(text, SubscribeRequest.Limits.of(config)));
         } catch (SubscribeRequest.BadSubscribeException e) {
-            LOG.info("client id={} bad subscribe message: {}", id, e.getMessage());
+            rejections.rejected("id=" + id, remote, "bad_subscribe", e.getMessage());
             sendError("bad_subscribe", e.getMessage());
         }
     }
@@ -304,7 +307,7 @@ final class ClientConnection implements FrameHandler, PartitionFeed.Client {
 
     /** A subscribe from the URL closes the connection (nothing else to do); one from a message only errors. */
     private void refuse(String code, String message) {
-        LOG.info("client id={} subscribe refused: {}", id, message);
+        rejections.rejected("id=" + id, remote, code, message);
         if (initialRequest != null && topics.isEmpty()) {
             reject(code, message);
         } else {

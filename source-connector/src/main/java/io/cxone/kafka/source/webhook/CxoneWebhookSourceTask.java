@@ -1,5 +1,6 @@
 package io.cxone.kafka.source.webhook;
 
+import io.cxone.kafka.common.RejectionLog;
 import io.cxone.kafka.source.PluginVersion;
 import io.cxone.kafka.source.avro.AvroConnectMapping;
 import org.apache.avro.Schema;
@@ -60,7 +61,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
         // 10% late), instead of a timer per request scheduled and cancelled by every request.
         long sweepMillis = Math.max(10, Math.min(1000, config.ackTimeout().toMillis() / 10));
         timer.scheduleWithFixedDelay(this::expireOverdue, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-        rejections = new RejectionLog();
+        rejections = new RejectionLog("webhook request");
         timer.scheduleWithFixedDelay(rejections::endInterval, RejectionLog.INTERVAL_MILLIS, RejectionLog.INTERVAL_MILLIS,
                 TimeUnit.MILLISECONDS);
         WebhookRequestHandler handler = new WebhookRequestHandler(config, new RequestAuthenticator(config, Clock.systemUTC()),

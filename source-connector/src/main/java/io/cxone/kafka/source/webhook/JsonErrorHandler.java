@@ -1,5 +1,6 @@
 package io.cxone.kafka.source.webhook;
 
+import io.cxone.kafka.common.RejectionLog;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;

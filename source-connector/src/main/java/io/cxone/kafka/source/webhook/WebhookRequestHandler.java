@@ -1,5 +1,6 @@
 package io.cxone.kafka.source.webhook;
 
+import io.cxone.kafka.common.RejectionLog;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;

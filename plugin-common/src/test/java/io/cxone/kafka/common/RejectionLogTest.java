@@ -1,4 +1,4 @@
-package io.cxone.kafka.source.webhook;
+package io.cxone.kafka.common;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RejectionLogTest {
 
     private final List<String> lines = new ArrayList<>();
-    private final RejectionLog rejections = new RejectionLog(lines::add);
+    private final RejectionLog rejections = new RejectionLog("webhook request", lines::add);
 
     @Test
     void aFloodIsLoggedAsTheFirstFewThenOneSummaryPerInterval() {
@@ -23,8 +23,8 @@ class RejectionLogTest {
 
         rejections.endInterval();
         assertThat(lines).hasSize(RejectionLog.DETAILED_PER_INTERVAL + 1);
-        assertThat(lines.get(lines.size() - 1)).isEqualTo("webhook rejected 10000 requests in the last 10 s (5 logged in "
-                + "detail), by status: 401=7500 404=2500");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("webhook request: 10000 rejected in the last 10 s (5 logged in "
+                + "detail), by kind: 401=7500 404=2500");
 
         // the next interval starts afresh: details again, and counts from zero
         rejections.rejected("req-a", "10.0.0.9", 413, "body exceeds request.max.bytes=64");
