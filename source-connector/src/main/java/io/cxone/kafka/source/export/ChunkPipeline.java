@@ -50,8 +50,18 @@ public final class ChunkPipeline {
     /** The current job served all its rows: it is not read again (CXone may expire it meanwhile) until the next one starts. */
     private boolean jobDone;
 
+    /** A partition stored in the reversed key order by an earlier version: removed in the next chunk's transaction. */
+    private Map<String, String> retiredPartition;
+
     public ChunkPipeline(String source, ChunkReader reader, ExportSourceConfig config, ExportMetrics metrics,
                          Optional<ExportOffset> committed) {
+        this(source, reader, config, metrics, new StoredCheckpoint(committed, null));
+    }
+
+    public ChunkPipeline(String source, ChunkReader reader, ExportSourceConfig config, ExportMetrics metrics,
+                         StoredCheckpoint stored) {
+        Optional<ExportOffset> committed = stored.offset();
+        this.retiredPartition = stored.retiredPartition();
         this.source = source;
         this.partition = ExportOffset.partition(config.apiFlavour().configName(), source);
         this.reader = reader;
@@ -184,6 +194,9 @@ public final class ChunkPipeline {
         Long startRowValue = startRow;
         Integer chunkSizeValue = raw.size();
         for (JsonNode row : typed) {
+            // The chunk's first record removes the reversed-order partition (a null offset is a tombstone); the others carry
+            // the checkpoint, so both land in the chunk's transaction. Distinct keys in the worker's map: see SourceMaps.exactOrder.
+            boolean retires = retiredPartition != null && records.isEmpty();
             ConnectHeaders headers = new ConnectHeaders();
             headers.add(HEADER_CHUNK_OFFSET, startRowValue, Schema.INT64_SCHEMA);
             headers.add(HEADER_CHUNK_SIZE, chunkSizeValue, Schema.INT32_SCHEMA);
@@ -195,11 +208,12 @@ public final class ChunkPipeline {
             }
             JsonNode keyValue = keyField == null ? null : row.get(keyField);
             String key = keyValue == null || keyValue.isNull() ? null : keyValue.asText();
-            records.add(new ChunkRecord(partition, offsetMap, offsetHash, topic,
+            records.add(new ChunkRecord(retires ? retiredPartition : partition, retires ? null : offsetMap, retires ? 0 : offsetHash, topic,
                     key == null ? null : Schema.OPTIONAL_STRING_SCHEMA, key, schema, structs.struct(schema, row), headers));
         }
         nextRow = endRow;
         lastChunk = offset;
+        retiredPartition = null;
         long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
         metrics.chunk(records.size(), reader.lastReadBytes(), latencyMs);
         log.info("Chunk verified: {} job {} rows {}-{} sha256 {} ({} ms)", source, reader.currentJob(), startRow, endRow - 1, sha, latencyMs);

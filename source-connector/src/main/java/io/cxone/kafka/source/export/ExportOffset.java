@@ -1,5 +1,7 @@
 package io.cxone.kafka.source.export;
 
+import io.cxone.kafka.source.offsets.SourceMaps;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -43,9 +45,27 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
         }
     }
 
-    /** The source partition of one report (records API) or entity (data extraction). */
+    /**
+     * The source partition of one report (records API) or entity (data extraction), in the key order Connect's
+     * offsets REST API keeps ({@link SourceMaps}): {@code {"api":…,"source":…}}.
+     */
     public static Map<String, String> partition(String api, String source) {
-        return Map.of(PARTITION_API_KEY, api, PARTITION_SOURCE_KEY, source);
+        Map<String, String> partition = new HashMap<>();
+        partition.put(PARTITION_API_KEY, api);
+        partition.put(PARTITION_SOURCE_KEY, source);
+        return SourceMaps.canonical(partition);
+    }
+
+    /**
+     * The same partition in the other key order, {@code {"source":…,"api":…}}: versions that built the partition with
+     * {@code Map.of} wrote either order, depending on the worker JVM. Read on start and removed once the canonical form
+     * is written ({@link StoredCheckpoint}).
+     */
+    public static Map<String, String> reversedPartition(String api, String source) {
+        Map<String, String> canonical = partition(api, source);
+        java.util.List<String> keys = new java.util.ArrayList<>(canonical.keySet());
+        java.util.Collections.reverse(keys);
+        return SourceMaps.exactOrder(keys.get(0), canonical.get(keys.get(0)), keys.get(1), canonical.get(keys.get(1)));
     }
 
     public long chunkStart() {
@@ -60,7 +80,7 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
         map.put(CHUNK_ROWS_KEY, chunkRows);
         map.put(CHUNK_SHA256_KEY, chunkSha256);
         map.put(SCHEMA_FINGERPRINT_KEY, schemaFingerprint);
-        return map;
+        return SourceMaps.canonical(map);
     }
 
     /** Parses a stored offset; throws {@link IllegalArgumentException} naming the key that is wrong. */

@@ -1,5 +1,6 @@
 package io.cxone.kafka.source.export;
 
+import io.cxone.kafka.source.offsets.OffsetsTopicBytes;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -64,5 +65,31 @@ class ExportOffsetTest {
         assertThat(connector.alterOffsets(Map.of(), good)).isTrue();
         Map<Map<String, ?>, Map<String, ?>> bad = Map.of(ExportOffset.partition("records", "r1"), Map.of("v", 1, "job", "x"));
         assertThatThrownBy(() -> connector.alterOffsets(Map.of(), bad)).hasMessageContaining("row_offset");
+    }
+
+    /**
+     * The stored bytes of a partition and an offset. Connect finds a checkpoint by the exact bytes of the partition, so
+     * any change here orphans every checkpoint already stored.
+     */
+    @Test
+    void partitionAndOffsetSerializeToFixedBytes() {
+        assertThat(OffsetsTopicBytes.key("cxone-export-source", ExportOffset.partition("records", "contact-history")))
+                .isEqualTo("[\"cxone-export-source\",{\"api\":\"records\",\"source\":\"contact-history\"}]");
+        assertThat(OffsetsTopicBytes.key("cxone-export-source", ExportOffset.reversedPartition("records", "contact-history")))
+                .isEqualTo("[\"cxone-export-source\",{\"source\":\"contact-history\",\"api\":\"records\"}]");
+        assertThat(OffsetsTopicBytes.value("cxone-export-source", new ExportOffset("job-7", 3000, 1000, SHA, "0123456789abcdef").toMap()))
+                .isEqualTo("{\"v\":1,\"chunk_rows\":1000,\"row_offset\":3000,\"chunk_sha256\":\"" + SHA
+                        + "\",\"job\":\"job-7\",\"schema_fingerprint\":\"0123456789abcdef\"}");
+    }
+
+    @Test
+    void alterOffsetsAcceptsEitherKeyOrder() {
+        CxoneExportSourceConnector connector = new CxoneExportSourceConnector();
+        Map<String, Object> offset = new ExportOffset("job", 10, 10, SHA, null).toMap();
+        assertThat(connector.alterOffsets(Map.of(), Map.of(ExportOffset.reversedPartition("records", "r1"), offset))).isTrue();
+        java.util.LinkedHashMap<String, Object> sourceFirst = new java.util.LinkedHashMap<>();
+        sourceFirst.put("source", "r1");
+        sourceFirst.put("api", "records");
+        assertThat(connector.alterOffsets(Map.of(), Map.of(sourceFirst, offset))).isTrue();
     }
 }
