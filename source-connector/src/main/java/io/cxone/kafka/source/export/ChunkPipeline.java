@@ -50,18 +50,18 @@ public final class ChunkPipeline {
     /** The current job served all its rows: it is not read again (CXone may expire it meanwhile) until the next one starts. */
     private boolean jobDone;
 
-    /** A partition stored in the reversed key order by an earlier version: removed in the next chunk's transaction. */
-    private Map<String, String> retiredPartition;
+    /** Partitions an earlier version stored checkpoints under: removed in the next chunk's transaction. */
+    private List<Map<String, String>> retiredPartitions;
 
     public ChunkPipeline(String source, ChunkReader reader, ExportSourceConfig config, ExportMetrics metrics,
                          Optional<ExportOffset> committed) {
-        this(source, reader, config, metrics, new StoredCheckpoint(committed, null));
+        this(source, reader, config, metrics, new StoredCheckpoint(committed, List.of()));
     }
 
     public ChunkPipeline(String source, ChunkReader reader, ExportSourceConfig config, ExportMetrics metrics,
                          StoredCheckpoint stored) {
         Optional<ExportOffset> committed = stored.offset();
-        this.retiredPartition = stored.retiredPartition();
+        this.retiredPartitions = stored.retiredPartitions();
         this.source = source;
         this.partition = ExportOffset.partition(config.apiFlavour().configName(), source);
         this.reader = reader;
@@ -194,9 +194,10 @@ public final class ChunkPipeline {
         Long startRowValue = startRow;
         Integer chunkSizeValue = raw.size();
         for (JsonNode row : typed) {
-            // The chunk's first record removes the reversed-order partition (a null offset is a tombstone); the others carry
-            // the checkpoint, so both land in the chunk's transaction. Distinct keys in the worker's map: see SourceMaps.exactOrder.
-            boolean retires = retiredPartition != null && records.isEmpty();
+            // The chunk's first records remove earlier versions' partitions (a null offset is a tombstone), the others carry
+            // the checkpoint: all land in the chunk's transaction. The last record always carries the checkpoint.
+            Map<String, String> retires = records.size() < retiredPartitions.size() && records.size() < raw.size() - 1
+                    ? retiredPartitions.get(records.size()) : null;
             ConnectHeaders headers = new ConnectHeaders();
             headers.add(HEADER_CHUNK_OFFSET, startRowValue, Schema.INT64_SCHEMA);
             headers.add(HEADER_CHUNK_SIZE, chunkSizeValue, Schema.INT32_SCHEMA);
@@ -208,12 +209,13 @@ public final class ChunkPipeline {
             }
             JsonNode keyValue = keyField == null ? null : row.get(keyField);
             String key = keyValue == null || keyValue.isNull() ? null : keyValue.asText();
-            records.add(new ChunkRecord(retires ? retiredPartition : partition, retires ? null : offsetMap, retires ? 0 : offsetHash, topic,
+            records.add(new ChunkRecord(retires != null ? retires : partition, retires != null ? null : offsetMap,
+                    retires != null ? 0 : offsetHash, topic,
                     key == null ? null : Schema.OPTIONAL_STRING_SCHEMA, key, schema, structs.struct(schema, row), headers));
         }
         nextRow = endRow;
         lastChunk = offset;
-        retiredPartition = null;
+        retiredPartitions = retiredPartitions.subList(Math.min(retiredPartitions.size(), Math.max(0, raw.size() - 1)), retiredPartitions.size());
         long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
         metrics.chunk(records.size(), reader.lastReadBytes(), latencyMs);
         log.info("Chunk verified: {} job {} rows {}-{} sha256 {} ({} ms)", source, reader.currentJob(), startRow, endRow - 1, sha, latencyMs);

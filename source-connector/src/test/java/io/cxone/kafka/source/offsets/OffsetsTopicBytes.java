@@ -25,4 +25,11 @@ public final class OffsetsTopicBytes {
     public static String value(String connector, Map<String, ?> offset) {
         return new String(converter(false).fromConnectData(connector, null, offset), StandardCharsets.UTF_8);
     }
+
+    /** A map as the worker holds it after reading it back from the offsets topic or normalizing a PATCH (a JSON round trip). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> asTheWorkerReadsIt(Map<String, ?> map) {
+        JsonConverter converter = converter(false);
+        return (Map<String, Object>) converter.toConnectData("c", converter.fromConnectData("c", null, map)).value();
+    }
 }
