@@ -353,6 +353,8 @@ public final class ExportKillRun {
      * Kills the worker's JVM (pid from {@code .stack/run/connect.pid}) and brings it back with {@code ./stack restart connect}.
      */
     public static void main(String[] args) throws Exception {
+        // stdout carries the result lines only; progress goes to stderr, and the simulator's per-request logs are dropped.
+        org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
         Path root = Path.of(args[0]).toAbsolutePath();
         int kills = Integer.parseInt(args[1]);
         int rows = Integer.parseInt(args[2]);
