@@ -44,6 +44,7 @@ public final class StackCli {
                 case "status" -> cli.status();
                 case "down" -> cli.down();
                 case "reset" -> cli.reset();
+                case "restart" -> args.length == 2 ? cli.restart(args[1]) : usage();
                 default -> usage();
             };
             System.exit(code);
@@ -55,11 +56,12 @@ public final class StackCli {
     }
 
     private static int usage() {
-        OUT.println("usage: ./stack up [--detach] | status | down | reset");
+        OUT.println("usage: ./stack up [--detach] | status | down | reset | restart SERVICE");
         OUT.println("  up      start Kafka, Connect, schema registry, Elasticsearch, simulator and bridge; deploy connectors/*.json");
         OUT.println("  status  health of every service and connector");
         OUT.println("  down    stop everything (the registry's schemas are saved and restored on the next up)");
         OUT.println("  reset   down, then delete all state and logs (unpacked distributions are kept)");
+        OUT.println("  restart SERVICE  stop one service of the running stack if it runs (e.g. connect), then start it again");
         return 2;
     }
 
@@ -207,6 +209,21 @@ public final class StackCli {
             return 0;
         }
         stopAll(services);
+        return 0;
+    }
+
+    /** One service of a running stack, e.g. a Connect worker that was killed: stopped if it still runs, then started. */
+    private int restart(String name) {
+        List<StackService> services = stack.services(new Distributions(stack.distDir()));
+        StackService service = services.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new StackException("no service " + name + "; services: "
+                        + services.stream().map(StackService::name).toList()));
+        long t = System.nanoTime();
+        PidFile.read(stack.runDir(), name).ifPresent(p -> p.stop(service.stopGrace()));
+        PidFile.delete(stack.runDir(), name);
+        ManagedProcess process = Readiness.startAndAwait(service);
+        PidFile.write(stack.runDir(), process);
+        OUT.printf(Locale.ROOT, "  restarted %-16s (pid %d, %.1f s)%n", name, process.pid(), seconds(t));
         return 0;
     }
 

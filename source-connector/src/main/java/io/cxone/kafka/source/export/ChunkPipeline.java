@@ -50,8 +50,18 @@ public final class ChunkPipeline {
     /** The current job served all its rows: it is not read again (CXone may expire it meanwhile) until the next one starts. */
     private boolean jobDone;
 
+    /** Partitions an earlier version stored checkpoints under: removed in the next chunk's transaction. */
+    private List<Map<String, String>> retiredPartitions;
+
     public ChunkPipeline(String source, ChunkReader reader, ExportSourceConfig config, ExportMetrics metrics,
                          Optional<ExportOffset> committed) {
+        this(source, reader, config, metrics, new StoredCheckpoint(committed, List.of()));
+    }
+
+    public ChunkPipeline(String source, ChunkReader reader, ExportSourceConfig config, ExportMetrics metrics,
+                         StoredCheckpoint stored) {
+        Optional<ExportOffset> committed = stored.offset();
+        this.retiredPartitions = stored.retiredPartitions();
         this.source = source;
         this.partition = ExportOffset.partition(config.apiFlavour().configName(), source);
         this.reader = reader;
@@ -184,6 +194,10 @@ public final class ChunkPipeline {
         Long startRowValue = startRow;
         Integer chunkSizeValue = raw.size();
         for (JsonNode row : typed) {
+            // The chunk's first records remove earlier versions' partitions (a null offset is a tombstone), the others carry
+            // the checkpoint: all land in the chunk's transaction. The last record always carries the checkpoint.
+            Map<String, String> retires = records.size() < retiredPartitions.size() && records.size() < raw.size() - 1
+                    ? retiredPartitions.get(records.size()) : null;
             ConnectHeaders headers = new ConnectHeaders();
             headers.add(HEADER_CHUNK_OFFSET, startRowValue, Schema.INT64_SCHEMA);
             headers.add(HEADER_CHUNK_SIZE, chunkSizeValue, Schema.INT32_SCHEMA);
@@ -195,11 +209,13 @@ public final class ChunkPipeline {
             }
             JsonNode keyValue = keyField == null ? null : row.get(keyField);
             String key = keyValue == null || keyValue.isNull() ? null : keyValue.asText();
-            records.add(new ChunkRecord(partition, offsetMap, offsetHash, topic,
+            records.add(new ChunkRecord(retires != null ? retires : partition, retires != null ? null : offsetMap,
+                    retires != null ? 0 : offsetHash, topic,
                     key == null ? null : Schema.OPTIONAL_STRING_SCHEMA, key, schema, structs.struct(schema, row), headers));
         }
         nextRow = endRow;
         lastChunk = offset;
+        retiredPartitions = retiredPartitions.subList(Math.min(retiredPartitions.size(), Math.max(0, raw.size() - 1)), retiredPartitions.size());
         long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
         metrics.chunk(records.size(), reader.lastReadBytes(), latencyMs);
         log.info("Chunk verified: {} job {} rows {}-{} sha256 {} ({} ms)", source, reader.currentJob(), startRow, endRow - 1, sha, latencyMs);

@@ -88,7 +88,7 @@ public class CxoneExportSourceConnector extends SourceConnector {
     @Override
     public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
         offsets.forEach((partition, offset) -> {
-            ExportOffset.validatePartition(partition);
+            ExportOffset.validatePartition(partition, offset == null);
             if (offset != null) {
                 ExportOffset.fromMap(offset);
             }

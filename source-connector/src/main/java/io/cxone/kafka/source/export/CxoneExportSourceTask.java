@@ -45,9 +45,8 @@ public class CxoneExportSourceTask extends SourceTask {
         http = new CxoneHttp(config.requestTimeout(), config.retryPolicy(), metrics);
         List<ChunkPipeline> pipelines = new ArrayList<>();
         for (String source : config.taskSources()) {
-            Map<String, Object> stored = context.offsetStorageReader().offset(ExportOffset.partition(config.apiFlavour().configName(), source));
-            Optional<ExportOffset> committed = Optional.ofNullable(stored).map(ExportOffset::fromMap);
-            pipelines.add(new ChunkPipeline(source, ChunkReader.create(source, config, http), config, metrics, committed));
+            StoredCheckpoint stored = StoredCheckpoint.read(context.offsetStorageReader(), config.apiFlavour().configName(), source);
+            pipelines.add(new ChunkPipeline(source, ChunkReader.create(source, config, http), config, metrics, stored));
         }
         running = true;
         readerThread = new Thread(() -> readLoop(pipelines), "cxone-export-reader-" + String.join(",", config.taskSources()));

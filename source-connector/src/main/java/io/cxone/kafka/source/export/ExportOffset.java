@@ -1,6 +1,9 @@
 package io.cxone.kafka.source.export;
 
+import io.cxone.kafka.source.offsets.SourceMaps;
+
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -27,8 +30,12 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
     public static final String CHUNK_SHA256_KEY = "chunk_sha256";
     public static final String SCHEMA_FINGERPRINT_KEY = "schema_fingerprint";
 
-    public static final String PARTITION_API_KEY = "api";
-    public static final String PARTITION_SOURCE_KEY = "source";
+    /** Partition keys. Their hash buckets differ, so every key order Connect is given (a PATCH) serializes the same ({@link SourceMaps}). */
+    public static final String PARTITION_API_KEY = "cxone.api";
+    public static final String PARTITION_SOURCE_KEY = "cxone.source";
+    /** Partition keys of versions that built the partition with {@code Map.of}: stored in either order, by JVM. */
+    public static final String LEGACY_PARTITION_API_KEY = "api";
+    public static final String LEGACY_PARTITION_SOURCE_KEY = "source";
 
     public ExportOffset {
         Objects.requireNonNull(job, JOB_KEY);
@@ -43,9 +50,22 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
         }
     }
 
-    /** The source partition of one report (records API) or entity (data extraction). */
+    /** The source partition of one report (records API) or entity (data extraction): {@code {"cxone.source":…,"cxone.api":…}}. */
     public static Map<String, String> partition(String api, String source) {
-        return Map.of(PARTITION_API_KEY, api, PARTITION_SOURCE_KEY, source);
+        Map<String, String> partition = new HashMap<>();
+        partition.put(PARTITION_API_KEY, api);
+        partition.put(PARTITION_SOURCE_KEY, source);
+        return SourceMaps.canonical(partition);
+    }
+
+    /**
+     * The partition as earlier versions stored it, in both key orders ({@code Map.of} wrote either, depending on the
+     * worker JVM): {@code {"api":…,"source":…}} and {@code {"source":…,"api":…}}. Read on start when {@link #partition}
+     * holds no checkpoint, and removed by the next commit ({@link StoredCheckpoint}).
+     */
+    public static List<Map<String, String>> legacyPartitions(String api, String source) {
+        return List.of(SourceMaps.exactOrder(LEGACY_PARTITION_API_KEY, api, LEGACY_PARTITION_SOURCE_KEY, source),
+                SourceMaps.exactOrder(LEGACY_PARTITION_SOURCE_KEY, source, LEGACY_PARTITION_API_KEY, api));
     }
 
     public long chunkStart() {
@@ -60,7 +80,7 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
         map.put(CHUNK_ROWS_KEY, chunkRows);
         map.put(CHUNK_SHA256_KEY, chunkSha256);
         map.put(SCHEMA_FINGERPRINT_KEY, schemaFingerprint);
-        return map;
+        return SourceMaps.canonical(map);
     }
 
     /** Parses a stored offset; throws {@link IllegalArgumentException} naming the key that is wrong. */
@@ -73,16 +93,34 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
                 string(map, CHUNK_SHA256_KEY, false), string(map, SCHEMA_FINGERPRINT_KEY, false));
     }
 
-    /** Checks a partition map given to {@code alterOffsets()}. */
-    public static void validatePartition(Map<String, ?> partition) {
-        for (String key : new String[] {PARTITION_API_KEY, PARTITION_SOURCE_KEY}) {
+    /**
+     * Checks a partition given to {@code alterOffsets()} with its offset ({@code null}: a reset). A reset may name a
+     * partition of an earlier version ({@code api}, {@code source}); a new offset must use this version's keys, which
+     * {@code GET /connectors/{name}/offsets} shows, since the task reads an earlier version's partition only when none of
+     * this version's is stored.
+     */
+    public static void validatePartition(Map<String, ?> partition, boolean reset) {
+        boolean legacy = !partition.containsKey(PARTITION_API_KEY) && !partition.containsKey(PARTITION_SOURCE_KEY)
+                && partition.containsKey(LEGACY_PARTITION_API_KEY);
+        if (legacy && !reset) {
+            throw new IllegalArgumentException("source partition " + partition + " uses the keys of an earlier version ('"
+                    + LEGACY_PARTITION_API_KEY + "', '" + LEGACY_PARTITION_SOURCE_KEY + "'); give the partition as GET"
+                    + " /connectors/{name}/offsets shows it, with keys '" + PARTITION_API_KEY + "' and '" + PARTITION_SOURCE_KEY + "'");
+        }
+        String apiKey = legacy ? LEGACY_PARTITION_API_KEY : PARTITION_API_KEY;
+        String sourceKey = legacy ? LEGACY_PARTITION_SOURCE_KEY : PARTITION_SOURCE_KEY;
+        for (String key : new String[] {apiKey, sourceKey}) {
             if (!(partition.get(key) instanceof String s) || s.isBlank()) {
                 throw new IllegalArgumentException("source partition key '" + key + "' must be a non-empty string, was " + partition.get(key));
             }
         }
-        String api = (String) partition.get(PARTITION_API_KEY);
+        if (partition.size() != 2) {
+            throw new IllegalArgumentException("source partition " + partition + " must have exactly the keys '" + apiKey + "' and '"
+                    + sourceKey + "'");
+        }
+        String api = (String) partition.get(apiKey);
         if (ApiFlavour.parse(api) == null) {
-            throw new IllegalArgumentException("source partition key '" + PARTITION_API_KEY + "' must be one of " + ApiFlavour.names() + ", was " + api);
+            throw new IllegalArgumentException("source partition key '" + apiKey + "' must be one of " + ApiFlavour.names() + ", was " + api);
         }
     }
 

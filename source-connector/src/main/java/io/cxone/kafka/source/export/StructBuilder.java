@@ -13,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns typed rows into Connect Structs. The Connect schema is derived from the chunk's shape (every field
@@ -41,7 +42,10 @@ public final class StructBuilder {
         if (version != null) {
             builder.version(version);
         }
-        shape.fields().forEach((name, type) -> builder.field(name, switch (type) {
+        // Fields in name order, not in the order the baseline chunk's rows first showed them: after a restart the
+        // baseline is the re-read boundary chunk, whose rows may show fields in another order (a JSON row omits a null
+        // field), and the schema, its registry version and the records' field order must not depend on that.
+        new TreeMap<>(shape.fields()).forEach((name, type) -> builder.field(name, switch (type) {
             case LONG -> Schema.OPTIONAL_INT64_SCHEMA;
             case DOUBLE -> Schema.OPTIONAL_FLOAT64_SCHEMA;
             case BOOLEAN -> Schema.OPTIONAL_BOOLEAN_SCHEMA;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.source.avro.AvroConnectMapping;
+import io.cxone.kafka.source.offsets.SourceMaps;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.data.Schema;
@@ -80,7 +81,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         this.metrics = metrics;
         this.rejections = rejections;
         this.clock = clock;
-        this.sourcePartition = Map.of("webhook.task", Integer.toString(config.taskIndex()));
+        this.sourcePartition = sourcePartition(config.taskIndex());
     }
 
     /** One exchange, answered exactly once. */
@@ -287,7 +288,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         int[] recordIndex = new int[events.size()];
         List<String> claimedIds = new ArrayList<>();
         Schema valueSchema = mapping.connectSchema();
-        Map<String, String> sourceOffset = Map.of("request.id", exchange.requestId);
+        Map<String, String> sourceOffset = sourceOffset(exchange.requestId);
         for (int i = 0, r = 0; i < events.size(); i++) {
             if (duplicates[i] != null) {
                 recordIndex[i] = -1;
@@ -443,5 +444,15 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         String next() {
             return new UUID(prefix, sequence.incrementAndGet()).toString();
         }
+    }
+
+    /** The source partition of one listener task, in the one key order every JVM writes ({@link SourceMaps}). */
+    static Map<String, String> sourcePartition(int taskIndex) {
+        return SourceMaps.canonical("webhook.task", Integer.toString(taskIndex));
+    }
+
+    /** The source offset of one request's records. */
+    static Map<String, String> sourceOffset(String requestId) {
+        return SourceMaps.canonical("request.id", requestId);
     }
 }

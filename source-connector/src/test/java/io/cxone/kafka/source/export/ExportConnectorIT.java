@@ -544,4 +544,158 @@ class ExportConnectorIT {
         });
         return out;
     }
+
+    // ---- checkpoints in Kafka source offsets: key order, upgrade from either order, reset ----
+
+    /** The worker's offsets topic (EmbeddedConnectCluster names it after the cluster). */
+    private String offsetsTopic() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", TestServices.kafkaBootstrapServers()))) {
+            return admin.listTopics().names().get().stream().filter(t -> t.startsWith("connect-offset-topic")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no offsets topic"));
+        }
+    }
+
+    /** Writes one offsets-topic record with exactly these bytes, as a worker of an earlier version did. */
+    private void writeStoredOffset(String key, String value) throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", TestServices.kafkaBootstrapServers());
+        props.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        props.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props)) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(offsetsTopic(), key, value)).get();
+        }
+    }
+
+    /** The latest stored value per offsets-topic key of one connector (null: a tombstone), keys as their exact bytes. */
+    private Map<String, String> storedOffsets(String connector) throws Exception {
+        String topic = offsetsTopic();
+        Map<String, String> latest = new java.util.TreeMap<>();
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+                    if (key.startsWith("[\"" + connector + "\",")) {
+                        latest.put(key, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        return latest;
+    }
+
+    private static String offsetKey(String connector, String firstKey, String firstValue, String secondKey, String secondValue) {
+        return "[\"" + connector + "\",{\"" + firstKey + "\":\"" + firstValue + "\",\"" + secondKey + "\":\"" + secondValue + "\"}]";
+    }
+
+    /** An export job of the report, started the way the connector starts one (the simulator serves the same rows for every job). */
+    private static String startExportJob(CxoneSimulator sim, String report) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String form = "grant_type=client_credentials&client_id=" + sim.options().clientId() + "&client_secret=" + sim.options().clientSecret();
+        String tokenBody = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.baseUrl() + "/api/v2/oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String token = CxoneHttp.JSON.readTree(tokenBody).get("access_token").asText();
+        String created = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.baseUrl() + "/api/v2/data-actions/exports"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"report_id\":\"" + report + "\",\"format\":\"json\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return CxoneHttp.JSON.readTree(created).get("id").asText();
+    }
+
+    /** An offset as the previous version stored it (its HashMap's key order); no chunk digest, so no re-read on resume. */
+    private static String oldOffsetValue(String job, long rowOffset, int chunkRows) {
+        return "{\"v\":1,\"chunk_rows\":" + chunkRows + ",\"row_offset\":" + rowOffset + ",\"job\":\"" + job
+                + "\",\"chunk_sha256\":null,\"schema_fingerprint\":null}";
+    }
+
+    /** The keys (row ids) of rows [from, to) of a report, as the simulator serves them. */
+    private static Set<String> expectedKeys(CxoneSimulator sim, String report, int from, int to) {
+        Set<String> keys = new HashSet<>();
+        sim.expectedReportRows(report).subList(from, to).forEach(row -> keys.add(String.valueOf(row.get("id"))));
+        return keys;
+    }
+
+    /**
+     * A checkpoint an earlier version wrote ({"source","api"}, one of the orders Map.of gave it; bytes as it wrote them) is
+     * resumed, written under this version's partition with the next chunk and removed under the old one; then DELETE
+     * /connectors/{name}/offsets followed by a resume exports the report again from its first row, with a new job.
+     */
+    @Test
+    void resumesACheckpointStoredInTheReversedKeyOrderAndAResetStartsAgainFromTheFirstRow() throws Exception {
+        CxoneSimulator sim = simulator(1000);
+        String topic = uniqueName("export-upgrade");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-upgrade");
+        String job = startExportJob(sim, "report-1");
+        String reversedKey = offsetKey(name, "source", "report-1", "api", "records");
+        String canonicalKey = offsetKey(name, "cxone.source", "report-1", "cxone.api", "records");
+        assertThat(reversedKey).isEqualTo(io.cxone.kafka.source.offsets.OffsetsTopicBytes.key(name, ExportOffset.legacyPartitions("records", "report-1").get(1)));
+        writeStoredOffset(reversedKey, oldOffsetValue(job, 600, 100));
+        long jobsBefore = sim.requests().count(Endpoint.EXPORT_CREATE);
+
+        connect.configureConnector(name, recordsConnector(sim, topic, 100));
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 400);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> committed(topic).size() == 400);
+        List<ConsumerRecord<byte[], byte[]>> resumed = committed(topic);
+        assertThat(resumed).allSatisfy(r -> assertThat(header(r, ChunkPipeline.HEADER_JOB_ID)).isEqualTo(job));
+        assertThat(header(resumed.get(0), ChunkPipeline.HEADER_CHUNK_OFFSET)).isEqualTo("600");
+        assertThat(keys(resumed)).isEqualTo(expectedKeys(sim, "report-1", 600, 1000));
+        assertThat(sim.requests().count(Endpoint.EXPORT_CREATE)).isEqualTo(jobsBefore);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Map<String, String> stored = storedOffsets(name);
+            assertThat(stored).containsEntry(reversedKey, null);
+            assertThat(stored.get(canonicalKey)).contains("\"row_offset\":1000").contains("\"job\":\"" + job + "\"");
+        });
+
+        connect.stopConnector(name);
+        connect.assertions().assertConnectorIsStopped(name, "connector should stop");
+        connect.resetConnectorOffsets(name);
+        assertThat(storedOffsets(name)).containsEntry(canonicalKey, null).containsEntry(reversedKey, null).hasSize(2);
+        connect.resumeConnector(name);
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 1400);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> committed(topic).size() == 1400);
+        List<ConsumerRecord<byte[], byte[]>> again = committed(topic).subList(400, 1400);
+        assertThat(keys(again)).isEqualTo(expectedKeys(sim, "report-1", 0, 1000));
+        assertThat(header(again.get(0), ChunkPipeline.HEADER_CHUNK_OFFSET)).isEqualTo("0");
+        assertThat(header(again.get(0), ChunkPipeline.HEADER_JOB_ID)).isNotEqualTo(job);
+        assertThat(sim.requests().count(Endpoint.EXPORT_CREATE)).isEqualTo(jobsBefore + 1);
+        connect.deleteConnector(name);
+    }
+
+    /**
+     * An earlier version's partition stored in both key orders with different jobs (what it left after a reset, which
+     * removed one order only): the finished job's checkpoint must not stop the export of the newer job, whose remaining
+     * rows are not in Kafka.
+     */
+    @Test
+    void aFinishedCheckpointLeftInTheOtherKeyOrderDoesNotSuppressTheNewerJobsRows() throws Exception {
+        CxoneSimulator sim = simulator(1000);
+        String topic = uniqueName("export-stale");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-stale");
+        String finishedJob = startExportJob(sim, "report-1");
+        String newerJob = startExportJob(sim, "report-1");
+        writeStoredOffset(offsetKey(name, "source", "report-1", "api", "records"), oldOffsetValue(finishedJob, 1000, 100));
+        writeStoredOffset(offsetKey(name, "api", "records", "source", "report-1"), oldOffsetValue(newerJob, 300, 100));
+
+        connect.configureConnector(name, recordsConnector(sim, topic, 100));
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 700);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> committed(topic).size() == 700);
+        List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
+        assertThat(records).allSatisfy(r -> assertThat(header(r, ChunkPipeline.HEADER_JOB_ID)).isEqualTo(newerJob));
+        assertThat(keys(records)).isEqualTo(expectedKeys(sim, "report-1", 300, 1000));
+        assertThat(header(records.get(0), ChunkPipeline.HEADER_CHUNK_OFFSET)).isEqualTo("300");
+        connect.deleteConnector(name);
+    }
 }
