@@ -38,6 +38,9 @@ public final class JsonAvroReader {
         }
     }
 
+    /** Decimal exponents a float or double may have (a double reaches 1.8e308 and 4.9e-324). */
+    private static final int MAX_FLOATING_EXPONENT = 400;
+
     private final boolean ignoreUnknownFields;
 
     public JsonAvroReader(boolean ignoreUnknownFields) {
@@ -77,16 +80,15 @@ public final class JsonAvroReader {
                 return readInt(json, logical, path);
             case LONG:
                 return readLong(json, logical, path);
-            case FLOAT:
-                if (!json.isNumber()) {
-                    throw mismatch(path, "expected a number");
+            case FLOAT: {
+                float value = (float) readFloatingPoint(json, path, "float");
+                if (!Float.isFinite(value)) {
+                    throw mismatch(path, "is out of the range of a float");
                 }
-                return json.floatValue();
+                return value;
+            }
             case DOUBLE:
-                if (!json.isNumber()) {
-                    throw mismatch(path, "expected a number");
-                }
-                return json.doubleValue();
+                return readFloatingPoint(json, path, "double");
             case ENUM:
                 if (!json.isTextual() || !schema.hasEnumSymbol(json.textValue())) {
                     throw mismatch(path, "expected one of " + schema.getEnumSymbols());
@@ -185,6 +187,29 @@ public final class JsonAvroReader {
         throw first != null ? first : mismatch(path, "matches no branch of the union");
     }
 
+    /**
+     * A JSON number as a double. A number parsed as a {@code BigDecimal} ({@code USE_BIG_DECIMAL_FOR_FLOATS}) may
+     * carry any exponent ({@code 1e999999999}); one far outside the range of a double is refused by its decimal
+     * exponent, before any conversion.
+     */
+    private static double readFloatingPoint(JsonNode json, String path, String type) {
+        if (!json.isNumber()) {
+            throw mismatch(path, "expected a number");
+        }
+        if (json.isBigDecimal()) {
+            BigDecimal value = json.decimalValue();
+            long exponent = (long) value.precision() - value.scale() - 1; // of the leading digit
+            if (value.signum() != 0 && (exponent > MAX_FLOATING_EXPONENT || exponent < -MAX_FLOATING_EXPONENT)) {
+                throw mismatch(path, "is out of the range of a " + type);
+            }
+        }
+        double value = json.doubleValue();
+        if (!Double.isFinite(value)) {
+            throw mismatch(path, "is out of the range of a " + type);
+        }
+        return value;
+    }
+
     private Object readInt(JsonNode json, LogicalType logical, String path) {
         if (logical instanceof LogicalTypes.Date && json.isTextual()) {
             try {
@@ -227,23 +252,7 @@ public final class JsonAvroReader {
     private Object readBytes(JsonNode json, Schema schema, LogicalType logical, String path) {
         byte[] bytes;
         if (logical instanceof LogicalTypes.Decimal decimal) {
-            BigDecimal value;
-            try {
-                value = json.isNumber() ? json.decimalValue() : json.isTextual() ? new BigDecimal(json.textValue()) : null;
-            } catch (NumberFormatException e) {
-                value = null;
-            }
-            if (value == null) {
-                throw mismatch(path, "expected a decimal number");
-            }
-            try {
-                value = value.setScale(decimal.getScale());
-            } catch (ArithmeticException e) {
-                throw mismatch(path, "has more than " + decimal.getScale() + " decimal places");
-            }
-            if (value.precision() > decimal.getPrecision()) {
-                throw mismatch(path, "exceeds precision " + decimal.getPrecision());
-            }
+            BigDecimal value = readDecimal(json, decimal, path);
             bytes = value.unscaledValue().toByteArray();
             if (schema.getType() == Schema.Type.FIXED) {
                 return new GenericData.Fixed(schema, padToFixed(bytes, schema.getFixedSize(), value.signum(), path));
@@ -265,6 +274,41 @@ public final class JsonAvroReader {
             return new GenericData.Fixed(schema, bytes);
         }
         return ByteBuffer.wrap(bytes);
+    }
+
+    /**
+     * A JSON number or numeric string as a decimal of the schema's scale. Its digits and exponent are checked against
+     * the schema's precision and scale first: {@code setScale} on {@code 1e999999999} would compute a billion-digit
+     * number.
+     */
+    private static BigDecimal readDecimal(JsonNode json, LogicalTypes.Decimal decimal, String path) {
+        BigDecimal value = null;
+        try {
+            if (json.isNumber()) {
+                value = json.decimalValue(); // NumberFormatException: a double read as infinite
+            } else if (json.isTextual()) {
+                String text = json.textValue();
+                // digits, sign, point, exponent and a few zeros; longer text is no decimal of this precision
+                if (text.length() > decimal.getPrecision() + 32) {
+                    throw mismatch(path, "decimal text longer than " + (decimal.getPrecision() + 32) + " characters");
+                }
+                value = new BigDecimal(text);
+            }
+        } catch (NumberFormatException e) {
+            value = null;
+        }
+        if (value == null) {
+            throw mismatch(path, "expected a decimal number");
+        }
+        value = value.stripTrailingZeros(); // cheap: divides only the digits given
+        if (value.scale() > decimal.getScale()) {
+            throw mismatch(path, "has more than " + decimal.getScale() + " decimal places");
+        }
+        long integerDigits = (long) value.precision() - value.scale();
+        if (value.signum() != 0 && integerDigits > decimal.getPrecision() - decimal.getScale()) {
+            throw mismatch(path, "exceeds precision " + decimal.getPrecision());
+        }
+        return value.setScale(decimal.getScale()); // now at most precision digits
     }
 
     private static byte[] padToFixed(byte[] bytes, int size, int signum, String path) {

@@ -60,7 +60,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
         long sweepMillis = Math.max(10, Math.min(1000, config.ackTimeout().toMillis() / 10));
         timer.scheduleWithFixedDelay(this::expireOverdue, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         WebhookRequestHandler handler = new WebhookRequestHandler(config, new RequestAuthenticator(config, Clock.systemUTC()),
-                new EventBodyDecoder(schema, config.requestMaxEvents(), config.ignoreUnknownJsonFields()), mapping, queue,
+                new EventBodyDecoder(schema, config.requestMaxEvents(), config.requestMaxDecodedBytes(), config.ignoreUnknownJsonFields()), mapping, queue,
                 deduplicator, deadLetters, metrics, Clock.systemUTC());
         listener = new WebhookListener(config, handler, "cxone-webhook-http-" + config.taskIndex());
         listener.start();

@@ -42,6 +42,7 @@ public final class WebhookConfig extends AbstractConfig {
     public static final String EVENT_ID_FIELD = "event.id.field";
     public static final String REQUEST_MAX_BYTES = "request.max.bytes";
     public static final String REQUEST_MAX_EVENTS = "request.max.events";
+    public static final String REQUEST_MAX_DECODED_BYTES = "request.max.decoded.bytes";
     public static final String HEADER_REMOTE_ADDRESS = "header.remote.address.enabled";
     // Delivery
     public static final String QUEUE_MAX_EVENTS = "queue.max.events";
@@ -147,6 +148,12 @@ public final class WebhookConfig extends AbstractConfig {
                 Width.SHORT, "Max body bytes");
         def.define(REQUEST_MAX_EVENTS, Type.INT, 1000, ConfigDef.Range.between(1, 100_000), Importance.MEDIUM,
                 "Most events in one request; more answer 413.", GROUP_EVENTS, ++order, Width.SHORT, "Max events per request");
+        def.define(REQUEST_MAX_DECODED_BYTES, Type.INT, 8 * 1024 * 1024, ConfigDef.Range.between(1024, 256 * 1024 * 1024),
+                Importance.MEDIUM, "Most bytes of event data one request may decode: Avro data after inflating deflate "
+                        + "container blocks, or JSON text. Checked while inflating, so a compression bomb stops here "
+                        + "(413). Also the most array and map items one request may declare, each counted as at least one "
+                        + "byte, so items that encode to no byte (arrays of null, of empty records) are bounded too. "
+                        + "At least request.max.bytes.", GROUP_EVENTS, ++order, Width.SHORT, "Max decoded bytes per request");
         def.define(HEADER_REMOTE_ADDRESS, Type.BOOLEAN, false, Importance.LOW,
                 "Add the caller's address as record header remote-address.", GROUP_EVENTS, ++order, Width.SHORT,
                 "Remote address header");
@@ -307,6 +314,10 @@ public final class WebhookConfig extends AbstractConfig {
 
     public int requestMaxEvents() {
         return getInt(REQUEST_MAX_EVENTS);
+    }
+
+    public int requestMaxDecodedBytes() {
+        return getInt(REQUEST_MAX_DECODED_BYTES);
     }
 
     public boolean remoteAddressHeader() {

@@ -111,6 +111,9 @@ public final class WebhookConfigValidator {
         if (config.requestMaxEvents() > config.queueMaxEvents()) {
             addError(byName, WebhookConfig.REQUEST_MAX_EVENTS, "must not exceed queue.max.events (" + config.queueMaxEvents() + ")");
         }
+        if (config.requestMaxDecodedBytes() < config.requestMaxBytes()) {
+            addError(byName, WebhookConfig.REQUEST_MAX_DECODED_BYTES, "must be at least request.max.bytes (" + config.requestMaxBytes() + ")");
+        }
     }
 
     private static String schemaKey(WebhookConfig config) {
