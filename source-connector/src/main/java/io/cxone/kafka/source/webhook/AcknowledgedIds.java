@@ -3,6 +3,7 @@ package io.cxone.kafka.source.webhook;
 import org.apache.commons.codec.digest.MurmurHash3;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,13 @@ import java.util.List;
  * pauses, which land in the ack latency). Here an id costs a few array elements (about 150 bytes), in arrays that grow with the window.
  * Two distinct ids share a 128-bit hash with probability 2^-128 per pair, far below any hardware error rate, so a
  * hash match is taken as the same id.
+ *
+ * <p>Ids are chosen by callers, so the hash is seeded with a random value drawn once per instance (per task start):
+ * ids that share a slot under one seed are spread by another, so collisions found offline (cheap for an unseeded
+ * hash and a small table) do not line up in the table. As a second guard, no key is placed further than
+ * {@value #MAX_PROBE} slots from its home slot: a key that would be is not remembered (a retry of that event is then
+ * published again, the at-least-once behaviour without dedupe), so no operation ever examines more than that many
+ * slots, whatever the ids.
  */
 final class AcknowledgedIds {
 
@@ -25,8 +33,13 @@ final class AcknowledgedIds {
     }
 
     private static final int MIN_TABLE = 1 << 10;
+    /** Most slots one lookup or insertion examines; at the table's load (at most half full) runs average under 2. */
+    static final int MAX_PROBE = 32;
 
     private final int maxEntries;
+    private final int seed;
+    private long probes;
+    private long refused;
     private final List<String> topics = new ArrayList<>(1);
 
     // The table: slot i is empty when hashHi[i] == 0 && hashLo[i] == 0 (an id hashing to that is stored as (0, 1)).
@@ -50,10 +63,16 @@ final class AcknowledgedIds {
     private long nextSequence = 1;
 
     AcknowledgedIds(int maxEntries) {
+        this(maxEntries, new SecureRandom().nextInt());
+    }
+
+    /** With a given hash seed: for tests (0 is the unseeded hash). */
+    AcknowledgedIds(int maxEntries, int seed) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
         }
         this.maxEntries = maxEntries;
+        this.seed = seed;
         allocateTable(MIN_TABLE);
         allocateRing(Math.min(maxEntries, MIN_TABLE));
     }
@@ -78,6 +97,10 @@ final class AcknowledgedIds {
         int slot = slotOf(key[0], key[1]);
         if (slot < 0) {
             slot = freeSlot(key[1]);
+            if (slot < 0) {
+                refused++;
+                return;
+            }
             hashHi[slot] = key[0];
             hashLo[slot] = key[1];
             size++;
@@ -97,6 +120,15 @@ final class AcknowledgedIds {
         ringSize++;
     }
 
+    /** Forgets one id now (its ring entry is skipped when it comes up). */
+    void forget(String id) {
+        long[] key = key(id);
+        int slot = slotOf(key[0], key[1]);
+        if (slot >= 0) {
+            remove(slot);
+        }
+    }
+
     /** Forgets the ids acknowledged at or before {@code cutoffMillis}. */
     void forgetAcknowledgedUpTo(long cutoffMillis) {
         while (ringSize > 0 && ringMillis[ringHead] <= cutoffMillis) {
@@ -108,6 +140,16 @@ final class AcknowledgedIds {
         return size;
     }
 
+    /** Slots examined by lookups and insertions so far: for tests that prove chosen ids cannot lengthen probes. */
+    long probes() {
+        return probes;
+    }
+
+    /** Ids not remembered because their probe run was full. */
+    long refused() {
+        return refused;
+    }
+
     private void forgetOldest() {
         int slot = slotOf(ringHi[ringHead], ringLo[ringHead]);
         if (slot >= 0 && sequence[slot] == ringSequence[ringHead]) {
@@ -117,8 +159,9 @@ final class AcknowledgedIds {
         ringSize--;
     }
 
-    private static long[] key(String id) {
-        long[] hash = MurmurHash3.hash128x64(id.getBytes(StandardCharsets.UTF_8));
+    private long[] key(String id) {
+        byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+        long[] hash = MurmurHash3.hash128x64(bytes, 0, bytes.length, seed);
         if (hash[0] == 0 && hash[1] == 0) {
             hash[1] = 1;
         }
@@ -133,8 +176,11 @@ final class AcknowledgedIds {
         return hashHi[slot] == 0 && hashLo[slot] == 0;
     }
 
+    /** Keys sit at most MAX_PROBE slots from home with no empty slot between, so the search stops there. */
     private int slotOf(long hi, long lo) {
-        for (int slot = home(lo); !empty(slot); slot = (slot + 1) & mask) {
+        int slot = home(lo);
+        for (int i = 0; i < MAX_PROBE && !empty(slot); i++, slot = (slot + 1) & mask) {
+            probes++;
             if (hashHi[slot] == hi && hashLo[slot] == lo) {
                 return slot;
             }
@@ -142,13 +188,16 @@ final class AcknowledgedIds {
         return -1;
     }
 
-    /** The first empty slot of the probe run of a key not in the table. */
+    /** The first empty slot of the probe run of a key not in the table, or -1 when it is more than MAX_PROBE away. */
     private int freeSlot(long lo) {
         int slot = home(lo);
-        while (!empty(slot)) {
-            slot = (slot + 1) & mask;
+        for (int i = 0; i < MAX_PROBE; i++, slot = (slot + 1) & mask) {
+            probes++;
+            if (empty(slot)) {
+                return slot;
+            }
         }
-        return slot;
+        return -1;
     }
 
     /** Linear probing's deletion by backward shift: later keys of the probe run move up, so no tombstones. */
@@ -214,6 +263,10 @@ final class AcknowledgedIds {
         for (int i = 0; i < oldHi.length; i++) {
             if (oldHi[i] != 0 || oldLo[i] != 0) {
                 int slot = freeSlot(oldLo[i]);
+                if (slot < 0) {
+                    refused++;
+                    continue;
+                }
                 hashHi[slot] = oldHi[i];
                 hashLo[slot] = oldLo[i];
                 sequence[slot] = oldSequence[i];

@@ -2,40 +2,58 @@ package io.cxone.kafka.source.webhook;
 
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
- * Reads a whole request body without holding a thread while it arrives, and fails with 413 once it passes the
- * limit (a chunked body declares no length). Written over Jetty's read()/demand() loop because Jetty's own
- * whole-body readers either block a thread ({@code Content.Source.asInputStream}), have no size bound
- * ({@code Content.Source.asByteBuffer(source, promise)}), or answer with their own error page instead of this
- * endpoint's JSON rejection ({@code SizeLimitHandler}).
+ * Reads a whole request body without holding a thread while it arrives: it fails with 413 once the body passes the
+ * limit (a chunked body declares no length) and with 408 when the whole body has not arrived within the time allowed
+ * (a caller trickling bytes cannot hold the connection). Memory follows the bytes received: nothing is allocated
+ * before the first byte arrives, and the array at most doubles what has arrived, whatever Content-Length declares.
+ *
+ * <p>Hand-written over Jetty's read()/demand() loop because Jetty 12.0's bounded reader
+ * ({@code Content.Source.asByteArrayAsync(source, max)}, deprecated for removal) keeps a reference to every chunk until
+ * the body is complete, and each chunk pins the connection's whole input buffer: a caller sending one byte per packet
+ * pins kilobytes per byte. Its other whole-body readers block a thread ({@code asInputStream}), have no size bound
+ * ({@code asByteBuffer(source, promise)}), or answer with their own error page instead of this endpoint's JSON
+ * rejection ({@code SizeLimitHandler}). Each chunk here is copied and released at once.
  */
-final class BoundedBodyReader implements Runnable {
+final class BoundedBodyReader implements Invocable.Task {
+
+    /** The first array allocated once bytes arrive (less when the limit or a declared length is smaller). */
+    static final int INITIAL_CAPACITY = 8192;
 
     private final Request request;
     private final int limit;
+    private final long timeoutMillis;
     private final BiConsumer<byte[], RejectedRequest> done;
+    /** Set by whoever ends the read first: the reader, or the deadline. */
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile Scheduler.Task deadline;
     private byte[] bytes;
     private int size;
 
     /**
-     * Starts reading; {@code done} gets the body, or the rejection, exactly once, on the calling thread when the body
-     * has already arrived, else on a Jetty thread.
+     * Starts reading; {@code done} gets the body, or the rejection, exactly once: on the calling thread when the body
+     * has already arrived, else on a Jetty thread (the scheduler's for the 408).
      */
-    static void read(Request request, int limit, BiConsumer<byte[], RejectedRequest> done) {
-        new BoundedBodyReader(request, limit, done).run();
+    static void read(Request request, int limit, long timeoutMillis, BiConsumer<byte[], RejectedRequest> done) {
+        BoundedBodyReader reader = new BoundedBodyReader(request, limit, timeoutMillis, done);
+        reader.deadline = request.getComponents().getScheduler().schedule(reader::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+        reader.run();
     }
 
-    private BoundedBodyReader(Request request, int limit, BiConsumer<byte[], RejectedRequest> done) {
+    private BoundedBodyReader(Request request, int limit, long timeoutMillis, BiConsumer<byte[], RejectedRequest> done) {
         this.request = request;
         this.limit = limit;
+        this.timeoutMillis = timeoutMillis;
         this.done = done;
-        long declared = request.getLength(); // at most limit: larger declared bodies are refused before reading
-        this.bytes = new byte[declared >= 0 && declared <= limit ? (int) declared : Math.min(limit, 8192)];
     }
 
     @Override
@@ -43,32 +61,68 @@ final class BoundedBodyReader implements Runnable {
         while (true) {
             Content.Chunk chunk = request.read();
             if (chunk == null) {
-                request.demand(this);
+                if (!finished.get()) {
+                    request.demand(this);
+                }
                 return;
             }
             if (Content.Chunk.isFailure(chunk)) {
                 // a transient failure (an idle timeout while the caller is slow) ends the read too: the caller retries
-                done.accept(null, new RejectedRequest(400, "body could not be read: " + chunk.getFailure().getMessage()));
+                finish(null, new RejectedRequest(400, "body could not be read: " + chunk.getFailure().getMessage()));
+                return;
+            }
+            if (finished.get()) { // the deadline passed: the answer is out, the rest is not read
+                chunk.release();
                 return;
             }
             ByteBuffer buffer = chunk.getByteBuffer();
             int n = buffer.remaining();
             if (n > limit - size) {
                 chunk.release();
-                done.accept(null, new RejectedRequest(413, "body exceeds request.max.bytes=" + limit));
+                finish(null, new RejectedRequest(413, "body exceeds request.max.bytes=" + limit));
                 return;
             }
-            if (n > bytes.length - size) {
-                bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(size + (long) n, 2L * bytes.length)));
+            if (n > 0) {
+                ensureCapacity(n);
+                buffer.get(bytes, size, n);
+                size += n;
             }
-            buffer.get(bytes, size, n);
-            size += n;
             boolean last = chunk.isLast();
             chunk.release();
             if (last) {
-                done.accept(size == bytes.length ? bytes : Arrays.copyOf(bytes, size), null);
+                finish(bytes == null ? new byte[0] : size == bytes.length ? bytes : Arrays.copyOf(bytes, size), null);
                 return;
             }
+        }
+    }
+
+    private void ensureCapacity(int n) {
+        if (bytes == null) {
+            long declared = request.getLength();
+            int first = declared > 0 ? (int) Math.min(declared, INITIAL_CAPACITY) : INITIAL_CAPACITY;
+            bytes = new byte[Math.min(limit, Math.max(n, first))];
+        } else if (n > bytes.length - size) {
+            bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(size + (long) n, 2L * bytes.length)));
+        }
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
+    private void expire() {
+        finish(null, new RejectedRequest(408, "body not received within request.body.timeout.ms=" + timeoutMillis
+                + " (" + size + " bytes arrived)"));
+    }
+
+    private void finish(byte[] body, RejectedRequest rejection) {
+        if (finished.compareAndSet(false, true)) {
+            Scheduler.Task task = deadline;
+            if (task != null) {
+                task.cancel();
+            }
+            done.accept(body, rejection);
         }
     }
 }

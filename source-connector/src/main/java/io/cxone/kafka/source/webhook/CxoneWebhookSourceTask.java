@@ -35,6 +35,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
     private ScheduledExecutorService timer;
     private DeadLetterPublisher deadLetters;
     private WebhookMetrics metrics;
+    private RejectionLog rejections;
     private final Set<PendingRequest> handedOver = ConcurrentHashMap.newKeySet();
 
     @Override
@@ -59,10 +60,14 @@ public class CxoneWebhookSourceTask extends SourceTask {
         // 10% late), instead of a timer per request scheduled and cancelled by every request.
         long sweepMillis = Math.max(10, Math.min(1000, config.ackTimeout().toMillis() / 10));
         timer.scheduleWithFixedDelay(this::expireOverdue, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        rejections = new RejectionLog();
+        timer.scheduleWithFixedDelay(rejections::endInterval, RejectionLog.INTERVAL_MILLIS, RejectionLog.INTERVAL_MILLIS,
+                TimeUnit.MILLISECONDS);
         WebhookRequestHandler handler = new WebhookRequestHandler(config, new RequestAuthenticator(config, Clock.systemUTC()),
                 new EventBodyDecoder(schema, config.requestMaxEvents(), config.requestMaxDecodedBytes(), config.ignoreUnknownJsonFields()), mapping, queue,
-                deduplicator, deadLetters, metrics, Clock.systemUTC());
-        listener = new WebhookListener(config, handler, "cxone-webhook-http-" + config.taskIndex());
+                deduplicator, deadLetters, metrics, rejections, Clock.systemUTC());
+        listener = new WebhookListener(config, handler, new JsonErrorHandler(metrics, rejections),
+                "cxone-webhook-http-" + config.taskIndex());
         listener.start();
         log.info("webhook task {} listening on {}{} (topic {}, schema {}, auth {}, queue {} events, ack timeout {} ms, dedupe {})",
                 config.taskIndex(), listener.describe(), config.path(), config.topic(), schema.getFullName(),
@@ -130,6 +135,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
             request.withdraw("the webhook task is stopping"); // accepted while the listener was closing
         }
         timer.shutdownNow();
+        rejections.endInterval();
         if (deadLetters != null) {
             deadLetters.close();
         }

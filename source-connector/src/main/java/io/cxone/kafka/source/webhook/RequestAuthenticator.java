@@ -18,7 +18,9 @@ import java.util.function.Function;
  *
  * <p>{@code hmac-sha256}: the caller sends the signing time (epoch seconds) in the timestamp header and
  * {@code hex(HMAC-SHA256(secret, timestamp + "." + body))}, optionally prefixed {@code sha256=}, in the signature
- * header. Times further than the tolerance from now are refused, so a captured request cannot be replayed later.
+ * header. Times further than the tolerance from now are refused, so a captured request cannot be replayed later, and
+ * a signature already accepted is refused while its time is within the tolerance (401 signature already used), so it
+ * cannot be replayed sooner either.
  */
 final class RequestAuthenticator {
 
@@ -30,6 +32,7 @@ final class RequestAuthenticator {
     private final String timestampHeader;
     private final Duration tolerance;
     private final Clock clock;
+    private final SeenSignatures seen;
 
     RequestAuthenticator(WebhookConfig config, Clock clock) {
         this.mode = config.authMode();
@@ -41,6 +44,7 @@ final class RequestAuthenticator {
                 ? sha256(config.basicUsername() + ":" + config.basicPassword().value()) : null;
         this.expectedBearerDigest = mode == WebhookConfig.AuthMode.BEARER ? sha256(config.bearerToken().value()) : null;
         this.hmacKey = mode == WebhookConfig.AuthMode.HMAC_SHA256 ? config.hmacSecret().value().getBytes(StandardCharsets.UTF_8) : null;
+        this.seen = mode == WebhookConfig.AuthMode.HMAC_SHA256 ? new SeenSignatures(config.hmacReplayMaxEntries()) : null;
     }
 
     WebhookConfig.AuthMode mode() {
@@ -79,10 +83,13 @@ final class RequestAuthenticator {
         }
     }
 
-    /** Verifies the body signature (hmac-sha256 only). */
-    void checkBody(Function<String, String> headers, byte[] body) {
+    /**
+     * Verifies the body signature and claims it (hmac-sha256 only): returns the signature, to be given to
+     * {@link #releaseSignature} when the request is not accepted after all; null in the other modes.
+     */
+    String checkBody(Function<String, String> headers, byte[] body) {
         if (mode != WebhookConfig.AuthMode.HMAC_SHA256) {
-            return;
+            return null;
         }
         String timestamp = headers.apply(timestampHeader).trim();
         signingTime(timestamp);
@@ -99,6 +106,18 @@ final class RequestAuthenticator {
         if (!MessageDigest.isEqual(sign(hmacKey, timestamp, body), givenBytes)) {
             throw new RejectedRequest(403, signatureHeader + ": signature does not match the body");
         }
+        String signature = HexFormat.of().formatHex(givenBytes);
+        // a signature is valid while now is within the tolerance of its time: remembered that long after it arrives
+        if (!seen.claim(signature, clock.millis(), 2 * tolerance.toMillis())) {
+            throw new RejectedRequest(401, signatureHeader + ": signature already used (a replay); sign each request "
+                    + "with the current time");
+        }
+        return signature;
+    }
+
+    /** Frees a claimed signature: its request was not accepted, so the caller may send it again. */
+    void releaseSignature(String signature) {
+        seen.release(signature);
     }
 
     /** The hex signature a caller sends: for tests and client examples. */
@@ -119,6 +138,32 @@ final class RequestAuthenticator {
         long skew = Math.abs(clock.instant().getEpochSecond() - seconds);
         if (skew > tolerance.toSeconds()) {
             throw new RejectedRequest(403, timestampHeader + ": outside the " + tolerance.toSeconds() + " s tolerance");
+        }
+    }
+
+    /**
+     * Signatures accepted within the replay window, in the dedupe table's bounded structure (keyed by a seeded hash,
+     * at most {@code auth.hmac.replay.max.entries}, oldest forgotten first). Only signatures that verified are
+     * remembered, so a caller without the secret cannot fill it.
+     */
+    private static final class SeenSignatures {
+        private final AcknowledgedIds signatures;
+
+        SeenSignatures(int maxEntries) {
+            this.signatures = new AcknowledgedIds(maxEntries);
+        }
+
+        synchronized boolean claim(String signature, long nowMillis, long keepMillis) {
+            signatures.forgetAcknowledgedUpTo(nowMillis - keepMillis);
+            if (signatures.find(signature) != null) {
+                return false;
+            }
+            signatures.put(signature, "", 0, 0, nowMillis);
+            return true;
+        }
+
+        synchronized void release(String signature) {
+            signatures.forget(signature);
         }
     }
 

@@ -31,6 +31,8 @@ public final class WebhookConfig extends AbstractConfig {
     public static final String TLS_KEYSTORE_PASSWORD = "listener.tls.keystore.password";
     public static final String TLS_KEYSTORE_TYPE = "listener.tls.keystore.type";
     public static final String MAX_THREADS = "listener.threads.max";
+    public static final String MAX_CONNECTIONS = "listener.connections.max";
+    public static final String REQUEST_BODY_TIMEOUT_MS = "request.body.timeout.ms";
     // Events
     public static final String TOPIC = "topic";
     public static final String SCHEMA_INLINE = "schema.inline";
@@ -61,6 +63,8 @@ public final class WebhookConfig extends AbstractConfig {
     public static final String AUTH_HMAC_SIGNATURE_HEADER = "auth.hmac.signature.header";
     public static final String AUTH_HMAC_TIMESTAMP_HEADER = "auth.hmac.timestamp.header";
     public static final String AUTH_HMAC_TOLERANCE_SECONDS = "auth.hmac.tolerance.seconds";
+    public static final String AUTH_HMAC_REPLAY_MAX_ENTRIES = "auth.hmac.replay.max.entries";
+    public static final String AUTH_NONE_ALLOW_PUBLIC = "auth.none.allow.public";
     // Dead letters
     public static final String DLQ_TOPIC = "dlq.topic";
     public static final String DLQ_BOOTSTRAP_SERVERS = "dlq.bootstrap.servers";
@@ -118,6 +122,14 @@ public final class WebhookConfig extends AbstractConfig {
         def.define(MAX_THREADS, Type.INT, 64, ConfigDef.Range.between(8, 1000), Importance.LOW,
                 "Maximum HTTP worker threads of the listener. Requests waiting for Kafka do not hold a thread.",
                 GROUP_LISTENER, ++order, Width.SHORT, "Listener threads");
+        def.define(MAX_CONNECTIONS, Type.INT, 1024, ConfigDef.Range.between(1, 100_000), Importance.LOW,
+                "Most open connections to the listener. At the limit it stops accepting: further callers wait in the "
+                        + "operating system's accept queue until a connection closes.",
+                GROUP_LISTENER, ++order, Width.SHORT, "Max connections");
+        def.define(REQUEST_BODY_TIMEOUT_MS, Type.LONG, 15_000L, ConfigDef.Range.between(100, 300_000), Importance.LOW,
+                "Longest time a request's body may take to arrive, counted from its headers. A slower body answers 408 "
+                        + "and the connection is closed, so a caller trickling bytes cannot hold a connection.",
+                GROUP_LISTENER, ++order, Width.SHORT, "Body timeout (ms)");
 
         order = 0;
         def.define(TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -212,6 +224,15 @@ public final class WebhookConfig extends AbstractConfig {
         def.define(AUTH_HMAC_TOLERANCE_SECONDS, Type.INT, 300, ConfigDef.Range.between(1, 86_400), Importance.LOW,
                 "Largest accepted difference between the signing time and now (replay protection).", GROUP_SECURITY,
                 ++order, Width.SHORT, "Timestamp tolerance (s)", new AuthRecommender());
+        def.define(AUTH_HMAC_REPLAY_MAX_ENTRIES, Type.INT, 100_000, ConfigDef.Range.between(1, 10_000_000), Importance.LOW,
+                "Most accepted signatures remembered to refuse a replay within the timestamp tolerance (401 signature "
+                        + "already used; about 150 bytes of heap each). A request answered other than 200 frees its "
+                        + "signature, so a retry of the same signed request is accepted. When full, the oldest are forgotten.",
+                GROUP_SECURITY, ++order, Width.SHORT, "Replay memory (signatures)", new AuthRecommender());
+        def.define(AUTH_NONE_ALLOW_PUBLIC, Type.BOOLEAN, false, Importance.HIGH,
+                "auth.mode=none is refused unless listener.bind.address is a loopback address, or this is true: anyone "
+                        + "who can reach the port can then publish events.",
+                GROUP_SECURITY, ++order, Width.SHORT, "Allow no auth on a public address");
 
         order = 0;
         def.define(DLQ_TOPIC, Type.STRING, "", Importance.LOW,
@@ -273,6 +294,14 @@ public final class WebhookConfig extends AbstractConfig {
 
     public int maxThreads() {
         return getInt(MAX_THREADS);
+    }
+
+    public int maxConnections() {
+        return getInt(MAX_CONNECTIONS);
+    }
+
+    public Duration requestBodyTimeout() {
+        return Duration.ofMillis(getLong(REQUEST_BODY_TIMEOUT_MS));
     }
 
     public String topic() {
@@ -386,6 +415,14 @@ public final class WebhookConfig extends AbstractConfig {
 
     public Duration hmacTolerance() {
         return Duration.ofSeconds(getInt(AUTH_HMAC_TOLERANCE_SECONDS));
+    }
+
+    public int hmacReplayMaxEntries() {
+        return getInt(AUTH_HMAC_REPLAY_MAX_ENTRIES);
+    }
+
+    public boolean authNoneAllowPublic() {
+        return getBoolean(AUTH_NONE_ALLOW_PUBLIC);
     }
 
     public String dlqTopic() {

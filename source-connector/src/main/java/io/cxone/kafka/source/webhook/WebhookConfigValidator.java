@@ -7,6 +7,8 @@ import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.errors.DataException;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -79,6 +81,12 @@ public final class WebhookConfigValidator {
                 }
             }
             case NONE -> {
+                if (!config.authNoneAllowPublic() && !isLoopback(config.bindAddress())) {
+                    addError(byName, WebhookConfig.AUTH_MODE, "auth.mode=none on listener.bind.address="
+                            + config.bindAddress() + " (not a loopback address) lets anyone who reaches the port publish "
+                            + "events: choose basic, bearer or hmac-sha256, bind to 127.0.0.1, or set "
+                            + WebhookConfig.AUTH_NONE_ALLOW_PUBLIC + "=true if that is meant");
+                }
             }
         }
         long sources = java.util.stream.Stream.of(config.schemaInline(), config.schemaFile(), config.schemaRegistrySubject())
@@ -134,6 +142,15 @@ public final class WebhookConfigValidator {
             }
         }
         return WebhookConfig.SCHEMA_INLINE;
+    }
+
+    /** Whether the bind address is a loopback address (a name is resolved; one that does not resolve is not). */
+    static boolean isLoopback(String bindAddress) {
+        try {
+            return InetAddress.getByName(bindAddress.trim()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static boolean isBlank(Password password) {

@@ -4,6 +4,7 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -12,14 +13,17 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.apache.kafka.connect.errors.ConnectException;
 
-/** The task's embedded Jetty 12 server: one connector (HTTP, or HTTPS from a keystore) in front of one handler. */
+/**
+ * The task's embedded Jetty 12 server: one connector (HTTP, or HTTPS from a keystore) in front of one handler, at most
+ * listener.connections.max connections open, and Jetty's own errors answered by {@link JsonErrorHandler}.
+ */
 final class WebhookListener {
 
     private final Server server;
     private final ServerConnector connector;
     private final boolean tls;
 
-    WebhookListener(WebhookConfig config, Handler handler, String threadName) {
+    WebhookListener(WebhookConfig config, Handler handler, JsonErrorHandler errorHandler, String threadName) {
         QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 4);
         threads.setName(threadName);
         threads.setDaemon(true);
@@ -44,6 +48,9 @@ final class WebhookListener {
         // an idle connection must outlive a request waiting for Kafka
         connector.setIdleTimeout(Math.max(30_000L, config.ackTimeout().toMillis() + 10_000L));
         server.addConnector(connector);
+        // at the limit Jetty stops accepting: further connections wait in the OS backlog, holding no memory of ours
+        server.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
+        server.setErrorHandler(errorHandler);
         server.setHandler(handler);
         server.setStopTimeout(2_000);
     }

@@ -58,6 +58,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
     private final EventDeduplicator deduplicator; // null: dedupe off
     private final DeadLetterPublisher deadLetters; // null: DLQ off
     private final WebhookMetrics metrics;
+    private final RejectionLog rejections;
     private final Clock clock;
     private final Map<String, String> sourcePartition;
     private final RequestIds requestIds = new RequestIds();
@@ -65,7 +66,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
 
     WebhookRequestHandler(WebhookConfig config, RequestAuthenticator authenticator, EventBodyDecoder decoder,
                           AvroConnectMapping mapping, IngestQueue queue, EventDeduplicator deduplicator,
-                          DeadLetterPublisher deadLetters, WebhookMetrics metrics, Clock clock) {
+                          DeadLetterPublisher deadLetters, WebhookMetrics metrics, RejectionLog rejections, Clock clock) {
         this.config = config;
         this.path = config.path();
         this.authenticator = authenticator;
@@ -75,6 +76,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         this.deduplicator = deduplicator;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
+        this.rejections = rejections;
         this.clock = clock;
         this.sourcePartition = Map.of("webhook.task", Integer.toString(config.taskIndex()));
     }
@@ -86,6 +88,8 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         final Callback callback;
         final String requestId;
         final AtomicBoolean answered = new AtomicBoolean();
+        /** The HMAC signature this request claimed (hmac-sha256 mode), freed unless the answer is 200. */
+        volatile String signature;
 
         Exchange(Request request, Response response, Callback callback, String requestId) {
             this.request = request;
@@ -101,6 +105,9 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         boolean answer(int status, ByteBuffer body, boolean retryAfter) {
             if (!answered.compareAndSet(false, true)) {
                 return false;
+            }
+            if (status != 200 && signature != null) {
+                authenticator.releaseSignature(signature); // not accepted: the caller may send the same signed request again
             }
             metrics.request(status);
             response.setStatus(status);
@@ -134,19 +141,24 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         }
 
         void reject(int status, String reason) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("status", status);
-            body.put("error", reason);
+            if (answer(status, ByteBuffer.wrap(rejectionBody(status, reason, requestId)), status == 429 || status == 503)) {
+                rejections.rejected(requestId, Request.getRemoteAddr(request), status, reason);
+            }
+        }
+    }
+
+    /** The body of every rejection, the listener's own errors included: {@code {"status", "error", "requestId"}}. */
+    static byte[] rejectionBody(int status, String reason, String requestId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", reason);
+        if (requestId != null) {
             body.put("requestId", requestId);
-            byte[] bytes;
-            try {
-                bytes = JSON.writeValueAsBytes(body);
-            } catch (IOException e) {
-                bytes = ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
-            }
-            if (answer(status, ByteBuffer.wrap(bytes), status == 429 || status == 503)) {
-                log.info("webhook request {} from {}: {} {}", requestId, Request.getRemoteAddr(request), status, reason);
-            }
+        }
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            return ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
         }
     }
 
@@ -192,7 +204,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
             exchange.fail(e);
             return true;
         }
-        BoundedBodyReader.read(request, config.requestMaxBytes(), (body, unreadable) -> {
+        BoundedBodyReader.read(request, config.requestMaxBytes(), config.requestBodyTimeout().toMillis(), (body, unreadable) -> {
             if (unreadable != null) {
                 exchange.closeConnection(); // the rest of the body was not read
                 exchange.reject(unreadable.status(), unreadable.reason());
@@ -206,28 +218,24 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
     }
 
     /**
-     * Answers a request refused before its body was read. The body (up to request.max.bytes) is read and dropped
-     * first so the connection stays usable; a larger one closes the connection instead.
+     * Answers a request refused before its body was read, without reading the body (nothing is buffered for a caller
+     * that is refused anyway): a request that may carry one gets {@code Connection: close} and the connection ends
+     * after the answer. One that declares no body keeps its connection.
      */
     private void rejectUnread(Exchange exchange, RejectedRequest rejection) {
-        if (rejection.status() == 413 || exchange.request.getLength() > config.requestMaxBytes()) {
+        Request request = exchange.request;
+        // HTTP/1.1: a body comes with a Content-Length above 0 or a Transfer-Encoding (chunked, length -1)
+        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
             exchange.closeConnection();
-            exchange.reject(rejection.status(), rejection.reason());
-            return;
         }
-        BoundedBodyReader.read(exchange.request, config.requestMaxBytes(), (body, unreadable) -> {
-            if (unreadable != null) {
-                exchange.closeConnection();
-            }
-            exchange.reject(rejection.status(), rejection.reason());
-        });
+        exchange.reject(rejection.status(), rejection.reason());
     }
 
     /** Authenticates the body (HMAC), decodes it and queues its events, or answers why not. */
     private void process(Exchange exchange, String mediaType, byte[] body) {
         try {
             metrics.bodyBytes(body.length);
-            authenticator.checkBody(exchange::header, body);
+            exchange.signature = authenticator.checkBody(exchange::header, body);
             List<GenericRecord> events;
             try {
                 events = decoder.decode(mediaType, body);

@@ -2,7 +2,12 @@ package io.cxone.kafka.source.webhook;
 
 import org.junit.jupiter.api.Test;
 
+import org.apache.commons.codec.digest.MurmurHash3;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -116,5 +121,57 @@ class AcknowledgedIdsTest {
                 }
             }
         }
+    }
+
+    /**
+     * Ids that all share one home slot under the unseeded hash (found the way an attacker would, by hashing candidates
+     * until the low bits match; cheap for a 4096-slot table): the seeded table spreads them, so every put and find
+     * examines a couple of slots on average, as for any ids. Unseeded, every operation walked the whole run of
+     * colliding ids (about a thousand slots each here), the quadratic cost.
+     */
+    @Test
+    void idsCollidingUnderTheUnseededHashCostAFewProbesEach() {
+        List<String> colliding = collidingUnderUnseededHash(2000, 12);
+        AcknowledgedIds ids = new AcknowledgedIds(10_000);
+        for (String id : colliding) {
+            ids.put(id, "t", 0, 1, 0);
+        }
+        for (String id : colliding) {
+            assertThat(ids.find(id)).as(id).isNotNull();
+        }
+        long operations = 2L * colliding.size() + colliding.size(); // put = lookup + free slot, then find
+        assertThat(ids.refused()).isZero();
+        assertThat((double) ids.probes() / operations).as("slots examined per operation").isLessThan(4.0);
+    }
+
+    /** Even when ids do line up (here: the unseeded hash they were chosen for), no operation examines more than MAX_PROBE slots. */
+    @Test
+    void aProbeRunNeverGrowsPastTheBound() {
+        List<String> colliding = collidingUnderUnseededHash(500, 12);
+        AcknowledgedIds ids = new AcknowledgedIds(10_000, 0);
+        for (String id : colliding) {
+            long before = ids.probes();
+            ids.put(id, "t", 0, 1, 0);
+            assertThat(ids.probes() - before).isLessThanOrEqualTo(2L * AcknowledgedIds.MAX_PROBE);
+        }
+        assertThat(ids.size()).isEqualTo(AcknowledgedIds.MAX_PROBE);
+        assertThat(ids.refused()).isEqualTo(colliding.size() - AcknowledgedIds.MAX_PROBE);
+        long before = ids.probes();
+        assertThat(ids.find(colliding.get(colliding.size() - 1))).isNull();
+        assertThat(ids.probes() - before).isLessThanOrEqualTo(AcknowledgedIds.MAX_PROBE);
+    }
+
+    /** Ids whose unseeded 128-bit MurmurHash3 gives the same home slot in every table of up to 2^bits slots. */
+    private static List<String> collidingUnderUnseededHash(int count, int bits) {
+        List<String> found = new ArrayList<>(count);
+        int mask = (1 << bits) - 1;
+        for (long candidate = 0; found.size() < count; candidate++) {
+            String id = "evt-" + candidate;
+            long lo = MurmurHash3.hash128x64(id.getBytes(StandardCharsets.UTF_8))[1];
+            if (((int) (lo ^ (lo >>> 32)) & mask) == 0) {
+                found.add(id);
+            }
+        }
+        return found;
     }
 }

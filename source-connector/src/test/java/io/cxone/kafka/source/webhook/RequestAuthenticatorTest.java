@@ -13,6 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@SuppressWarnings("unchecked")
 class RequestAuthenticatorTest {
 
     private static final Instant NOW = Instant.parse("2026-11-22T04:00:00Z");
@@ -81,5 +82,37 @@ class RequestAuthenticatorTest {
         notHex.put("X-Cxone-Signature", "zz");
         assertStatus(() -> auth.checkBody(notHex::get, body), 401, "not a hex");
         assertStatus(() -> auth.checkHeaders(h -> null), 401, "X-Cxone-Timestamp: missing");
+    }
+
+    /**
+     * A signed request captured and sent again within the tolerance is refused; a request that was not accepted frees
+     * its signature (the caller's retry of it passes); memory is bounded (the oldest signature is forgotten).
+     */
+    @Test
+    void hmacRefusesAReplayedSignatureWithinTheTolerance() {
+        String secret = "0123456789abcdef-secret";
+        RequestAuthenticator auth = authenticator(Map.of(WebhookConfig.AUTH_MODE, "hmac-sha256",
+                WebhookConfig.AUTH_HMAC_SECRET, secret, WebhookConfig.AUTH_HMAC_REPLAY_MAX_ENTRIES, "2"));
+        String ts = Long.toString(NOW.getEpochSecond() - 10);
+        Map<String, String>[] requests = new Map[3];
+        byte[][] bodies = new byte[3][];
+        for (int i = 0; i < 3; i++) {
+            bodies[i] = ("{\"a\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+            requests[i] = Map.of("X-Cxone-Timestamp", ts, "X-Cxone-Signature", RequestAuthenticator.signature(secret, ts, bodies[i]));
+        }
+        String claimed = auth.checkBody(requests[0]::get, bodies[0]);
+        org.assertj.core.api.Assertions.assertThat(claimed).isEqualTo(requests[0].get("X-Cxone-Signature"));
+        assertStatus(() -> auth.checkBody(requests[0]::get, bodies[0]), 401, "signature already used");
+        Map<String, String> prefixed = new HashMap<>(requests[0]);
+        prefixed.put("X-Cxone-Signature", "sha256=" + requests[0].get("X-Cxone-Signature").toUpperCase());
+        assertStatus(() -> auth.checkBody(prefixed::get, bodies[0]), 401, "signature already used");
+
+        auth.releaseSignature(claimed); // its request was answered 429, say
+        assertThatCode(() -> auth.checkBody(requests[0]::get, bodies[0])).doesNotThrowAnyException();
+
+        auth.checkBody(requests[1]::get, bodies[1]);
+        auth.checkBody(requests[2]::get, bodies[2]); // the third of two: the oldest is forgotten
+        assertThatCode(() -> auth.checkBody(requests[0]::get, bodies[0])).doesNotThrowAnyException();
+        assertStatus(() -> auth.checkBody(requests[2]::get, bodies[2]), 401, "signature already used");
     }
 }

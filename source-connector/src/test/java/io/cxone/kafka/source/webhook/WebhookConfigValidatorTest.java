@@ -9,19 +9,21 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WebhookConfigValidatorTest {
 
     private static Map<String, List<String>> errors(Map<String, String> settings) {
         Map<String, String> props = new HashMap<>(settings);
         props.putIfAbsent(WebhookConfig.TOPIC, "events");
+        props.putIfAbsent(WebhookConfig.BIND_ADDRESS, "127.0.0.1");
         return WebhookConfigValidator.validate(props).configValues().stream()
                 .filter(v -> !v.errorMessages().isEmpty())
                 .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
     }
 
     @Test
-    void defaultsAreValid() {
+    void defaultsAreValidOnALoopbackAddress() {
         assertThat(errors(Map.of())).isEmpty();
         WebhookConfig config = new WebhookConfig(Map.of(WebhookConfig.TOPIC, "events"));
         assertThat(config.port()).isEqualTo(8701);
@@ -39,6 +41,24 @@ class WebhookConfigValidatorTest {
         Map<String, String> noTopic = new HashMap<>();
         noTopic.put(WebhookConfig.TOPIC, "");
         assertThat(errors(noTopic)).containsKey(WebhookConfig.TOPIC);
+    }
+
+    /** The default bind address is every interface: no authentication there must be asked for, not inherited. */
+    @Test
+    void noAuthOnAPublicAddressIsRefusedUnlessAllowed() {
+        Map<String, List<String>> errors = errors(Map.of(WebhookConfig.BIND_ADDRESS, "0.0.0.0"));
+        assertThat(errors).containsOnlyKeys(WebhookConfig.AUTH_MODE);
+        assertThat(errors.get(WebhookConfig.AUTH_MODE).get(0))
+                .contains("auth.mode=none", "listener.bind.address=0.0.0.0", WebhookConfig.AUTH_NONE_ALLOW_PUBLIC + "=true");
+        assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "0.0.0.0", WebhookConfig.AUTH_NONE_ALLOW_PUBLIC, "true"))).isEmpty();
+        assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "0.0.0.0", WebhookConfig.AUTH_MODE, "bearer",
+                WebhookConfig.AUTH_BEARER_TOKEN, "token-123"))).isEmpty();
+        assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "10.1.2.3"))).containsOnlyKeys(WebhookConfig.AUTH_MODE);
+        assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "::1"))).isEmpty();
+        assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "localhost"))).isEmpty();
+        // a connector or task started with such a config fails with the same message
+        Map<String, String> props = Map.of(WebhookConfig.TOPIC, "events");
+        assertThatThrownBy(() -> WebhookConfigValidator.ensureValid(props)).hasMessageContaining(WebhookConfig.AUTH_NONE_ALLOW_PUBLIC);
     }
 
     @Test
