@@ -65,9 +65,10 @@ class WebhookAdversarialIT {
     private static final Duration SLOW_TIMEOUT = Duration.ofSeconds(45);
     private static final int HEADER_ONLY_CONNECTIONS = 300;
 
-    /** Settings every adversarial listener shares: the corpus schema, and short limits on slow callers. */
+    /** Settings every adversarial listener shares: the corpus schema, and a short limit on slow bodies. */
     private static final Map<String, String> COMMON = Map.of(
-            WebhookConfig.SCHEMA_INLINE, HostileRequests.SCHEMA.toString());
+            WebhookConfig.SCHEMA_INLINE, HostileRequests.SCHEMA.toString(),
+            WebhookConfig.REQUEST_BODY_TIMEOUT_MS, "5000");
 
     private static final Map<Target, WebhookTestSupport.Webhook> WEBHOOKS = new EnumMap<>(Target.class);
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -81,8 +82,11 @@ class WebhookAdversarialIT {
         WEBHOOKS.put(Target.BASIC, start("wh-adv-basic", Map.of(WebhookConfig.AUTH_MODE, "basic",
                 WebhookConfig.AUTH_BASIC_USERNAME, HostileRequests.BASIC_USER,
                 WebhookConfig.AUTH_BASIC_PASSWORD, HostileRequests.BASIC_PASSWORD)));
+        // the header-only connections wait for their bodies on this one: long enough to measure them all open
         WEBHOOKS.put(Target.BEARER, start("wh-adv-bearer", Map.of(WebhookConfig.AUTH_MODE, "bearer",
-                WebhookConfig.AUTH_BEARER_TOKEN, HostileRequests.BEARER_TOKEN)));
+                WebhookConfig.AUTH_BEARER_TOKEN, HostileRequests.BEARER_TOKEN,
+                WebhookConfig.REQUEST_BODY_TIMEOUT_MS, "120000",
+                WebhookConfig.MAX_CONNECTIONS, Integer.toString(2 * HEADER_ONLY_CONNECTIONS))));
         WEBHOOKS.put(Target.HMAC, start("wh-adv-hmac", Map.of(WebhookConfig.AUTH_MODE, "hmac-sha256",
                 WebhookConfig.AUTH_HMAC_SECRET, HostileRequests.HMAC_SECRET,
                 WebhookConfig.AUTH_HMAC_TOLERANCE_SECONDS, Integer.toString(HostileRequests.HMAC_TOLERANCE_SECONDS))));
@@ -147,6 +151,7 @@ class WebhookAdversarialIT {
         });
         List<Future<Result>> slow = new ArrayList<>();
         long started = System.nanoTime();
+        int taken = 0;
         try {
             for (HostileRequest request : corpus) {
                 if (!CATEGORIES.contains(request.category())) {
@@ -156,6 +161,10 @@ class WebhookAdversarialIT {
                     slow.add(slowSenders.submit(() -> send(request)));
                 } else {
                     record(send(request), histogram, statuses, failures);
+                }
+                if (++taken % 200 == 0) { // progress, so a run that stalls shows where
+                    System.out.printf("webhook adversarial: %d taken, %d s, statuses so far %s, %d failures%n", taken,
+                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), statuses, failures.size());
                 }
             }
             for (Future<Result> result : slow) {
