@@ -54,10 +54,12 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
     enum Target { OPEN, BASIC, BEARER, HMAC }
 
     /**
-     * What counts as handled: a 4xx whose body is JSON with an {@code error} reason, or (protocol abuse, where Jetty's
-     * HTTP parser answers before the webhook sees a request) any 4xx or a close of the connection.
+     * What counts as handled: a 4xx whose body is JSON with an {@code error} reason; for protocol abuse, where Jetty's
+     * HTTP parser answers before the webhook sees a request, that or a close of the connection; for a request line
+     * without a supported HTTP version, also the 505 HTTP prescribes for it (RFC 9110 15.6.6), the one 5xx that
+     * refuses the caller rather than reporting a failure of the server.
      */
-    enum Expect { REJECT_JSON, REJECT_OR_CLOSE }
+    enum Expect { REJECT_JSON, REJECT_OR_CLOSE, REJECT_VERSION_OR_CLOSE }
 
     /** How the IT authenticates a case at send time (HMAC signs the current time). */
     enum Auth {
@@ -1005,6 +1007,9 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
             parts.add(randomBytes(c.random, 1 + c.random.nextInt(512)));
         }
         c.raw(kind, parts.toArray(byte[][]::new));
+        if (kind.equals("HTTP/0.9") || kind.equals("no version") || kind.equals("bad version")) {
+            c.expect = Expect.REJECT_VERSION_OR_CLOSE;
+        }
         c.halfClose = c.random.nextBoolean();
     }
 
