@@ -94,19 +94,18 @@ final class EventBodyDecoder {
     }
 
     private GenericRecord decodeDatum(byte[] body, DecodeBudget budget) {
-        String what = "application/avro body (one " + schema.getName() + " datum)";
         try {
             budget.spendBytes(body.length, "holds");
             BudgetedDecoder decoder = new BudgetedDecoder(DecoderFactory.get().binaryDecoder(body, null), budget);
             GenericRecord record = datumReader.get().read(null, decoder);
-            if (!decoder.isEnd()) {
-                throw new RejectedRequest(400, "bytes after the datum (one datum per request; send avro/binary "
-                        + "container files for many)");
+            if (decoder.isEnd()) {
+                return record;
             }
-            return record;
         } catch (Throwable e) {
-            throw rejection(what, e);
+            throw rejection("application/avro " + schema.getName() + " datum", e);
         }
+        throw new RejectedRequest(400, "application/avro body holds bytes after the " + schema.getName()
+                + " datum (one datum per request; send avro/binary container files for many)");
     }
 
     private List<GenericRecord> decodeContainer(byte[] body, DecodeBudget budget) {

@@ -162,10 +162,11 @@ public final class WebhookConfig extends AbstractConfig {
                 "Most events in one request; more answer 413.", GROUP_EVENTS, ++order, Width.SHORT, "Max events per request");
         def.define(REQUEST_MAX_DECODED_BYTES, Type.INT, 8 * 1024 * 1024, ConfigDef.Range.between(1024, 256 * 1024 * 1024),
                 Importance.MEDIUM, "Most bytes of event data one request may decode: Avro data after inflating deflate "
-                        + "container blocks, or JSON text. Checked while inflating, so a compression bomb stops here "
-                        + "(413). Also the most array and map items one request may declare, each counted as at least one "
-                        + "byte, so items that encode to no byte (arrays of null, of empty records) are bounded too. "
-                        + "At least request.max.bytes.", GROUP_EVENTS, ++order, Width.SHORT, "Max decoded bytes per request");
+                        + "container blocks, or JSON text, plus 16 for every array or map item the data declares, for the "
+                        + "heap an item takes once decoded even when it encodes to no byte (an array of null). Spent while "
+                        + "inflating and decoding, so a compression or item-count bomb stops there (413). At least "
+                        + "request.max.bytes.", GROUP_EVENTS, ++order,
+                Width.SHORT, "Max decoded bytes per request");
         def.define(HEADER_REMOTE_ADDRESS, Type.BOOLEAN, false, Importance.LOW,
                 "Add the caller's address as record header remote-address.", GROUP_EVENTS, ++order, Width.SHORT,
                 "Remote address header");

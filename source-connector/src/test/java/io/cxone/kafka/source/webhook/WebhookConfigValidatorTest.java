@@ -82,6 +82,9 @@ class WebhookConfigValidatorTest {
                 WebhookConfig.TLS_KEYSTORE_PASSWORD);
         assertThat(errors(Map.of(WebhookConfig.REQUEST_MAX_EVENTS, "50", WebhookConfig.QUEUE_MAX_EVENTS, "10")))
                 .containsKey(WebhookConfig.REQUEST_MAX_EVENTS);
+        assertThat(errors(Map.of(WebhookConfig.REQUEST_MAX_BYTES, "2000000", WebhookConfig.REQUEST_MAX_DECODED_BYTES, "1000000")))
+                .containsEntry(WebhookConfig.REQUEST_MAX_DECODED_BYTES, List.of("must be at least request.max.bytes (2000000)"));
+        assertThat(errors(Map.of(WebhookConfig.REQUEST_MAX_DECODED_BYTES, "100"))).containsKey(WebhookConfig.REQUEST_MAX_DECODED_BYTES);
     }
 
     @Test
