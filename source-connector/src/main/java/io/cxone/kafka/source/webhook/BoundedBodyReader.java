@@ -33,7 +33,7 @@ final class BoundedBodyReader implements Invocable.Task {
     private final int limit;
     private final long timeoutMillis;
     private final BiConsumer<byte[], RejectedRequest> done;
-    /** Set by whoever ends the read first: the reader, or the deadline. */
+    /** Set by whoever ends the read first: the reader, or the deadline (which starts when the reader first waits). */
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile Scheduler.Task deadline;
     private byte[] bytes;
@@ -44,9 +44,7 @@ final class BoundedBodyReader implements Invocable.Task {
      * has already arrived, else on a Jetty thread (the scheduler's for the 408).
      */
     static void read(Request request, int limit, long timeoutMillis, BiConsumer<byte[], RejectedRequest> done) {
-        BoundedBodyReader reader = new BoundedBodyReader(request, limit, timeoutMillis, done);
-        reader.deadline = request.getComponents().getScheduler().schedule(reader::expire, timeoutMillis, TimeUnit.MILLISECONDS);
-        reader.run();
+        new BoundedBodyReader(request, limit, timeoutMillis, done).run();
     }
 
     private BoundedBodyReader(Request request, int limit, long timeoutMillis, BiConsumer<byte[], RejectedRequest> done) {
@@ -62,6 +60,11 @@ final class BoundedBodyReader implements Invocable.Task {
             Content.Chunk chunk = request.read();
             if (chunk == null) {
                 if (!finished.get()) {
+                    if (deadline == null) {
+                        // only for bodies that did not come with their headers (the usual small one did): no timer
+                        // to schedule and cancel for those
+                        deadline = request.getComponents().getScheduler().schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+                    }
                     request.demand(this);
                 }
                 return;

@@ -19,7 +19,8 @@ import java.util.function.IntSupplier;
  */
 final class WebhookMetrics {
 
-    static final List<Integer> STATUSES = List.of(200, 400, 401, 403, 404, 405, 413, 415, 429, 500, 503);
+    // 408: body timeout; 414, 426, 431, 505: refused by Jetty before the handler (JsonErrorHandler)
+    static final List<Integer> STATUSES = List.of(200, 400, 401, 403, 404, 405, 408, 413, 414, 415, 426, 429, 431, 500, 503, 505);
 
     private final Map<Integer, LongAdder> requests = new ConcurrentHashMap<>();
     private final LongAdder events = new LongAdder();
