@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import java.util.zip.Deflater;
 
 /**
  * A seeded corpus of hostile and malformed webhook requests, for the adversarial IT. The same seed gives the same
@@ -126,8 +125,6 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
 
     private final long seed;
     private final List<Category> order = new ArrayList<>();
-    private byte[] zeroSegment; // 16 MiB of zeros, deflated, ending in a full flush: repeat to inflate further
-    private byte[] onesSegment; // the same for 0xFF bytes (each an unfinished varint)
 
     HostileRequests(long seed) {
         this.seed = seed;
@@ -375,69 +372,18 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
     // ---- compression bombs ----
 
     private void compressionBomb(Case c) throws IOException {
-        boolean ones = c.random.nextBoolean();
-        byte[] segment = ones ? onesSegment() : zeroSegment();
         int blocks = 1 + c.random.nextInt(4);
-        int perBlock = (4 + c.random.nextInt(44)) / blocks; // 16 MiB segments: up to 752 MiB in all, under 1 MiB sent
+        long mebibytes = (64 + c.random.nextInt(690)) / blocks; // up to 752 MiB in all, under 1 MiB sent
+        byte[] data = HostileBodies.deflatedZeros(mebibytes << 20);
         byte[] sync = randomBytes(c.random, 16);
         List<Block> list = new ArrayList<>();
         for (int b = 0; b < blocks; b++) {
-            ByteArrayOutputStream data = new ByteArrayOutputStream(segment.length * perBlock + 2);
-            for (int i = 0; i < perBlock; i++) {
-                data.write(segment);
-            }
-            data.write(FINAL_EMPTY_DEFLATE_BLOCK);
-            // zeros are valid empty events (6 bytes each): the block claims more than request.max.events of them
-            long count = ones ? 1 + c.random.nextInt(3) : MAX_EVENTS + 1 + c.random.nextInt(1 << 20);
-            list.add(new Block(count, -1, data.toByteArray(), sync));
+            // zeros are valid empty events (6 bytes each): each block claims more than request.max.events of them
+            list.add(new Block(c.pick(new long[] {MAX_EVENTS + 1, 100_000, Integer.MAX_VALUE, 1L << 62}), -1, data, sync));
         }
         c.post(EventBodyDecoder.AVRO_CONTAINER, container(SCHEMA.toString(), "deflate", sync, list),
-                blocks + " deflate block(s) inflating to " + blocks * perBlock * 16 + " MiB of " + (ones ? "0xFF" : "zeros"));
+                blocks + " deflate block(s) each inflating to " + mebibytes + " MiB of zeros");
     }
-
-    /** The raw deflate "final block, fixed Huffman, end of block" that ends a stream of repeated segments. */
-    private static final byte[] FINAL_EMPTY_DEFLATE_BLOCK = {0x03, 0x00};
-
-    private byte[] zeroSegment() {
-        if (zeroSegment == null) {
-            zeroSegment = deflatedSegment((byte) 0);
-        }
-        return zeroSegment;
-    }
-
-    private byte[] onesSegment() {
-        if (onesSegment == null) {
-            onesSegment = deflatedSegment((byte) 0xFF);
-        }
-        return onesSegment;
-    }
-
-    /**
-     * 16 MiB of one byte value, raw-deflated, ending with a full flush: byte-aligned and independent of what came
-     * before, so k copies followed by an empty final block inflate to k x 16 MiB. Costs one 16 MiB deflate per run.
-     */
-    static byte[] deflatedSegment(byte value) {
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
-        byte[] input = new byte[64 * 1024];
-        Arrays.fill(input, value);
-        byte[] buffer = new byte[64 * 1024];
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < 256; i++) {
-            deflater.setInput(input);
-            while (!deflater.needsInput()) {
-                out.write(buffer, 0, deflater.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH));
-            }
-        }
-        int n;
-        do {
-            n = deflater.deflate(buffer, 0, buffer.length, Deflater.FULL_FLUSH);
-            out.write(buffer, 0, n);
-        } while (n == buffer.length);
-        deflater.end();
-        return out.toByteArray();
-    }
-
-    static final int SEGMENT_BYTES = 16 * 1024 * 1024;
 
     // ---- codecs ----
 
@@ -1146,8 +1092,7 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
 
     /** {@link #SCHEMA} with one more field at the end, which a reader of {@link #SCHEMA} skips. */
     private static Schema withExtraField(String type) {
-        String json = SCHEMA.toString();
-        return new Schema.Parser().parse(json.substring(0, json.length() - 2) + ",{\"name\":\"extra\",\"type\":" + type + "}]}");
+        return HostileBodies.withField(SCHEMA, "extra", type);
     }
 
     static byte[] randomBytes(Random random, int n) {
