@@ -60,9 +60,9 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
      */
     enum Expect { REJECT_JSON, REJECT_OR_CLOSE, REJECT_VERSION_OR_CLOSE }
 
-    /** How the IT authenticates a case at send time (HMAC signs the current time). */
+    /** The HMAC headers the IT adds at send time (they sign the current time); basic and bearer cases carry theirs. */
     enum Auth {
-        NONE, BASIC_OK, BEARER_OK, HMAC_OK, HMAC_EXPIRED, HMAC_FUTURE, HMAC_WRONG_SECRET, HMAC_OTHER_BODY,
+        NONE, HMAC_OK, HMAC_EXPIRED, HMAC_FUTURE, HMAC_WRONG_SECRET, HMAC_OTHER_BODY,
         HMAC_NO_SIGNATURE, HMAC_NO_TIMESTAMP, HMAC_NOT_HEX
     }
 

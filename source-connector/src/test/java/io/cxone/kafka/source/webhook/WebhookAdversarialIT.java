@@ -71,6 +71,7 @@ class WebhookAdversarialIT {
             WebhookConfig.REQUEST_BODY_TIMEOUT_MS, "5000");
 
     private static final Map<Target, WebhookTestSupport.Webhook> WEBHOOKS = new EnumMap<>(Target.class);
+    /** HTTP/1.1 only: a default client offers an h2c upgrade on every first request, which is not what a case sends. */
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -343,7 +344,7 @@ class WebhookAdversarialIT {
         long tolerance = HostileRequests.HMAC_TOLERANCE_SECONDS;
         byte[] body = request.body();
         return switch (request.auth()) {
-            case NONE, BASIC_OK, BEARER_OK -> new String[0];
+            case NONE -> new String[0];
             case HMAC_OK -> signed(secret, now, body);
             case HMAC_EXPIRED -> signed(secret, now - tolerance - 120, body);
             case HMAC_FUTURE -> signed(secret, now + tolerance + 120, body);
