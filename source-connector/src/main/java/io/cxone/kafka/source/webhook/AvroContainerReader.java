@@ -93,7 +93,7 @@ final class AvroContainerReader {
         }
         byte[] sync = new byte[DataFileConstants.SYNC_SIZE];
         header.readFixed(sync);
-        boolean deflate = deflate(meta.get(DataFileConstants.CODEC));
+        boolean deflated = deflated(meta.get(DataFileConstants.CODEC));
         byte[] schemaBytes = meta.get(DataFileConstants.SCHEMA);
         if (schemaBytes == null) {
             throw new RejectedRequest(400, "no writer schema (avro.schema) in the header");
@@ -126,7 +126,7 @@ final class AvroContainerReader {
                 throw new RejectedRequest(400, "not followed by the file's sync marker");
             }
             ByteBuffer data;
-            if (deflate) {
+            if (deflated) {
                 data = inflate(body, offset, (int) size, budget);
             } else {
                 budget.spendBytes(size, "holds");
@@ -148,7 +148,8 @@ final class AvroContainerReader {
         return records;
     }
 
-    private static boolean deflate(byte[] codec) {
+    /** Whether blocks are deflated; any codec but null and deflate is refused. */
+    private static boolean deflated(byte[] codec) {
         String name = codec == null ? NULL_CODEC : new String(codec, StandardCharsets.UTF_8);
         return switch (name) {
             case NULL_CODEC -> false;
