@@ -18,6 +18,7 @@ class DeadLetterPublisherTest {
         props.put(WebhookConfig.TOPIC, "events");
         props.put(WebhookConfig.DLQ_TOPIC, "events.dlq");
         props.put(WebhookConfig.DLQ_BOOTSTRAP_SERVERS, "127.0.0.1:1");
+        props.put(WebhookConfig.BIND_ADDRESS, "127.0.0.1"); // auth.mode=none is refused on a public address
         return props;
     }
 
