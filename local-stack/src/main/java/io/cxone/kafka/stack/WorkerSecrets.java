@@ -1,5 +1,6 @@
 package io.cxone.kafka.stack;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -43,9 +44,16 @@ public final class WorkerSecrets {
         return settings;
     }
 
-    /** The variables of {@code config/secrets/local-stack.env} (NAME=value lines), for the worker's environment. */
+    /**
+     * The variables of {@code config/secrets/local-stack.env} (NAME=value lines), for the worker's environment; none
+     * when the folder has no such file (a worker template of its own, e.g. a test's, that references no secret).
+     */
     public static Map<String, String> environment(Path secretsDir) {
-        Properties env = StackConfig.load(secretsDir.resolve(ENV_FILE));
+        Path file = secretsDir.resolve(ENV_FILE);
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        Properties env = StackConfig.load(file);
         Map<String, String> variables = new TreeMap<>();
         env.stringPropertyNames().forEach(name -> variables.put(name, env.getProperty(name)));
         return variables;

@@ -33,6 +33,8 @@ final class BoundedBodyReader implements Invocable.Task {
     private final int limit;
     private final long timeoutMillis;
     private final BiConsumer<byte[], RejectedRequest> done;
+    /** False: the bytes are counted and dropped, never kept ({@link #discard}). */
+    private final boolean keep;
     /** Set by whoever ends the read first: the reader, or the deadline (which starts when the reader first waits). */
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile Scheduler.Task deadline;
@@ -44,14 +46,24 @@ final class BoundedBodyReader implements Invocable.Task {
      * has already arrived, else on a Jetty thread (the scheduler's for the 408).
      */
     static void read(Request request, int limit, long timeoutMillis, BiConsumer<byte[], RejectedRequest> done) {
-        new BoundedBodyReader(request, limit, timeoutMillis, done).run();
+        new BoundedBodyReader(request, limit, timeoutMillis, done, true).run();
     }
 
-    private BoundedBodyReader(Request request, int limit, long timeoutMillis, BiConsumer<byte[], RejectedRequest> done) {
+    /**
+     * Reads the body and drops it, within the same size and time limits: {@code done} gets an empty array once the
+     * whole body was read, or the rejection. Nothing is kept, whatever arrives.
+     */
+    static void discard(Request request, int limit, long timeoutMillis, BiConsumer<byte[], RejectedRequest> done) {
+        new BoundedBodyReader(request, limit, timeoutMillis, done, false).run();
+    }
+
+    private BoundedBodyReader(Request request, int limit, long timeoutMillis, BiConsumer<byte[], RejectedRequest> done,
+                              boolean keep) {
         this.request = request;
         this.limit = limit;
         this.timeoutMillis = timeoutMillis;
         this.done = done;
+        this.keep = keep;
     }
 
     @Override
@@ -85,11 +97,11 @@ final class BoundedBodyReader implements Invocable.Task {
                 finish(null, new RejectedRequest(413, "body exceeds request.max.bytes=" + limit));
                 return;
             }
-            if (n > 0) {
+            if (n > 0 && keep) {
                 ensureCapacity(n);
                 buffer.get(bytes, size, n);
-                size += n;
             }
+            size += n;
             boolean last = chunk.isLast();
             chunk.release();
             if (last) {

@@ -50,6 +50,8 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Bodies up to this size are decoded on the thread that read them; larger ones on Jetty's pool. */
     static final int INLINE_DECODE_BYTES = 64 * 1024;
+    /** A refused request's declared body up to this size is read and dropped, not left unread (see rejectUnread). */
+    static final int DISCARD_MAX_BYTES = 64 * 1024;
     private static final Pattern CALLER_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final WebhookConfig config;
@@ -229,14 +231,26 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
     }
 
     /**
-     * Answers a request refused before its body was read, without reading the body (nothing is buffered for a caller
-     * that is refused anyway): a request that may carry one gets {@code Connection: close} and the connection ends
-     * after the answer. One that declares no body keeps its connection.
+     * Answers a request refused before its body was read. A declared body up to {@link #DISCARD_MAX_BYTES} is read and
+     * dropped first (nothing is kept), and the connection stays open; a larger or chunked one is not read at all: the
+     * answer says {@code Connection: close} and the connection ends. One that declares no body keeps its connection.
      */
     private void rejectUnread(Exchange exchange, RejectedRequest rejection) {
         Request request = exchange.request;
+        long declared = request.getLength();
+        if (declared > 0 && declared <= DISCARD_MAX_BYTES) {
+            // A small body (a caller with a wrong credential or type) is read and dropped before the answer: closing a
+            // socket with unread bytes resets it, and the reset can destroy the answer before the caller reads it.
+            BoundedBodyReader.discard(request, (int) declared, config.requestBodyTimeout().toMillis(), (dropped, unreadable) -> {
+                if (unreadable != null) {
+                    exchange.closeConnection();
+                }
+                exchange.reject(rejection.status(), rejection.reason());
+            });
+            return;
+        }
         // HTTP/1.1: a body comes with a Content-Length above 0 or a Transfer-Encoding (chunked, length -1)
-        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+        if (declared > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
             exchange.closeConnection();
         }
         exchange.reject(rejection.status(), rejection.reason());

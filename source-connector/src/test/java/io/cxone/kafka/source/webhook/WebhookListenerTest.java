@@ -70,6 +70,28 @@ class WebhookListenerTest {
         }
     }
 
+    /**
+     * A refused request's small body that arrives after its headers is read and dropped: the answer is not lost to the
+     * reset a close with unread bytes would cause, and the connection serves the next request.
+     */
+    @Test
+    void aRefusedRequestsSmallBodyIsDroppedAndTheConnectionStaysUsable() throws Exception {
+        int port = start(Map.of());
+        String body = "{\"event_id\":\"e-1\"}";
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            for (int i = 0; i < 3; i++) {
+                send(socket, "POST " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n");
+                Thread.sleep(100); // the body comes after the handler has refused the headers
+                send(socket, body);
+                String answer = readAnswer(socket.getInputStream());
+                assertThat(answer).startsWith("HTTP/1.1 403").doesNotContain("Connection: close");
+                assertThat(body(answer).get("status").asInt()).isEqualTo(403);
+            }
+        }
+    }
+
     /** A body that does not arrive within request.body.timeout.ms answers 408 and closes the connection. */
     @Test
     void aBodyThatDoesNotArriveInTimeIsRefusedWith408() throws Exception {
