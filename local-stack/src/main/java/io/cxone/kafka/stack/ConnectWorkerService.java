@@ -72,7 +72,10 @@ public final class ConnectWorkerService implements StackService {
             Files.createDirectories(workDir);
             Properties props = StackConfig.load(configTemplate);
             props.setProperty("plugin.path", pluginPath.stream().map(Path::toString).collect(Collectors.joining(",")));
-            props.putAll(WorkerSecrets.providerSettings(props, WorkerSecrets.secretsDir(configTemplate)));
+            Path secretsDir = WorkerSecrets.secretsDir(configTemplate);
+            // the file provider refuses to start on a folder that does not exist (a template of its own, e.g. a test's)
+            Files.createDirectories(secretsDir);
+            props.putAll(WorkerSecrets.providerSettings(props, secretsDir));
             StackConfig.store(props, workerProperties, "generated from " + configTemplate + " by ./stack");
         } catch (IOException e) {
             throw new StackException("connect: could not write " + workerProperties + ": " + e.getMessage(), e);

@@ -217,6 +217,11 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
             headers.add("Content-Type");
             headers.add(contentType);
             this.body = body;
+            if (body.length > MAX_BYTES) {
+                // refused on its Content-Length with Connection: close, the rest unread: closing while the client still
+                // sends resets the connection, which can destroy the 413 before the client reads it (RFC 9112 9.6)
+                this.expect = Expect.REJECT_OR_CLOSE;
+            }
             this.description = description;
             return this;
         }
