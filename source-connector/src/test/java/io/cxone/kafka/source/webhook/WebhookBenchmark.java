@@ -3,7 +3,7 @@ package io.cxone.kafka.source.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.source.bench.CpuClock;
 import io.cxone.kafka.stack.Ports;
-import io.cxone.kafka.stack.TestServices;
+import io.cxone.kafka.testkit.TestServices;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileConstants;
 import org.apache.avro.file.DataFileWriter;

@@ -9,7 +9,7 @@ import io.cxone.kafka.simulator.data.FieldType;
 import io.cxone.kafka.source.bench.CpuClock;
 import io.cxone.kafka.source.export.CxoneExportSourceConnector;
 import io.cxone.kafka.source.export.ExportSourceConfig;
-import io.cxone.kafka.stack.TestServices;
+import io.cxone.kafka.testkit.TestServices;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;

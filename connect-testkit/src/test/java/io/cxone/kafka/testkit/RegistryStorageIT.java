@@ -1,5 +1,10 @@
-package io.cxone.kafka.stack;
+package io.cxone.kafka.testkit;
 
+import io.cxone.kafka.stack.HttpProbe;
+import io.cxone.kafka.stack.ManagedProcess;
+import io.cxone.kafka.stack.Ports;
+import io.cxone.kafka.stack.Readiness;
+import io.cxone.kafka.stack.RegistryService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,17 @@
-package io.cxone.kafka.stack;
+package io.cxone.kafka.testkit;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.cxone.kafka.stack.Distributions;
+import io.cxone.kafka.stack.ElasticsearchService;
+import io.cxone.kafka.stack.ManagedProcess;
+import io.cxone.kafka.stack.PidFile;
+import io.cxone.kafka.stack.Ports;
+import io.cxone.kafka.stack.Readiness;
+import io.cxone.kafka.stack.RegistryService;
+import io.cxone.kafka.stack.RunAs;
+import io.cxone.kafka.stack.StackConfig;
+import io.cxone.kafka.stack.StackService;
+import io.cxone.kafka.stack.WorkerSecrets;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import org.apache.http.HttpHost;

@@ -1,4 +1,4 @@
-package io.cxone.kafka.stack;
+package io.cxone.kafka.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

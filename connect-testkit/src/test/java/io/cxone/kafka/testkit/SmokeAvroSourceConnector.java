@@ -1,4 +1,4 @@
-package io.cxone.kafka.stack;
+package io.cxone.kafka.testkit;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
