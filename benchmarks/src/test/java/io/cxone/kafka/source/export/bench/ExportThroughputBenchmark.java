@@ -58,7 +58,8 @@ import java.util.concurrent.TimeUnit;
  * defaults and with the connector's producer settings; the faster run is the baseline. A third, transactional run
  * (one transaction per chunk, the connector's guarantee) is printed apart to show what exactly-once itself costs.
  * CPU per record is printed per thread group for both phases: on two cores the wall-clock ratio is a CPU ratio.
- * <pre>source-connector/bench/export-throughput [rows] [avro|json]</pre>
+ * <pre>benchmarks/bin/export-throughput [rows] [avro|json]</pre>
+ * Results: docs/benchmarks.md.
  */
 public final class ExportThroughputBenchmark {
 

@@ -28,7 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The produce time is the record's timestamp (CreateTime, set by the producer when it sends); a client reads
  * the envelope's "offset" and "timestamp" straight from the frame bytes and nothing else, so the load generator
  * costs as little as possible next to the bridge on the same cores. A warm-up at the same rate (excluded from
- * the figures) precedes the measured run, which starts once every client has received every warm-up record. Run with {@code websocket-bridge/bench/bridge-throughput}.
+ * the figures) precedes the measured run, which starts once every client has received every warm-up record. Run with {@code benchmarks/bin/bridge-throughput}.
+ * Results: docs/benchmarks.md.
  */
 public final class BridgeBenchmark {
 

@@ -24,7 +24,7 @@ import java.util.function.IntFunction;
  * <p>
  * Why hand-written rather than an HTTP client library: a load generator must cost much less CPU than the server it
  * measures, or on two cores the benchmark measures the generator. Jetty's HttpClient (8 clients, their threads plus
- * the sending thread) cost about 61 µs of CPU per request at 8k requests/s, as much as the listener itself (~64 µs).
+ * the sending thread) cost about as much CPU per request as the listener itself.
  * Like wrk, this does only what the benchmark needs: a prebuilt header, one write per request, and a minimal
  * response parser ({@link ResponseParser}) that fails loudly on anything it could miscount.
  */

@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code max.in.flight.requests}), same index template (made by the sink's own {@link IndexSetup}). The topic holds
  * Avro values through the schema registry, as the deployed connector reads them ({@code connectors/elasticsearch-sink.json}).
  * Rounds of loader then sink on equal shares of the documents (args: documents, batch size, concurrency, rounds), so
- * the drift of a shared machine hits both alike. Not a test (no timed assertion): run {@code elasticsearch-sink/bench/sink-throughput} and read the numbers.
+ * the drift of a shared machine hits both alike. Not a test (no timed assertion): run {@code benchmarks/bin/sink-throughput} and read the numbers.
+ * Results: docs/benchmarks.md.
  */
 public final class SinkBenchmark {
 

@@ -68,9 +68,9 @@ import static org.awaitility.Awaitility.await;
  * Mode {@code eos}: the JSON as it is, on a worker with {@code exactly.once.source.support=enabled} (as ./stack
  * runs it). Mode {@code at-least-once}: the same JSON without {@code exactly.once.support} and
  * {@code transaction.boundary} and with {@code poll.linger.ms=0}, on a worker with exactly-once source support disabled.
- * <pre>source-connector/bench/webhook-throughput [seconds] [batch] [clients] [modes] [offered] [connections]</pre>
+ * <pre>benchmarks/bin/webhook-throughput [seconds] [batch] [clients] [modes] [offered] [connections]</pre>
  * {@code BENCH_JAVA_OPTS="-Dbench.connector.poll.linger.ms=0"} changes a setting of the JSON for one run;
- * {@code -Dbench.open-loop-only=true} skips the closed-loop phases (not their warm-ups).
+ * {@code -Dbench.open-loop-only=true} skips the closed-loop phases (not their warm-ups). Results: docs/benchmarks.md.
  */
 public final class WebhookBenchmark {
 
@@ -187,10 +187,9 @@ public final class WebhookBenchmark {
     /**
      * Unmeasured rounds of every phase (closed loop with one event per request, closed loop with containers, open
      * loop) until the JIT compilers used under 10% of this JVM's CPU in a round, for at most
-     * {@code -Dbench.warmup.seconds} (300 by default). A deployed listener runs for days; with one short warm-up the
-     * C2 compiler still took a fifth to a third of the two cores during the measured phases. Broker and worker code
-     * that runs once per transaction (tens of times a second) takes minutes to reach the C2 thresholds: it settles
-     * after about 2 minutes (8 rounds of 15 s).
+     * {@code -Dbench.warmup.seconds} (300 by default). A deployed listener runs for days; after a short warm-up the
+     * C2 compiler would still be busy during the measured phases: broker and worker code that runs once per
+     * transaction (tens of times a second) takes minutes to reach the C2 thresholds.
      */
     private static void warmUp(HttpClient http, OpenLoopGenerator generator, String url, int clients, int batch, double offered,
                                int seconds) throws Exception {
