@@ -2,6 +2,7 @@ package io.cxone.kafka.stack;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.instrumentation.NoopInstrumentation;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import org.apache.http.HttpHost;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -130,7 +131,9 @@ public final class TestServices {
         synchronized (TestServices.class) {
             if (elasticsearchClient == null) {
                 RestClient rest = RestClient.builder(new HttpHost("127.0.0.1", port, "http")).build();
-                elasticsearchClient = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
+                // the project leaves OpenTelemetry out of elasticsearch-java (parent pom): no default tracing
+                elasticsearchClient = new ElasticsearchClient(
+                        new RestClientTransport(rest, new JacksonJsonpMapper(), null, NoopInstrumentation.INSTANCE));
                 onShutdown(() -> {
                     try {
                         rest.close();
