@@ -3,6 +3,7 @@ package io.cxone.kafka.source;
 import io.cxone.kafka.source.avro.CachingSchemaResolver;
 import io.cxone.kafka.source.export.CxoneExportSourceConnector;
 import io.cxone.kafka.source.webhook.CxoneWebhookSourceConnector;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.stack.ConnectPluginFolder;
 import org.junit.jupiter.api.Test;
 
@@ -48,9 +49,26 @@ class PluginPackagingIT {
     }
 
     @Test
-    void zipHoldsTheSameFolder() {
+    void zipHoldsTheSameFolderUnderNameAndVersion() {
         assertThat(ConnectPluginFolder.zipEntries(Path.of("target/cxone-source-connector-" + VERSION + ".zip")))
-                .containsExactlyInAnyOrderElementsOf(plugin.jarNames().stream().map(n -> "cxone-source-connector/" + n).toList());
+                .containsExactlyInAnyOrderElementsOf(plugin.fileNames().stream().map(n -> "cxone-source-connector-" + VERSION + "/" + n).toList());
+    }
+
+    @Test
+    void manifestNamesThePluginItsBuildVersionAndComponentTypes() {
+        JsonNode manifest = plugin.manifest();
+        assertThat(manifest.path("name").asText()).isEqualTo("cxone-source-connector");
+        assertThat(manifest.path("version").asText()).isEqualTo(VERSION);
+        assertThat(manifest.path("component_types")).extracting(JsonNode::asText).containsExactly("source");
+        assertThat(manifest.path("license")).extracting(l -> l.path("name").asText()).containsExactly("Apache License 2.0");
+        assertThat(plugin.fileNames()).contains(manifest.path("documentation_url").asText());
+    }
+
+    @Test
+    void docHoldsTheLicenseAndANoticeNamingEveryBundledThirdPartyJar() {
+        assertThat(plugin.doc("LICENSE")).contains("Apache License", "Version 2.0");
+        assertThat(plugin.jarsNamedInNotice()).containsExactlyInAnyOrderElementsOf(plugin.jarNames().stream()
+                .filter(n -> !n.endsWith("-" + VERSION + ".jar")).toList());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.stack.ConnectPluginFolder;
 import org.junit.jupiter.api.Test;
 
@@ -33,9 +34,26 @@ class PluginPackagingIT {
     }
 
     @Test
-    void zipHoldsTheSameFolder() {
+    void zipHoldsTheSameFolderUnderNameAndVersion() {
         assertThat(ConnectPluginFolder.zipEntries(Path.of("target/cxone-elasticsearch-sink-" + VERSION + ".zip")))
-                .containsExactlyInAnyOrderElementsOf(plugin.jarNames().stream().map(n -> "cxone-elasticsearch-sink/" + n).toList());
+                .containsExactlyInAnyOrderElementsOf(plugin.fileNames().stream().map(n -> "cxone-elasticsearch-sink-" + VERSION + "/" + n).toList());
+    }
+
+    @Test
+    void manifestNamesThePluginItsBuildVersionAndComponentTypes() {
+        JsonNode manifest = plugin.manifest();
+        assertThat(manifest.path("name").asText()).isEqualTo("cxone-elasticsearch-sink");
+        assertThat(manifest.path("version").asText()).isEqualTo(VERSION);
+        assertThat(manifest.path("component_types")).extracting(JsonNode::asText).containsExactly("sink");
+        assertThat(manifest.path("license")).extracting(l -> l.path("name").asText()).containsExactly("Apache License 2.0");
+        assertThat(plugin.fileNames()).contains(manifest.path("documentation_url").asText());
+    }
+
+    @Test
+    void docHoldsTheLicenseAndANoticeNamingEveryBundledThirdPartyJar() {
+        assertThat(plugin.doc("LICENSE")).contains("Apache License", "Version 2.0");
+        assertThat(plugin.jarsNamedInNotice()).containsExactlyInAnyOrderElementsOf(plugin.jarNames().stream()
+                .filter(n -> !n.endsWith("-" + VERSION + ".jar")).toList());
     }
 
     @Test
