@@ -10,14 +10,24 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.connect.runtime.isolation.PluginDesc;
 import org.apache.kafka.connect.runtime.isolation.Plugins;
 
-/** What a built Connect plugin folder (target/plugin/cxone-<module>) and its zip contain, for packaging tests. */
+/**
+ * What a built Connect plugin folder (target/plugin/cxone-<module>) and its zip contain, for packaging tests. The folder
+ * is laid out as a Confluent Hub component: manifest.json, lib/ (the jars), doc/ (LICENSE, NOTICE, README).
+ */
 public final class ConnectPluginFolder {
+
+    /** A NOTICE line names a bundled component as {@code (groupId:artifactId:version} (license-maven-plugin template). */
+    private static final Pattern NOTICE_COORDINATES = Pattern.compile("\\(([^:()\\s]+):([^:()\\s]+):([^:()\\s]+)");
 
     private final Path folder;
 
@@ -33,7 +43,7 @@ public final class ConnectPluginFolder {
     }
 
     public List<String> jarNames() {
-        try (Stream<Path> files = Files.list(folder)) {
+        try (Stream<Path> files = Files.list(folder.resolve("lib"))) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -42,7 +52,7 @@ public final class ConnectPluginFolder {
 
     /** Lines of {@code META-INF/services/<serviceInterface>} in the jar named {@code jarName}. */
     public List<String> serviceEntries(String jarName, String serviceInterface) {
-        try (JarFile jar = new JarFile(folder.resolve(jarName).toFile())) {
+        try (JarFile jar = new JarFile(folder.resolve("lib").resolve(jarName).toFile())) {
             ZipEntry entry = jar.getEntry("META-INF/services/" + serviceInterface);
             if (entry == null) {
                 return List.of();
@@ -87,6 +97,44 @@ public final class ConnectPluginFolder {
     private Plugins plugins() {
         return new Plugins(Map.of("plugin.path", folder.toAbsolutePath().getParent().toString(),
                 "plugin.discovery", "service_load"));
+    }
+
+    /** Every file of the folder, as paths relative to it with '/' (zip entry style). */
+    public List<String> fileNames() {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile)
+                    .map(p -> folder.relativize(p).toString().replace('\\', '/')).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Confluent Hub manifest at the top of the folder. */
+    public JsonNode manifest() {
+        try {
+            return new ObjectMapper().readTree(folder.resolve("manifest.json").toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A file under doc/ (LICENSE, NOTICE, README.md). */
+    public String doc(String name) {
+        try {
+            return Files.readString(folder.resolve("doc").resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The jar names ({@code artifactId-version.jar}) of the components doc/NOTICE names. */
+    public Set<String> jarsNamedInNotice() {
+        Set<String> jars = new TreeSet<>();
+        Matcher m = NOTICE_COORDINATES.matcher(doc("NOTICE"));
+        while (m.find()) {
+            jars.add(m.group(2) + "-" + m.group(3) + ".jar");
+        }
+        return jars;
     }
 
     /** Entry names of a zip, for comparing the distributable zip with the folder. */

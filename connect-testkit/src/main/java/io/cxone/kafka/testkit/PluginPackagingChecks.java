@@ -1,11 +1,13 @@
 package io.cxone.kafka.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What every Connect plugin module's built folder (target/plugin/cxone-&lt;module&gt;, the plugin.path entry) and zip
  * must hold: its connectors registered for service-loader discovery and found by a worker, the Avro converter, the
- * module's and connect-common's jars but none the worker already has, the same files in the zip, and the build version.
+ * module's and connect-common's jars but none the worker already has, the same files in the zip, a Confluent Hub
+ * manifest, LICENSE and a NOTICE naming every bundled jar, and the build version.
  * A plugin module's {@code PluginPackagingIT} extends this and adds its own checks.
  */
 public abstract class PluginPackagingChecks {
@@ -62,9 +65,33 @@ public abstract class PluginPackagingChecks {
     }
 
     @Test
-    public void zipHoldsTheSameFolder() {
+    public void zipHoldsTheSameFolderUnderNameAndVersion() {
         assertThat(ConnectPluginFolder.zipEntries(Path.of("target/cxone-" + module + "-" + VERSION + ".zip")))
-                .containsExactlyInAnyOrderElementsOf(plugin.jarNames().stream().map(n -> "cxone-" + module + "/" + n).toList());
+                .containsExactlyInAnyOrderElementsOf(plugin.fileNames().stream().map(n -> "cxone-" + module + "-" + VERSION + "/" + n).toList());
+    }
+
+    @Test
+    public void manifestNamesThePluginItsBuildVersionAndComponentTypes() {
+        JsonNode manifest = plugin.manifest();
+        List<String> types = new ArrayList<>();
+        if (connectors.stream().anyMatch(SourceConnector.class::isAssignableFrom)) {
+            types.add("source");
+        }
+        if (connectors.stream().anyMatch(SinkConnector.class::isAssignableFrom)) {
+            types.add("sink");
+        }
+        assertThat(manifest.path("name").asText()).isEqualTo("cxone-" + module);
+        assertThat(manifest.path("version").asText()).isEqualTo(VERSION);
+        assertThat(manifest.path("component_types")).extracting(JsonNode::asText).containsExactlyElementsOf(types);
+        assertThat(manifest.path("license")).extracting(l -> l.path("name").asText()).containsExactly("Apache License 2.0");
+        assertThat(plugin.fileNames()).contains(manifest.path("documentation_url").asText());
+    }
+
+    @Test
+    public void docHoldsTheLicenseAndANoticeNamingEveryBundledThirdPartyJar() {
+        assertThat(plugin.doc("LICENSE")).contains("Apache License", "Version 2.0");
+        assertThat(plugin.jarsNamedInNotice()).containsExactlyInAnyOrderElementsOf(plugin.jarNames().stream()
+                .filter(n -> !n.endsWith("-" + VERSION + ".jar")).toList());
     }
 
     @Test

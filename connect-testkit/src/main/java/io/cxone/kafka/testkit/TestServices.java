@@ -13,6 +13,7 @@ import io.cxone.kafka.stack.StackConfig;
 import io.cxone.kafka.stack.StackService;
 import io.cxone.kafka.stack.WorkerSecrets;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.instrumentation.NoopInstrumentation;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import org.apache.http.HttpHost;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -141,7 +142,9 @@ public final class TestServices {
         synchronized (TestServices.class) {
             if (elasticsearchClient == null) {
                 RestClient rest = RestClient.builder(new HttpHost("127.0.0.1", port, "http")).build();
-                elasticsearchClient = new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper()));
+                // the project leaves OpenTelemetry out of elasticsearch-java (parent pom): no default tracing
+                elasticsearchClient = new ElasticsearchClient(
+                        new RestClientTransport(rest, new JacksonJsonpMapper(), null, NoopInstrumentation.INSTANCE));
                 onShutdown(() -> {
                     try {
                         rest.close();

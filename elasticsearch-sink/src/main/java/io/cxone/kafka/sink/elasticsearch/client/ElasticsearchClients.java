@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.ElasticsearchTransportBase;
 import co.elastic.clients.transport.http.TransportHttpClient;
+import co.elastic.clients.transport.instrumentation.NoopInstrumentation;
 import co.elastic.clients.transport.rest_client.RestClientHttpClient;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig;
 import org.apache.http.Header;
@@ -87,7 +88,9 @@ public final class ElasticsearchClients {
     /** The API client over {@code rest}; request bodies (bulk above all) go out as one contiguous buffer. */
     public static ElasticsearchClient client(RestClient rest) {
         TransportHttpClient http = new ContiguousBodyHttpClient(new RestClientHttpClient(rest));
-        return new ElasticsearchClient(new ElasticsearchTransportBase(http, null, new JacksonJsonpMapper()) {
+        // NoopInstrumentation: the plugin ships without OpenTelemetry, the client's default tracing would not load.
+        return new ElasticsearchClient(
+                new ElasticsearchTransportBase(http, null, new JacksonJsonpMapper(), NoopInstrumentation.INSTANCE) {
         });
     }
 
