@@ -4,19 +4,15 @@ import io.cxone.kafka.bridge.BridgeConfig;
 import io.cxone.kafka.bridge.BridgeMetrics;
 import io.cxone.kafka.bridge.BridgeServer;
 import io.cxone.kafka.bridge.catchup.CatchUpReader;
-import io.cxone.kafka.bridge.feed.ConnectionConsumers;
 import io.cxone.kafka.bridge.feed.FeedHub;
 import io.cxone.kafka.bridge.feed.PartitionFeed;
-import io.cxone.kafka.bridge.frame.EncodedRecord;
 import io.cxone.kafka.bridge.frame.OutboundFrame;
-import io.cxone.kafka.bridge.frame.OutboundFrames;
 import io.cxone.kafka.bridge.frame.Outbox;
 import io.cxone.kafka.bridge.frame.RecordFrames;
 import io.cxone.kafka.bridge.group.GroupReader;
 import io.cxone.kafka.bridge.subscription.ConnectionSubscriptions;
 import io.cxone.kafka.bridge.subscription.PartitionLookup;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
-import org.apache.kafka.common.TopicPartition;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
@@ -31,7 +27,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,14 +35,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One WebSocket client: the frame protocol on its socket ({@link FrameHandler} on Jetty's threads), its bounded
- * {@link Outbox}, and where its records come from. Records come from the shared {@link PartitionFeed}s (encoded
+ * One WebSocket client: the frame protocol on its socket ({@link FrameHandler} on Jetty's threads), its
+ * subscriptions, and its bounded {@link Outbox}. Records come from the shared {@link PartitionFeed}s (encoded
  * once for all clients, see {@link FeedSubscriptions}); a client starting behind a feed's head first reads with
  * its own short-lived {@link CatchUpReader}. Nothing is committed, except in group mode, where the connection
- * has its own {@link GroupReader} in a consumer group. A slow client only fills its own queue, so it holds back
- * nobody else.
+ * has its own {@link GroupReader} in a consumer group ({@link ConnectionReaders}). A slow client only fills its
+ * own queue, so it holds back nobody else.
  */
-public final class ClientConnection implements FrameHandler, PartitionFeed.Client, CatchUpReader.Client, GroupReader.Client {
+public final class ClientConnection implements FrameHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     private static final int MAX_REASON_BYTES = 120;
@@ -59,16 +54,12 @@ public final class ClientConnection implements FrameHandler, PartitionFeed.Clien
     private final BridgeConfig.Token token;
     private final BridgeConfig config;
     private final BridgeMetrics metrics;
-    private final RecordFrames frames;
     private final Runnable onClosed;
     private final Outbox outbox;
-    private final OutboundFrames outboundFrames;
     private final FeedHub hub;
     private final RejectionLog rejections;
     private final ConnectionSubscriptions subscriptions;
-    /** Kafka consumers of this connection alone (catch-up readers, group reader), for limits.consumers.per.connection. */
-    private final ConnectionConsumers ownConsumers;
-    private final FeedSubscriptions feeds;
+    private final ConnectionReaders readers;
 
     private final SubscribeRequest initialRequest;
     private final String initialError;
@@ -80,7 +71,6 @@ public final class ClientConnection implements FrameHandler, PartitionFeed.Clien
     private volatile boolean gzip;
     private volatile int batch = 1;
     private volatile String closeReason;
-    private volatile GroupReader groupReader;
 
     public ClientConnection(long id, String remote, BridgeConfig.Token token, BridgeConfig config, BridgeMetrics metrics,
                             RecordFrames frames, FeedHub hub, PartitionLookup lookup, AtomicLong queuedBytesTotal,
@@ -92,17 +82,14 @@ public final class ClientConnection implements FrameHandler, PartitionFeed.Clien
         this.token = token;
         this.config = config;
         this.metrics = metrics;
-        this.frames = frames;
         this.initialRequest = initialRequest;
         this.initialError = initialError;
         this.onClosed = onClosed;
         this.subscriptions = new ConnectionSubscriptions(config, token);
-        this.ownConsumers = new ConnectionConsumers(config, hub);
-        this.feeds = new FeedSubscriptions(this, config, hub, lookup, ownConsumers);
-        this.outboundFrames = new OutboundFrames(config.frameMaxBytes(), this::recordTooLarge);
+        this.readers = new ConnectionReaders(this, config, metrics, frames, hub, lookup);
         this.outbox = new Outbox(config.queueMaxMessages(), config.queueMaxBytes(), queuedBytesTotal, config.queueMaxBytesTotal(),
                 config.slowClientPolicy(),
-                this::write, new CommitTracking(), report -> OutboundFrame.control(shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip),
+                this::write, readers.commitTracking(), report -> OutboundFrame.control(shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip),
                 hub.writer());
     }
 
@@ -112,10 +99,23 @@ public final class ClientConnection implements FrameHandler, PartitionFeed.Clien
 
     /** Lag of this client's own consumers (group mode, catch-up readers); feeds report theirs through the hub. */
     public Map<String, Long> lagByTopic() {
-        GroupReader group = groupReader;
-        Map<String, Long> lag = new HashMap<>(group == null ? Map.of() : group.lag());
-        feeds.addLag(lag);
-        return lag;
+        return readers.lagByTopic();
+    }
+
+    boolean closing() {
+        return closing.get();
+    }
+
+    boolean gzip() {
+        return gzip;
+    }
+
+    int batch() {
+        return batch;
+    }
+
+    boolean inGroupMode() {
+        return subscriptions.group() != null;
     }
 
     public Outbox outbox() {
@@ -195,12 +195,12 @@ public final class ClientConnection implements FrameHandler, PartitionFeed.Clien
         try {
             closing.set(true);
             outbox.close();
-            stopReaders();
+            readers.stopReaders();
             // Off Jetty's thread: leaving a feed waits for its lock, which a hand-over in progress holds.
             try {
-                hub.work().execute(feeds::releaseFeeds);
+                hub.work().execute(readers.feeds()::releaseFeeds);
             } catch (RejectedExecutionException e) {
-                feeds.releaseFeeds(); // the hub is already shut down: its feeds are stopping anyway
+                readers.feeds().releaseFeeds(); // the hub is already shut down: its feeds are stopping anyway
             }
             String reason = closeReason != null ? closeReason : "closed " + status.getCode() + " " + status.getReason();
             LOG.info("client disconnected id={} remote={} token={} reason={}", id, remote, token.id(), reason);
@@ -244,14 +244,12 @@ public final class ClientConnection implements FrameHandler, PartitionFeed.Clien
             return;
         }
         if (request.group() != null) {
-            String limit = ownConsumers.reserve();
+            String limit = readers.startGroupReader(request);
             if (limit != null) {
                 unsubscribeFailed(request, LIMIT_EXCEEDED, limit);
-                return;
             }
-            startGroupReader(request);
         } else {
-            feeds.applyLater(request);
+            readers.feeds().applyLater(request);
         }
     }
 
@@ -327,7 +325,7 @@ public final class ClientConnection implements FrameHandler, PartitionFeed.Clien
     }
 
     /** {@code onWriter}: a feed's hand-over, written by the hub's writer threads so the feed goes on reading. */
-    private void enqueueAll(List<OutboundFrame> frames, boolean onWriter) {
+    void enqueueAll(List<OutboundFrame> frames, boolean onWriter) {
         Outbox.Offer offer = outbox.offerAll(frames, onWriter);
         if (offer == Outbox.Offer.REJECTED_FULL) {
             metrics.slowClientDisconnected();
@@ -349,57 +347,6 @@ public final class ClientConnection implements FrameHandler, PartitionFeed.Clien
         return gzip ? RecordFrames.gzip(text) : text;
     }
 
-    // ---- Kafka side: records from the shared partition feeds, this client's catch-up readers, or its group reader ----
-
-    /**
-     * Records of one partition, from a feed or a reader: encoded frames become this client's frames, never
-     * blocking ({@link OutboundFrames}).
-     */
-    @Override
-    public void deliver(List<EncodedRecord> records, Map<Long, List<OutboundFrame>> shared) {
-        if (closing.get() || records.isEmpty()) {
-            return;
-        }
-        enqueueAll(outboundFrames.of(records, shared, batch, gzip), shared != null);
-    }
-
-    @Override
-    public void deliver(List<EncodedRecord> records) {
-        deliver(records, null);
-    }
-
-    private void recordTooLarge(EncodedRecord r, int size) {
-        metrics.recordTooLarge();
-        LOG.warn("client id={} record too large topic={} partition={} offset={} frameBytes={} limit={}", id, r.topic(),
-                r.partition(), r.offset(), size, config.frameMaxBytes());
-    }
-
-    @Override
-    public boolean closing() {
-        return closing.get();
-    }
-
-    @Override
-    public boolean queueHalfFull() {
-        return outbox.queuedMessages() > config.queueMaxMessages() / 2;
-    }
-
-    @Override
-    public void feedFailed(TopicPartition partition, String reason) {
-        kafkaFailed("partition feed of " + partition + " failed: " + reason, null);
-    }
-
-    @Override
-    public void readerFailed(String message, Throwable cause) {
-        kafkaFailed(message, cause);
-    }
-
-    /** A catch-up or group reader closed its consumer: its slot is free again. */
-    @Override
-    public void readerStopped() {
-        ownConsumers.release();
-    }
-
     void kafkaFailed(String message, Throwable cause) {
         if (closing.get()) {
             return;
@@ -409,69 +356,8 @@ public final class ClientConnection implements FrameHandler, PartitionFeed.Clien
         close(CloseStatus.SERVER_ERROR, "Kafka consumer failed");
     }
 
-    // ---- group mode: this connection's own consumer in a consumer group ----
-
-    /** Starts the group reader with the consumer slot its subscription took (given back if it cannot start). */
-    private synchronized void startGroupReader(SubscribeRequest request) {
-        if (groupReader == null && !closing.get()) {
-            groupReader = new GroupReader(id, config, frames, request, this);
-            groupReader.start();
-        } else {
-            ownConsumers.release();
-        }
-    }
-
-    @Override
-    public void refused(SubscribeRequest request, String message) {
-        unsubscribeFailed(request, message);
-    }
-
-    @Override
-    public void accepted(SubscribeRequest request) {
-        shapeFrames(request);
-    }
-
-    @Override
-    public void assigned(Map<String, Map<Integer, Long>> positions, String group) {
-        sendSubscribed(positions, group);
-    }
-
-    private void stopReaders() {
-        GroupReader group = groupReader;
-        if (group != null) {
-            group.stop();
-        }
-        feeds.stopReaders();
-    }
-
     public void awaitStopped(Duration timeout) throws InterruptedException {
-        GroupReader group = groupReader;
-        if (group != null) {
-            group.awaitStopped(timeout);
-        }
-        feeds.awaitReadersStopped(timeout);
-    }
-
-    /** Counts sent and dropped frames; in group mode also records their offsets for the next commit. */
-    private final class CommitTracking implements Outbox.Listener {
-        @Override
-        public void sent(OutboundFrame frame) {
-            metrics.sent(frame);
-            track(frame);
-        }
-
-        @Override
-        public void dropped(OutboundFrame frame) {
-            metrics.dropped(frame);
-            track(frame);
-        }
-
-        private void track(OutboundFrame frame) {
-            GroupReader group = groupReader;
-            if (group != null && subscriptions.group() != null) {
-                group.track(frame);
-            }
-        }
+        readers.awaitStopped(timeout);
     }
 
     private static ByteBuffer copy(ByteBuffer buffer) {

@@ -34,6 +34,8 @@ final class FeedSubscriptions {
     private static final Logger LOG = LoggerFactory.getLogger(FeedSubscriptions.class);
 
     private final ClientConnection connection;
+    /** Where the feeds and catch-up readers deliver this connection's records. */
+    private final ConnectionReaders readersClient;
     private final BridgeConfig config;
     private final FeedHub hub;
     private final PartitionLookup lookup;
@@ -43,9 +45,10 @@ final class FeedSubscriptions {
     private final List<CatchUpReader> readers = new ArrayList<>();
     private CompletableFuture<Void> applying = CompletableFuture.completedFuture(null);
 
-    FeedSubscriptions(ClientConnection connection, BridgeConfig config, FeedHub hub, PartitionLookup lookup,
-                      ConnectionConsumers consumers) {
+    FeedSubscriptions(ClientConnection connection, ConnectionReaders readersClient, BridgeConfig config, FeedHub hub,
+                      PartitionLookup lookup, ConnectionConsumers consumers) {
         this.connection = connection;
+        this.readersClient = readersClient;
         this.config = config;
         this.hub = hub;
         this.lookup = lookup;
@@ -135,7 +138,7 @@ final class FeedSubscriptions {
         for (TopicPartition tp : all) {
             FeedAttachment a;
             try {
-                a = new FeedAttachment(hub.attachReclaiming(tp), new PartitionFeed.Member(connection, -1));
+                a = new FeedAttachment(hub.attachReclaiming(tp), new PartitionFeed.Member(readersClient, -1));
             } catch (FeedHub.ConsumerLimitException e) {
                 // A new feed would exceed limits.consumers.total: undo this subscription, keep the earlier ones.
                 synchronized (attached) {
@@ -169,7 +172,7 @@ final class FeedSubscriptions {
         behind.removeIf(a -> a.feed().tryJoin(a.member()));
         boolean started = false;
         if (!behind.isEmpty()) {
-            CatchUpReader reader = new CatchUpReader(connection.id(), behind, hub, connection);
+            CatchUpReader reader = new CatchUpReader(connection.id(), behind, hub, readersClient);
             synchronized (attached) {
                 if (!connection.closing()) {
                     readers.add(reader);
