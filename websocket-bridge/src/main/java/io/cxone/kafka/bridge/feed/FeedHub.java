@@ -6,6 +6,7 @@ import io.cxone.kafka.bridge.frame.RecordFrames;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ public final class FeedHub implements AutoCloseable {
     private final RecordFrames frames;
     /** Creates the Kafka consumers of feeds and catch-up readers, by client id (a test double in unit tests). */
     private final Function<String, Consumer<byte[], byte[]>> consumerFactory;
+    private final Time time;
     private final Map<TopicPartition, PartitionFeed> feeds = new HashMap<>();
     private final ExecutorService work;
     private final ExecutorService writer;
@@ -42,13 +44,18 @@ public final class FeedHub implements AutoCloseable {
     private boolean closed;
 
     public FeedHub(BridgeConfig config, RecordFrames frames) {
-        this(config, frames, clientId -> new KafkaConsumer<>(KafkaClients.consumer(config, clientId)));
+        this(config, frames, clientId -> new KafkaConsumer<>(KafkaClients.consumer(config, clientId)), Time.SYSTEM);
     }
 
-    public FeedHub(BridgeConfig config, RecordFrames frames, Function<String, Consumer<byte[], byte[]>> consumerFactory) {
+    /**
+     * @param consumerFactory creates the consumer of a feed or catch-up reader from its client id
+     * @param time            measures how long a feed has had no client ({@link #UNUSED_LINGER})
+     */
+    public FeedHub(BridgeConfig config, RecordFrames frames, Function<String, Consumer<byte[], byte[]>> consumerFactory, Time time) {
         this.config = config;
         this.frames = frames;
         this.consumerFactory = consumerFactory;
+        this.time = time;
         AtomicInteger n = new AtomicInteger();
         this.work = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "bridge-subscribe-" + n.incrementAndGet());
@@ -185,13 +192,13 @@ public final class FeedHub implements AutoCloseable {
 
     public synchronized void detach(PartitionFeed feed) {
         if (--feed.references == 0) {
-            feed.unusedSince = System.nanoTime();
+            feed.unusedSince = time.nanoseconds();
         }
     }
 
     /** Asked by a feed after each poll: true (and forgotten) when no client has used it for the linger time. */
     synchronized boolean retireIfUnused(PartitionFeed feed) {
-        if (feed.references > 0 || System.nanoTime() - feed.unusedSince < UNUSED_LINGER.toNanos()) {
+        if (feed.references > 0 || time.nanoseconds() - feed.unusedSince < UNUSED_LINGER.toNanos()) {
             return false;
         }
         feeds.remove(feed.partition(), feed);
