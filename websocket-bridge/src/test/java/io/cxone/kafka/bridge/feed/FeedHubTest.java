@@ -6,6 +6,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.MockTime;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,7 @@ class FeedHubTest {
 
             time.sleep(FeedHub.UNUSED_LINGER.toMillis() + 1_000);
             await().until(() -> hub.feedCount() == 0 && hub.consumerCount() == 0);
-            first.awaitStopped(java.time.Duration.ofSeconds(10));
+            first.awaitStopped(Duration.ofSeconds(10));
             assertThat(consumer.closed()).isTrue();
         }
     }
@@ -75,9 +76,9 @@ class FeedHubTest {
         }
     }
 
-    /** Waits until the feed has polled (and asked whether to retire) at least twice more. */
+    /** Waits until the feed has polled (and asked whether to retire) at least twice more, or has stopped. */
     private static void awaitPolls(PacedConsumer consumer) {
         int seen = consumer.polls();
-        await().until(() -> consumer.polls() >= seen + 2);
+        await().until(() -> consumer.polls() >= seen + 2 || consumer.closed());
     }
 }
