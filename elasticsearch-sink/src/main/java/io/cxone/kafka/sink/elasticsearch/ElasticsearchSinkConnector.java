@@ -1,5 +1,6 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import io.cxone.kafka.common.PluginVersion;
 import io.cxone.kafka.common.ConnectionUrls;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;

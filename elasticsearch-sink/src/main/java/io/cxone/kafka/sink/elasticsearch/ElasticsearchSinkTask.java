@@ -1,5 +1,6 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import io.cxone.kafka.common.PluginVersion;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperationBase;
 import co.elastic.clients.util.BinaryData;

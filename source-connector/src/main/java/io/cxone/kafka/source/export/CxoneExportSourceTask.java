@@ -1,6 +1,6 @@
 package io.cxone.kafka.source.export;
 
-import io.cxone.kafka.source.PluginVersion;
+import io.cxone.kafka.common.PluginVersion;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;

@@ -1,6 +1,6 @@
 package io.cxone.kafka.source.webhook;
 
-import io.cxone.kafka.source.PluginVersion;
+import io.cxone.kafka.common.PluginVersion;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;

@@ -1,7 +1,7 @@
 package io.cxone.kafka.source.webhook;
 
 import io.cxone.kafka.common.RejectionLog;
-import io.cxone.kafka.source.PluginVersion;
+import io.cxone.kafka.common.PluginVersion;
 import io.cxone.kafka.source.avro.AvroConnectMapping;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.RecordMetadata;

@@ -1,0 +1,127 @@
+package io.cxone.kafka.common.metrics;
+
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.KafkaMetric;
+import org.apache.kafka.common.metrics.MetricValueProvider;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Avg;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Max;
+import org.apache.kafka.common.metrics.stats.Rate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.Supplier;
+
+/**
+ * Builds a plugin's sensors on the metrics the worker gives it ({@code PluginMetrics}, KIP-877): they appear in JMX
+ * and every metrics reporter beside the worker's own task metrics, tagged with connector and task. Without worker
+ * metrics (config validation, unit tests) the same sensors record into a private registry, which {@link #value}
+ * reads: the code that records never checks for "no metrics". Naming follows Kafka's: {@code <name>-total},
+ * {@code <name>-rate}, {@code <name>-avg-ms}, {@code <name>-max-ms}.
+ */
+public final class PluginSensors implements AutoCloseable {
+
+    private static final String STANDALONE_GROUP = "cxone-plugin-metrics";
+
+    private final PluginMetrics registry;
+    private final Metrics standalone;
+
+    private PluginSensors(PluginMetrics registry, Metrics standalone) {
+        this.registry = registry;
+        this.standalone = standalone;
+    }
+
+    /** On the worker's metrics, or on a private registry when {@code workerMetrics} is null. */
+    public static PluginSensors of(PluginMetrics workerMetrics) {
+        if (workerMetrics != null) {
+            return new PluginSensors(workerMetrics, null);
+        }
+        Metrics standalone = new Metrics();
+        return new PluginSensors(new StandaloneMetrics(standalone), standalone);
+    }
+
+    /** A count since start: {@code <name>-total}. */
+    public Sensor counter(String name, String description) {
+        Sensor sensor = registry.addSensor(name);
+        sensor.add(metricName(name + "-total", description), new CumulativeSum());
+        return sensor;
+    }
+
+    /** A count since start and its per-second rate: {@code <name>-total}, {@code <name>-rate}. */
+    public Sensor counterAndRate(String name, String description) {
+        Sensor sensor = counter(name, description);
+        sensor.add(metricName(name + "-rate", description + ", per second"), new Rate());
+        return sensor;
+    }
+
+    /** Durations recorded in milliseconds: {@code <name>-avg-ms}, {@code <name>-max-ms} over the sample window. */
+    public Sensor latency(String name, String description) {
+        Sensor sensor = registry.addSensor(name);
+        sensor.add(metricName(name + "-avg-ms", description + ", average in ms"), new Avg());
+        sensor.add(metricName(name + "-max-ms", description + ", longest in ms"), new Max());
+        return sensor;
+    }
+
+    /** A value read when the metric is read: {@code name}. */
+    public void gauge(String name, String description, Supplier<? extends Number> value) {
+        registry.addMetric(metricName(name, description), (Gauge<Number>) (config, now) -> value.get());
+    }
+
+    /** The current value of metric {@code name} in the private registry; empty on the worker's metrics. */
+    public OptionalDouble value(String name) {
+        if (standalone == null) {
+            return OptionalDouble.empty();
+        }
+        for (Map.Entry<MetricName, KafkaMetric> metric : standalone.metrics().entrySet()) {
+            if (metric.getKey().name().equals(name) && metric.getValue().metricValue() instanceof Number number) {
+                return OptionalDouble.of(number.doubleValue());
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    private MetricName metricName(String name, String description) {
+        return registry.metricName(name, description, new LinkedHashMap<>());
+    }
+
+    /** Closes the private registry; the worker's metrics are the worker's to close. */
+    @Override
+    public void close() {
+        if (standalone != null) {
+            standalone.close();
+        }
+    }
+
+    /** The {@code PluginMetrics} view of a private registry, for when the worker gives none. */
+    private record StandaloneMetrics(Metrics metrics) implements PluginMetrics {
+        @Override
+        public MetricName metricName(String name, String description, LinkedHashMap<String, String> tags) {
+            return metrics.metricName(name, STANDALONE_GROUP, description, tags);
+        }
+
+        @Override
+        public void addMetric(MetricName name, MetricValueProvider<?> provider) {
+            metrics.addMetric(name, provider);
+        }
+
+        @Override
+        public void removeMetric(MetricName name) {
+            metrics.removeMetric(name);
+        }
+
+        @Override
+        public Sensor addSensor(String name) {
+            return metrics.sensor(name);
+        }
+
+        @Override
+        public void removeSensor(String name) {
+            metrics.removeSensor(name);
+        }
+    }
+}
