@@ -1,9 +1,9 @@
 package io.cxone.kafka.bridge.catchup;
 
+import io.cxone.kafka.bridge.feed.ClientReader;
 import io.cxone.kafka.bridge.feed.FeedAttachment;
 import io.cxone.kafka.bridge.feed.FeedHub;
 import io.cxone.kafka.bridge.feed.PartitionFeed;
-import io.cxone.kafka.bridge.frame.EncodedRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -25,77 +25,33 @@ import java.util.concurrent.locks.LockSupport;
  * the head. Waits while the client's queue is half full, so catching up drops nothing for a client that
  * reads slowly. Exits once every partition has joined.
  */
-public final class CatchUpReader {
+public final class CatchUpReader extends ClientReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpReader.class);
 
     /** The client a reader reads for. */
-    public interface Client {
-        /** Records of one partition in offset order, each at or after the member's position. */
-        void deliver(List<EncodedRecord> records);
-
-        /** True once the client is closing: the reader stops. */
-        boolean closing();
-
+    public interface Client extends ClientReader.Client {
         /** True while the client's queue is at least half full: the reader waits. */
         boolean queueHalfFull();
-
-        /** The reader's consumer failed: the client cannot continue. */
-        void readerFailed(String message, Throwable cause);
-
-        /** The reader's consumer is closed: gives back the consumer slot the subscription took for it. */
-        void readerStopped();
     }
 
     private final long clientId;
     private final FeedHub hub;
     private final Client client;
     private final Map<TopicPartition, FeedAttachment> behind = new HashMap<>();
-    private final Thread thread;
-    private volatile Consumer<byte[], byte[]> consumer;
-    private volatile Map<String, Long> lag = Map.of();
 
     public CatchUpReader(long clientId, List<FeedAttachment> partitions, FeedHub hub, Client client) {
+        super("bridge-client-" + clientId + "-catch-up", client);
         this.clientId = clientId;
         this.hub = hub;
         this.client = client;
         partitions.forEach(a -> behind.put(a.feed().partition(), a));
-        thread = new Thread(this::run, "bridge-client-" + clientId + "-catch-up");
-        thread.setDaemon(true);
     }
 
-    public void start() {
-        thread.start();
-    }
-
-    public void stop() {
-        Consumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-    }
-
-    public void awaitStopped(Duration timeout) throws InterruptedException {
-        thread.join(timeout.toMillis());
-    }
-
-    /** Records behind the log end of the partitions still catching up, per topic. */
-    public Map<String, Long> lag() {
-        return lag;
-    }
-
-    /** Reads, then gives back this reader's consumer slot (taken by the subscription that started it). */
-    private void run() {
-        try {
-            read();
-        } finally {
-            client.readerStopped();
-        }
-    }
-
-    private void read() {
+    @Override
+    protected void read() {
         Consumer<byte[], byte[]> c = hub.newConsumer("websocket-bridge-client-" + clientId);
-        consumer = c;
+        reading(c);
         try {
             if (client.closing()) {
                 return;
@@ -126,15 +82,15 @@ public final class CatchUpReader {
                 for (TopicPartition tp : behind.keySet()) {
                     c.currentLag(tp).ifPresent(v -> l.merge(tp.topic(), v, Long::sum));
                 }
-                lag = l;
+                lag(l);
             }
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
             client.readerFailed("consumer failed: " + e.getMessage(), e);
         } finally {
-            consumer = null;
-            lag = Map.of();
+            reading(null);
+            lag(Map.of());
             Thread.interrupted();
             c.close(Duration.ofSeconds(2));
         }

@@ -2,7 +2,7 @@ package io.cxone.kafka.bridge.group;
 
 import io.cxone.kafka.bridge.BridgeConfig;
 import io.cxone.kafka.bridge.KafkaClients;
-import io.cxone.kafka.bridge.frame.EncodedRecord;
+import io.cxone.kafka.bridge.feed.ClientReader;
 import io.cxone.kafka.bridge.frame.OutboundFrame;
 import io.cxone.kafka.bridge.frame.RecordFrames;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
@@ -31,18 +31,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread. Commits only what was written to the socket (or reported dropped): synchronously on revocation and
  * close, asynchronously after each poll.
  */
-public final class GroupReader {
+public final class GroupReader extends ClientReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupReader.class);
 
     /** The connection a group reader reads for. */
-    public interface Client {
-        /** Records of one partition in offset order. */
-        void deliver(List<EncodedRecord> records);
-
-        /** True once the client is closing: the reader stops. */
-        boolean closing();
-
+    public interface Client extends ClientReader.Client {
         /** A topic of the request does not exist: the subscription is refused with this message. */
         void refused(SubscribeRequest request, String message);
 
@@ -51,12 +45,6 @@ public final class GroupReader {
 
         /** The group assigned partitions: their positions, to be sent to the client as "subscribed". */
         void assigned(Map<String, Map<Integer, Long>> positions, String group);
-
-        /** The reader's consumer failed: the client cannot continue. */
-        void readerFailed(String message, Throwable cause);
-
-        /** The reader's consumer is closed: gives back the consumer slot the subscription took for it. */
-        void readerStopped();
     }
 
     private final long clientId;
@@ -64,47 +52,16 @@ public final class GroupReader {
     private final RecordFrames frames;
     private final SubscribeRequest request;
     private final Client client;
-    private final Thread thread;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private volatile Map<String, Long> lag = Map.of();
     /** Next offsets to commit, for records already written to the socket (or reported dropped). */
     private final Map<TopicPartition, Long> toCommit = new ConcurrentHashMap<>();
 
     public GroupReader(long clientId, BridgeConfig config, RecordFrames frames, SubscribeRequest request, Client client) {
+        super("bridge-client-" + clientId, client);
         this.clientId = clientId;
         this.config = config;
         this.frames = frames;
         this.request = request;
         this.client = client;
-        this.thread = new Thread(() -> {
-            try {
-                read();
-            } finally {
-                client.readerStopped();
-            }
-        }, "bridge-client-" + clientId);
-        this.thread.setDaemon(true);
-    }
-
-    public void start() {
-        thread.start();
-    }
-
-    public void stop() {
-        // wakeup(), not interrupt(): an interrupted thread cannot close its consumer cleanly.
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-    }
-
-    public void awaitStopped(Duration timeout) throws InterruptedException {
-        thread.join(timeout.toMillis());
-    }
-
-    /** Records behind the log end of the assigned partitions, per topic. */
-    public Map<String, Long> lag() {
-        return lag;
     }
 
     /** A frame was written to the socket or dropped: its records are committed with the next commit. */
@@ -114,10 +71,11 @@ public final class GroupReader {
         }
     }
 
-    private void read() {
+    @Override
+    protected void read() {
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(KafkaClients.groupConsumer(config, "websocket-bridge-client-" + clientId,
                 request.group(), request.start().kind() == SubscribeRequest.Start.Kind.EARLIEST ? "earliest" : "latest"));
-        consumer = c;
+        reading(c);
         boolean subscribed = false;
         try {
             if (client.closing()) {
@@ -144,7 +102,7 @@ public final class GroupReader {
                 for (TopicPartition tp : c.assignment()) {
                     c.currentLag(tp).ifPresent(v -> l.merge(tp.topic(), v, Long::sum));
                 }
-                lag = l;
+                lag(l);
                 commit(c, false);
             }
         } catch (WakeupException e) {
@@ -152,7 +110,7 @@ public final class GroupReader {
         } catch (RuntimeException e) {
             client.readerFailed("consumer failed: " + e.getMessage(), e);
         } finally {
-            consumer = null;
+            reading(null);
             Thread.interrupted();
             if (subscribed) {
                 try {

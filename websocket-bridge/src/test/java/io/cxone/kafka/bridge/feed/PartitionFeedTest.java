@@ -8,7 +8,6 @@ import io.cxone.kafka.bridge.frame.OutboundFrames;
 import io.cxone.kafka.bridge.frame.Outbox;
 import io.cxone.kafka.bridge.frame.RecordFrames;
 import org.apache.kafka.common.utils.Time;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
