@@ -31,9 +31,7 @@ class PartitionFeedTest {
             PartitionFeed feed = hub.attachReclaiming(TP);
             feed.ready().get(10, TimeUnit.SECONDS);
             RecordingClient early = new RecordingClient();
-            PartitionFeed.Member earlyMember = new PartitionFeed.Member(early, -1);
-            assertThat(feed.joinAtHead(earlyMember)).isEqualTo(10L);
-            feed.release(earlyMember);
+            joinAtHeadAndRelease(feed, early);
             RecordingClient held = new RecordingClient();
             PartitionFeed.Member heldMember = new PartitionFeed.Member(held, -1);
             assertThat(feed.joinAtHead(heldMember)).isEqualTo(10L);
@@ -60,11 +58,8 @@ class PartitionFeedTest {
             // The slow client's socket never completes a write; the fast one's completes at once.
             QueuedClient slow = new QueuedClient(hub, (frame, callback, more) -> { });
             QueuedClient fast = new QueuedClient(hub, (frame, callback, more) -> callback.succeeded());
-            for (QueuedClient client : List.of(slow, fast)) {
-                PartitionFeed.Member member = new PartitionFeed.Member(client, -1);
-                feed.joinAtHead(member);
-                feed.release(member);
-            }
+            joinAtHeadAndRelease(feed, slow);
+            joinAtHeadAndRelease(feed, fast);
 
             // Four records at a time, each run fitting a queue of five: the fast client keeps up, the slow one
             // fills its queue with the first ones and then drops. The feed must go on reading all the same.
@@ -77,6 +72,13 @@ class PartitionFeedTest {
             assertThat(slow.dropped.sum()).as("drop-oldest: the slow client's oldest frames go").isPositive();
             assertThat(fast.dropped.sum()).isZero();
         }
+    }
+
+    /** Joins as a client subscribing at "latest" does, once its "subscribed" frame is queued. */
+    private static void joinAtHeadAndRelease(PartitionFeed feed, PartitionFeed.Client client) {
+        PartitionFeed.Member member = new PartitionFeed.Member(client, -1);
+        feed.joinAtHead(member);
+        feed.release(member);
     }
 
     private static FeedHub hub(PacedConsumer consumer) {
