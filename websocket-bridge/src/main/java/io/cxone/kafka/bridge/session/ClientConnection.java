@@ -236,6 +236,7 @@ public final class ClientConnection implements FrameHandler {
             sendError("bad_subscribe", e.getMessage());
         }
     }
+
     /** Checks topic permissions and limits on the socket thread, then hands the request to a reader. */
     private void subscribe(SubscribeRequest request) {
         String refusal = subscriptions.admit(request);
