@@ -1,5 +1,6 @@
 package io.cxone.kafka.bridge;
 
+import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.bridge.feed.FeedHub;
 import io.cxone.kafka.bridge.frame.RecordFrames;
 import io.cxone.kafka.bridge.session.ClientConnection;
@@ -57,11 +58,8 @@ public final class BridgeServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeServer.class);
     /** Timers of the bridge: metrics sampling, rejection summaries, aborting sockets whose close does not complete. */
-    public static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bridge-scheduler");
-        t.setDaemon(true);
-        return t;
-    });
+    public static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(
+            PluginThreads.daemon("bridge-scheduler"));
     private static final Map<String, String> STATIC = Map.of(
             "/", "dashboard/index.html",
             "/index.html", "dashboard/index.html",

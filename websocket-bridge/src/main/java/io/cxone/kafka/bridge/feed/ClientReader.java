@@ -1,5 +1,6 @@
 package io.cxone.kafka.bridge.feed;
 
+import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.bridge.frame.EncodedRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 
@@ -34,14 +35,13 @@ public abstract class ClientReader {
     private volatile Map<String, Long> lag = Map.of();
 
     protected ClientReader(String threadName, Client client) {
-        this.thread = new Thread(() -> {
+        this.thread = PluginThreads.daemonThread(threadName, () -> {
             try {
                 read();
             } finally {
                 client.readerStopped();
             }
-        }, threadName);
-        this.thread.setDaemon(true);
+        });
     }
 
     /** Creates, uses and closes this reader's consumer; registers it with {@link #reading} so that it can be stopped. */

@@ -1,5 +1,6 @@
 package io.cxone.kafka.bridge.feed;
 
+import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.bridge.BridgeConfig;
 import io.cxone.kafka.bridge.KafkaClients;
 import io.cxone.kafka.bridge.frame.RecordFrames;
@@ -56,18 +57,9 @@ public final class FeedHub implements AutoCloseable {
         this.frames = frames;
         this.consumerFactory = consumerFactory;
         this.time = time;
-        AtomicInteger n = new AtomicInteger();
-        this.work = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "bridge-subscribe-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        AtomicInteger w = new AtomicInteger();
-        this.writer = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, "bridge-writer-" + w.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.work = Executors.newCachedThreadPool(PluginThreads.daemon("bridge-subscribe-%d"));
+        this.writer = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                PluginThreads.daemon("bridge-writer-%d"));
     }
 
     public RecordFrames frames() {

@@ -1,5 +1,6 @@
 package io.cxone.kafka.bridge.feed;
 
+import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.bridge.frame.EncodedRecord;
 import io.cxone.kafka.bridge.frame.OutboundFrame;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -87,8 +88,7 @@ public final class PartitionFeed {
     PartitionFeed(TopicPartition partition, FeedHub hub) {
         this.partition = partition;
         this.hub = hub;
-        this.thread = new Thread(this::run, "bridge-feed-" + partition);
-        this.thread.setDaemon(true);
+        this.thread = PluginThreads.daemonThread("bridge-feed-" + partition, this::run);
     }
 
     void start() {
