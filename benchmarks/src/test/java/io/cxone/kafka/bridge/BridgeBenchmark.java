@@ -1,5 +1,6 @@
 package io.cxone.kafka.bridge;
 
+import io.cxone.kafka.bridge.frame.FrameChecksum;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,13 +14,20 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+
+import static io.cxone.kafka.bridge.ConfigValues.bool;
+import static io.cxone.kafka.bridge.ConfigValues.integer;
+import static io.cxone.kafka.bridge.ConfigValues.list;
+import static io.cxone.kafka.bridge.ConfigValues.longValue;
+import static io.cxone.kafka.bridge.ConfigValues.loopback;
+import static io.cxone.kafka.bridge.ConfigValues.required;
+import static io.cxone.kafka.bridge.ConfigValues.string;
 
 /**
  * The bridge's settings: parses and validates the properties file once, at start-up, and fails with a
- * message naming the key. Everything else reads typed getters, never raw properties.
+ * message naming the key. Everything else reads typed getters, never raw properties. Value parsing is in
+ * {@link ConfigValues}, the token settings in {@link TokenSettings}.
  */
 public final class BridgeConfig {
 
@@ -91,8 +97,6 @@ public final class BridgeConfig {
      * passed (without the {@code kafka.} prefix) to every Kafka client of the bridge, the admin included.
      */
     private static final Pattern KAFKA_SECURITY_KEY = Pattern.compile("kafka\\.(security\\.protocol|sasl\\..+|ssl\\..+)");
-
-    private static final Pattern TOKEN_KEY = Pattern.compile("auth\\.token\\.([A-Za-z0-9_-]+)(\\.topics)?");
 
     /** What to do when a client's outgoing queue is full. */
     public enum SlowClientPolicy {
@@ -172,7 +176,7 @@ public final class BridgeConfig {
 
     private BridgeConfig(Properties p) {
         for (String key : p.stringPropertyNames()) {
-            if (!KNOWN.contains(key) && !key.startsWith(KAFKA_CONSUMER_PREFIX) && !TOKEN_KEY.matcher(key).matches()
+            if (!KNOWN.contains(key) && !key.startsWith(KAFKA_CONSUMER_PREFIX) && !TokenSettings.KEY.matcher(key).matches()
                     && !KAFKA_SECURITY_KEY.matcher(key).matches()) {
                 throw new ConfigException(key, p.getProperty(key), "unknown key");
             }
@@ -248,7 +252,7 @@ public final class BridgeConfig {
         keystorePath = ks.isEmpty() ? null : Path.of(ks);
 
         authEnabled = bool(p, AUTH_ENABLED, true);
-        tokens = parseTokens(p);
+        tokens = TokenSettings.parse(p);
         if (authEnabled && tokens.isEmpty()) {
             throw new ConfigException(AUTH_ENABLED, "true", "no tokens defined: add " + AUTH_TOKEN_PREFIX + "<id>=<secret> and "
                     + AUTH_TOKEN_PREFIX + "<id>.topics=<regex,...>, or set " + AUTH_ENABLED + "=false");
@@ -299,118 +303,7 @@ public final class BridgeConfig {
         return new BridgeConfig(p);
     }
 
-    private static List<Token> parseTokens(Properties p) {
-        Map<String, String> secrets = new LinkedHashMap<>();
-        Map<String, String> topics = new LinkedHashMap<>();
-        for (String key : new TreeSet<>(p.stringPropertyNames())) {
-            Matcher m = TOKEN_KEY.matcher(key);
-            if (m.matches()) {
-                (m.group(2) == null ? secrets : topics).put(m.group(1), p.getProperty(key).trim());
-            }
-        }
-        List<Token> result = new ArrayList<>();
-        for (Map.Entry<String, String> e : topics.entrySet()) {
-            if (!secrets.containsKey(e.getKey())) {
-                throw new ConfigException(AUTH_TOKEN_PREFIX + e.getKey() + ".topics", e.getValue(),
-                        "no secret: add " + AUTH_TOKEN_PREFIX + e.getKey() + "=<secret>");
-            }
-        }
-        for (Map.Entry<String, String> e : secrets.entrySet()) {
-            String id = e.getKey();
-            String secretKey = AUTH_TOKEN_PREFIX + id;
-            if (e.getValue().length() < 8 || e.getValue().length() > TOKEN_MAX_CHARS) {
-                throw new ConfigException(secretKey, "<hidden>", "secret must have 8 to " + TOKEN_MAX_CHARS + " characters");
-            }
-            String topicsKey = secretKey + ".topics";
-            String patterns = topics.get(id);
-            if (patterns == null || patterns.isBlank()) {
-                throw new ConfigException(topicsKey, "", "required: the topic patterns (regex, comma-separated) token '" + id + "' may read");
-            }
-            List<Pattern> compiled = new ArrayList<>();
-            for (String pattern : patterns.split(",")) {
-                if (pattern.isBlank()) {
-                    continue;
-                }
-                try {
-                    compiled.add(Pattern.compile(pattern.trim()));
-                } catch (PatternSyntaxException ex) {
-                    throw new ConfigException(topicsKey, pattern, "invalid regex: " + ex.getDescription());
-                }
-            }
-            for (Token other : result) {
-                if (other.secret().equals(e.getValue())) {
-                    throw new ConfigException(secretKey, "<hidden>", "same secret as token '" + other.id() + "'");
-                }
-            }
-            result.add(new Token(id, e.getValue(), List.copyOf(compiled)));
-        }
-        return List.copyOf(result);
-    }
 
-    private static String string(Properties p, String key, String def) {
-        String v = p.getProperty(key);
-        return v == null ? def : v.trim();
-    }
-
-    private static String required(Properties p, String key) {
-        String v = string(p, key, "");
-        if (v.isEmpty()) {
-            throw new ConfigException(key, v, "required");
-        }
-        return v;
-    }
-
-    private static boolean loopback(String url) {
-        try {
-            String host = java.net.URI.create(url).getHost();
-            return host != null && (host.equals("localhost") || java.net.InetAddress.getByName(host).isLoopbackAddress());
-        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
-            return false;
-        }
-    }
-
-    private static List<String> list(Properties p, String key) {
-        return list(p, key, "");
-    }
-
-    private static List<String> list(Properties p, String key, String def) {
-        List<String> out = new ArrayList<>();
-        for (String s : string(p, key, def).split(",")) {
-            if (!s.isBlank()) {
-                out.add(s.trim());
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    private static boolean bool(Properties p, String key, boolean def) {
-        String v = string(p, key, Boolean.toString(def)).toLowerCase(Locale.ROOT);
-        if (v.equals("true")) {
-            return true;
-        }
-        if (v.equals("false")) {
-            return false;
-        }
-        throw new ConfigException(key, v, "expected true or false");
-    }
-
-    private static int integer(Properties p, String key, int def, int min, int max) {
-        return (int) longValue(p, key, def, min, max);
-    }
-
-    private static long longValue(Properties p, String key, long def, long min, long max) {
-        String v = string(p, key, Long.toString(def));
-        long value;
-        try {
-            value = Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, v, "expected an integer");
-        }
-        if (value < min || value > max) {
-            throw new ConfigException(key, v, "expected a value between " + min + " and " + max);
-        }
-        return value;
-    }
 
     /** A bad setting: the message names the key, the offending value and what was expected. */
     public static final class ConfigException extends IllegalArgumentException {

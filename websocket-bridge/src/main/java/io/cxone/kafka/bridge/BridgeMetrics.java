@@ -1,5 +1,8 @@
 package io.cxone.kafka.bridge;
 
+import io.cxone.kafka.bridge.frame.OutboundFrame;
+import io.cxone.kafka.bridge.frame.Outbox;
+
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +37,14 @@ public final class BridgeMetrics implements Outbox.Listener {
     public void dropped(OutboundFrame frame) {
         framesDropped.increment();
         recordsDropped.add(frame.records());
+    }
+
+    public void recordTooLarge() {
+        recordsTooLarge.increment();
+    }
+
+    public void slowClientDisconnected() {
+        slowClientDisconnects.increment();
     }
 
     void rejected(String reason) {

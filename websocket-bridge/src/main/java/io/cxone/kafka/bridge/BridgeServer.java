@@ -1,5 +1,12 @@
 package io.cxone.kafka.bridge;
 
+import io.cxone.kafka.common.threads.PluginThreads;
+import io.cxone.kafka.bridge.feed.FeedHub;
+import io.cxone.kafka.bridge.frame.RecordFrames;
+import io.cxone.kafka.bridge.session.ClientConnection;
+import io.cxone.kafka.bridge.subscription.AccessPolicy;
+import io.cxone.kafka.bridge.subscription.PartitionLookup;
+import io.cxone.kafka.bridge.subscription.SubscribeRequest;
 import org.apache.kafka.clients.admin.Admin;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -50,11 +57,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BridgeServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeServer.class);
-    static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bridge-scheduler");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Timers of the bridge: metrics sampling, rejection summaries, aborting sockets whose close does not complete. */
+    public static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(
+            PluginThreads.daemon("bridge-scheduler"));
     private static final Map<String, String> STATIC = Map.of(
             "/", "dashboard/index.html",
             "/index.html", "dashboard/index.html",
@@ -74,6 +79,7 @@ public final class BridgeServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong queuedBytesTotal = new AtomicLong();
     private final Admin admin;
+    private final PartitionLookup lookup;
     private final FeedHub hub;
     private volatile boolean accepting = true;
     private volatile java.util.concurrent.ScheduledFuture<?> sampler;
@@ -89,6 +95,7 @@ public final class BridgeServer implements AutoCloseable {
         this.registry = config.schemaRegistryUrl().isEmpty() ? null : new SchemaRegistryClient(config);
         this.frames = new RecordFrames(registry);
         this.admin = Admin.create(KafkaClients.admin(config));
+        this.lookup = new PartitionLookup(admin);
         this.hub = new FeedHub(config, frames);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -251,7 +258,7 @@ public final class BridgeServer implements AutoCloseable {
             long id = ids.incrementAndGet();
             metrics.connectionsOpened.increment();
             ClientConnection[] holder = new ClientConnection[1];
-            holder[0] = new ClientConnection(id, remote, token.get(), config, metrics, frames, hub, admin, queuedBytesTotal, rejections,
+            holder[0] = new ClientConnection(id, remote, token.get(), config, metrics, frames, hub, lookup, queuedBytesTotal, rejections,
                     initial, initialError, () -> {
                 clients.remove(id);
                 connections.decrementAndGet();

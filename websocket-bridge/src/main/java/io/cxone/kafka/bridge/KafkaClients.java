@@ -12,7 +12,7 @@ import java.util.Properties;
  * {@code kafka.security.protocol} / {@code kafka.sasl.*} / {@code kafka.ssl.*}), so none can miss the security
  * settings.
  */
-final class KafkaClients {
+public final class KafkaClients {
 
     private KafkaClients() {
     }
@@ -38,7 +38,7 @@ final class KafkaClients {
      * Partition feeds and catch-up readers: assign only (no group), nothing committed, read_committed, then
      * {@code kafka.consumer.*} overrides.
      */
-    static Properties consumer(BridgeConfig config, String clientId) {
+    public static Properties consumer(BridgeConfig config, String clientId) {
         Properties p = common(config, clientId);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
@@ -59,7 +59,7 @@ final class KafkaClients {
     }
 
     /** Group mode: a member of consumer group {@code websocket-bridge.<group>}; {@code reset} where it has no offset. */
-    static Properties groupConsumer(BridgeConfig config, String clientId, String group, String reset) {
+    public static Properties groupConsumer(BridgeConfig config, String clientId, String group, String reset) {
         Properties p = consumer(config, clientId);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "websocket-bridge." + group);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset);

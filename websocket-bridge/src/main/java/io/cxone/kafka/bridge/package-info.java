@@ -1,5 +1,9 @@
 /**
  * The WebSocket bridge: a Jetty 12 application streaming Kafka records to WebSocket clients as atomic
- * frames. Built under the bridge issue; {@code ./stack up} starts it once its main class exists.
+ * frames. This package holds the server ({@link io.cxone.kafka.bridge.BridgeServer}: upgrade checks, health,
+ * metrics, dashboard), its settings, metrics, the settings of its Kafka clients and the schema registry client;
+ * the subpackages hold one role each: {@code session} (a client's socket and protocol), {@code subscription}
+ * (subscribe requests, access checks, Kafka look-ups), {@code feed} (shared partition feeds), {@code catchup}
+ * (resume by offset), {@code group} (group mode) and {@code frame} (encoding, batching, queueing).
  */
 package io.cxone.kafka.bridge;

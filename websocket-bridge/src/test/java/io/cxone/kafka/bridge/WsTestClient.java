@@ -1,5 +1,6 @@
 package io.cxone.kafka.bridge;
 
+import io.cxone.kafka.bridge.frame.FrameChecksum;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.jetty.client.HttpClient;

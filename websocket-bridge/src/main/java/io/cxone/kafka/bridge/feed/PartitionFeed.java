@@ -1,7 +1,9 @@
-package io.cxone.kafka.bridge;
+package io.cxone.kafka.bridge.feed;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.cxone.kafka.common.threads.PluginThreads;
+import io.cxone.kafka.bridge.frame.EncodedRecord;
+import io.cxone.kafka.bridge.frame.OutboundFrame;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -19,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * The live head of one topic-partition, shared by every client reading it: one Kafka consumer (assign, no
  * group, nothing committed) on one thread reads each record once, encodes its frame once, and hands the same
  * immutable frames to every member whose position it has reached. Handing over never blocks: each client's
- * {@link Outbox} is bounded and applies the slow-client policy, so a slow client delays nobody else.
+ * {@link io.cxone.kafka.bridge.frame.Outbox} is bounded and applies the slow-client policy, so a slow client delays nobody else.
  *
  * <p>Positions stay per client. A member joins at the head ({@link #joinAtHead}) or, when it starts further
  * back, first reads with its own short-lived reader and joins once its next offset has reached the feed's
@@ -27,12 +29,12 @@ import java.util.concurrent.CompletableFuture;
  * has no gap (the member read everything below its next offset, the feed delivers everything from its head on)
  * and no duplicate (nothing below the member's next offset is delivered twice).
  */
-final class PartitionFeed {
+public final class PartitionFeed {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionFeed.class);
 
     /** What a feed delivers to: one client's subscription to this partition. */
-    interface Client {
+    public interface Client {
         /**
          * Records of this partition in offset order, each at or after the member's position. Never blocks.
          * {@code shared} holds frames already built for other members of the same hand-over (batch frames),
@@ -45,23 +47,23 @@ final class PartitionFeed {
     }
 
     /** One client's position on this feed; its fields are guarded by the feed's lock once it has joined. */
-    static final class Member {
+    public static final class Member {
         private final Client client;
         private long next;
         private boolean held;
         private List<EncodedRecord> heldRecords;
 
-        Member(Client client, long next) {
+        public Member(Client client, long next) {
             this.client = client;
             this.next = next;
         }
 
         /** The next offset this member has to receive (only its reader changes it before it joins). */
-        long next() {
+        public long next() {
             return next;
         }
 
-        void next(long offset) {
+        public void next(long offset) {
             next = offset;
         }
     }
@@ -76,7 +78,7 @@ final class PartitionFeed {
     /** The offset after the last record handed to members (the consumer's position), guarded by lock. */
     private long head = -1;
     private volatile boolean running = true;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile Consumer<byte[], byte[]> consumer;
     private volatile long lag;
     /** Clients attached through the hub (joined or still catching up); guarded by the hub. */
     int references;
@@ -86,20 +88,19 @@ final class PartitionFeed {
     PartitionFeed(TopicPartition partition, FeedHub hub) {
         this.partition = partition;
         this.hub = hub;
-        this.thread = new Thread(this::run, "bridge-feed-" + partition);
-        this.thread.setDaemon(true);
+        this.thread = PluginThreads.daemonThread("bridge-feed-" + partition, this::run);
     }
 
     void start() {
         thread.start();
     }
 
-    TopicPartition partition() {
+    public TopicPartition partition() {
         return partition;
     }
 
     /** Completes with the head offset once the feed is positioned at the end of the partition. */
-    CompletableFuture<Long> ready() {
+    public CompletableFuture<Long> ready() {
         return ready;
     }
 
@@ -111,7 +112,7 @@ final class PartitionFeed {
      * Joins at the current head and returns it. The member is held: records arriving before {@link #release}
      * are kept for it, so the client can first be sent its "subscribed" frame.
      */
-    long joinAtHead(Member member) {
+    public long joinAtHead(Member member) {
         synchronized (lock) {
             member.next = head;
             member.held = true;
@@ -122,7 +123,7 @@ final class PartitionFeed {
     }
 
     /** Delivers what arrived while the member was held, then lets records flow to it. */
-    void release(Member member) {
+    public void release(Member member) {
         synchronized (lock) {
             member.held = false;
             List<EncodedRecord> kept = member.heldRecords;
@@ -134,7 +135,7 @@ final class PartitionFeed {
     }
 
     /** Joins if the member's position has reached the head (nothing between them to read); false otherwise. */
-    boolean tryJoin(Member member) {
+    public boolean tryJoin(Member member) {
         synchronized (lock) {
             if (member.next < head) {
                 return false;
@@ -144,7 +145,7 @@ final class PartitionFeed {
         }
     }
 
-    void leave(Member member) {
+    public void leave(Member member) {
         synchronized (lock) {
             List<Member> rest = new ArrayList<>(Arrays.asList(members));
             if (rest.remove(member)) {
@@ -162,7 +163,7 @@ final class PartitionFeed {
     /** Stops the feed (server shutdown or no client left). */
     void stop() {
         running = false;
-        KafkaConsumer<byte[], byte[]> c = consumer;
+        Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
@@ -182,9 +183,9 @@ final class PartitionFeed {
     }
 
     private void read() {
-        KafkaConsumer<byte[], byte[]> c;
+        Consumer<byte[], byte[]> c;
         try {
-            c = new KafkaConsumer<>(hub.consumerProperties("websocket-bridge-feed-" + partition));
+            c = hub.newConsumer("websocket-bridge-feed-" + partition);
         } catch (RuntimeException e) {
             fail(e);
             hub.removed(this);
@@ -201,11 +202,7 @@ final class PartitionFeed {
             ready.complete(start);
             LOG.info("feed started topic={} partition={} offset={}", partition.topic(), partition.partition(), start);
             while (running) {
-                List<ConsumerRecord<byte[], byte[]>> records = c.poll(hub.pollTimeout()).records(partition);
-                List<EncodedRecord> encoded = new ArrayList<>(records.size());
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    encoded.add(hub.frames().encode(record));
-                }
+                List<EncodedRecord> encoded = hub.frames().encodeAll(c.poll(hub.pollTimeout()).records(partition));
                 // Known locally after a poll (no request): past the last record, and past any transaction markers.
                 long position = c.position(partition);
                 synchronized (lock) {

@@ -1,5 +1,6 @@
-package io.cxone.kafka.bridge;
+package io.cxone.kafka.bridge.subscription;
 
+import io.cxone.kafka.bridge.BridgeConfig;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,5 +1,6 @@
-package io.cxone.kafka.bridge;
+package io.cxone.kafka.bridge.subscription;
 
+import io.cxone.kafka.bridge.BridgeConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

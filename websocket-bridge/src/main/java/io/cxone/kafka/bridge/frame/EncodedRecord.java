@@ -1,4 +1,4 @@
-package io.cxone.kafka.bridge;
+package io.cxone.kafka.bridge.frame;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.List;
  * every client that receives it, so the cost of decoding Avro, writing JSON and hashing does not grow with the
  * number of clients.
  */
-final class EncodedRecord {
+public final class EncodedRecord {
 
     /** Where the record's fields start in the frame text: right after {@code {"checksum":"<64 hex>","type":"record",}. */
     static final int FIELDS_START = (FrameChecksum.PREFIX + FrameChecksum.PLACEHOLDER + "\",\"type\":\"record\",")
@@ -28,15 +28,15 @@ final class EncodedRecord {
         this.plain = new OutboundFrame(frame, false, List.of(new OutboundFrame.Span(topic, partition, offset, offset)), 1);
     }
 
-    String topic() {
+    public String topic() {
         return topic;
     }
 
-    int partition() {
+    public int partition() {
         return partition;
     }
 
-    long offset() {
+    public long offset() {
         return offset;
     }
 

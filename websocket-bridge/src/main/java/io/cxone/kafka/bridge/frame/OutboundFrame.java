@@ -1,4 +1,4 @@
-package io.cxone.kafka.bridge;
+package io.cxone.kafka.bridge.frame;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.cxone.kafka.bridge;
+package io.cxone.kafka.bridge.frame;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.avro.Schema;

@@ -1,6 +1,13 @@
-package io.cxone.kafka.bridge;
+package io.cxone.kafka.bridge.feed;
 
+import io.cxone.kafka.common.threads.PluginThreads;
+import io.cxone.kafka.bridge.BridgeConfig;
+import io.cxone.kafka.bridge.KafkaClients;
+import io.cxone.kafka.bridge.frame.RecordFrames;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,24 +16,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The partition feeds of a bridge: at most one per topic-partition, started by the first client that needs it
  * and stopped when no client has used it for {@link #UNUSED_LINGER} (a client that reconnects finds it still
  * running). Also runs the clients' subscribe work (Kafka metadata look-ups) off Jetty's threads.
  */
-final class FeedHub implements AutoCloseable {
+public final class FeedHub implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedHub.class);
     static final Duration UNUSED_LINGER = Duration.ofSeconds(10);
 
     private final BridgeConfig config;
     private final RecordFrames frames;
+    /** Creates the Kafka consumers of feeds and catch-up readers, by client id (a test double in unit tests). */
+    private final Function<String, Consumer<byte[], byte[]>> consumerFactory;
+    private final Time time;
     private final Map<TopicPartition, PartitionFeed> feeds = new HashMap<>();
     private final ExecutorService work;
     private final ExecutorService writer;
@@ -34,37 +44,38 @@ final class FeedHub implements AutoCloseable {
     private final AtomicInteger consumers = new AtomicInteger();
     private boolean closed;
 
-    FeedHub(BridgeConfig config, RecordFrames frames) {
-        this.config = config;
-        this.frames = frames;
-        AtomicInteger n = new AtomicInteger();
-        this.work = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "bridge-subscribe-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        AtomicInteger w = new AtomicInteger();
-        this.writer = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, "bridge-writer-" + w.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+    public FeedHub(BridgeConfig config, RecordFrames frames) {
+        this(config, frames, clientId -> new KafkaConsumer<>(KafkaClients.consumer(config, clientId)), Time.SYSTEM);
     }
 
-    RecordFrames frames() {
+    /**
+     * @param consumerFactory creates the consumer of a feed or catch-up reader from its client id
+     * @param time            measures how long a feed has had no client ({@link #UNUSED_LINGER})
+     */
+    public FeedHub(BridgeConfig config, RecordFrames frames, Function<String, Consumer<byte[], byte[]>> consumerFactory, Time time) {
+        this.config = config;
+        this.frames = frames;
+        this.consumerFactory = consumerFactory;
+        this.time = time;
+        this.work = Executors.newCachedThreadPool(PluginThreads.daemon("bridge-subscribe-%d"));
+        this.writer = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                PluginThreads.daemon("bridge-writer-%d"));
+    }
+
+    public RecordFrames frames() {
         return frames;
     }
 
-    Duration pollTimeout() {
+    public Duration pollTimeout() {
         return config.pollTimeout();
     }
 
-    ExecutorService work() {
+    public ExecutorService work() {
         return work;
     }
 
     /** Writes clients' queued frames to their sockets, so a feed hands over and goes on reading. */
-    ExecutorService writer() {
+    public ExecutorService writer() {
         return writer;
     }
 
@@ -91,7 +102,7 @@ final class FeedHub implements AutoCloseable {
      * (they would otherwise keep their consumers for {@link #UNUSED_LINGER}) and tries once more. Waits for them
      * to close, so call it off Jetty's threads.
      */
-    PartitionFeed attachReclaiming(TopicPartition partition) {
+    public PartitionFeed attachReclaiming(TopicPartition partition) {
         try {
             return attach(partition);
         } catch (ConsumerLimitException e) {
@@ -129,8 +140,8 @@ final class FeedHub implements AutoCloseable {
         }
     }
 
-        /** Feeds no client uses, kept running for {@link #UNUSED_LINGER} in case one comes back. */
-    synchronized int idleFeedCount() {
+    /** Feeds no client uses, kept running for {@link #UNUSED_LINGER} in case one comes back. */
+    public synchronized int idleFeedCount() {
         return (int) feeds.values().stream().filter(f -> f.references == 0).count();
     }
 
@@ -138,7 +149,7 @@ final class FeedHub implements AutoCloseable {
      * Takes one of {@code limits.consumers.total} for a new Kafka consumer and its thread; false when all are in
      * use. Every successful call is paired with one {@link #releaseConsumer} once that consumer is closed.
      */
-    boolean tryAcquireConsumer() {
+    public boolean tryAcquireConsumer() {
         int max = config.maxConsumers();
         while (true) {
             int n = consumers.get();
@@ -151,35 +162,35 @@ final class FeedHub implements AutoCloseable {
         }
     }
 
-    void releaseConsumer() {
+    public void releaseConsumer() {
         consumers.decrementAndGet();
     }
 
-    int consumerCount() {
+    public int consumerCount() {
         return consumers.get();
     }
 
-    String totalLimitMessage() {
+    public String totalLimitMessage() {
         return "consumer limit reached: the bridge already runs " + config.maxConsumers() + " Kafka consumers ("
                 + BridgeConfig.LIMIT_CONSUMERS_TOTAL + "=" + config.maxConsumers() + "; partition feeds, catch-up and group readers)";
     }
 
     /** A subscription would need a Kafka consumer beyond a limit; the message names the limit and its setting. */
-    static final class ConsumerLimitException extends RuntimeException {
-        ConsumerLimitException(String message) {
+    public static final class ConsumerLimitException extends RuntimeException {
+        public ConsumerLimitException(String message) {
             super(message);
         }
     }
 
-    synchronized void detach(PartitionFeed feed) {
+    public synchronized void detach(PartitionFeed feed) {
         if (--feed.references == 0) {
-            feed.unusedSince = System.nanoTime();
+            feed.unusedSince = time.nanoseconds();
         }
     }
 
     /** Asked by a feed after each poll: true (and forgotten) when no client has used it for the linger time. */
     synchronized boolean retireIfUnused(PartitionFeed feed) {
-        if (feed.references > 0 || System.nanoTime() - feed.unusedSince < UNUSED_LINGER.toNanos()) {
+        if (feed.references > 0 || time.nanoseconds() - feed.unusedSince < UNUSED_LINGER.toNanos()) {
             return false;
         }
         feeds.remove(feed.partition(), feed);
@@ -191,19 +202,19 @@ final class FeedHub implements AutoCloseable {
     }
 
     /** Records behind the log end, summed over each topic's feeds. */
-    synchronized Map<String, Long> lagByTopic() {
+    public synchronized Map<String, Long> lagByTopic() {
         Map<String, Long> lag = new HashMap<>();
         feeds.values().forEach(f -> lag.merge(f.partition().topic(), f.lag(), Long::sum));
         return lag;
     }
 
-    synchronized int feedCount() {
+    public synchronized int feedCount() {
         return feeds.size();
     }
 
-    /** Settings of feeds and catch-up readers ({@link KafkaClients#consumer}). */
-    Properties consumerProperties(String clientId) {
-        return KafkaClients.consumer(config, clientId);
+    /** A consumer for a feed or a catch-up reader (settings of {@link KafkaClients#consumer}). */
+    public Consumer<byte[], byte[]> newConsumer(String clientId) {
+        return consumerFactory.apply(clientId);
     }
 
     @Override

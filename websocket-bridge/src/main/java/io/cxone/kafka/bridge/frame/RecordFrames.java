@@ -1,4 +1,4 @@
-package io.cxone.kafka.bridge;
+package io.cxone.kafka.bridge.frame;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.DecoderFactory;
+import io.cxone.kafka.bridge.SchemaRegistryClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -18,6 +19,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +54,17 @@ public final class RecordFrames {
     }
 
     /** Encodes a record once; the result is shared by every client that receives it. */
-    EncodedRecord encode(ConsumerRecord<byte[], byte[]> record) {
+    public EncodedRecord encode(ConsumerRecord<byte[], byte[]> record) {
         return new EncodedRecord(record.topic(), record.partition(), record.offset(), record(record));
+    }
+
+    /** Encodes records of one poll, in order (feeds, catch-up and group readers). */
+    public List<EncodedRecord> encodeAll(List<ConsumerRecord<byte[], byte[]>> records) {
+        List<EncodedRecord> encoded = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            encoded.add(encode(record));
+        }
+        return encoded;
     }
 
     private static final byte[] BATCH_START = (FrameChecksum.PREFIX + FrameChecksum.PLACEHOLDER + "\",\"type\":\"batch\",\"count\":")

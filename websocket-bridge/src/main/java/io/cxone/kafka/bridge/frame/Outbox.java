@@ -1,5 +1,6 @@
-package io.cxone.kafka.bridge;
+package io.cxone.kafka.bridge.frame;
 
+import io.cxone.kafka.bridge.BridgeConfig;
 import org.eclipse.jetty.util.Callback;
 
 import java.util.ArrayDeque;

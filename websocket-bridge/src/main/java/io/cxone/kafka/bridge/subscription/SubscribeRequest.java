@@ -1,5 +1,6 @@
-package io.cxone.kafka.bridge;
+package io.cxone.kafka.bridge.subscription;
 
+import io.cxone.kafka.bridge.BridgeConfig;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -77,7 +78,7 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
 
     /** Bounds on what one request may ask for; each refusal names the setting. */
     public record Limits(int batchMax, int topicsMax, int partitionsMax) {
-        static Limits of(BridgeConfig config) {
+        public static Limits of(BridgeConfig config) {
             return new Limits(config.batchMaxRecords(), config.maxSubscriptionsPerClient(), config.maxPartitionsPerClient());
         }
     }
