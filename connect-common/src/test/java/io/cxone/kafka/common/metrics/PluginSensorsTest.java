@@ -44,33 +44,7 @@ class PluginSensorsTest {
     @Test
     void onWorkerMetricsTheSensorsAreRegisteredThere() {
         try (Metrics worker = new Metrics()) {
-            PluginMetrics pluginMetrics = new PluginMetrics() {
-                @Override
-                public MetricName metricName(String name, String description, LinkedHashMap<String, String> tags) {
-                    tags.put("connector", "c1");
-                    return worker.metricName(name, "plugins", description, tags);
-                }
-
-                @Override
-                public void addMetric(MetricName name, MetricValueProvider<?> provider) {
-                    worker.addMetric(name, provider);
-                }
-
-                @Override
-                public void removeMetric(MetricName name) {
-                    worker.removeMetric(name);
-                }
-
-                @Override
-                public Sensor addSensor(String name) {
-                    return worker.sensor(name);
-                }
-
-                @Override
-                public void removeSensor(String name) {
-                    worker.removeSensor(name);
-                }
-            };
+            PluginMetrics pluginMetrics = workerView(worker, "connector", "c1");
             PluginSensors sensors = PluginSensors.of(pluginMetrics);
             sensors.counter("chunks", "Chunks").record(4);
 
@@ -84,8 +58,8 @@ class PluginSensorsTest {
     @Test
     void twoTasksOnOneWorkerRecordIntoTheirOwnMetrics() {
         try (Metrics worker = new Metrics()) {
-            PluginSensors task0 = PluginSensors.of(taskMetrics(worker, "0"));
-            PluginSensors task1 = PluginSensors.of(taskMetrics(worker, "1"));
+            PluginSensors task0 = PluginSensors.of(workerView(worker, "task", "0"));
+            PluginSensors task1 = PluginSensors.of(workerView(worker, "task", "1"));
             Sensor events0 = task0.counter("events", "Events");
             task1.counter("events", "Events");
             events0.record(3);
@@ -111,11 +85,12 @@ class PluginSensorsTest {
         }
     }
 
-    private static PluginMetrics taskMetrics(Metrics worker, String task) {
+    /** Plugin metrics on a worker's registry, as Connect gives them: every metric name tagged with the plugin's tag. */
+    private static PluginMetrics workerView(Metrics worker, String tag, String value) {
         return new PluginMetrics() {
             @Override
             public MetricName metricName(String name, String description, LinkedHashMap<String, String> tags) {
-                tags.put("task", task);
+                tags.put(tag, value);
                 return worker.metricName(name, "plugins", description, tags);
             }
 

@@ -57,7 +57,7 @@ final class WebhookAnswers {
         /** The HMAC signature this request claimed (hmac-sha256 mode), freed unless the answer is 200. */
         volatile String signature;
 
-        Exchange(Request request, Response response, Callback callback, String requestId) {
+        private Exchange(Request request, Response response, Callback callback, String requestId) {
             this.request = request;
             this.response = response;
             this.callback = callback;
