@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,6 +43,8 @@ class WebhookRequestHandlerTest {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final AtomicInteger decodes = new AtomicInteger();
+    /** The logging context of the thread that decoded last. */
+    private final AtomicReference<String> decodedWithContext = new AtomicReference<>();
     /** Thrown by the next decode instead of decoding, when set. */
     private final AtomicReference<Throwable> nextDecodeFailure = new AtomicReference<>();
     private IngestQueue queue;
@@ -51,6 +54,7 @@ class WebhookRequestHandlerTest {
 
     @AfterEach
     void stop() {
+        MDC.clear();
         if (listener != null) {
             listener.stop();
         }
@@ -72,6 +76,7 @@ class WebhookRequestHandlerTest {
         WebhookRequestHandler handler = new WebhookRequestHandler(config, new RequestAuthenticator(config, Clock.systemUTC()),
                 (mediaType, body) -> {
                     decodes.incrementAndGet();
+                    decodedWithContext.set(MDC.get(PluginThreads.CONNECTOR_CONTEXT));
                     Throwable failure = nextDecodeFailure.getAndSet(null);
                     if (failure instanceof Error error) {
                         throw error;
@@ -233,5 +238,17 @@ class WebhookRequestHandlerTest {
         CompletableFuture<HttpResponse<String>> next = postAuthorized(event("t-2"));
         takeAndAcknowledge(0);
         assertThat(answer(next).statusCode()).isEqualTo(200);
+    }
+
+    /** Jetty's threads come from the factory made in start(), so what they log names the connector and task. */
+    @Test
+    void requestThreadsCarryTheTasksLoggingContext() throws Exception {
+        MDC.put(PluginThreads.CONNECTOR_CONTEXT, "[webhook-test|task-0] ");
+        start(Map.of());
+        MDC.clear();
+        CompletableFuture<HttpResponse<String>> response = postAuthorized(event("m-1"));
+        takeAndAcknowledge(0);
+        assertThat(answer(response).statusCode()).isEqualTo(200);
+        assertThat(decodedWithContext).hasValue("[webhook-test|task-0] ");
     }
 }
