@@ -12,6 +12,9 @@ import io.cxone.kafka.simulator.fault.RequestLog;
 import io.cxone.kafka.simulator.http.Endpoint;
 import io.cxone.kafka.simulator.http.SimResponse;
 import io.cxone.kafka.simulator.records.RecordsApi;
+import io.cxone.kafka.simulator.reporting.ReportingApi;
+import io.cxone.kafka.simulator.reporting.ReportingEntity;
+import io.cxone.kafka.simulator.reporting.ReportingTimeline;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -20,6 +23,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -43,6 +47,7 @@ public final class CxoneSimulator implements AutoCloseable {
     private final RequestLog requests = new RequestLog();
     private final AdminApi admin;
     private final RowGenerator rows;
+    private final ReportingTimeline reportingTimeline;
     private volatile String baseUrl;
 
     private CxoneSimulator(SimulatorOptions options) {
@@ -52,6 +57,12 @@ public final class CxoneSimulator implements AutoCloseable {
         RecordsApi records = new RecordsApi(options, tokens, rows);
         DataExtractionApi extraction = new DataExtractionApi(options, tokens, rows, this::baseUrl);
         DiscoveryApi discovery = new DiscoveryApi(options, this::baseUrl);
+        long startMs = options.clock().millis();
+        this.reportingTimeline = new ReportingTimeline(options.seed(),
+                startMs - options.reportingBacklog() * options.reportingSpacing().toMillis(), options.reportingSpacing().toMillis(),
+                options.reportingUpdateShare(), options.reportingUpdateDelayMax().toMillis(), options.reportingLag().toMillis());
+        ReportingApi reporting = new ReportingApi(tokens, reportingTimeline, options.reportingVersions(), options.tenantId(),
+                options.reportingCallInterval(), options.clock(), this::baseUrl);
         this.admin = new AdminApi(faults, requests, tokens, options.rowShape(), records, extraction);
 
         List<Route> routes = List.of(
@@ -69,7 +80,9 @@ public final class CxoneSimulator implements AutoCloseable {
                 Route.of("GET", "/api/v2/data-actions/exports/{id}/records", Endpoint.EXPORT_RECORDS, records::records),
                 Route.of("POST", "/data-extraction/v1/jobs", Endpoint.JOB_CREATE, extraction::createJob),
                 Route.of("GET", "/data-extraction/v1/jobs/{jobId}", Endpoint.JOB_STATUS, extraction::jobStatus),
-                Route.of("GET", "/files/{file}", Endpoint.DOWNLOAD, extraction::download));
+                Route.of("GET", "/files/{file}", Endpoint.DOWNLOAD, extraction::download),
+                Route.of("GET", "/incontactapi/services/{version}/{group}/{name}", Endpoint.REPORTING, exchange -> reporting.get(
+                        exchange, exchange.pathVariable("version"), exchange.pathVariable("group") + "/" + exchange.pathVariable("name"))));
 
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("cxone-simulator");
@@ -159,6 +172,20 @@ public final class CxoneSimulator implements AutoCloseable {
         DataSet dataSet = DataSet.window(entityName, version, startDate.atStartOfDay(ZoneOffset.UTC).toInstant(),
                 endDate.atStartOfDay(ZoneOffset.UTC).toInstant(), options.rowCount());
         return rows.rows(dataSet, 0, Math.toIntExact(dataSet.rowCount()), 0, null);
+    }
+
+    /**
+     * Every version of the Reporting API rows of {@code entity} whose window date is in {@code [from, to)} and that is
+     * visible at {@code asOf}: a complete incremental sync up to {@code asOf} has delivered each row's newest version
+     * ({@code version == 1}, or 0 when there is no 1) and may have delivered the older one.
+     */
+    public List<ReportingTimeline.Version> reportingVersions(ReportingEntity entity, Instant from, Instant to, Instant asOf) {
+        return reportingTimeline.versions(entity, from.toEpochMilli(), to.toEpochMilli(), asOf.toEpochMilli());
+    }
+
+    /** The row as the Reporting API serves that version of it. */
+    public Map<String, Object> reportingRow(ReportingTimeline.Version version) {
+        return reportingTimeline.row(version);
     }
 
     private Map<String, Object> health() {

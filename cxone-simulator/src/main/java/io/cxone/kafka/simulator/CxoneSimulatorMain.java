@@ -40,6 +40,11 @@ public final class CxoneSimulatorMain {
             "  --throttle-seconds N        one Data Extraction call per N s; 0 disables (default 30)",
             "  --max-window-days N         longest job window (default 14)",
             "  --gzip                      serve extraction files as CSV.gz",
+            "  --reporting-backlog N       Reporting API rows of each entity completed before start (default 1000)",
+            "  --reporting-spacing-ms N    time between two completions of each entity (default 1000)",
+            "  --reporting-update-share F  share of contacts / custom data changed after completion, 0..1 (default 0.1)",
+            "  --reporting-lag-seconds N   a version becomes visible N s after its lastUpdateTime (default 0)",
+            "  --reporting-call-ms N       one Reporting API call per N ms; 0 disables (default 0)",
             "  --faults FILE               JSON fault or array of faults armed at start (see README)");
 
     private CxoneSimulatorMain() {
@@ -79,6 +84,11 @@ public final class CxoneSimulatorMain {
         String accessKeyId = null;
         String accessKeySecret = null;
         Path faultsFile = null;
+        SimulatorOptions base = SimulatorOptions.defaults();
+        long reportingBacklog = base.reportingBacklog();
+        Duration reportingSpacing = base.reportingSpacing();
+        double reportingUpdateShare = base.reportingUpdateShare();
+        Duration reportingLag = base.reportingLag();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--gzip")) {
@@ -105,10 +115,16 @@ public final class CxoneSimulatorMain {
                 case "--url-validity-seconds" -> builder.downloadUrlValidity(Duration.ofSeconds(number(option, value, 1, Integer.MAX_VALUE)));
                 case "--throttle-seconds" -> builder.throttleInterval(Duration.ofSeconds(number(option, value, 0, Integer.MAX_VALUE)));
                 case "--max-window-days" -> builder.maxWindowDays((int) number(option, value, 1, 3650));
+                case "--reporting-backlog" -> reportingBacklog = number(option, value, 0, 100_000_000);
+                case "--reporting-spacing-ms" -> reportingSpacing = Duration.ofMillis(number(option, value, 1, 86_400_000));
+                case "--reporting-update-share" -> reportingUpdateShare = share(option, value);
+                case "--reporting-lag-seconds" -> reportingLag = Duration.ofSeconds(number(option, value, 0, 86_400));
+                case "--reporting-call-ms" -> builder.reportingCallInterval(Duration.ofMillis(number(option, value, 0, 3_600_000)));
                 case "--faults" -> faultsFile = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
+        builder.reporting(reportingBacklog, reportingSpacing, reportingUpdateShare, base.reportingUpdateDelayMax(), reportingLag);
         SimulatorOptions defaults = builder.build();
         builder.client(clientId != null ? clientId : defaults.clientId(), clientSecret != null ? clientSecret : defaults.clientSecret());
         builder.accessKey(accessKeyId != null ? accessKeyId : defaults.accessKeyId(),
@@ -117,6 +133,18 @@ public final class CxoneSimulatorMain {
             builder.faults(readFaults(faultsFile, defaults.rowShape()));
         }
         return builder.build();
+    }
+
+    private static double share(String option, String value) {
+        try {
+            double share = Double.parseDouble(value);
+            if (share >= 0 && share <= 1) {
+                return share;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " must be a number 0..1, got '" + value + "'");
     }
 
     private static List<FaultSpec> readFaults(Path file, List<FieldSpec> rowShape) {

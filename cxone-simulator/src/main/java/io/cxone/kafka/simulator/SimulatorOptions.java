@@ -35,6 +35,13 @@ public final class SimulatorOptions {
     private final boolean gzipDownloads;
     private final List<FaultSpec> faults;
     private final Clock clock;
+    private final long reportingBacklog;
+    private final Duration reportingSpacing;
+    private final double reportingUpdateShare;
+    private final Duration reportingUpdateDelayMax;
+    private final Duration reportingLag;
+    private final Duration reportingCallInterval;
+    private final List<String> reportingVersions;
 
     private SimulatorOptions(Builder b) {
         this.host = b.host;
@@ -57,6 +64,13 @@ public final class SimulatorOptions {
         this.gzipDownloads = b.gzipDownloads;
         this.faults = List.copyOf(b.faults);
         this.clock = b.clock;
+        this.reportingBacklog = b.reportingBacklog;
+        this.reportingSpacing = b.reportingSpacing;
+        this.reportingUpdateShare = b.reportingUpdateShare;
+        this.reportingUpdateDelayMax = b.reportingUpdateDelayMax;
+        this.reportingLag = b.reportingLag;
+        this.reportingCallInterval = b.reportingCallInterval;
+        this.reportingVersions = b.reportingVersions;
     }
 
     public static Builder builder() {
@@ -89,6 +103,13 @@ public final class SimulatorOptions {
         b.maxWindowDays = maxWindowDays;
         b.gzipDownloads = gzipDownloads;
         b.faults = new ArrayList<>(faults);
+        b.reportingBacklog = reportingBacklog;
+        b.reportingSpacing = reportingSpacing;
+        b.reportingUpdateShare = reportingUpdateShare;
+        b.reportingUpdateDelayMax = reportingUpdateDelayMax;
+        b.reportingLag = reportingLag;
+        b.reportingCallInterval = reportingCallInterval;
+        b.reportingVersions = reportingVersions;
         b.clock = clock;
         return b;
     }
@@ -115,6 +136,19 @@ public final class SimulatorOptions {
     /** Faults armed at start, as if posted to {@code /_sim/faults} before the first request. */
     public List<FaultSpec> faults() { return faults; }
     public Clock clock() { return clock; }
+    /** Reporting API rows complete before the simulator starts (its history). */
+    public long reportingBacklog() { return reportingBacklog; }
+    /** Time between two completions of each Reporting API entity. */
+    public Duration reportingSpacing() { return reportingSpacing; }
+    /** Share of updatable rows (completed contacts, custom data) that change once after completion. */
+    public double reportingUpdateShare() { return reportingUpdateShare; }
+    public Duration reportingUpdateDelayMax() { return reportingUpdateDelayMax; }
+    /** How long after its {@code lastUpdateTime} a version becomes visible. */
+    public Duration reportingLag() { return reportingLag; }
+    /** Minimum gap between two Reporting API calls of the tenant; ZERO: no limit. */
+    public Duration reportingCallInterval() { return reportingCallInterval; }
+    /** Version segments served, e.g. {@code v27.0}. */
+    public List<String> reportingVersions() { return reportingVersions; }
 
     /** Never prints the secrets: options end up in logs. */
     @Override
@@ -123,7 +157,9 @@ public final class SimulatorOptions {
                 + ", rowShape=" + rowShape + ", clientId=" + clientId + ", accessKeyId=" + accessKeyId
                 + ", tenantId=" + tenantId + ", tokenLifetime=" + tokenLifetime + ", jobRunningTime=" + jobRunningTime
                 + ", downloadUrlValidity=" + downloadUrlValidity + ", throttleInterval=" + throttleInterval
-                + ", maxWindowDays=" + maxWindowDays + ", gzipDownloads=" + gzipDownloads + ", faults=" + faults.size() + "}";
+                + ", maxWindowDays=" + maxWindowDays + ", gzipDownloads=" + gzipDownloads + ", reportingBacklog=" + reportingBacklog
+                + ", reportingSpacing=" + reportingSpacing + ", reportingUpdateShare=" + reportingUpdateShare
+                + ", reportingLag=" + reportingLag + ", reportingCallInterval=" + reportingCallInterval + ", faults=" + faults.size() + "}";
     }
 
     public static final class Builder {
@@ -147,6 +183,13 @@ public final class SimulatorOptions {
         private boolean gzipDownloads = false;
         private List<FaultSpec> faults = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
+        private long reportingBacklog = 1000L;
+        private Duration reportingSpacing = Duration.ofSeconds(1);
+        private double reportingUpdateShare = 0.1;
+        private Duration reportingUpdateDelayMax = Duration.ofMinutes(10);
+        private Duration reportingLag = Duration.ZERO;
+        private Duration reportingCallInterval = Duration.ZERO;
+        private List<String> reportingVersions = List.of("v26.0", "v27.0", "v28.0", "v29.0", "v30.0", "v31.0");
 
         private Builder() {
         }
@@ -242,6 +285,37 @@ public final class SimulatorOptions {
 
         /** Time source of token expiry, job progress, URL validity and the throttle. */
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock, "clock"); return this; }
+
+        /**
+         * The Reporting API's data: {@code backlog} rows of each entity completed before the start, then one every
+         * {@code spacing}; {@code updateShare} of the updatable rows change once, up to {@code updateDelayMax} after
+         * completion; each version visible {@code lag} after its {@code lastUpdateTime}.
+         */
+        public Builder reporting(long backlog, Duration spacing, double updateShare, Duration updateDelayMax, Duration lag) {
+            if (backlog < 0 || updateShare < 0 || updateShare > 1) {
+                throw new IllegalArgumentException("reporting backlog must be >= 0 and updateShare in 0..1, got " + backlog + ", " + updateShare);
+            }
+            this.reportingBacklog = backlog;
+            this.reportingSpacing = positive(spacing, "reportingSpacing");
+            this.reportingUpdateShare = updateShare;
+            this.reportingUpdateDelayMax = positive(updateDelayMax, "reportingUpdateDelayMax");
+            this.reportingLag = notNegative(lag, "reportingLag");
+            return this;
+        }
+
+        /** ZERO (the default) lets every Reporting API call through; otherwise one call per interval, 429 for the rest. */
+        public Builder reportingCallInterval(Duration interval) {
+            this.reportingCallInterval = notNegative(interval, "reportingCallInterval");
+            return this;
+        }
+
+        public Builder reportingVersions(List<String> versions) {
+            if (versions.isEmpty()) {
+                throw new IllegalArgumentException("serve at least one Reporting API version");
+            }
+            this.reportingVersions = List.copyOf(versions);
+            return this;
+        }
 
         public SimulatorOptions build() {
             return new SimulatorOptions(this);

@@ -88,7 +88,8 @@ class CxoneSimulatorTest {
                 "--row-shape", "id:string,n:long", "--client-id", "c", "--client-secret", "s", "--access-key-id", "k",
                 "--access-key-secret", "ks", "--tenant-id", "t", "--token-ttl-seconds", "60", "--job-running-ms", "0",
                 "--url-validity-seconds", "5", "--throttle-seconds", "0", "--max-window-days", "3", "--gzip",
-                "--faults", faults.toString()});
+                "--reporting-backlog", "50", "--reporting-spacing-ms", "250", "--reporting-update-share", "0.5",
+                "--reporting-lag-seconds", "30", "--reporting-call-ms", "100", "--faults", faults.toString()});
 
         assertThat(options.port()).isZero();
         assertThat(options.seed()).isEqualTo(9);
@@ -103,6 +104,11 @@ class CxoneSimulatorTest {
         assertThat(options.throttleInterval()).isZero();
         assertThat(options.maxWindowDays()).isEqualTo(3);
         assertThat(options.gzipDownloads()).isTrue();
+        assertThat(options.reportingBacklog()).isEqualTo(50);
+        assertThat(options.reportingSpacing()).isEqualTo(Duration.ofMillis(250));
+        assertThat(options.reportingUpdateShare()).isEqualTo(0.5);
+        assertThat(options.reportingLag()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.reportingCallInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(options.faults()).singleElement().satisfies(f -> assertThat(f.status()).isEqualTo(502));
         assertThat(options.toString()).doesNotContain("ks").doesNotContain("client-secret");
     }
@@ -115,5 +121,7 @@ class CxoneSimulatorTest {
         assertThatThrownBy(() -> CxoneSimulatorMain.parse(new String[]{"--colour", "red"})).hasMessageContaining("--colour");
         assertThatThrownBy(() -> CxoneSimulatorMain.parse(new String[]{"--faults", "/nonexistent/faults.json"}))
                 .hasMessageContaining("--faults");
+        assertThatThrownBy(() -> CxoneSimulatorMain.parse(new String[]{"--reporting-update-share", "1.5"}))
+                .hasMessageContaining("--reporting-update-share").hasMessageContaining("0..1");
     }
 }

@@ -8,11 +8,11 @@ import java.util.Optional;
 import java.util.Properties;
 
 /** {@code .stack/run/<service>.pid}: pid and start time, so a later run finds the same process and never a reused pid. */
-final class PidFile {
+public final class PidFile {
     private PidFile() {
     }
 
-    static void write(Path runDir, ManagedProcess process) {
+    public static void write(Path runDir, ManagedProcess process) {
         try {
             Files.createDirectories(runDir);
             Properties p = new Properties();
@@ -25,7 +25,7 @@ final class PidFile {
         }
     }
 
-    static Optional<ManagedProcess> read(Path runDir, String service) {
+    public static Optional<ManagedProcess> read(Path runDir, String service) {
         Path file = runDir.resolve(service + ".pid");
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -39,7 +39,7 @@ final class PidFile {
         }
     }
 
-    static void delete(Path runDir, String service) {
+    public static void delete(Path runDir, String service) {
         try {
             Files.deleteIfExists(runDir.resolve(service + ".pid"));
         } catch (IOException ignored) {

@@ -3,7 +3,7 @@ package io.cxone.kafka.stack;
 import java.util.Optional;
 
 /** The one rule for "did this service start": healthy, or failed because it exited or ran out of time. */
-final class Readiness {
+public final class Readiness {
     private Readiness() {
     }
 
@@ -24,7 +24,7 @@ final class Readiness {
     }
 
     /** Starts {@code service} and blocks until it is healthy; stops it and throws when it cannot come up. */
-    static ManagedProcess startAndAwait(StackService service) {
+    public static ManagedProcess startAndAwait(StackService service) {
         long t0 = System.nanoTime();
         ManagedProcess process = service.start();
         while (!service.isHealthy()) {

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Running a server as an unprivileged user when the launcher is root (Elasticsearch refuses root). */
-final class RunAs {
+public final class RunAs {
     private RunAs() {
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
 
@@ -33,7 +33,7 @@ final class RunAs {
     }
 
     /** True when every parent of {@code dir} can be entered by other users. */
-    static boolean reachableByOthers(Path dir) {
+    public static boolean reachableByOthers(Path dir) {
         for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
             try {
                 if (Files.exists(p) && !Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {

@@ -1,7 +1,7 @@
 package io.cxone.kafka.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cxone.kafka.stack.TestServices;
+import io.cxone.kafka.testkit.TestServices;
 import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -116,7 +116,7 @@ public final class RowGenerator {
      * {@code yyyy-MM-ddTHH:mm:ss.SSSZ} for years 0..9999. Hand-rolled because it runs for every timestamp cell of
      * every row, and DateTimeFormatter made it the generator's hot spot.
      */
-    static String isoUtcMillis(long epochMillis) {
+    public static String isoUtcMillis(long epochMillis) {
         long epochSecond = Math.floorDiv(epochMillis, 1000L);
         int millis = (int) Math.floorMod(epochMillis, 1000L);
         LocalDateTime time = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
@@ -155,7 +155,7 @@ public final class RowGenerator {
     }
 
     /** SplitMix64 finalizer: spreads nearby inputs (row i, i+1) over the whole 64-bit space. */
-    static long mix64(long z) {
+    public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);

@@ -12,6 +12,7 @@ import io.cxone.kafka.simulator.http.ApiException;
 import io.cxone.kafka.simulator.http.Exchange;
 import io.cxone.kafka.simulator.http.Json;
 import io.cxone.kafka.simulator.http.SimResponse;
+import io.cxone.kafka.simulator.http.Throttle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ public final class DataExtractionApi {
         this.rows = rows;
         this.baseUrl = baseUrl;
         this.clock = options.clock();
-        this.throttle = new Throttle(options.throttleInterval(), clock);
+        this.throttle = new Throttle("Data Extraction API", options.throttleInterval(), clock);
     }
 
     public SimResponse createJob(Exchange exchange) {

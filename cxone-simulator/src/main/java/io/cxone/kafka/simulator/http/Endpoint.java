@@ -21,7 +21,9 @@ public enum Endpoint {
     /** Real API: {@code GET /data-extraction/v1/jobs/{jobId}}. */
     JOB_STATUS("job-status"),
     /** The pre-signed result URL of a finished job: {@code GET /files/{token}.csv[.gz]}. */
-    DOWNLOAD("download");
+    DOWNLOAD("download"),
+    /** Real API: {@code GET /incontactapi/services/{version}/{entity}}, every Reporting API entity. */
+    REPORTING("reporting");
 
     private final String wireName;
 

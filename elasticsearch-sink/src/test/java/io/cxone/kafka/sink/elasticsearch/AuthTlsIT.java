@@ -1,7 +1,7 @@
 package io.cxone.kafka.sink.elasticsearch;
 
 import io.cxone.kafka.sink.elasticsearch.client.ElasticsearchClients;
-import io.cxone.kafka.stack.TestServices;
+import io.cxone.kafka.testkit.TestServices;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.elasticsearch.client.RestClient;

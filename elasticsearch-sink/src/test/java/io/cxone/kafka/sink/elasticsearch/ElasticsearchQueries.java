@@ -2,7 +2,7 @@ package io.cxone.kafka.sink.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cxone.kafka.stack.TestServices;
+import io.cxone.kafka.testkit.TestServices;
 
 import java.io.IOException;
 import java.net.URI;

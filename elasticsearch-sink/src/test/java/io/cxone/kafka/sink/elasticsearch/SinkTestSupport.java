@@ -1,7 +1,7 @@
 package io.cxone.kafka.sink.elasticsearch;
 
 import io.apicurio.registry.utils.converter.AvroConverter;
-import io.cxone.kafka.stack.TestServices;
+import io.cxone.kafka.testkit.TestServices;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.runtime.ConnectorConfig;

@@ -13,7 +13,7 @@ import io.apicurio.registry.serde.data.KafkaSerdeMetadata;
 import io.apicurio.registry.serde.data.KafkaSerdeRecord;
 import io.apicurio.registry.serde.strategy.TopicIdStrategy;
 import io.apicurio.registry.utils.converter.AvroConverter;
-import io.cxone.kafka.stack.TestServices;
+import io.cxone.kafka.testkit.TestServices;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;

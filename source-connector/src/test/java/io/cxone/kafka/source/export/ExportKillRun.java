@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * times on the way, at random moments and, every other time, while a chunk's transaction is open. The simulator runs
  * in this JVM. Afterwards a read_committed consumer checks what a downstream user sees: every row exactly once, every
  * chunk whole with the SHA-256 of its rows, one export job per report. Used by {@code ExportWorkerKillIT} (a worker
- * forked on the test broker) and by {@code source-connector/bench/export-kill-test} (the local stack's worker).
+ * forked on the test broker) and by {@code benchmarks/bin/export-kill-test} (the local stack's worker).
  */
 public final class ExportKillRun {
 

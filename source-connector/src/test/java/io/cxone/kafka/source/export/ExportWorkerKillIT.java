@@ -4,7 +4,7 @@ import io.cxone.kafka.stack.ConnectWorkerService;
 import io.cxone.kafka.stack.HttpProbe;
 import io.cxone.kafka.stack.ManagedProcess;
 import io.cxone.kafka.stack.Ports;
-import io.cxone.kafka.stack.TestServices;
+import io.cxone.kafka.testkit.TestServices;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import io.cxone.kafka.source.webhook.HostileRequests.Category;
 import io.cxone.kafka.source.webhook.HostileRequests.Expect;
 import io.cxone.kafka.source.webhook.HostileRequests.HostileRequest;
 import io.cxone.kafka.source.webhook.HostileRequests.Target;
-import io.cxone.kafka.stack.TestServices;
+import io.cxone.kafka.testkit.TestServices;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

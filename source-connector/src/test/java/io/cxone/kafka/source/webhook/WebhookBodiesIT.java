@@ -1,7 +1,7 @@
 package io.cxone.kafka.source.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cxone.kafka.stack.TestServices;
+import io.cxone.kafka.testkit.TestServices;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,6 +1,6 @@
 package io.cxone.kafka.source.webhook;
 
-import io.cxone.kafka.stack.TestServices;
+import io.cxone.kafka.testkit.TestServices;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;

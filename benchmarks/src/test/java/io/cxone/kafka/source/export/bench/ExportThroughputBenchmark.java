@@ -1,0 +1,298 @@
+package io.cxone.kafka.source.export.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxone.kafka.simulator.CxoneSimulator;
+import io.cxone.kafka.simulator.SimulatorOptions;
+import io.cxone.kafka.simulator.data.FieldSpec;
+import io.cxone.kafka.simulator.data.FieldType;
+import io.cxone.kafka.source.bench.CpuClock;
+import io.cxone.kafka.source.export.CxoneExportSourceConnector;
+import io.cxone.kafka.source.export.ExportSourceConfig;
+import io.cxone.kafka.testkit.TestServices;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.runtime.ConnectorConfig;
+import org.apache.kafka.connect.runtime.SourceConnectorConfig;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark (not a test): N small rows (default 1,000,000) from the CXone simulator into Kafka through the
+ * export connector with exactly-once on (one transaction per 10,000-row chunk), after unmeasured warm-up rounds
+ * (connector and raw producer, a fifth as many rows each, until the JIT compilers have settled), against a raw KafkaProducer
+ * sending the same records (key, value and headers as the connector wrote them) to the same broker in the same
+ * run. Prints records/s of both and the ratio.
+ *
+ * <p>Fairness: the connector gets the converters, producer overrides and header converter of the shipped
+ * {@code connectors/cxone-export-source.json} (values Avro through the registry; {@code json} as second argument
+ * uses JsonConverter without schemas instead), nothing else. Both sides are timed to the same point: the
+ * connector until every chunk's transaction is committed (the partition's last stable offset covers all rows
+ * and commit markers; then a read_committed consumer checks count and distinct keys, untimed), the raw producer
+ * until {@code flush()} returns. The raw producer is idempotent (acks=all) and runs twice, with client
+ * defaults and with the connector's producer settings; the faster run is the baseline. A third, transactional run
+ * (one transaction per chunk, the connector's guarantee) is printed apart to show what exactly-once itself costs.
+ * CPU per record is printed per thread group for both phases: on two cores the wall-clock ratio is a CPU ratio.
+ * <pre>benchmarks/bin/export-throughput [rows] [avro|json]</pre>
+ * Results: docs/benchmarks.md.
+ */
+public final class ExportThroughputBenchmark {
+
+    private static final String SHIPPED_CONFIG = "connectors/cxone-export-source.json";
+    private static final String PRODUCER_OVERRIDE = "producer.override.";
+
+    public static void main(String[] args) throws Exception {
+        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int chunk = 10_000;
+        // Values as shipped (Avro through the registry's converter) by default; "json" for JsonConverter without schemas.
+        String values = args.length > 1 ? args[1] : "avro";
+        if (!values.equals("avro") && !values.equals("json")) {
+            throw new IllegalArgumentException("values must be avro (as shipped) or json, not " + values);
+        }
+        Map<String, String> shipped = shippedSettings(values.equals("avro"));
+        System.out.println("connector settings from " + SHIPPED_CONFIG + ": " + shipped);
+        EmbeddedConnectCluster connect = TestServices.connect(); // with the registry, started by shippedSettings
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers()))) {
+            Map<String, Object> tuned = new HashMap<>();
+            shipped.forEach((k, v) -> {
+                if (k.startsWith(PRODUCER_OVERRIDE)) {
+                    tuned.put(k.substring(PRODUCER_OVERRIDE.length()), v);
+                }
+            });
+            // Unmeasured warm-up rounds, each a connector export and a raw producer run of a fifth of the rows, until the
+            // JIT compilers used under 10% of this JVM's CPU in a round, for at most 2 minutes. A deployed worker runs for days;
+            // here the C2 compiler otherwise takes a third of the two cores during a measured phase of a few seconds.
+            // It does not settle entirely (connector and raw phases alternate in one JVM and keep deoptimising the
+            // producer's and broker's hot methods), so the per-thread CPU below shows its share of each measured phase.
+            int warmupRows = Math.max(chunk, rows / 5);
+            long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("bench.warmup.seconds", 120));
+            for (int round = 1; System.nanoTime() < warmupEnd; round++) {
+                CpuClock cpu = new CpuClock();
+                String warmupTopic = "bench-warmup-" + round;
+                try (CxoneSimulator warmup = simulator(warmupRows)) {
+                    export(connect, admin, warmup, shipped, warmupRows, chunk, warmupTopic, () -> { });
+                }
+                rawProducer(connect, warmupTopic + "-raw", readAll(warmupTopic, warmupRows), tuned, 0, () -> { });
+                double jitShare = cpu.jitSeconds() / cpu.elapsed()[0];
+                System.out.printf("warm-up round %d: JIT compilers %.0f%% of this JVM's CPU%n", round, jitShare * 100);
+                if (jitShare < 0.10) {
+                    break;
+                }
+            }
+            String topic = "bench-export";
+            double connectorSeconds;
+            double[] connectorCpu;
+            try (CxoneSimulator sim = simulator(rows)) {
+                CpuClock cpu = new CpuClock();
+                double[][] cpuAtEnd = new double[1][];
+                // read before the connector is deleted: its threads' CPU time is gone once they exit
+                connectorSeconds = export(connect, admin, sim, shipped, rows, chunk, topic, () -> {
+                    cpuAtEnd[0] = cpu.elapsed();
+                    cpu.print("connector phase", rows);
+                });
+                connectorCpu = cpuAtEnd[0];
+            }
+            List<ConsumerRecord<byte[], byte[]>> written = readAll(topic, rows);
+
+            double rawDefaultSeconds = rawProducer(connect, "bench-raw-defaults", written, Map.of(), 0, () -> { });
+            CpuClock cpu = new CpuClock();
+            double[][] cpuAtFlush = new double[1][];
+            double rawTunedSeconds = rawProducer(connect, "bench-raw-tuned", written, tuned, 0, () -> {
+                cpuAtFlush[0] = cpu.elapsed();
+                cpu.print("raw phase (connector's settings)", rows);
+            });
+            double[] rawTunedCpu = cpuAtFlush[0];
+            double rawSeconds = Math.min(rawDefaultSeconds, rawTunedSeconds);
+            // The same guarantee as the connector's: one transaction per chunk. Shown apart, not the baseline, so the
+            // cost of exactly-once itself is visible next to the cost of the connector.
+            double rawTransactionalSeconds = rawProducer(connect, "bench-raw-transactional", written, tuned, chunk, () -> { });
+
+            int n = written.size();
+            double connectorRate = n / connectorSeconds;
+            double rawRate = n / rawSeconds;
+            System.out.printf("export connector (exactly-once, %d-row chunks): %d records in %.1f s = %.0f records/s%n",
+                    chunk, n, connectorSeconds, connectorRate);
+            System.out.printf("raw KafkaProducer, client defaults:            %d records in %.1f s = %.0f records/s%n",
+                    n, rawDefaultSeconds, n / rawDefaultSeconds);
+            System.out.printf("raw KafkaProducer, connector's settings %s: %d records in %.1f s = %.0f records/s%n",
+                    tuned, n, rawTunedSeconds, n / rawTunedSeconds);
+            System.out.printf("raw KafkaProducer, connector's settings, one transaction per %d records: %d records in %.1f s = %.0f records/s%n",
+                    chunk, n, rawTransactionalSeconds, n / rawTransactionalSeconds);
+            System.out.printf("ratio connector/raw transactional (same guarantee) = %.2f%n", rawTransactionalSeconds / connectorSeconds);
+            System.out.printf("ratio connector/raw (faster non-transactional raw run) = %.2f (target >= 0.80)%n", connectorRate / rawRate);
+            // The machine is shared: CPU time of this JVM (broker and worker included) per record does not depend on
+            // what else runs, so it shows where the gap comes from when wall-clock figures are noisy.
+            System.out.printf("CPU of this JVM per 1M records: connector phase %.1f s (of which the simulator standing in for CXone %.1f s),"
+                    + " raw phase (connector's settings) %.1f s; load average %.1f%n",
+                    connectorCpu[0] * 1e6 / n, connectorCpu[1] * 1e6 / n, rawTunedCpu[0] * 1e6 / n,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0); // the embedded cluster's threads would keep the JVM alive
+    }
+
+    private static CxoneSimulator simulator(int rows) {
+        return CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(rows)
+                .rowShape(List.of(FieldSpec.of("id", FieldType.STRING), FieldSpec.of("duration_ms", FieldType.LONG),
+                        FieldSpec.of("agent_id", FieldType.STRING))).build());
+    }
+
+    /** Seconds from the export task running until every chunk of {@code rows} is committed to {@code topic}. */
+    private static double export(EmbeddedConnectCluster connect, Admin admin, CxoneSimulator sim, Map<String, String> shipped,
+                                 int rows, int chunk, String topic, Runnable atCommit) throws Exception {
+        connect.kafka().createTopic(topic, 1);
+        Map<String, String> config = new HashMap<>(shipped);
+        config.put(ConnectorConfig.CONNECTOR_CLASS_CONFIG, CxoneExportSourceConnector.class.getName());
+        config.put(ConnectorConfig.TASKS_MAX_CONFIG, "1");
+        config.put(SourceConnectorConfig.EXACTLY_ONCE_SUPPORT_CONFIG, "required");
+        config.put(SourceConnectorConfig.TRANSACTION_BOUNDARY_CONFIG, "connector");
+        config.put(ExportSourceConfig.BASE_URL, sim.baseUrl());
+        config.put(ExportSourceConfig.CLIENT_ID, sim.options().clientId());
+        config.put(ExportSourceConfig.CLIENT_SECRET, sim.options().clientSecret());
+        config.put(ExportSourceConfig.REPORTS, "bench");
+        config.put(ExportSourceConfig.TOPIC, topic);
+        config.put(ExportSourceConfig.KEY_FIELD, "id");
+        config.put(ExportSourceConfig.CHUNK_SIZE, Integer.toString(chunk));
+        config.put(ExportSourceConfig.EXPORT_INTERVAL_MS, "3600000");
+        connect.configureConnector(topic, config);
+        // Timed from the moment the task runs: deployment and rebalance are not export throughput.
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(topic, 1, "export task should start");
+        long t0 = System.nanoTime();
+        // Every chunk is one transaction, so the partition ends with one commit marker per chunk.
+        awaitLastStableOffset(admin, new TopicPartition(topic, 0), rows + (rows + chunk - 1) / chunk, Duration.ofMinutes(15));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        atCommit.run();
+        connect.deleteConnector(topic);
+        return seconds;
+    }
+
+    /** Producer overrides and the header converter of the shipped connector configuration. */
+    private static Map<String, String> shippedSettings(boolean shippedConverters) throws Exception {
+        JsonNode config = new ObjectMapper().readTree(Path.of(SHIPPED_CONFIG).toFile()).get("config");
+        Map<String, String> out = new TreeMap<>();
+        config.fields().forEachRemaining(e -> {
+            if (e.getKey().startsWith(PRODUCER_OVERRIDE) || e.getKey().equals(ConnectorConfig.HEADER_CONVERTER_CLASS_CONFIG)
+                    || shippedConverters && (e.getKey().startsWith("key.converter") || e.getKey().startsWith("value.converter"))) {
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        if (shippedConverters) {
+            out.put("value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());
+        } else {
+            out.put(ConnectorConfig.KEY_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.storage.StringConverter");
+            out.put(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.json.JsonConverter");
+            out.put("value.converter.schemas.enable", "false");
+        }
+        return out;
+    }
+
+    /**
+     * Seconds for an idempotent producer (acks=all) to send and flush the records with their headers; with
+     * {@code transactionSize > 0} a transactional one committing every {@code transactionSize} records.
+     */
+    private static double rawProducer(EmbeddedConnectCluster connect, String topic, List<ConsumerRecord<byte[], byte[]>> records,
+                                      Map<String, Object> settings, int transactionSize, Runnable atFlush) {
+        connect.kafka().createTopic(topic, 1);
+        Properties p = new Properties();
+        p.putAll(settings);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        if (transactionSize > 0) {
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            producer.partitionsFor(topic); // metadata fetched before the clock starts, as the connector's producer has it
+            if (transactionSize > 0) {
+                producer.initTransactions();
+            }
+            long t = System.nanoTime();
+            int inTransaction = 0;
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                if (transactionSize > 0 && inTransaction++ == 0) {
+                    producer.beginTransaction();
+                }
+                producer.send(new ProducerRecord<>(topic, null, r.key(), r.value(), r.headers()));
+                if (transactionSize > 0 && inTransaction == transactionSize) {
+                    producer.commitTransaction();
+                    inTransaction = 0;
+                }
+            }
+            if (inTransaction > 0) {
+                producer.commitTransaction();
+            }
+            producer.flush();
+            double seconds = (System.nanoTime() - t) / 1e9;
+            atFlush.run();
+            return seconds;
+        }
+    }
+
+    private static void awaitLastStableOffset(Admin admin, TopicPartition tp, long end, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long lso = admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(tp).get().offset();
+            if (lso >= end) {
+                return;
+            }
+            Thread.sleep(20); // a benchmark's polling interval, not test synchronisation
+        }
+        throw new IllegalStateException("the export did not commit up to offset " + end + " in " + timeout);
+    }
+
+    /** All records a read_committed consumer sees; fails unless there are exactly {@code expected} with distinct keys. */
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(expected);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            while (consumer.position(tp) < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        Set<String> keys = new HashSet<>();
+        out.forEach(r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
+        if (out.size() != expected || keys.size() != expected) {
+            throw new IllegalStateException(out.size() + " records with " + keys.size() + " distinct keys, expected " + expected);
+        }
+        return out;
+    }
+}
