@@ -15,6 +15,8 @@ import org.apache.kafka.common.metrics.stats.Rate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +30,16 @@ public final class PluginSensors implements AutoCloseable {
 
     private static final String STANDALONE_GROUP = "cxone-plugin-metrics";
 
+    private static final AtomicLong INSTANCES = new AtomicLong();
+
     private final PluginMetrics registry;
     private final Metrics standalone;
+    /**
+     * Sensor names are global in the worker's registry (the plugin metrics of every task share it; only the metric
+     * names carry the task's tags), so two tasks on one worker asking for sensor "events" would record into each
+     * other's metrics. Each instance prefixes its sensors' names to keep them apart; metric names stay as given.
+     */
+    private final String sensorPrefix = "cxone-plugin-" + INSTANCES.incrementAndGet() + ":";
 
     private PluginSensors(PluginMetrics registry, Metrics standalone) {
         this.registry = registry;
@@ -47,8 +57,13 @@ public final class PluginSensors implements AutoCloseable {
 
     /** A count since start: {@code <name>-total}. */
     public Sensor counter(String name, String description) {
-        Sensor sensor = registry.addSensor(name);
-        sensor.add(metricName(name + "-total", description), new CumulativeSum());
+        return counter(name, description, Map.of());
+    }
+
+    /** A count since start of one kind of a thing, told apart by tags: {@code <name>-total} with {@code tags}. */
+    public Sensor counter(String name, String description, Map<String, String> tags) {
+        Sensor sensor = registry.addSensor(sensorPrefix + name + (tags.isEmpty() ? "" : new TreeMap<>(tags)));
+        sensor.add(metricName(name + "-total", description, tags), new CumulativeSum());
         return sensor;
     }
 
@@ -61,7 +76,7 @@ public final class PluginSensors implements AutoCloseable {
 
     /** Durations recorded in milliseconds: {@code <name>-avg-ms}, {@code <name>-max-ms} over the sample window. */
     public Sensor latency(String name, String description) {
-        Sensor sensor = registry.addSensor(name);
+        Sensor sensor = registry.addSensor(sensorPrefix + name);
         sensor.add(metricName(name + "-avg-ms", description + ", average in ms"), new Avg());
         sensor.add(metricName(name + "-max-ms", description + ", longest in ms"), new Max());
         return sensor;
@@ -74,11 +89,17 @@ public final class PluginSensors implements AutoCloseable {
 
     /** The current value of metric {@code name} in the private registry; empty on the worker's metrics. */
     public OptionalDouble value(String name) {
+        return value(name, Map.of());
+    }
+
+    /** The current value of metric {@code name} with {@code tags} in the private registry; empty on the worker's. */
+    public OptionalDouble value(String name, Map<String, String> tags) {
         if (standalone == null) {
             return OptionalDouble.empty();
         }
         for (Map.Entry<MetricName, KafkaMetric> metric : standalone.metrics().entrySet()) {
-            if (metric.getKey().name().equals(name) && metric.getValue().metricValue() instanceof Number number) {
+            if (metric.getKey().name().equals(name) && metric.getKey().tags().equals(tags)
+                    && metric.getValue().metricValue() instanceof Number number) {
                 return OptionalDouble.of(number.doubleValue());
             }
         }
@@ -86,7 +107,11 @@ public final class PluginSensors implements AutoCloseable {
     }
 
     private MetricName metricName(String name, String description) {
-        return registry.metricName(name, description, new LinkedHashMap<>());
+        return metricName(name, description, Map.of());
+    }
+
+    private MetricName metricName(String name, String description, Map<String, String> tags) {
+        return registry.metricName(name, description, new LinkedHashMap<>(tags));
     }
 
     /** Closes the private registry; the worker's metrics are the worker's to close. */

@@ -9,6 +9,7 @@ import org.apache.kafka.common.metrics.Sensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,39 +44,75 @@ class PluginSensorsTest {
     @Test
     void onWorkerMetricsTheSensorsAreRegisteredThere() {
         try (Metrics worker = new Metrics()) {
-            PluginMetrics pluginMetrics = new PluginMetrics() {
-                @Override
-                public MetricName metricName(String name, String description, LinkedHashMap<String, String> tags) {
-                    tags.put("connector", "c1");
-                    return worker.metricName(name, "plugins", description, tags);
-                }
-
-                @Override
-                public void addMetric(MetricName name, MetricValueProvider<?> provider) {
-                    worker.addMetric(name, provider);
-                }
-
-                @Override
-                public void removeMetric(MetricName name) {
-                    worker.removeMetric(name);
-                }
-
-                @Override
-                public Sensor addSensor(String name) {
-                    return worker.sensor(name);
-                }
-
-                @Override
-                public void removeSensor(String name) {
-                    worker.removeSensor(name);
-                }
-            };
+            PluginMetrics pluginMetrics = workerView(worker, "connector", "c1");
             PluginSensors sensors = PluginSensors.of(pluginMetrics);
             sensors.counter("chunks", "Chunks").record(4);
 
-            KafkaMetric chunks = worker.metric(worker.metricName("chunks-total", "plugins", "", java.util.Map.of("connector", "c1")));
+            KafkaMetric chunks = worker.metric(worker.metricName("chunks-total", "plugins", "", Map.of("connector", "c1")));
             assertThat(chunks.metricValue()).isEqualTo(4.0);
             assertThat(sensors.value("chunks-total")).isEmpty();
         }
+    }
+
+    /** Connect gives every task's plugin metrics the worker's one registry, where sensor names are global. */
+    @Test
+    void twoTasksOnOneWorkerRecordIntoTheirOwnMetrics() {
+        try (Metrics worker = new Metrics()) {
+            PluginSensors task0 = PluginSensors.of(workerView(worker, "task", "0"));
+            PluginSensors task1 = PluginSensors.of(workerView(worker, "task", "1"));
+            Sensor events0 = task0.counter("events", "Events");
+            task1.counter("events", "Events");
+            events0.record(3);
+            task0.counter("requests", "Requests", Map.of("status", "200")).record();
+            task0.counter("requests", "Requests", Map.of("status", "503"));
+
+            assertThat(worker.metric(worker.metricName("events-total", "plugins", "", Map.of("task", "0"))).metricValue())
+                    .isEqualTo(3.0);
+            assertThat(worker.metric(worker.metricName("events-total", "plugins", "", Map.of("task", "1"))).metricValue())
+                    .isEqualTo(0.0);
+            assertThat(worker.metric(worker.metricName("requests-total", "plugins", "",
+                    Map.of("task", "0", "status", "200"))).metricValue()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void taggedCountersAreReadByTheirTags() {
+        try (PluginSensors sensors = PluginSensors.of(null)) {
+            sensors.counter("requests", "Requests", Map.of("status", "200")).record(2);
+            sensors.counter("requests", "Requests", Map.of("status", "503")).record();
+            assertThat(sensors.value("requests-total", Map.of("status", "200"))).hasValue(2);
+            assertThat(sensors.value("requests-total", Map.of("status", "503"))).hasValue(1);
+        }
+    }
+
+    /** Plugin metrics on a worker's registry, as Connect gives them: every metric name tagged with the plugin's tag. */
+    private static PluginMetrics workerView(Metrics worker, String tag, String value) {
+        return new PluginMetrics() {
+            @Override
+            public MetricName metricName(String name, String description, LinkedHashMap<String, String> tags) {
+                tags.put(tag, value);
+                return worker.metricName(name, "plugins", description, tags);
+            }
+
+            @Override
+            public void addMetric(MetricName name, MetricValueProvider<?> provider) {
+                worker.addMetric(name, provider);
+            }
+
+            @Override
+            public void removeMetric(MetricName name) {
+                worker.removeMetric(name);
+            }
+
+            @Override
+            public Sensor addSensor(String name) {
+                return worker.sensor(name);
+            }
+
+            @Override
+            public void removeSensor(String name) {
+                worker.removeSensor(name);
+            }
+        };
     }
 }

@@ -1,6 +1,7 @@
 package io.cxone.kafka.source.webhook;
 
 import io.cxone.kafka.common.PluginVersion;
+import io.cxone.kafka.common.config.ConfigEnums;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -24,15 +25,16 @@ public class CxoneWebhookSourceConnector extends SourceConnector {
 
     private static final Logger log = LoggerFactory.getLogger(CxoneWebhookSourceConnector.class);
 
+    private static final WebhookConfigValidator VALIDATOR = new WebhookConfigValidator();
+
     private Map<String, String> props = Map.of();
 
     @Override
     public void start(Map<String, String> props) {
-        WebhookConfigValidator.ensureValid(props);
+        WebhookConfig config = VALIDATOR.parseValid(props);
         this.props = Map.copyOf(props);
-        WebhookConfig config = new WebhookConfig(props);
         log.info("webhook connector started: topic {}, {}:{}{}, auth {}", config.topic(), config.bindAddress(),
-                config.port(), config.path(), config.authMode().configValue());
+                config.port(), config.path(), ConfigEnums.configName(config.authMode()));
     }
 
     @Override
@@ -57,7 +59,7 @@ public class CxoneWebhookSourceConnector extends SourceConnector {
 
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        return WebhookConfigValidator.validate(connectorConfigs);
+        return VALIDATOR.validate(connectorConfigs);
     }
 
     @Override

@@ -2,6 +2,9 @@ package io.cxone.kafka.source.webhook;
 
 import io.cxone.kafka.common.RejectionLog;
 import io.cxone.kafka.common.PluginVersion;
+import io.cxone.kafka.common.config.ConfigEnums;
+import io.cxone.kafka.common.metrics.PluginSensors;
+import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.source.avro.AvroConnectMapping;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -16,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +35,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
     private WebhookConfig config;
     private IngestQueue queue;
     private WebhookListener listener;
-    private ScheduledExecutorService timer;
+    private ScheduledThreadPoolExecutor timer;
     private DeadLetterPublisher deadLetters;
     private WebhookMetrics metrics;
     private RejectionLog rejections;
@@ -41,22 +43,16 @@ public class CxoneWebhookSourceTask extends SourceTask {
 
     @Override
     public void start(Map<String, String> props) {
-        WebhookConfigValidator.ensureValid(props);
-        config = new WebhookConfig(props);
+        config = new WebhookConfigValidator().parseValid(props);
         Schema schema = EventSchemaSource.load(config);
         AvroConnectMapping mapping = AvroConnectMapping.of(schema);
         queue = new IngestQueue(config.queueMaxEvents());
-        metrics = new WebhookMetrics(context == null ? null : context.pluginMetrics(), queue::depth);
+        metrics = new WebhookMetrics(PluginSensors.of(context == null ? null : context.pluginMetrics()), queue::depth);
         EventDeduplicator deduplicator = config.dedupeEnabled()
                 ? new EventDeduplicator(config.dedupeWindow(), config.dedupeMaxEntries(), Clock.systemUTC()) : null;
         deadLetters = config.dlqTopic().isEmpty() ? null
                 : new DeadLetterPublisher(config.dlqTopic(), config.dlqProducerSettings(), "cxone-webhook-dlq-" + config.taskIndex());
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "cxone-webhook-timer-" + config.taskIndex());
-            t.setDaemon(true);
-            return t;
-        });
-        this.timer = timer;
+        timer = new ScheduledThreadPoolExecutor(1, PluginThreads.daemon("cxone-webhook-timer-" + config.taskIndex()));
         // Ack timeouts: one sweep over the unsettled requests every tenth of ack.timeout.ms (so a timeout fires up to
         // 10% late), instead of a timer per request scheduled and cancelled by every request.
         long sweepMillis = Math.max(10, Math.min(1000, config.ackTimeout().toMillis() / 10));
@@ -64,15 +60,17 @@ public class CxoneWebhookSourceTask extends SourceTask {
         rejections = new RejectionLog("webhook request");
         timer.scheduleWithFixedDelay(rejections::endInterval, RejectionLog.INTERVAL_MILLIS, RejectionLog.INTERVAL_MILLIS,
                 TimeUnit.MILLISECONDS);
+        EventBodyDecoder decoder = new EventBodyDecoder(schema, config.requestMaxEvents(), config.requestMaxDecodedBytes(),
+                config.ignoreUnknownJsonFields());
         WebhookRequestHandler handler = new WebhookRequestHandler(config, new RequestAuthenticator(config, Clock.systemUTC()),
-                new EventBodyDecoder(schema, config.requestMaxEvents(), config.requestMaxDecodedBytes(), config.ignoreUnknownJsonFields()), mapping, queue,
-                deduplicator, deadLetters, metrics, rejections, Clock.systemUTC());
-        listener = new WebhookListener(config, handler, new JsonErrorHandler(metrics, rejections),
-                "cxone-webhook-http-" + config.taskIndex());
+                decoder::decode, mapping, queue, deduplicator, deadLetters, metrics, rejections, Clock.systemUTC());
+        String threadName = "cxone-webhook-http-" + config.taskIndex();
+        listener = new WebhookListener(config, handler, new JsonErrorHandler(metrics, rejections), threadName,
+                PluginThreads.daemon(threadName + "-%d"));
         listener.start();
         log.info("webhook task {} listening on {}{} (topic {}, schema {}, auth {}, queue {} events, ack timeout {} ms, dedupe {})",
                 config.taskIndex(), listener.describe(), config.path(), config.topic(), schema.getFullName(),
-                config.authMode().configValue(), config.queueMaxEvents(), config.ackTimeout().toMillis(),
+                ConfigEnums.configName(config.authMode()), config.queueMaxEvents(), config.ackTimeout().toMillis(),
                 config.dedupeEnabled() ? config.dedupeWindow().toMillis() + " ms" : "off");
     }
 
@@ -140,6 +138,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
         if (deadLetters != null) {
             deadLetters.close();
         }
+        metrics.close();
         log.info("webhook task {} stopped", config.taskIndex());
     }
 

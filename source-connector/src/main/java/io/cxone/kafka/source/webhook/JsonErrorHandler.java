@@ -21,7 +21,7 @@ import java.nio.ByteBuffer;
  */
 final class JsonErrorHandler extends ErrorHandler {
 
-    private final WebhookMetrics metrics; // null in tests without metrics
+    private final WebhookMetrics metrics;
     private final RejectionLog rejections;
 
     JsonErrorHandler(WebhookMetrics metrics, RejectionLog rejections) {
@@ -42,9 +42,7 @@ final class JsonErrorHandler extends ErrorHandler {
             }
         }
         String reason = reason(status, message);
-        if (metrics != null) {
-            metrics.request(status);
-        }
+        metrics.request(status);
         rejections.rejected("-", Request.getRemoteAddr(request), status, reason);
         if (HttpStatus.hasNoBody(status) || HttpMethod.HEAD.is(request.getMethod())) {
             callback.succeeded();
@@ -52,7 +50,7 @@ final class JsonErrorHandler extends ErrorHandler {
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.write(true, ByteBuffer.wrap(WebhookRequestHandler.rejectionBody(status, reason, null)), callback);
+        response.write(true, ByteBuffer.wrap(WebhookAnswers.rejectionBody(status, reason, null)), callback);
         return true;
     }
 

@@ -1,8 +1,9 @@
 package io.cxone.kafka.source.webhook;
 
+import io.cxone.kafka.common.config.ConfigProblems;
+import io.cxone.kafka.common.config.ConnectorConfigValidator;
 import io.cxone.kafka.source.avro.AvroConnectMapping;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
@@ -10,120 +11,133 @@ import org.apache.kafka.connect.errors.DataException;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Checks a webhook connector configuration: single fields (the {@code ConfigDef}), then combinations (auth mode
- * and its secrets, one schema source, TLS, DLQ), then the schema itself (parsed, fetched from the registry, mapped
- * to Connect). Each error is attached to the field it is about.
+ * Checks a webhook connector configuration in the shared order: single settings (the {@code ConfigDef}, files and
+ * secrets included), then combinations (auth mode and its secrets, one schema source, TLS, DLQ, limits), each problem
+ * on the setting to fix; after them the {@code dlq.}-prefixed producer settings, and, when all else is valid, the
+ * schema itself (parsed, fetched from the registry, mapped to Connect: it may reach the network).
  */
-public final class WebhookConfigValidator {
+public final class WebhookConfigValidator extends ConnectorConfigValidator<WebhookConfig> {
 
-    private WebhookConfigValidator() {
+    public WebhookConfigValidator() {
+        super(WebhookConfig.CONFIG_DEF);
     }
 
-    public static Config validate(Map<String, String> props) {
-        List<ConfigValue> values = WebhookConfig.CONFIG_DEF.validate(props);
-        Map<String, ConfigValue> byName = values.stream().collect(Collectors.toMap(ConfigValue::name, Function.identity()));
-        if (values.stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
-            return new Config(values); // combinations are meaningless until single fields parse
+    @Override
+    protected WebhookConfig parse(Map<String, String> props) {
+        return new WebhookConfig(props);
+    }
+
+    @Override
+    protected String fallbackField() {
+        return WebhookConfig.TOPIC;
+    }
+
+    @Override
+    protected void checkCombinations(WebhookConfig config, ConfigProblems problems) {
+        checkAuth(config, problems);
+        long sources = Stream.of(config.schemaInline(), config.schemaFile(), config.schemaRegistrySubject())
+                .filter(s -> !s.isBlank()).count();
+        if (sources > 1) {
+            problems.add(WebhookConfig.SCHEMA_INLINE, "set at most one of schema.inline, schema.file, schema.registry.subject");
         }
-        WebhookConfig config = new WebhookConfig(props);
-        checkCombinations(config, byName);
-        checkDlqProducerSettings(config, values);
-        if (values.stream().allMatch(v -> v.errorMessages().isEmpty())) {
-            try {
-                AvroConnectMapping.of(EventSchemaSource.load(config));
-            } catch (ConfigException e) {
-                addError(byName, keyOf(e), e.getMessage());
-            } catch (DataException e) {
-                addError(byName, schemaKey(config), "the schema cannot be mapped to Connect: " + e.getMessage());
+        if (!config.schemaRegistrySubject().isBlank() && config.schemaRegistryUrl().isBlank()) {
+            problems.add(WebhookConfig.SCHEMA_REGISTRY_URL, "is required with schema.registry.subject");
+        }
+        if (config.tlsEnabled() && isBlank(config.tlsKeystorePassword())) {
+            problems.add(WebhookConfig.TLS_KEYSTORE_PASSWORD, "is required with listener.tls.keystore.path");
+        }
+        if (!config.dlqTopic().isEmpty()) {
+            if (config.dlqBootstrapServers().isEmpty()) {
+                problems.add(WebhookConfig.DLQ_BOOTSTRAP_SERVERS, "is required with dlq.topic");
+            }
+            if (config.dlqTopic().equals(config.topic())) {
+                problems.add(WebhookConfig.DLQ_TOPIC, "must differ from topic");
             }
         }
-        return new Config(values);
-    }
-
-    /** Throws the first error: for the connector's and task's start(). */
-    public static void ensureValid(Map<String, String> props) {
-        for (ConfigValue value : validate(props).configValues()) {
-            if (!value.errorMessages().isEmpty()) {
-                throw new ConfigException(value.name() + ": " + String.join("; ", value.errorMessages()));
-            }
+        if (config.requestMaxEvents() > config.queueMaxEvents()) {
+            problems.add(WebhookConfig.REQUEST_MAX_EVENTS, "must not exceed queue.max.events (" + config.queueMaxEvents() + ")");
+        }
+        if (config.requestMaxDecodedBytes() < config.requestMaxBytes()) {
+            problems.add(WebhookConfig.REQUEST_MAX_DECODED_BYTES,
+                    "must be at least request.max.bytes (" + config.requestMaxBytes() + ")");
         }
     }
 
-    private static void checkCombinations(WebhookConfig config, Map<String, ConfigValue> byName) {
+    private static void checkAuth(WebhookConfig config, ConfigProblems problems) {
         switch (config.authMode()) {
             case BASIC -> {
                 if (config.basicUsername().isBlank()) {
-                    addError(byName, WebhookConfig.AUTH_BASIC_USERNAME, "is required with auth.mode=basic");
+                    problems.add(WebhookConfig.AUTH_BASIC_USERNAME, "is required with auth.mode=basic");
                 }
                 if (isBlank(config.basicPassword())) {
-                    addError(byName, WebhookConfig.AUTH_BASIC_PASSWORD, "is required with auth.mode=basic");
+                    problems.add(WebhookConfig.AUTH_BASIC_PASSWORD, "is required with auth.mode=basic");
                 }
                 if (config.basicUsername().contains(":")) {
-                    addError(byName, WebhookConfig.AUTH_BASIC_USERNAME, "must not contain ':'");
+                    problems.add(WebhookConfig.AUTH_BASIC_USERNAME, "must not contain ':'");
                 }
             }
             case BEARER -> {
                 if (isBlank(config.bearerToken())) {
-                    addError(byName, WebhookConfig.AUTH_BEARER_TOKEN, "is required with auth.mode=bearer");
+                    problems.add(WebhookConfig.AUTH_BEARER_TOKEN, "is required with auth.mode=bearer");
                 }
             }
             case HMAC_SHA256 -> {
                 if (isBlank(config.hmacSecret())) {
-                    addError(byName, WebhookConfig.AUTH_HMAC_SECRET, "is required with auth.mode=hmac-sha256");
+                    problems.add(WebhookConfig.AUTH_HMAC_SECRET, "is required with auth.mode=hmac-sha256");
                 } else if (config.hmacSecret().value().length() < 16) {
-                    addError(byName, WebhookConfig.AUTH_HMAC_SECRET, "must be at least 16 characters");
+                    problems.add(WebhookConfig.AUTH_HMAC_SECRET, "must be at least 16 characters");
                 }
             }
             case NONE -> {
                 if (!config.authNoneAllowPublic() && !isLoopback(config.bindAddress())) {
-                    addError(byName, WebhookConfig.AUTH_MODE, "auth.mode=none on listener.bind.address="
+                    problems.add(WebhookConfig.AUTH_MODE, "auth.mode=none on listener.bind.address="
                             + config.bindAddress() + " (not a loopback address) lets anyone who reaches the port publish "
                             + "events: choose basic, bearer or hmac-sha256, bind to 127.0.0.1, or set "
                             + WebhookConfig.AUTH_NONE_ALLOW_PUBLIC + "=true if that is meant");
                 }
             }
         }
-        long sources = java.util.stream.Stream.of(config.schemaInline(), config.schemaFile(), config.schemaRegistrySubject())
-                .filter(s -> !s.isBlank()).count();
-        if (sources > 1) {
-            addError(byName, WebhookConfig.SCHEMA_INLINE, "set at most one of schema.inline, schema.file, schema.registry.subject");
+    }
+
+    /**
+     * The {@code dlq.}-prefixed keys no Kafka producer knows (typos, e.g. of a security setting), each reported on its
+     * own key; then, only when everything else is valid, the schema: loading it may ask the registry.
+     */
+    @Override
+    protected void afterValidation(Map<String, String> props, List<ConfigValue> results) {
+        checkDlqProducerSettings(props, results);
+        if (results.stream().allMatch(v -> v.errorMessages().isEmpty())) {
+            checkSchema(new WebhookConfig(props)).attachTo(results, WebhookConfig.SCHEMA_INLINE);
         }
-        if (!config.schemaFile().isBlank() && !Files.isReadable(Path.of(config.schemaFile()))) {
-            addError(byName, WebhookConfig.SCHEMA_FILE, "file " + config.schemaFile() + " is not readable");
-        }
-        if (!config.schemaRegistrySubject().isBlank() && config.schemaRegistryUrl().isBlank()) {
-            addError(byName, WebhookConfig.SCHEMA_REGISTRY_URL, "is required with schema.registry.subject");
-        }
-        if (config.tlsEnabled()) {
-            if (!Files.isReadable(Path.of(config.tlsKeystorePath()))) {
-                addError(byName, WebhookConfig.TLS_KEYSTORE_PATH, "file " + config.tlsKeystorePath() + " is not readable");
-            }
-            if (isBlank(config.tlsKeystorePassword())) {
-                addError(byName, WebhookConfig.TLS_KEYSTORE_PASSWORD, "is required with listener.tls.keystore.path");
-            }
-        }
-        if (!config.dlqTopic().isEmpty()) {
-            if (config.dlqBootstrapServers().isEmpty()) {
-                addError(byName, WebhookConfig.DLQ_BOOTSTRAP_SERVERS, "is required with dlq.topic");
-            }
-            if (config.dlqTopic().equals(config.topic())) {
-                addError(byName, WebhookConfig.DLQ_TOPIC, "must differ from topic");
+    }
+
+    private static void checkDlqProducerSettings(Map<String, String> props, List<ConfigValue> results) {
+        for (String key : props.keySet()) {
+            if (key.startsWith(WebhookConfig.DLQ_PREFIX) && !WebhookConfig.CONFIG_DEF.names().contains(key)
+                    && !ProducerConfig.configNames().contains(key.substring(WebhookConfig.DLQ_PREFIX.length()))) {
+                ConfigValue unknown = new ConfigValue(key);
+                unknown.addErrorMessage("not a Kafka producer setting; every " + WebhookConfig.DLQ_PREFIX + "-prefixed key but "
+                        + WebhookConfig.DLQ_TOPIC + " is passed to the DLQ producer without the prefix");
+                results.add(unknown);
             }
         }
-        if (config.requestMaxEvents() > config.queueMaxEvents()) {
-            addError(byName, WebhookConfig.REQUEST_MAX_EVENTS, "must not exceed queue.max.events (" + config.queueMaxEvents() + ")");
+    }
+
+    private static ConfigProblems checkSchema(WebhookConfig config) {
+        ConfigProblems problems = new ConfigProblems();
+        try {
+            AvroConnectMapping.of(EventSchemaSource.load(config));
+        } catch (ConfigException e) {
+            problems.add(keyOf(e), e.getMessage());
+        } catch (DataException e) {
+            problems.add(schemaKey(config), "the schema cannot be mapped to Connect: " + e.getMessage());
         }
-        if (config.requestMaxDecodedBytes() < config.requestMaxBytes()) {
-            addError(byName, WebhookConfig.REQUEST_MAX_DECODED_BYTES, "must be at least request.max.bytes (" + config.requestMaxBytes() + ")");
-        }
+        return problems;
     }
 
     private static String schemaKey(WebhookConfig config) {
@@ -136,6 +150,7 @@ public final class WebhookConfigValidator {
         return WebhookConfig.SCHEMA_INLINE;
     }
 
+    /** The schema setting a {@link ConfigException} of {@link EventSchemaSource} names. */
     private static String keyOf(ConfigException e) {
         for (String key : List.of(WebhookConfig.SCHEMA_INLINE, WebhookConfig.SCHEMA_FILE, WebhookConfig.SCHEMA_REGISTRY_URL,
                 WebhookConfig.SCHEMA_REGISTRY_SUBJECT)) {
@@ -157,21 +172,5 @@ public final class WebhookConfigValidator {
 
     private static boolean isBlank(Password password) {
         return password == null || password.value() == null || password.value().isBlank();
-    }
-
-    /** A dlq.-prefixed key that no Kafka producer knows is a typo (e.g. of a security setting): reported on that key. */
-    private static void checkDlqProducerSettings(WebhookConfig config, List<ConfigValue> values) {
-        for (String name : config.dlqProducerSettings().keySet()) {
-            if (!ProducerConfig.configNames().contains(name)) {
-                ConfigValue unknown = new ConfigValue(WebhookConfig.DLQ_PREFIX + name);
-                unknown.addErrorMessage("not a Kafka producer setting; every " + WebhookConfig.DLQ_PREFIX + "-prefixed key but "
-                        + WebhookConfig.DLQ_TOPIC + " is passed to the DLQ producer without the prefix");
-                values.add(unknown);
-            }
-        }
-    }
-
-    private static void addError(Map<String, ConfigValue> byName, String key, String message) {
-        byName.get(key).addErrorMessage(message);
     }
 }

@@ -13,6 +13,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.apache.kafka.connect.errors.ConnectException;
 
+import java.util.concurrent.ThreadFactory;
+
 /**
  * The task's embedded Jetty 12 server: one connector (HTTP, or HTTPS from a keystore) in front of one handler, at most
  * listener.connections.max connections open, and Jetty's own errors answered by {@link JsonErrorHandler}.
@@ -23,8 +25,14 @@ final class WebhookListener {
     private final ServerConnector connector;
     private final boolean tls;
 
-    WebhookListener(WebhookConfig config, Handler handler, JsonErrorHandler errorHandler, String threadName) {
-        QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 4);
+    /**
+     * @param threadName    name of Jetty's pool (in its dumps and JMX)
+     * @param threadFactory makes the pool's threads, so they carry the task's logging context (from {@code start()})
+     */
+    WebhookListener(WebhookConfig config, Handler handler, JsonErrorHandler errorHandler, String threadName,
+                    ThreadFactory threadFactory) {
+        // Jetty's defaults (60 s idle timeout, reserved threads and queue sized by Jetty); only the factory is ours
+        QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 4, 60_000, -1, null, null, threadFactory);
         threads.setName(threadName);
         threads.setDaemon(true);
         server = new Server(threads);

@@ -41,7 +41,7 @@ class DeadLetterPublisherTest {
                 .containsEntry("client.id", "cxone-webhook-dlq-0")
                 .containsKey("sasl.jaas.config")
                 .doesNotContainKeys("topic", "dlq.topic");
-        assertThat(WebhookConfigValidator.validate(props(Map.of("dlq.security.protocol", "SASL_SSL"))).configValues())
+        assertThat(new WebhookConfigValidator().validate(props(Map.of("dlq.security.protocol", "SASL_SSL"))).configValues())
                 .allSatisfy(v -> assertThat(v.errorMessages()).isEmpty());
     }
 
@@ -60,7 +60,7 @@ class DeadLetterPublisherTest {
     @Test
     void aDlqKeyNoProducerKnowsIsReportedOnThatKey() {
         Map<String, ConfigValue> byName = new HashMap<>();
-        WebhookConfigValidator.validate(props(Map.of("dlq.sasl.mechansim", "PLAIN"))).configValues()
+        new WebhookConfigValidator().validate(props(Map.of("dlq.sasl.mechansim", "PLAIN"))).configValues()
                 .forEach(v -> byName.put(v.name(), v));
 
         assertThat(byName.get("dlq.sasl.mechansim").errorMessages()).singleElement().asString()

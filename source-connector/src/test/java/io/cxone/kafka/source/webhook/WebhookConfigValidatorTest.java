@@ -2,6 +2,10 @@ package io.cxone.kafka.source.webhook;
 
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +21,7 @@ class WebhookConfigValidatorTest {
         Map<String, String> props = new HashMap<>(settings);
         props.putIfAbsent(WebhookConfig.TOPIC, "events");
         props.putIfAbsent(WebhookConfig.BIND_ADDRESS, "127.0.0.1");
-        return WebhookConfigValidator.validate(props).configValues().stream()
+        return new WebhookConfigValidator().validate(props).configValues().stream()
                 .filter(v -> !v.errorMessages().isEmpty())
                 .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
     }
@@ -58,7 +62,7 @@ class WebhookConfigValidatorTest {
         assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "localhost"))).isEmpty();
         // a connector or task started with such a config fails with the same message
         Map<String, String> props = Map.of(WebhookConfig.TOPIC, "events");
-        assertThatThrownBy(() -> WebhookConfigValidator.ensureValid(props)).hasMessageContaining(WebhookConfig.AUTH_NONE_ALLOW_PUBLIC);
+        assertThatThrownBy(() -> new WebhookConfigValidator().parseValid(props)).hasMessageContaining(WebhookConfig.AUTH_NONE_ALLOW_PUBLIC);
     }
 
     @Test
@@ -70,21 +74,34 @@ class WebhookConfigValidatorTest {
     }
 
     @Test
-    void combinationsAndSchemaProblemsAreReportedOnTheRightField() {
+    void combinationsAndSchemaProblemsAreReportedOnTheRightField(@TempDir Path dir) throws Exception {
+        Path schemaFile = Files.writeString(dir.resolve("x.avsc"), "{\"type\":\"record\",\"name\":\"A\",\"fields\":[]}");
+        Path keystore = Files.writeString(dir.resolve("keystore.p12"), "not read by validation");
         assertThat(errors(Map.of(WebhookConfig.SCHEMA_INLINE, "{\"type\":\"record\",\"name\":\"A\",\"fields\":[]}",
-                WebhookConfig.SCHEMA_FILE, "/x.avsc"))).containsKey(WebhookConfig.SCHEMA_INLINE);
+                WebhookConfig.SCHEMA_FILE, schemaFile.toString()))).containsOnlyKeys(WebhookConfig.SCHEMA_INLINE);
         assertThat(errors(Map.of(WebhookConfig.SCHEMA_INLINE, "{not json"))).containsKey(WebhookConfig.SCHEMA_INLINE);
         assertThat(errors(Map.of(WebhookConfig.SCHEMA_INLINE, "\"string\""))).containsKey(WebhookConfig.SCHEMA_INLINE);
         assertThat(errors(Map.of(WebhookConfig.SCHEMA_FILE, "/does/not/exist.avsc"))).containsKey(WebhookConfig.SCHEMA_FILE);
         assertThat(errors(Map.of(WebhookConfig.SCHEMA_REGISTRY_SUBJECT, "s"))).containsKey(WebhookConfig.SCHEMA_REGISTRY_URL);
         assertThat(errors(Map.of(WebhookConfig.DLQ_TOPIC, "dead"))).containsKey(WebhookConfig.DLQ_BOOTSTRAP_SERVERS);
-        assertThat(errors(Map.of(WebhookConfig.TLS_KEYSTORE_PATH, "/nope.p12"))).containsKeys(WebhookConfig.TLS_KEYSTORE_PATH,
-                WebhookConfig.TLS_KEYSTORE_PASSWORD);
+        assertThat(errors(Map.of(WebhookConfig.SCHEMA_FILE, dir.toString()))).as("a directory is no schema file")
+                .containsKey(WebhookConfig.SCHEMA_FILE);
+        assertThat(errors(Map.of(WebhookConfig.TLS_KEYSTORE_PATH, "/nope.p12"))).containsOnlyKeys(WebhookConfig.TLS_KEYSTORE_PATH);
+        assertThat(errors(Map.of(WebhookConfig.TLS_KEYSTORE_PATH, keystore.toString())))
+                .containsOnlyKeys(WebhookConfig.TLS_KEYSTORE_PASSWORD);
         assertThat(errors(Map.of(WebhookConfig.REQUEST_MAX_EVENTS, "50", WebhookConfig.QUEUE_MAX_EVENTS, "10")))
                 .containsKey(WebhookConfig.REQUEST_MAX_EVENTS);
         assertThat(errors(Map.of(WebhookConfig.REQUEST_MAX_BYTES, "2000000", WebhookConfig.REQUEST_MAX_DECODED_BYTES, "1000000")))
                 .containsEntry(WebhookConfig.REQUEST_MAX_DECODED_BYTES, List.of("must be at least request.max.bytes (2000000)"));
         assertThat(errors(Map.of(WebhookConfig.REQUEST_MAX_DECODED_BYTES, "100"))).containsKey(WebhookConfig.REQUEST_MAX_DECODED_BYTES);
+    }
+
+    @Test
+    void authModesAreReadAsTheyAreWritten() {
+        assertThat(new WebhookConfig(Map.of(WebhookConfig.TOPIC, "t", WebhookConfig.AUTH_MODE, "HMAC-SHA256")).authMode())
+                .isEqualTo(WebhookConfig.AuthMode.HMAC_SHA256);
+        assertThat(WebhookConfig.CONFIG_DEF.configKeys().get(WebhookConfig.AUTH_MODE).validator.toString())
+                .contains("[none, basic, bearer, hmac-sha256]");
     }
 
     @Test
