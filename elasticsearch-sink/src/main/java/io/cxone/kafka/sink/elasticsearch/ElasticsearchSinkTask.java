@@ -39,6 +39,9 @@ import java.util.function.BiFunction;
  * reach {@code preCommit()} only once their documents are acknowledged (or settled as malformed), so nothing is
  * lost while Elasticsearch is down: the task keeps retrying and stays RUNNING, and pauses its partitions while more
  * than {@code max.buffered.records} documents are outstanding, which bounds memory.
+ *
+ * <p>Elasticsearch is reached through an {@link ElasticsearchConnection} opened in {@code start()} (index preparation
+ * and the bulk transport) and closed in {@code stop()}; unit tests hand the task a fake one.
  */
 public class ElasticsearchSinkTask extends SinkTask {
 

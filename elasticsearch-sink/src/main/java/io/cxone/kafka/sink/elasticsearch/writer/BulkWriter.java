@@ -44,6 +44,8 @@ import java.util.function.IntFunction;
  * Operations on the same document are sent one at a time, in record order ({@link DocumentOrder}).
  *
  * <p>The bulk listener runs on the HTTP client's I/O thread and never blocks: re-queuing happens on a scheduler.
+ * Requests go out through the {@link ElasticsearchTransport} it is given (the client's, or a fake in unit tests);
+ * what happens to them is counted in {@link ElasticsearchSinkMetrics}.
  */
 public final class BulkWriter implements AutoCloseable {
 
