@@ -9,7 +9,7 @@ import java.util.function.IntSupplier;
 
 /**
  * The sink task's metrics, on the worker's plugin metrics (KIP-877: JMX {@code kafka.connect:type=plugins,...} and any
- * metrics reporter, tagged with connector and task); listed in {@code docs/elasticsearch-sink-metrics.md}. Without
+ * metrics reporter, tagged with connector and task); listed in {@code docs/elasticsearch-sink.md#metrics}. Without
  * worker metrics (unit tests) they record into a private registry that {@link #value} reads.
  */
 public final class ElasticsearchSinkMetrics implements AutoCloseable {

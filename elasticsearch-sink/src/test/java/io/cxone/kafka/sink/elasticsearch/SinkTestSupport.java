@@ -89,7 +89,7 @@ final class SinkTestSupport {
     }
 
     /**
-     * A plugin metric of the connector's task 0 (docs/elasticsearch-sink-metrics.md), read from JMX in this JVM, where
+     * A plugin metric of the connector's task 0 (docs/elasticsearch-sink.md#metrics), read from JMX in this JVM, where
      * the embedded worker registers them; NaN while the task has not registered it.
      */
     static double taskMetric(String connector, String name) throws Exception {
