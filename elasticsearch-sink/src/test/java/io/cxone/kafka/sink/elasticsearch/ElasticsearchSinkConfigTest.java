@@ -107,6 +107,18 @@ class ElasticsearchSinkConfigTest {
     }
 
     @Test
+    void aCaFileThisWorkerCannotReadIsReportedOnItsField(@TempDir Path dir) {
+        Map<String, String> props = base();
+        props.put("connection.url", "https://127.0.0.1:9200");
+        props.put("elastic.https.ssl.ca.file", dir.resolve("missing.pem").toString());
+
+        Map<String, List<String>> errors = errors(props);
+
+        assertThat(errors).containsOnlyKeys("elastic.https.ssl.ca.file");
+        assertThat(errors.get("elastic.https.ssl.ca.file")).singleElement().asString().contains("not a readable file");
+    }
+
+    @Test
     void startFailsFastOnTheFirstProblemAndSecretsAreHidden() {
         Map<String, String> props = base();
         props.put("connection.password", "s3cret");
