@@ -1,19 +1,17 @@
 package io.cxone.kafka.sink.elasticsearch;
 
-import io.cxone.kafka.common.ConnectionUrls;
+import io.cxone.kafka.common.config.ConfigEnums;
+import io.cxone.kafka.common.config.Validators;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +31,15 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
 
     public enum MalformedDocumentBehavior { IGNORE, WARN, FAIL }
 
-    public enum DecimalMapping { SCALED_FLOAT, KEYWORD }
+    /** Written as Elasticsearch names the field types: {@code scaled_float}, {@code keyword}. */
+    public enum DecimalMapping implements ConfigEnums.Named {
+        SCALED_FLOAT, KEYWORD;
+
+        @Override
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public enum MapMapping { FLATTENED, OBJECT }
 
@@ -84,6 +90,10 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     /** Read from the connector's own props to decide whether malformed documents go to the DLQ. */
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
+    /** Where credentials go instead of the URL: named when a URL carrying them is refused. */
+    private static final String CREDENTIAL_SETTINGS = CONNECTION_USERNAME + "/" + CONNECTION_PASSWORD + ", " + CONNECTION_API_KEY
+            + " or " + CONNECTION_BEARER_TOKEN;
+
     public static final ConfigDef CONFIG_DEF = configDef();
 
     private final Map<String, String> topicIndexMap;
@@ -91,14 +101,14 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
 
     public ElasticsearchSinkConfig(Map<String, String> props) {
         super(CONFIG_DEF, props, false);
-        this.topicIndexMap = parseTopicIndexMap(getList(TOPIC_INDEX_MAP));
+        this.topicIndexMap = IndexNames.parseTopicIndexMap(getList(TOPIC_INDEX_MAP));
         this.errorsToleranceAll = "all".equalsIgnoreCase(props.getOrDefault(ERRORS_TOLERANCE, "none").trim());
     }
 
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
         int order = 0;
-        def.define(CONNECTION_URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new UrlListValidator(), Importance.HIGH,
+        def.define(CONNECTION_URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Validators.httpUrlList(CREDENTIAL_SETTINGS), Importance.HIGH,
                 "Elasticsearch HTTP(S) URLs, comma-separated, e.g. http://127.0.0.1:9200. A URL carrying credentials (user:pass@) "
                         + "is refused: set them in " + CONNECTION_USERNAME + "/" + CONNECTION_PASSWORD + ", " + CONNECTION_API_KEY
                         + " or " + CONNECTION_BEARER_TOKEN + ".",
@@ -114,16 +124,16 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         def.define(CONNECTION_USERNAME, Type.STRING, null, Importance.MEDIUM,
                 "User for HTTP basic authentication (with connection.password).",
                 GROUP_SECURITY, ++order, Width.MEDIUM, "Username");
-        def.define(CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
+        def.define(CONNECTION_PASSWORD, Type.PASSWORD, null, Validators.secret(), Importance.MEDIUM,
                 "Password for HTTP basic authentication.",
                 GROUP_SECURITY, ++order, Width.MEDIUM, "Password");
-        def.define(CONNECTION_API_KEY, Type.PASSWORD, null, Importance.MEDIUM,
+        def.define(CONNECTION_API_KEY, Type.PASSWORD, null, Validators.secret(), Importance.MEDIUM,
                 "Elasticsearch API key, the base64 'encoded' value (sent as 'Authorization: ApiKey ...').",
                 GROUP_SECURITY, ++order, Width.LONG, "API key");
-        def.define(CONNECTION_BEARER_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
+        def.define(CONNECTION_BEARER_TOKEN, Type.PASSWORD, null, Validators.secret(), Importance.MEDIUM,
                 "Bearer token (sent as 'Authorization: Bearer ...'), e.g. an Elasticsearch service-account token.",
                 GROUP_SECURITY, ++order, Width.LONG, "Bearer token");
-        def.define(SSL_CA_FILE, Type.STRING, null, Importance.MEDIUM,
+        def.define(SSL_CA_FILE, Type.STRING, null, Validators.readableFile(true), Importance.MEDIUM,
                 "PEM file of CA certificates to trust for https URLs (default: the JVM's trust store).",
                 GROUP_SECURITY, ++order, Width.LONG, "CA certificate file");
         def.define(SSL_TRUST_ALL, Type.BOOLEAN, false, Importance.LOW,
@@ -138,37 +148,37 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         def.define(SCHEMA_IGNORE, Type.BOOLEAN, false, Importance.LOW,
                 "true: no index template mappings are derived from the record schema; Elasticsearch maps dynamically.",
                 GROUP_WRITES, ++order, Width.SHORT, "Ignore schema");
-        def.define(WRITE_METHOD, Type.STRING, "insert", new EnumValidator(WriteMethod.class), Importance.LOW,
+        def.define(WRITE_METHOD, Type.STRING, "insert", ConfigEnums.validator(WriteMethod.class), Importance.LOW,
                 "insert: index the whole document; upsert: partial update that creates the document when missing.",
-                GROUP_WRITES, ++order, Width.SHORT, "Write method", new EnumRecommender(WriteMethod.class));
-        def.define(BEHAVIOR_ON_NULL_VALUES, Type.STRING, "fail", new EnumValidator(NullValueBehavior.class), Importance.LOW,
+                GROUP_WRITES, ++order, Width.SHORT, "Write method", ConfigEnums.recommender(WriteMethod.class));
+        def.define(BEHAVIOR_ON_NULL_VALUES, Type.STRING, "fail", ConfigEnums.validator(NullValueBehavior.class), Importance.LOW,
                 "What a record with a null value does: ignore it, delete the document with its id (needs "
                         + "key.ignore=false), or fail the task.",
-                GROUP_WRITES, ++order, Width.SHORT, "Behavior on null values", new EnumRecommender(NullValueBehavior.class));
-        def.define(BEHAVIOR_ON_MALFORMED_DOCS, Type.STRING, "fail", new EnumValidator(MalformedDocumentBehavior.class),
+                GROUP_WRITES, ++order, Width.SHORT, "Behavior on null values", ConfigEnums.recommender(NullValueBehavior.class));
+        def.define(BEHAVIOR_ON_MALFORMED_DOCS, Type.STRING, "fail", ConfigEnums.validator(MalformedDocumentBehavior.class),
                 Importance.LOW,
                 "What a document Elasticsearch rejects as malformed (HTTP 400 per item) does: ignore, warn, or fail "
                         + "the task. With errors.tolerance=all and a dead letter queue it goes to the DLQ instead.",
                 GROUP_WRITES, ++order, Width.SHORT, "Behavior on malformed documents",
-                new EnumRecommender(MalformedDocumentBehavior.class));
+                ConfigEnums.recommender(MalformedDocumentBehavior.class));
 
         order = 0;
-        def.define(TOPIC_INDEX_MAP, Type.LIST, "", new TopicIndexMapValidator(), Importance.MEDIUM,
+        def.define(TOPIC_INDEX_MAP, Type.LIST, "", new IndexNames.TopicIndexMapValidator(), Importance.MEDIUM,
                 "topic:index pairs, comma-separated; topics not listed write to an index named after the topic.",
                 GROUP_INDEX, ++order, Width.LONG, "Topic to index map");
-        def.define(INDEX_NAME_PATTERN, Type.STRING, "{topic}", new IndexPatternValidator(), Importance.MEDIUM,
+        def.define(INDEX_NAME_PATTERN, Type.STRING, "{topic}", new IndexNames.PatternValidator(), Importance.MEDIUM,
                 "Index name; {topic} is the mapped index name, {<date pattern>} (e.g. {yyyy.MM}) the record "
                         + "timestamp in UTC. Example: cxone-events-{yyyy.MM}.",
                 GROUP_INDEX, ++order, Width.LONG, "Index name pattern");
         def.define(MAPPING_TEXT_SUBFIELD, Type.BOOLEAN, false, Importance.LOW,
                 "Give every keyword field a full-text 'text' sub-field.",
                 GROUP_INDEX, ++order, Width.SHORT, "Text sub-field for strings");
-        def.define(MAPPING_DECIMAL, Type.STRING, "scaled_float", new EnumValidator(DecimalMapping.class), Importance.LOW,
+        def.define(MAPPING_DECIMAL, Type.STRING, "scaled_float", ConfigEnums.validator(DecimalMapping.class), Importance.LOW,
                 "Mapping of Connect Decimal fields: scaled_float (a number, scaling factor 10^scale) or keyword (exact text).",
-                GROUP_INDEX, ++order, Width.SHORT, "Decimal mapping", new EnumRecommender(DecimalMapping.class));
-        def.define(MAPPING_MAP, Type.STRING, "flattened", new EnumValidator(MapMapping.class), Importance.LOW,
+                GROUP_INDEX, ++order, Width.SHORT, "Decimal mapping", ConfigEnums.recommender(DecimalMapping.class));
+        def.define(MAPPING_MAP, Type.STRING, "flattened", ConfigEnums.validator(MapMapping.class), Importance.LOW,
                 "Mapping of map<string,string> fields: flattened (one field, no mapping explosion) or object.",
-                GROUP_INDEX, ++order, Width.SHORT, "String map mapping", new EnumRecommender(MapMapping.class));
+                GROUP_INDEX, ++order, Width.SHORT, "String map mapping", ConfigEnums.recommender(MapMapping.class));
 
         order = 0;
         def.define(BATCH_SIZE, Type.INT, 2000, ConfigDef.Range.between(1, 1_000_000), Importance.MEDIUM,
@@ -264,15 +274,15 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     }
 
     public WriteMethod writeMethod() {
-        return parse(WriteMethod.class, getString(WRITE_METHOD));
+        return ConfigEnums.parse(WriteMethod.class, WRITE_METHOD, getString(WRITE_METHOD));
     }
 
     public NullValueBehavior nullValueBehavior() {
-        return parse(NullValueBehavior.class, getString(BEHAVIOR_ON_NULL_VALUES));
+        return ConfigEnums.parse(NullValueBehavior.class, BEHAVIOR_ON_NULL_VALUES, getString(BEHAVIOR_ON_NULL_VALUES));
     }
 
     public MalformedDocumentBehavior malformedDocumentBehavior() {
-        return parse(MalformedDocumentBehavior.class, getString(BEHAVIOR_ON_MALFORMED_DOCS));
+        return ConfigEnums.parse(MalformedDocumentBehavior.class, BEHAVIOR_ON_MALFORMED_DOCS, getString(BEHAVIOR_ON_MALFORMED_DOCS));
     }
 
     public Map<String, String> topicIndexMap() {
@@ -288,11 +298,11 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     }
 
     public DecimalMapping decimalMapping() {
-        return parse(DecimalMapping.class, getString(MAPPING_DECIMAL));
+        return ConfigEnums.parse(DecimalMapping.class, MAPPING_DECIMAL, getString(MAPPING_DECIMAL));
     }
 
     public MapMapping mapMapping() {
-        return parse(MapMapping.class, getString(MAPPING_MAP));
+        return ConfigEnums.parse(MapMapping.class, MAPPING_MAP, getString(MAPPING_MAP));
     }
 
     public int batchSize() {
@@ -347,134 +357,5 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     /** errors.tolerance=all: documents Elasticsearch rejects go to the DLQ (when one is configured) and never fail the task. */
     public boolean errorsToleranceAll() {
         return errorsToleranceAll;
-    }
-
-    static <E extends Enum<E>> E parse(Class<E> type, String value) {
-        return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
-    }
-
-    static Map<String, String> parseTopicIndexMap(List<String> entries) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (String entry : entries) {
-            String trimmed = entry.trim();
-            if (trimmed.isEmpty()) {
-                continue;
-            }
-            int colon = trimmed.lastIndexOf(':');
-            if (colon <= 0 || colon == trimmed.length() - 1) {
-                throw new ConfigException(TOPIC_INDEX_MAP, entry, "expected topic:index");
-            }
-            String topic = trimmed.substring(0, colon).trim();
-            if (map.put(topic, trimmed.substring(colon + 1).trim()) != null) {
-                throw new ConfigException(TOPIC_INDEX_MAP, entry, "topic " + topic + " is mapped twice");
-            }
-        }
-        return map;
-    }
-
-    /** Accepts a value of the enum, case-insensitive; lists the allowed values in docs and errors. */
-    static final class EnumValidator implements ConfigDef.Validator {
-        private final List<String> allowed;
-
-        EnumValidator(Class<? extends Enum<?>> type) {
-            this.allowed = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-        }
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value == null || !allowed.contains(value.toString().trim().toLowerCase(Locale.ROOT))) {
-                throw new ConfigException(name, value, "must be one of " + allowed);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "one of " + allowed + " (case-insensitive)";
-        }
-    }
-
-    static final class EnumRecommender implements ConfigDef.Recommender {
-        private final List<Object> values;
-
-        EnumRecommender(Class<? extends Enum<?>> type) {
-            this.values = Arrays.stream(type.getEnumConstants()).map(e -> (Object) e.name().toLowerCase(Locale.ROOT)).toList();
-        }
-
-        @Override
-        public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
-            return values;
-        }
-
-        @Override
-        public boolean visible(String name, Map<String, Object> parsedConfig) {
-            return true;
-        }
-    }
-
-    static final class UrlListValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            @SuppressWarnings("unchecked")
-            List<String> urls = (List<String>) value;
-            if (urls == null || urls.isEmpty()) {
-                throw new ConfigException(name, value, "at least one URL is required");
-            }
-            for (String url : urls) {
-                if (ConnectionUrls.hasUserInfo(url)) {
-                    // The value is echoed by Connect's validation answer and log: only ever the redacted form.
-                    throw new ConfigException(name, ConnectionUrls.redact(url), "carries credentials before '@'; remove them "
-                            + "from the URL and set " + CONNECTION_USERNAME + "/" + CONNECTION_PASSWORD + ", " + CONNECTION_API_KEY
-                            + " or " + CONNECTION_BEARER_TOKEN + " instead (best through a config provider, e.g. "
-                            + "${file:/path/secrets.properties:es.password}), so the URL can be shown and logged");
-                }
-                URI uri;
-                try {
-                    uri = URI.create(url.trim());
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(name, url, "not a URL");
-                }
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new ConfigException(name, url, "expected http(s)://host[:port]");
-                }
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "comma-separated http(s)://host[:port] URLs";
-        }
-    }
-
-    static final class TopicIndexMapValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            @SuppressWarnings("unchecked")
-            List<String> entries = (List<String>) value;
-            Map<String, String> map = parseTopicIndexMap(entries == null ? List.of() : entries);
-            for (String index : map.values()) {
-                IndexNames.requireValidName(name, index);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "topic:index pairs, comma-separated";
-        }
-    }
-
-    static final class IndexPatternValidator implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            try {
-                IndexNames.compile(value == null ? "" : value.toString());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, e.getMessage());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "index name with optional {topic} and {<date pattern>} placeholders";
-        }
     }
 }

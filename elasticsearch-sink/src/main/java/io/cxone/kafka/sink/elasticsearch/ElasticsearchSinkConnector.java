@@ -1,17 +1,14 @@
 package io.cxone.kafka.sink.elasticsearch;
 
 import io.cxone.kafka.common.PluginVersion;
-import io.cxone.kafka.common.ConnectionUrls;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,16 +20,18 @@ public class ElasticsearchSinkConnector extends SinkConnector {
 
     private static final Logger log = LoggerFactory.getLogger(ElasticsearchSinkConnector.class);
 
+    private static final ElasticsearchConfigValidator VALIDATOR = new ElasticsearchConfigValidator();
+
     private Map<String, String> props = Map.of();
 
     @Override
     public void start(Map<String, String> props) {
-        ElasticsearchSinkConfig config = ConfigValidator.require(props);
+        ElasticsearchSinkConfig config = VALIDATOR.parseValid(props);
         this.props = Map.copyOf(props);
         log.info("connector {} starting: {} -> {} (write.method={}, key.ignore={}, ilm={})", props.get("name"),
                 props.getOrDefault("topics", props.get("topics.regex")), config.connectionUrls(), config.writeMethod(),
                 config.keyIgnore(), config.ilmPolicyFile().map(p -> config.ilmPolicyName()).orElse("off"));
-        List<String> insecure = ConfigValidator.securityWarnings(config);
+        List<String> insecure = ElasticsearchConfigValidator.securityWarnings(config);
         if (!insecure.isEmpty()) {
             log.warn("connector {}: insecure settings: {}", props.get("name"), String.join("; ", insecure));
         }
@@ -64,16 +63,7 @@ public class ElasticsearchSinkConnector extends SinkConnector {
 
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config config = super.validate(connectorConfigs);
-        Map<String, ConfigValue> byName = new LinkedHashMap<>();
-        config.configValues().forEach(v -> byName.put(v.name(), v));
-        // Connect echoes each field's value in its answer: never the credentials of a URL it refuses.
-        ConfigValue urls = byName.get(ElasticsearchSinkConfig.CONNECTION_URL);
-        if (urls != null && urls.value() instanceof List<?> list) {
-            urls.value(list.stream().map(u -> ConnectionUrls.redact(String.valueOf(u))).toList());
-        }
-        ConfigValidator.addTo(connectorConfigs, byName);
-        return new Config(new ArrayList<>(byName.values()));
+        return VALIDATOR.validate(connectorConfigs);
     }
 
     @Override

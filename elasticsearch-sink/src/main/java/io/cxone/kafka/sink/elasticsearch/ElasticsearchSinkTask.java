@@ -1,20 +1,18 @@
 package io.cxone.kafka.sink.elasticsearch;
 
-import io.cxone.kafka.common.PluginVersion;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperationBase;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxone.kafka.common.PluginVersion;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.MalformedDocumentBehavior;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.WriteMethod;
 import io.cxone.kafka.sink.elasticsearch.client.ElasticsearchClients;
-import io.cxone.kafka.sink.elasticsearch.ilm.IlmPolicy;
 import io.cxone.kafka.sink.elasticsearch.mapping.DocumentWriter;
 import io.cxone.kafka.sink.elasticsearch.writer.BulkWriter;
 import io.cxone.kafka.sink.elasticsearch.writer.OffsetTracker;
-import io.cxone.kafka.sink.elasticsearch.writer.RetryBackoff;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -22,7 +20,6 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
-import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +29,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Turns records into bulk operations and commits only what Elasticsearch acknowledged.
@@ -42,37 +39,52 @@ import java.util.Optional;
  * reach {@code preCommit()} only once their documents are acknowledged (or settled as malformed), so nothing is
  * lost while Elasticsearch is down: the task keeps retrying and stays RUNNING, and pauses its partitions while more
  * than {@code max.buffered.records} documents are outstanding, which bounds memory.
+ *
+ * <p>Elasticsearch is reached through an {@link ElasticsearchConnection} opened in {@code start()} (index preparation
+ * and the bulk transport) and closed in {@code stop()}; unit tests hand the task a fake one.
  */
 public class ElasticsearchSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(ElasticsearchSinkTask.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final ElasticsearchConfigValidator VALIDATOR = new ElasticsearchConfigValidator();
+
+    private final BiFunction<ElasticsearchSinkConfig, String, ElasticsearchConnection> connections;
     private ElasticsearchSinkConfig config;
     private String connectorName;
-    private RestClient rest;
-    private IndexSetup indexSetup;
+    private ElasticsearchConnection connection;
+    private IndexTargets indices;
     private DocumentIds ids;
     private DocumentWriter documents;
     private OffsetTracker tracker;
+    private ElasticsearchSinkMetrics metrics;
     private BulkWriter writer;
     private ErrantRecordReporter reporter;
     private boolean paused;
 
+    public ElasticsearchSinkTask() {
+        this(ElasticsearchConnection::open);
+    }
+
+    /** With the Elasticsearch side opened by {@code connections} (config, connector name): fakes in unit tests. */
+    ElasticsearchSinkTask(BiFunction<ElasticsearchSinkConfig, String, ElasticsearchConnection> connections) {
+        this.connections = connections;
+    }
+
     @Override
     public void start(Map<String, String> props) {
-        config = ConfigValidator.require(props);
+        config = VALIDATOR.parseValid(props);
         connectorName = props.getOrDefault("name", "elasticsearch-sink");
-        Optional<IlmPolicy> policy = config.ilmPolicyFile().map(IlmPolicy::fromFile);
-        rest = ElasticsearchClients.restClient(config);
-        ElasticsearchClients.checkAccess(rest, config, connectorName);
-        indexSetup = new IndexSetup(rest, config, policy, connectorName);
+        connection = connections.apply(config, connectorName);
+        indices = connection.indices();
         ids = new DocumentIds(config.keyIgnore());
         documents = new DocumentWriter(config.decimalMapping());
         tracker = new OffsetTracker();
-        writer = new BulkWriter(ElasticsearchClients.client(rest), connectorName, tracker, config.batchSize(), config.bulkSizeBytes(),
-                config.lingerMs(), config.maxInFlightRequests(), new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs()),
-                config.maxRetries(), status -> status == 401 || status == 403 ? ElasticsearchClients.rejected(config, status) : null);
+        metrics = new ElasticsearchSinkMetrics(context.pluginMetrics(), tracker::pending);
+        // Here, on the thread Connect gave the task's logging context: the writer's threads carry it.
+        writer = new BulkWriter(connection.bulkTransport(), config, connectorName, tracker, metrics,
+                status -> status == 401 || status == 403 ? ElasticsearchClients.rejected(config, status) : null);
         try {
             reporter = context.errantRecordReporter();
         } catch (NoSuchMethodError | NoClassDefFoundError e) {
@@ -91,8 +103,8 @@ public class ElasticsearchSinkTask extends SinkTask {
             List<String> targets = new ArrayList<>(records.size());
             for (SinkRecord record : records) {
                 targets.add(record.value() == null
-                        ? indexSetup.target(record.topic(), record.timestamp())
-                        : indexSetup.prepare(record.topic(), record.timestamp(), record.valueSchema()));
+                        ? indices.target(record.topic(), record.timestamp())
+                        : indices.prepare(record.topic(), record.timestamp(), record.valueSchema()));
             }
             int i = 0;
             for (SinkRecord record : records) {
@@ -173,7 +185,9 @@ public class ElasticsearchSinkTask extends SinkTask {
     private void reject(BulkWriter.Rejected rejected) {
         SinkRecord record = rejected.record();
         String where = DocumentIds.offsetId(record);
-        if (config.errorsToleranceAll() && reporter != null) {
+        boolean deadLettered = config.errorsToleranceAll() && reporter != null;
+        metrics.documentRejected(deadLettered);
+        if (deadLettered) {
             reporter.report(record, new DataException("Elasticsearch rejected the document of " + where + ": " + rejected.reason()));
             log.warn("connector {}: document of {} rejected ({}), sent to the dead letter queue", connectorName, where, rejected.reason());
         } else if (config.malformedDocumentBehavior() == MalformedDocumentBehavior.FAIL) {
@@ -232,12 +246,11 @@ public class ElasticsearchSinkTask extends SinkTask {
         if (writer != null) {
             writer.close(config.flushTimeout());
         }
-        if (rest != null) {
-            try {
-                rest.close();
-            } catch (IOException e) {
-                log.debug("closing the Elasticsearch client: {}", e.toString());
-            }
+        if (connection != null) {
+            connection.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         log.info("connector {}: task stopped", connectorName);
     }

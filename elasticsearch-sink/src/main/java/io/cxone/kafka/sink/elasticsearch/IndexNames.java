@@ -1,5 +1,6 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -164,6 +166,61 @@ public final class IndexNames {
         if (index.isEmpty() || !index.equals(index.toLowerCase(Locale.ROOT)) || INVALID_CHARS.matcher(index).find()
                 || "-_+".indexOf(index.charAt(0)) >= 0) {
             throw new ConfigException(configKey, index, "not a valid Elasticsearch index name");
+        }
+    }
+
+    /** The entries of {@code topic.index.map}, in order; {@link ConfigException} on a malformed or repeated topic. */
+    static Map<String, String> parseTopicIndexMap(List<String> entries) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String entry : entries) {
+            String trimmed = entry.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            int colon = trimmed.lastIndexOf(':');
+            if (colon <= 0 || colon == trimmed.length() - 1) {
+                throw new ConfigException(ElasticsearchSinkConfig.TOPIC_INDEX_MAP, entry, "expected topic:index");
+            }
+            String topic = trimmed.substring(0, colon).trim();
+            if (map.put(topic, trimmed.substring(colon + 1).trim()) != null) {
+                throw new ConfigException(ElasticsearchSinkConfig.TOPIC_INDEX_MAP, entry, "topic " + topic + " is mapped twice");
+            }
+        }
+        return map;
+    }
+
+    /** Each entry of {@code topic.index.map} is topic:index with a valid index name, each topic once. */
+    static final class TopicIndexMapValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> entries = (List<String>) value;
+            Map<String, String> map = parseTopicIndexMap(entries == null ? List.of() : entries);
+            for (String index : map.values()) {
+                requireValidName(name, index);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "topic:index pairs, comma-separated";
+        }
+    }
+
+    /** {@code index.name.pattern} compiles: known placeholders, a valid index name around them. */
+    static final class PatternValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                compile(value == null ? "" : value.toString());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "index name with optional {topic} and {<date pattern>} placeholders";
         }
     }
 }

@@ -31,7 +31,7 @@ import java.util.Set;
  * <p>Transport errors surface as {@link RetriableException} (Connect redelivers the batch after a backoff);
  * a request Elasticsearch refuses (a template it cannot take, missing privileges) as {@link ConnectException}.
  */
-public final class IndexSetup {
+public final class IndexSetup implements IndexTargets {
 
     private static final Logger log = LoggerFactory.getLogger(IndexSetup.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +68,7 @@ public final class IndexSetup {
         this.ilm = policy.isPresent() ? IlmState.UNKNOWN : IlmState.NOT_CONFIGURED;
     }
 
-    /** Where documents of this record go (index or rollover alias), with its template in place. */
+    @Override
     public String prepare(String topic, Long timestamp, Schema valueSchema) {
         ensureIlm();
         String target = names.index(topic, timestamp);
@@ -86,7 +86,7 @@ public final class IndexSetup {
         return target;
     }
 
-    /** Where a delete for this record goes; no template needed. */
+    @Override
     public String target(String topic, Long timestamp) {
         ensureIlm();
         return names.index(topic, timestamp);

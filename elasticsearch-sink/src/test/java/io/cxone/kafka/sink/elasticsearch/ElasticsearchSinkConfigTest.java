@@ -107,6 +107,18 @@ class ElasticsearchSinkConfigTest {
     }
 
     @Test
+    void aCaFileThisWorkerCannotReadIsReportedOnItsField(@TempDir Path dir) {
+        Map<String, String> props = base();
+        props.put("connection.url", "https://127.0.0.1:9200");
+        props.put("elastic.https.ssl.ca.file", dir.resolve("missing.pem").toString());
+
+        Map<String, List<String>> errors = errors(props);
+
+        assertThat(errors).containsOnlyKeys("elastic.https.ssl.ca.file");
+        assertThat(errors.get("elastic.https.ssl.ca.file")).singleElement().asString().contains("not a readable file");
+    }
+
+    @Test
     void startFailsFastOnTheFirstProblemAndSecretsAreHidden() {
         Map<String, String> props = base();
         props.put("connection.password", "s3cret");
@@ -114,7 +126,7 @@ class ElasticsearchSinkConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("connection.username");
 
         props.put("connection.username", "elastic");
-        ElasticsearchSinkConfig config = ConfigValidator.require(props);
+        ElasticsearchSinkConfig config = new ElasticsearchConfigValidator().parseValid(props);
         assertThat(config.password().orElseThrow().toString()).doesNotContain("s3cret");
         assertThat(config.toString()).doesNotContain("s3cret");
     }
@@ -144,21 +156,21 @@ class ElasticsearchSinkConfigTest {
         Map<String, String> remote = base();
         remote.put("connection.url", "http://es.example.com:9200");
         remote.put("connection.api.key", "a2V5");
-        assertThat(ConfigValidator.securityWarnings(new ElasticsearchSinkConfig(remote))).singleElement().asString()
+        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(remote))).singleElement().asString()
                 .contains("connection.api.key", "connection.url", "http://es.example.com:9200").doesNotContain("a2V5");
 
         Map<String, String> loopback = base();
         loopback.put("connection.username", "elastic");
         loopback.put("connection.password", "pw");
-        assertThat(ConfigValidator.securityWarnings(new ElasticsearchSinkConfig(loopback))).isEmpty();
+        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(loopback))).isEmpty();
         Map<String, String> anonymous = base();
         anonymous.put("connection.url", "http://es.example.com:9200");
-        assertThat(ConfigValidator.securityWarnings(new ElasticsearchSinkConfig(anonymous))).isEmpty();
+        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(anonymous))).isEmpty();
 
         Map<String, String> trustAll = base();
         trustAll.put("connection.url", "https://es.example.com:9200");
         trustAll.put("elastic.https.ssl.trust.all", "true");
-        assertThat(ConfigValidator.securityWarnings(new ElasticsearchSinkConfig(trustAll))).singleElement().asString()
+        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(trustAll))).singleElement().asString()
                 .contains("elastic.https.ssl.trust.all", "elastic.https.ssl.ca.file");
     }
 }

@@ -29,6 +29,7 @@ import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.deploy;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.freshTopic;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.json;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.sinkConfig;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.taskMetric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -114,6 +115,12 @@ class ElasticsearchSinkIT {
 
         // Replay everything from offset 0: ids are topic+partition+offset, so the count must not grow.
         await().atMost(WAIT).until(() -> committedOffset(connect, name, topic) == 40);
+        // The task's plugin metrics reach the worker's JMX: every acknowledged document counted, once.
+        await().atMost(WAIT).until(() -> taskMetric(name, "documents-written-total") >= 40);
+        assertThat(taskMetric(name, "documents-written-total")).isEqualTo(40.0);
+        assertThat(taskMetric(name, "bulk-requests-total")).isPositive();
+        assertThat(taskMetric(name, "bulk-requests-failed-total")).isZero();
+        assertThat(taskMetric(name, "buffered-records")).isZero();
         connect.stopConnector(name);
         connect.assertions().assertConnectorIsStopped(name, "stopped");
         connect.resetConnectorOffsets(name);

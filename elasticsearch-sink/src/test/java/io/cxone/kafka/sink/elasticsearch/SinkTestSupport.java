@@ -9,6 +9,10 @@ import org.apache.kafka.connect.runtime.SinkConnectorConfig;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -82,5 +86,24 @@ final class SinkTestSupport {
     static EmbeddedConnectCluster startAll() {
         TestServices.startElasticsearch();
         return TestServices.connect();
+    }
+
+    /**
+     * A plugin metric of the connector's task 0 (docs/elasticsearch-sink.md#metrics), read from JMX in this JVM, where
+     * the embedded worker registers them; NaN while the task has not registered it.
+     */
+    static double taskMetric(String connector, String name) throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        for (ObjectName bean : jmx.queryNames(new ObjectName("kafka.connect:*"), null)) {
+            if (!connector.equals(bean.getKeyProperty("connector")) || !"0".equals(bean.getKeyProperty("task"))) {
+                continue;
+            }
+            for (MBeanAttributeInfo attribute : jmx.getMBeanInfo(bean).getAttributes()) {
+                if (attribute.getName().equals(name)) {
+                    return ((Number) jmx.getAttribute(bean, name)).doubleValue();
+                }
+            }
+        }
+        return Double.NaN;
     }
 }

@@ -1,7 +1,6 @@
 package io.cxone.kafka.sink.elasticsearch.writer;
 
 import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkIngester;
 import co.elastic.clients.elasticsearch._helpers.bulk.BulkListener;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
@@ -9,6 +8,11 @@ import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.bulk.OperationType;
+import co.elastic.clients.transport.ElasticsearchTransport;
+import io.cxone.kafka.common.retry.Backoff;
+import io.cxone.kafka.common.threads.PluginThreads;
+import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig;
+import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkMetrics;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -18,8 +22,11 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +44,8 @@ import java.util.function.IntFunction;
  * Operations on the same document are sent one at a time, in record order ({@link DocumentOrder}).
  *
  * <p>The bulk listener runs on the HTTP client's I/O thread and never blocks: re-queuing happens on a scheduler.
+ * Requests go out through the {@link ElasticsearchTransport} it is given (the client's, or a fake in unit tests);
+ * what happens to them is counted in {@link ElasticsearchSinkMetrics}.
  */
 public final class BulkWriter implements AutoCloseable {
 
@@ -72,52 +81,48 @@ public final class BulkWriter implements AutoCloseable {
     private final String connectorName;
     private final IntFunction<String> refusal;
     private final OffsetTracker tracker;
-    private final RetryBackoff backoff;
+    private final ElasticsearchSinkMetrics metrics;
+    private final Backoff backoff;
     private final int maxRetries;
     private final BulkIngester<Doc> ingester;
     private final ScheduledExecutorService retries;
-    private final java.util.concurrent.ExecutorService completions;
+    private final ExecutorService completions;
+    /** Send time of each bulk request in flight, by execution id: for the latency metric. */
+    private final Map<Long, Long> sentAtNanos = new ConcurrentHashMap<>();
     private final Queue<Rejected> rejected = new ConcurrentLinkedQueue<>();
     private final DocumentOrder<Doc> order = new DocumentOrder<>();
     private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
     private final AtomicLong retrying = new AtomicLong();
-    private final AtomicLong acknowledged = new AtomicLong();
     /** Start of the current run of failed bulk requests, 0 while requests succeed; for one log line per outage. */
     private final AtomicLong failingSince = new AtomicLong();
     private static final long FAILURE_REPORT_INTERVAL_MS = 30_000;
     private final AtomicLong lastFailureReport = new AtomicLong(-FAILURE_REPORT_INTERVAL_MS);
 
     /**
-     * @param refusal what to tell the user when a bulk request is refused with this HTTP status (401/403: which
-     *                credential setting to fix), or null when there is nothing to add
+     * @param transport the sending side: the Elasticsearch client's transport (a fake one in tests)
+     * @param refusal   what to tell the user when a bulk request is refused with this HTTP status (401/403: which
+     *                  credential setting to fix), or null when there is nothing to add
      */
-    public BulkWriter(ElasticsearchClient client, String connectorName, OffsetTracker tracker, int batchSize, long bulkSizeBytes,
-                      long lingerMs, int maxInFlight, RetryBackoff backoff, int maxRetries, IntFunction<String> refusal) {
+    public BulkWriter(ElasticsearchTransport transport, ElasticsearchSinkConfig config, String connectorName, OffsetTracker tracker,
+                      ElasticsearchSinkMetrics metrics, IntFunction<String> refusal) {
         this.refusal = refusal;
         this.connectorName = connectorName;
         this.tracker = tracker;
-        this.backoff = backoff;
-        this.maxRetries = maxRetries;
-        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "es-sink-retry-" + connectorName);
-            t.setDaemon(true);
-            return t;
-        });
-        this.completions = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "es-sink-bulk-done-" + connectorName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.metrics = metrics;
+        this.backoff = new Backoff(Duration.ofMillis(config.retryBackoffMs()), Duration.ofMillis(config.retryBackoffMaxMs()));
+        this.maxRetries = config.maxRetries();
+        this.retries = Executors.newSingleThreadScheduledExecutor(PluginThreads.daemon("es-sink-retry-" + connectorName));
+        this.completions = Executors.newSingleThreadExecutor(PluginThreads.daemon("es-sink-bulk-done-" + connectorName));
         // Only what settling a document needs comes back: parsing Elasticsearch's full per-item answer (version,
         // shards, seq_no...) cost the sink a large share of its CPU, which a 2-core node shares with Elasticsearch.
-        ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(new HandOffTransport(client._transport(), completions),
-                client._transport().options().with(o -> o.setParameter("filter_path", RESPONSE_FILTER)));
+        ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(new HandOffTransport(transport, completions),
+                transport.options().with(o -> o.setParameter("filter_path", RESPONSE_FILTER)));
         this.ingester = BulkIngester.of(b -> b
                 .client(async)
-                .maxOperations(batchSize)
-                .maxSize(bulkSizeBytes)
-                .maxConcurrentRequests(maxInFlight)
-                .flushInterval(Math.max(1, lingerMs), TimeUnit.MILLISECONDS)
+                .maxOperations(config.batchSize())
+                .maxSize(config.bulkSizeBytes())
+                .maxConcurrentRequests(config.maxInFlightRequests())
+                .flushInterval(Math.max(1, config.lingerMs()), TimeUnit.MILLISECONDS)
                 .listener(new Listener()));
     }
 
@@ -153,15 +158,6 @@ public final class BulkWriter implements AutoCloseable {
         return out;
     }
 
-    /** Documents waiting for a retry right now. */
-    public long retrying() {
-        return retrying.get();
-    }
-
-    public long acknowledged() {
-        return acknowledged.get();
-    }
-
     /** Documents held back until an earlier operation on the same document settles. */
     public int waitingForEarlierOperations() {
         return order.waiting();
@@ -175,8 +171,7 @@ public final class BulkWriter implements AutoCloseable {
 
     public void close(Duration timeout) {
         retries.shutdownNow();
-        Thread closer = new Thread(ingester::close, "es-sink-close-" + connectorName);
-        closer.setDaemon(true);
+        Thread closer = PluginThreads.daemonThread("es-sink-close-" + connectorName, ingester::close);
         closer.start();
         try {
             closer.join(timeout.toMillis());
@@ -215,6 +210,7 @@ public final class BulkWriter implements AutoCloseable {
             attempt = Math.max(attempt, ++doc.attempts);
         }
         if (maxRetries >= 0 && attempt > maxRetries) {
+            metrics.bulkFailed();
             fatal.compareAndSet(null, new ConnectException("connector " + connectorName + ": giving up on " + docs.size()
                     + " documents after " + maxRetries + " retries (max.retries); last error: " + cause
                     + ". Their offsets were not committed; they are re-read when the task restarts"));
@@ -222,7 +218,8 @@ public final class BulkWriter implements AutoCloseable {
                     docs.size(), maxRetries, cause);
             return;
         }
-        long delay = backoff.delayMs(attempt);
+        long delay = backoff.delay(attempt).toMillis();
+        metrics.retry();
         reportFailure(executionId, docs.size(), attempt, delay, cause);
         retrying.addAndGet(docs.size());
         try {
@@ -272,6 +269,13 @@ public final class BulkWriter implements AutoCloseable {
         }
     }
 
+    private void completed(long executionId) {
+        Long sentAt = sentAtNanos.remove(executionId);
+        if (sentAt != null) {
+            metrics.bulkCompleted(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt));
+        }
+    }
+
     private static String brief(Object cause) {
         String text = String.valueOf(cause).replaceAll("\\s+", " ");
         return text.length() <= 300 ? text : text.substring(0, 300) + "...";
@@ -280,11 +284,15 @@ public final class BulkWriter implements AutoCloseable {
     private final class Listener implements BulkListener<Doc> {
         @Override
         public void beforeBulk(long executionId, BulkRequest request, List<Doc> contexts) {
+            sentAtNanos.put(executionId, System.nanoTime());
+            metrics.bulkSent();
         }
 
         @Override
         public void afterBulk(long executionId, BulkRequest request, List<Doc> contexts, BulkResponse response) {
+            completed(executionId);
             List<Doc> again = new ArrayList<>();
+            int written = 0;
             String cause = null;
             List<BulkResponseItem> items = response.items();
             for (int i = 0; i < contexts.size(); i++) {
@@ -295,9 +303,9 @@ public final class BulkWriter implements AutoCloseable {
                     cause = "response without an item";
                 } else if (item.error() == null || (item.operationType() == OperationType.Delete && item.status() == 404)) {
                     tracker.ack(doc.tp, doc.record.kafkaOffset());
-                    acknowledged.incrementAndGet();
+                    written++;
                     settled(doc);
-                } else if (RetryBackoff.retryableStatus(item.status())) {
+                } else if (RetryableFailures.retryableStatus(item.status())) {
                     again.add(doc);
                     cause = item.status() + " " + item.error().type() + ": " + item.error().reason();
                 } else {
@@ -305,6 +313,7 @@ public final class BulkWriter implements AutoCloseable {
                     settled(doc);
                 }
             }
+            metrics.documentsWritten(written);
             if (again.size() < contexts.size()) {
                 reportSuccess();
             }
@@ -315,10 +324,12 @@ public final class BulkWriter implements AutoCloseable {
 
         @Override
         public void afterBulk(long executionId, BulkRequest request, List<Doc> contexts, Throwable failure) {
-            if (RetryBackoff.retryable(failure)) {
+            completed(executionId);
+            if (RetryableFailures.retryable(failure)) {
                 retry(new ArrayList<>(contexts), executionId, brief(failure));
             } else {
-                String advice = refusal.apply(RetryBackoff.httpStatus(failure));
+                metrics.bulkFailed();
+                String advice = refusal.apply(RetryableFailures.httpStatus(failure));
                 fatal.compareAndSet(null, new ConnectException("connector " + connectorName + ": Elasticsearch refused a bulk request of "
                         + contexts.size() + " documents" + (advice == null ? "" : ": " + advice) + ": " + failure, failure));
                 log.error("connector {}: bulk {} of {} documents refused, not retryable: {}", connectorName, executionId,

@@ -5,33 +5,17 @@ import co.elastic.clients.transport.TransportException;
 import org.elasticsearch.client.ResponseException;
 
 import java.io.IOException;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential backoff with full jitter ({@code random(0, min(max, base * 2^(attempt-1)))}, at least base/2),
- * and which failures are worth retrying: 429, 5xx, timeouts, refused or reset connections.
+ * Which failures are worth retrying: 429, 408, 409, 5xx, timeouts, refused or reset connections; the delays between
+ * attempts come from connect-common's full-jitter {@code Backoff}.
  */
-public final class RetryBackoff {
+public final class RetryableFailures {
 
-    private final long baseMs;
-    private final long maxMs;
-
-    public RetryBackoff(long baseMs, long maxMs) {
-        this.baseMs = baseMs;
-        this.maxMs = Math.max(baseMs, maxMs);
+    private RetryableFailures() {
     }
 
-    /** Delay before retry number {@code attempt} (1 = first retry). */
-    public long delayMs(int attempt) {
-        int shift = Math.min(Math.max(attempt - 1, 0), 30);
-        long cap = Math.min(maxMs, baseMs << shift);
-        if (cap < 0) {
-            cap = maxMs;
-        }
-        long floor = Math.max(1, baseMs / 2);
-        return floor + ThreadLocalRandom.current().nextLong(Math.max(1, cap - floor + 1));
-    }
-
+    /** Whether an item, or a whole bulk request, answered with this HTTP status should be sent again. */
     public static boolean retryableStatus(int status) {
         return status == 429 || status == 408 || status == 409 || status >= 500;
     }
