@@ -44,7 +44,8 @@ public final class CxoneHttp implements AutoCloseable {
     }
 
     private final ExecutorService executor;
-    private final HttpClient client;
+    private final HttpClient followingRedirects;
+    private final HttpClient notFollowingRedirects;
     private final Duration timeout;
     private final RetryPolicy retry;
     private final long maxBodyBytes;
@@ -53,7 +54,9 @@ public final class CxoneHttp implements AutoCloseable {
     /** Call from {@code start()}: the client's threads carry the caller's logging context. */
     public CxoneHttp(Duration timeout, RetryPolicy retry, long maxBodyBytes, ExportMetrics metrics) {
         this.executor = Executors.newCachedThreadPool(PluginThreads.daemon("cxone-export-http-%d"));
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
+        this.followingRedirects = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
+                .executor(executor).build();
+        this.notFollowingRedirects = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor).build();
         this.timeout = timeout;
         this.retry = retry;
@@ -119,9 +122,13 @@ public final class CxoneHttp implements AutoCloseable {
 
     /**
      * One exchange, the body read within the limit, the whole of it bounded by the timeout (the JDK's request timeout
-     * ends at the response headers). An interrupt cancels the exchange and ends the task's wait.
+     * ends at the response headers). An interrupt cancels the exchange and ends the task's wait. Only a GET without a
+     * bearer token follows redirects (a download URL may): the JDK client would carry the token, or re-send a token
+     * request's secrets, to wherever a redirect points.
      */
     private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException {
+        boolean mayFollow = request.method().equals("GET") && request.headers().firstValue("Authorization").isEmpty();
+        HttpClient client = mayFollow ? followingRedirects : notFollowingRedirects;
         CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request, BoundedBody.handler(maxBodyBytes));
         try {
             return response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -4,13 +4,10 @@ import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.http.Endpoint;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,19 +18,13 @@ class ExportConfigValidatorTest {
     private final ExportConfigValidator validator = new ExportConfigValidator();
 
     private static Map<String, String> records(String baseUrl, String secret) {
-        Map<String, String> props = new HashMap<>();
-        props.put(ExportSourceConfig.API_FLAVOUR, "records");
-        props.put(ExportSourceConfig.BASE_URL, baseUrl);
-        props.put(ExportSourceConfig.CLIENT_ID, "client");
+        Map<String, String> props = ExportSourceConfigTest.records(baseUrl);
         props.put(ExportSourceConfig.CLIENT_SECRET, secret);
-        props.put(ExportSourceConfig.REPORTS, "r1");
-        props.put(ExportSourceConfig.TOPIC, "t");
         return props;
     }
 
-    private Map<String, List<String>> errors(Map<String, String> props) {
-        return validator.validate(props).configValues().stream().filter(v -> !v.errorMessages().isEmpty())
-                .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+    private static Map<String, List<String>> errors(Map<String, String> props) {
+        return ExportSourceConfigTest.errors(props);
     }
 
     @Test
