@@ -30,7 +30,7 @@ public class CxoneExportSourceConnector extends SourceConnector {
 
     @Override
     public void start(Map<String, String> props) {
-        this.config = validator.parseValid(props); // fail fast on a bad configuration
+        this.config = ExportConfigValidator.parseForStart(props); // fail fast on a bad configuration
         this.props = Map.copyOf(props);
         log.info("CXone export connector started: api {}, {} sources, topic {}", config.apiFlavour().configName(),
                 config.sources().size(), config.topic());

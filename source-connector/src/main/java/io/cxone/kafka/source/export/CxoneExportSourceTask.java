@@ -42,7 +42,7 @@ public class CxoneExportSourceTask extends SourceTask {
 
     @Override
     public void start(Map<String, String> props) {
-        config = new ExportConfigValidator().parseValid(props);
+        config = ExportConfigValidator.parseForStart(props);
         metrics = new ExportMetrics(context.pluginMetrics());
         http = new CxoneHttp(config.requestTimeout(), config.retryPolicy(), config.responseMaxBytes(), metrics);
         List<ChunkPipeline> pipelines = new ArrayList<>();

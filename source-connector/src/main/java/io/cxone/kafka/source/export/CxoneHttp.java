@@ -150,9 +150,9 @@ public final class CxoneHttp implements AutoCloseable {
     }
 
     /**
-     * A request to {@code url}, asking for gzip as OkHttp did before (inflated by {@link BoundedBody}): HTTP/2 where TLS negotiates it, HTTP/1.1 on plain http (no h2c upgrade: neither the
-     * simulator nor proxies in between need to understand one). A URL that does not parse is reported without its
-     * credentials.
+     * A request to {@code url} accepting gzip (inflated within the limit by {@link BoundedBody}): HTTP/2 where TLS
+     * negotiates it, HTTP/1.1 on plain http (no h2c upgrade: neither the simulator nor proxies in between need to
+     * understand one). A URL that does not parse is reported without its credentials.
      */
     public static HttpRequest.Builder request(String url) {
         URI uri;

@@ -37,8 +37,25 @@ public final class ExportConfigValidator extends ConnectorConfigValidator<Export
     /** Validation runs inside Connect's REST requests: the credentials check gives up well before they time out. */
     private static final Duration CREDENTIALS_CHECK_TIMEOUT = Duration.ofSeconds(10);
 
+    private final boolean credentialsCheck;
+
+    /** As Connect's validation asks for it: with the credentials check when the configuration turns it on. */
     public ExportConfigValidator() {
+        this(true);
+    }
+
+    /**
+     * @param credentialsCheck false for {@code start()}: credentials are checked when a configuration is validated
+     *                         (every deployment), not again by each start of the connector and its tasks
+     */
+    ExportConfigValidator(boolean credentialsCheck) {
         super(ExportSourceConfig.CONFIG_DEF);
+        this.credentialsCheck = credentialsCheck;
+    }
+
+    /** The configuration to run with, or the first problem; never reaches CXone. */
+    static ExportSourceConfig parseForStart(Map<String, String> props) {
+        return new ExportConfigValidator(false).parseValid(props);
     }
 
     @Override
@@ -87,7 +104,7 @@ public final class ExportConfigValidator extends ConnectorConfigValidator<Export
     /** The credentials check (only on a configuration without errors, and only when asked for), then the redaction. */
     @Override
     protected void afterValidation(Map<String, String> props, List<ConfigValue> results) {
-        if (results.stream().allMatch(v -> v.errorMessages().isEmpty())) {
+        if (credentialsCheck && results.stream().allMatch(v -> v.errorMessages().isEmpty())) {
             ExportSourceConfig config = parse(props);
             if (config.getBoolean(VALIDATE_CREDENTIALS)) {
                 checkCredentials(config).attachTo(results, fallbackField());

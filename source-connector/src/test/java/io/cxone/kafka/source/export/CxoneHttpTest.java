@@ -10,11 +10,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -98,7 +103,7 @@ class CxoneHttpTest {
                 .hasMessageContaining("answer exceeds the limit of " + LIMIT + " bytes"); // streamed: no Content-Length
         assertThat(simulator.requests().count(Endpoint.DOWNLOAD)).as("not retried").isEqualTo(1);
 
-        byte[] csv = "id,name\n1,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n".repeat(1_000).getBytes();
+        byte[] csv = "id,name\n1,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n".repeat(1_000).getBytes(StandardCharsets.UTF_8);
         byte[] gzipped = gzip(csv);
         assertThat(gzipped.length).isLessThan((int) LIMIT);
         assertThatThrownBy(() -> DataExtractionChunkReader.parseCsv(gzipped, LIMIT)).isInstanceOf(BoundedBody.TooLargeException.class)
@@ -141,11 +146,11 @@ class CxoneHttpTest {
     }
 
     private static byte[] gzip(byte[] bytes) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(bytes);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }

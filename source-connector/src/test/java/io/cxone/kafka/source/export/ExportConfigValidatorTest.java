@@ -72,7 +72,7 @@ class ExportConfigValidatorTest {
     }
 
     @Test
-    void credentialsAreCheckedAgainstCxoneOnlyWhenAskedForAndARefusalLandsOnTheSecret() {
+    void credentialsAreCheckedAgainstCxoneOnlyWhenValidatingWithTheCheckOnAndARefusalLandsOnTheSecret() {
         try (CxoneSimulator simulator = CxoneSimulator.start(SimulatorOptions.builder().port(0).build())) {
             Map<String, String> wrongSecret = records(simulator.baseUrl(), "not-the-secret");
             wrongSecret.put(ExportSourceConfig.CLIENT_ID, simulator.options().clientId());
@@ -86,6 +86,8 @@ class ExportConfigValidatorTest {
             assertThat(errors.get(ExportSourceConfig.CLIENT_SECRET)).singleElement().asString()
                     .contains("refused the credentials").doesNotContain("not-the-secret");
             assertThat(simulator.requests().count(Endpoint.TOKEN)).as("one attempt, no retries").isEqualTo(1);
+            assertThat(ExportConfigValidator.parseForStart(wrongSecret).getBoolean(ExportSourceConfig.VALIDATE_CREDENTIALS)).isTrue();
+            assertThat(simulator.requests().count(Endpoint.TOKEN)).as("start() does not check again").isEqualTo(1);
 
             Map<String, String> rightSecret = records(simulator.baseUrl(), simulator.options().clientSecret());
             rightSecret.put(ExportSourceConfig.CLIENT_ID, simulator.options().clientId());
