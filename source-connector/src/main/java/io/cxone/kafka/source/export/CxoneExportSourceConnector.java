@@ -3,7 +3,6 @@ package io.cxone.kafka.source.export;
 import io.cxone.kafka.common.PluginVersion;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
@@ -24,12 +23,14 @@ public class CxoneExportSourceConnector extends SourceConnector {
 
     private static final Logger log = LoggerFactory.getLogger(CxoneExportSourceConnector.class);
 
+    private final ExportConfigValidator validator = new ExportConfigValidator();
+
     private Map<String, String> props;
     private ExportSourceConfig config;
 
     @Override
     public void start(Map<String, String> props) {
-        this.config = new ExportSourceConfig(props); // fail fast on a bad configuration
+        this.config = ExportConfigValidator.parseForStart(props); // fail fast on a bad configuration
         this.props = Map.copyOf(props);
         log.info("CXone export connector started: api {}, {} sources, topic {}", config.apiFlavour().configName(),
                 config.sources().size(), config.topic());
@@ -66,12 +67,7 @@ public class CxoneExportSourceConnector extends SourceConnector {
 
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config result = super.validate(connectorConfigs);
-        List<ConfigValue> values = result.configValues();
-        ExportSourceConfig.addCrossFieldErrors(connectorConfigs, values);
-        ExportSourceConfig.addCredentialErrors(connectorConfigs, values);
-        ExportSourceConfig.redactUrlValues(values);
-        return result;
+        return validator.validate(connectorConfigs);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.cxone.kafka.source.export;
 
 import io.cxone.kafka.common.PluginVersion;
+import io.cxone.kafka.common.threads.PluginThreads;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -28,6 +29,7 @@ public class CxoneExportSourceTask extends SourceTask {
 
     private ExportSourceConfig config;
     private CxoneHttp http;
+    private ExportMetrics metrics;
     private final BlockingQueue<ExportChunk> verified = new ArrayBlockingQueue<>(2);
     private volatile Throwable failure;
     private volatile boolean running;
@@ -40,17 +42,17 @@ public class CxoneExportSourceTask extends SourceTask {
 
     @Override
     public void start(Map<String, String> props) {
-        config = new ExportSourceConfig(props);
-        ExportMetrics metrics = new ExportMetrics(context.pluginMetrics());
-        http = new CxoneHttp(config.requestTimeout(), config.retryPolicy(), metrics);
+        config = ExportConfigValidator.parseForStart(props);
+        metrics = new ExportMetrics(context.pluginMetrics());
+        http = new CxoneHttp(config.requestTimeout(), config.retryPolicy(), config.responseMaxBytes(), metrics);
         List<ChunkPipeline> pipelines = new ArrayList<>();
         for (String source : config.taskSources()) {
             StoredCheckpoint stored = StoredCheckpoint.read(context.offsetStorageReader(), config.apiFlavour().configName(), source);
             pipelines.add(new ChunkPipeline(source, ChunkReader.create(source, config, http), config, metrics, stored));
         }
         running = true;
-        readerThread = new Thread(() -> readLoop(pipelines), "cxone-export-reader-" + String.join(",", config.taskSources()));
-        readerThread.setDaemon(true);
+        readerThread = PluginThreads.daemonThread("cxone-export-reader-" + String.join(",", config.taskSources()),
+                () -> readLoop(pipelines));
         readerThread.start();
         log.info("Export task started for {} {} (api {}, chunk size {})", config.apiFlavour() == ApiFlavour.RECORDS ? "reports" : "entities",
                 config.taskSources(), config.apiFlavour().configName(), config.chunkSize());
@@ -112,6 +114,9 @@ public class CxoneExportSourceTask extends SourceTask {
         }
         if (http != null) {
             http.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

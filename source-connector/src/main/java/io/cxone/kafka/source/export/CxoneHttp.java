@@ -2,67 +2,87 @@ package io.cxone.kafka.source.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
+import io.cxone.kafka.common.ConnectionUrls;
+import io.cxone.kafka.common.threads.PluginThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
- * HTTP calls to CXone with the connector's retry rules: 429 waits for Retry-After; 5xx, timeouts, resets and
- * unparseable bodies back off exponentially with jitter up to {@link RetryPolicy#maxAttempts()}; a 401 drops
- * the cached token and retries once with a new one; any other 4xx fails at once with the status and body.
- * Waits end promptly when the calling thread is interrupted (task stop).
+ * HTTP calls to CXone on the JDK client with the connector's retry rules: 429 waits for Retry-After; 5xx, timeouts,
+ * resets and unparseable bodies back off with full jitter up to {@link RetryPolicy#maxAttempts()}; a 401 drops the
+ * cached token and retries once with a new one; any other 4xx, and an answer over {@code response.max.bytes}, fail at
+ * once with the status. Each exchange, up to the last byte of its body, ends within the request timeout. Waits end
+ * promptly when the calling thread is interrupted (task stop). Messages never carry request URLs' credentials or
+ * bearer tokens.
  */
 public final class CxoneHttp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CxoneHttp.class);
-    static final MediaType JSON_TYPE = MediaType.get("application/json");
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Parses a successful body; throws {@link IOException} when it is malformed (then the call is retried). */
     @FunctionalInterface
     public interface BodyParser<T> {
-        T parse(ResponseBody body) throws IOException;
+        T parse(byte[] body) throws IOException;
     }
 
-    private final OkHttpClient client;
+    private final ExecutorService executor;
+    private final HttpClient followingRedirects;
+    private final HttpClient notFollowingRedirects;
+    private final Duration timeout;
     private final RetryPolicy retry;
+    private final long maxBodyBytes;
     private final ExportMetrics metrics;
 
-    public CxoneHttp(Duration timeout, RetryPolicy retry, ExportMetrics metrics) {
-        this.client = new OkHttpClient.Builder()
-                .callTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .retryOnConnectionFailure(false)
-                .build();
+    /** Call from {@code start()}: the client's threads carry the caller's logging context. */
+    public CxoneHttp(Duration timeout, RetryPolicy retry, long maxBodyBytes, ExportMetrics metrics) {
+        this.executor = Executors.newCachedThreadPool(PluginThreads.daemon("cxone-export-http-%d"));
+        this.followingRedirects = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
+                .executor(executor).build();
+        this.notFollowingRedirects = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor).build();
+        this.timeout = timeout;
         this.retry = retry;
+        this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
     }
 
-    public <T> T call(String what, Request.Builder request, TokenCache tokens, BodyParser<T> parser) {
+    public <T> T call(String what, HttpRequest.Builder request, TokenCache tokens, BodyParser<T> parser) {
         boolean refreshedToken = false;
         String lastError = "";
         for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
             if (tokens != null) {
-                request.header("Authorization", "Bearer " + tokens.get());
+                request.setHeader("Authorization", "Bearer " + tokens.get());
             }
             Duration wait;
-            try (Response response = client.newCall(request.build()).execute()) {
-                int status = response.code();
-                if (response.isSuccessful()) {
+            try {
+                HttpResponse<byte[]> response = exchange(request.build());
+                int status = response.statusCode();
+                if (status >= 200 && status < 300) {
                     try {
                         return parser.parse(response.body());
+                    } catch (BoundedBody.TooLargeException e) {
+                        throw e; // a parser's inflated content over the limit: as the body itself, not retried
                     } catch (IOException e) {
                         lastError = "malformed response body: " + e.getMessage();
-                        wait = retry.backoff(attempt);
+                        wait = retry.delayAfter(attempt);
                     }
                 } else if (status == 401 && tokens != null && !refreshedToken) {
                     log.info("CXone answered 401 to {}; fetching a new token and retrying once", what);
@@ -71,20 +91,20 @@ public final class CxoneHttp implements AutoCloseable {
                     attempt--; // a token refresh is not a failed attempt
                     continue;
                 } else if (status == 429) {
-                    wait = retry.retryAfter(retryAfter(response, retry.backoff(attempt)));
+                    wait = retry.retryAfter(retryAfter(response, retry.delayAfter(attempt)));
                     lastError = "HTTP 429 (throttled)";
                 } else if (status >= 500) {
-                    wait = retry.backoff(attempt);
-                    lastError = "HTTP " + status + ": " + snippet(response);
+                    wait = retry.delayAfter(attempt);
+                    lastError = "HTTP " + status + ": " + snippet(response.body());
                 } else {
-                    throw new CxoneApiException(status, what + " failed with HTTP " + status + ": " + snippet(response));
+                    throw new CxoneApiException(status, what + " failed with HTTP " + status + ": " + snippet(response.body()));
                 }
+            } catch (BoundedBody.TooLargeException e) {
+                throw new CxoneApiException(e.status(), what + " failed: " + e.getMessage() + " (raise "
+                        + ExportSourceConfig.RESPONSE_MAX_BYTES + " if such answers are expected)");
             } catch (IOException e) {
-                if (Thread.interrupted()) {
-                    throw new TaskStoppedException();
-                }
                 lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-                wait = retry.backoff(attempt);
+                wait = retry.delayAfter(attempt);
             }
             if (attempt == retry.maxAttempts()) {
                 break;
@@ -96,37 +116,92 @@ public final class CxoneHttp implements AutoCloseable {
         throw new CxoneApiException(0, what + " failed after " + retry.maxAttempts() + " attempts; last error: " + lastError);
     }
 
-    public JsonNode json(String what, Request.Builder request, TokenCache tokens) {
-        return call(what, request, tokens, body -> JSON.readTree(body.byteStream()));
+    public JsonNode json(String what, HttpRequest.Builder request, TokenCache tokens) {
+        return call(what, request, tokens, JSON::readTree);
     }
 
-    public static RequestBody jsonBody(Object value) {
+    /**
+     * One exchange, the body read within the limit, the whole of it bounded by the timeout (the JDK's request timeout
+     * ends at the response headers). An interrupt cancels the exchange and ends the task's wait. Only a GET without a
+     * bearer token follows redirects (a download URL may): the JDK client would carry the token, or re-send a token
+     * request's secrets, to wherever a redirect points.
+     */
+    private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException {
+        boolean mayFollow = request.method().equals("GET") && request.headers().firstValue("Authorization").isEmpty();
+        HttpClient client = mayFollow ? followingRedirects : notFollowingRedirects;
+        CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request, BoundedBody.handler(maxBodyBytes));
         try {
-            return RequestBody.create(JSON.writeValueAsBytes(value), JSON_TYPE);
+            return response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            response.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new TaskStoppedException();
+        } catch (TimeoutException e) {
+            response.cancel(true);
+            throw new IOException("no complete answer within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof BoundedBody.TooLargeException tooLarge) {
+                    throw tooLarge;
+                }
+            }
+            throw e.getCause() instanceof IOException io ? io : new IOException(String.valueOf(e.getCause()), e.getCause());
+        }
+    }
+
+    /**
+     * A request to {@code url} accepting gzip (inflated within the limit by {@link BoundedBody}): HTTP/2 where TLS
+     * negotiates it, HTTP/1.1 on plain http (no h2c upgrade: neither the simulator nor proxies in between need to
+     * understand one). A URL that does not parse is reported without its credentials.
+     */
+    public static HttpRequest.Builder request(String url) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new CxoneApiException(0, "not a URL: " + ConnectionUrls.redact(url));
+        }
+        return HttpRequest.newBuilder(uri).header("Accept-Encoding", "gzip")
+                .version("https".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
+    }
+
+    public static HttpRequest.Builder postJson(String url, Object value) {
+        try {
+            return request(url).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(value)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static Duration retryAfter(Response response, Duration fallback) {
-        String header = response.header("Retry-After");
-        if (header == null) {
-            return fallback;
-        }
+    /** An {@code application/x-www-form-urlencoded} POST, as OAuth token endpoints take. */
+    public static HttpRequest.Builder postForm(String url, Map<String, String> fields) {
+        return request(url).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(fields)));
+    }
+
+    /** {@code url} with the query parameters appended, each name and value encoded. */
+    public static String withQuery(String url, Map<String, String> params) {
+        return url + (url.contains("?") ? "&" : "?") + encode(params);
+    }
+
+    private static String encode(Map<String, String> fields) {
+        return fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static Duration retryAfter(HttpResponse<?> response, Duration fallback) {
         try {
-            return Duration.ofSeconds(Long.parseLong(header.trim()));
+            return response.headers().firstValue("Retry-After").map(v -> Duration.ofSeconds(Long.parseLong(v.trim()))).orElse(fallback);
         } catch (NumberFormatException e) {
             return fallback;
         }
     }
 
-    private static String snippet(Response response) {
-        try {
-            String body = response.body() == null ? "" : response.body().string();
-            return body.length() > 300 ? body.substring(0, 300) + "..." : body;
-        } catch (IOException e) {
-            return "(body unreadable)";
-        }
+    private static String snippet(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
+        return body.length > 300 ? text + "..." : text;
     }
 
     static void sleep(Duration wait) {
@@ -138,10 +213,15 @@ public final class CxoneHttp implements AutoCloseable {
         }
     }
 
+    /** The largest body {@link #call} reads, and the largest content a parser may inflate from it. */
+    public long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** Stops the client's threads; the JDK client (no {@code close()} before Java 21) lets go of its connections when collected. */
     @Override
     public void close() {
-        client.dispatcher().executorService().shutdown();
-        client.connectionPool().evictAll();
+        executor.shutdownNow();
     }
 
     /** Thrown out of waits when the task is stopping; never reported as a failure. */

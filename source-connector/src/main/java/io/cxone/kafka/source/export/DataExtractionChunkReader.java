@@ -7,10 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.cxone.kafka.common.ConnectionUrls;
-import okhttp3.Credentials;
-import okhttp3.FormBody;
-import okhttp3.HttpUrl;
-import okhttp3.Request;
 import org.apache.kafka.connect.errors.DataException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +25,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Real CXone: OIDC discovery and the password grant with access keys, tenant discovery from the token's
@@ -65,20 +61,20 @@ public final class DataExtractionChunkReader implements ChunkReader {
     }
 
     private TokenCache.Token passwordGrantToken() {
-        JsonNode discovery = http.json("OIDC discovery", new Request.Builder()
-                .url(config.issuerUrl() + "/.well-known/openid-configuration").get(), null);
+        JsonNode discovery = http.json("OIDC discovery",
+                CxoneHttp.request(config.issuerUrl() + "/.well-known/openid-configuration").GET(), null);
         String tokenEndpoint = discovery.path("token_endpoint").asText("");
         if (tokenEndpoint.isBlank()) {
             throw new CxoneApiException(0, "OIDC discovery at " + config.issuerUrl() + " gave no token_endpoint");
         }
         config.requireSafeForSecrets(tokenEndpoint, "OIDC discovery at " + config.issuerUrl());
-        FormBody.Builder form = new FormBody.Builder().add("grant_type", "password")
-                .add("username", config.accessKeyId()).add("password", config.accessKeySecret().value());
-        Request.Builder request = new Request.Builder().url(tokenEndpoint);
+        HttpRequest.Builder request = CxoneHttp.postForm(tokenEndpoint, Map.of("grant_type", "password",
+                "username", config.accessKeyId(), "password", config.accessKeySecret().value()));
         if (!config.clientId().isBlank()) {
-            request.header("Authorization", Credentials.basic(config.clientId(), config.clientSecret().value(), StandardCharsets.UTF_8));
+            String clientCredentials = config.clientId() + ":" + config.clientSecret().value();
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(clientCredentials.getBytes(StandardCharsets.UTF_8)));
         }
-        JsonNode body = http.json("token request (password grant)", request.post(form.build()), null);
+        JsonNode body = http.json("token request (password grant)", request, null);
         TokenCache.Token token = RecordsChunkReader.tokenFrom(body, "password-grant token response");
         if (apiEndpoint == null) {
             apiEndpoint = discoverApiEndpoint(tenantId(token.value()));
@@ -104,9 +100,8 @@ public final class DataExtractionChunkReader implements ChunkReader {
     }
 
     private String discoverApiEndpoint(String tenantId) {
-        HttpUrl url = HttpUrl.get(config.issuerUrl() + "/.well-known/cxone-configuration").newBuilder()
-                .addQueryParameter("tenantId", tenantId).build();
-        JsonNode body = http.json("tenant discovery", new Request.Builder().url(url).get(), null);
+        String url = CxoneHttp.withQuery(config.issuerUrl() + "/.well-known/cxone-configuration", Map.of("tenantId", tenantId));
+        JsonNode body = http.json("tenant discovery", CxoneHttp.request(url).GET(), null);
         String endpoint = body.path("api_endpoint").asText("");
         if (endpoint.isBlank()) {
             throw new CxoneApiException(0, "tenant discovery gave no api_endpoint for tenant " + tenantId);
@@ -186,7 +181,7 @@ public final class DataExtractionChunkReader implements ChunkReader {
         body.put("startDate", windowStart.toString());
         body.put("endDate", windowEnd().toString());
         JsonNode created = http.json("extraction job create for " + entity + " " + window,
-                new Request.Builder().url(api() + "/data-extraction/v1/jobs").post(CxoneHttp.jsonBody(body)), tokens);
+                CxoneHttp.postJson(api() + "/data-extraction/v1/jobs", body), tokens);
         String jobId = created.path("jobId").asText(created.path("id").asText(created.path("jobStatus").path("id").asText("")));
         if (jobId.isBlank()) {
             throw new CxoneApiException(0, "extraction job create for " + entity + " " + window + " returned no job id: " + created);
@@ -197,7 +192,7 @@ public final class DataExtractionChunkReader implements ChunkReader {
             JsonNode status;
             try {
                 status = http.json("extraction job " + jobId + " status",
-                        new Request.Builder().url(api() + "/data-extraction/v1/jobs/" + jobId).get(), tokens).path("jobStatus");
+                        CxoneHttp.request(api() + "/data-extraction/v1/jobs/" + jobId).GET(), tokens).path("jobStatus");
             } catch (CxoneApiException e) {
                 throw UnknownJobException.classify(jobId, e);
             }
@@ -232,19 +227,19 @@ public final class DataExtractionChunkReader implements ChunkReader {
         if (url.isBlank()) {
             throw new CxoneApiException(0, "extraction job " + jobId + " succeeded without a result url");
         }
-        return http.call("download of extraction job " + jobId, new Request.Builder().url(url).get(), null, body -> {
-            byte[] bytes = body.bytes();
+        return http.call("download of extraction job " + jobId, CxoneHttp.request(url).GET(), null, bytes -> {
             lastReadBytes = bytes.length;
-            return parseCsv(bytes);
+            return parseCsv(bytes, http.maxBodyBytes());
         });
     }
 
-    /** CSV with a header row, gzip-compressed or not; a malformed file throws IOException (the download is retried). */
-    static List<JsonNode> parseCsv(byte[] bytes) throws IOException {
-        InputStream in = new ByteArrayInputStream(bytes);
-        if (bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
-            in = new GZIPInputStream(in);
-        }
+    /**
+     * CSV with a header row, gzip-compressed or not (then inflated to at most {@code maxBytes}); a malformed file throws
+     * IOException (the download is retried).
+     */
+    static List<JsonNode> parseCsv(byte[] bytes, long maxBytes) throws IOException {
+        boolean gzip = bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b;
+        InputStream in = new ByteArrayInputStream(gzip ? BoundedBody.gunzip(bytes, maxBytes) : bytes);
         List<JsonNode> rows = new ArrayList<>();
         CsvSchema schema = CsvSchema.emptySchema().withHeader().withStrictHeaders(true);
         try (MappingIterator<Map<String, String>> it = CSV.readerForMapOf(String.class).with(schema).readValues(in)) {

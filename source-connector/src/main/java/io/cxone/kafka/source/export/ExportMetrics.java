@@ -1,22 +1,17 @@
 package io.cxone.kafka.source.export;
 
-import org.apache.kafka.common.MetricName;
+import io.cxone.kafka.common.metrics.PluginSensors;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.common.metrics.stats.Avg;
-import org.apache.kafka.common.metrics.stats.CumulativeSum;
-import org.apache.kafka.common.metrics.stats.Max;
-import org.apache.kafka.common.metrics.stats.Rate;
-
-import java.util.LinkedHashMap;
 
 /**
  * The export task's metrics, registered as Connect plugin metrics (KIP-877), so they appear in JMX and any
  * metrics reporter next to the worker's own task metrics: chunks, records, bytes, chunk latency,
  * records/s, drift events, checksum mismatches, retries.
  */
-public final class ExportMetrics {
+public final class ExportMetrics implements AutoCloseable {
 
+    private final PluginSensors sensors;
     private final Sensor chunks;
     private final Sensor records;
     private final Sensor bytes;
@@ -25,56 +20,44 @@ public final class ExportMetrics {
     private final Sensor checksumMismatch;
     private final Sensor retries;
 
+    /** On the worker's plugin metrics; {@code null} (validation, tests) records into a private registry. */
     public ExportMetrics(PluginMetrics metrics) {
-        if (metrics == null) {
-            chunks = records = bytes = chunkLatency = drift = checksumMismatch = retries = null;
-            return;
-        }
-        chunks = counter(metrics, "chunks", "Chunks verified and handed to the worker");
-        records = metrics.addSensor("records");
-        records.add(name(metrics, "records-total", "Records exported"), new CumulativeSum());
-        records.add(name(metrics, "records-rate", "Records exported per second"), new Rate());
-        bytes = counter(metrics, "bytes", "Response bytes of verified chunks");
-        chunkLatency = metrics.addSensor("chunk-latency");
-        chunkLatency.add(name(metrics, "chunk-latency-avg-ms", "Time to fetch and verify a chunk"), new Avg());
-        chunkLatency.add(name(metrics, "chunk-latency-max-ms", "Longest time to fetch and verify a chunk"), new Max());
-        drift = counter(metrics, "schema-drift-events", "Chunks whose fields drifted from the baseline");
-        checksumMismatch = counter(metrics, "checksum-mismatches", "Re-read chunks whose SHA-256 differed from the offset");
-        retries = counter(metrics, "retries", "Retried CXone calls");
-    }
-
-    private static Sensor counter(PluginMetrics metrics, String name, String description) {
-        Sensor sensor = metrics.addSensor(name);
-        sensor.add(name(metrics, name + "-total", description), new CumulativeSum());
-        return sensor;
-    }
-
-    private static MetricName name(PluginMetrics metrics, String name, String description) {
-        return metrics.metricName(name, description, new LinkedHashMap<>());
+        sensors = PluginSensors.of(metrics);
+        chunks = sensors.counter("chunks", "Chunks verified and handed to the worker");
+        records = sensors.counterAndRate("records", "Records exported");
+        bytes = sensors.counter("bytes", "Response bytes of verified chunks");
+        chunkLatency = sensors.latency("chunk-latency", "Time to fetch and verify a chunk");
+        drift = sensors.counter("schema-drift-events", "Chunks whose fields drifted from the baseline");
+        checksumMismatch = sensors.counter("checksum-mismatches", "Re-read chunks whose SHA-256 differed from the offset");
+        retries = sensors.counter("retries", "Retried CXone calls");
     }
 
     public void chunk(int recordCount, long byteCount, long latencyMs) {
-        record(chunks, 1);
-        record(records, recordCount);
-        record(bytes, byteCount);
-        record(chunkLatency, latencyMs);
+        chunks.record();
+        records.record(recordCount);
+        bytes.record(byteCount);
+        chunkLatency.record(latencyMs);
     }
 
     public void drift() {
-        record(drift, 1);
+        drift.record();
     }
 
     public void checksumMismatch() {
-        record(checksumMismatch, 1);
+        checksumMismatch.record();
     }
 
     public void retry() {
-        record(retries, 1);
+        retries.record();
     }
 
-    private static void record(Sensor sensor, double value) {
-        if (sensor != null) {
-            sensor.record(value);
-        }
+    /** For tests: metric {@code name} of the private registry. */
+    PluginSensors sensors() {
+        return sensors;
+    }
+
+    @Override
+    public void close() {
+        sensors.close();
     }
 }

@@ -1,25 +1,32 @@
 package io.cxone.kafka.source.export;
 
 import io.cxone.kafka.common.ConnectionUrls;
+import io.cxone.kafka.common.config.ConfigEnums;
+import io.cxone.kafka.common.config.Validators;
+import io.cxone.kafka.common.retry.Backoff;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
-/** Configuration of the CXone export source connector: owns parsing, validation and typed getters. */
+/**
+ * Configuration of the CXone export source connector: the {@link ConfigDef} and typed getters. Checks between
+ * settings (and the optional credentials check) are {@link ExportConfigValidator}'s.
+ */
 public final class ExportSourceConfig extends AbstractConfig {
 
     public static final String API_FLAVOUR = "cxone.api";
@@ -53,6 +60,7 @@ public final class ExportSourceConfig extends AbstractConfig {
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
     public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
+    public static final String RESPONSE_MAX_BYTES = "response.max.bytes";
     public static final String POLL_MAX_BLOCK_MS = "poll.max.block.ms";
 
     /** Task-only key: the reports or entities this task exports (set by the connector). */
@@ -68,36 +76,36 @@ public final class ExportSourceConfig extends AbstractConfig {
     private static final String CHECKS = "Checksum and schema drift";
     private static final String RETRIES = "Retries and timeouts";
 
-    private static final String CREDENTIAL_SETTINGS = CLIENT_ID + "/" + CLIENT_SECRET + " (records) or " + ACCESS_KEY_ID + "/"
+    static final String CREDENTIAL_SETTINGS = CLIENT_ID + "/" + CLIENT_SECRET + " (records) or " + ACCESS_KEY_ID + "/"
             + ACCESS_KEY_SECRET + " (data-extraction)";
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
+    /**
+     * Single settings only: a configuration to run with comes from {@link ExportConfigValidator#parseValid}, which also
+     * checks the combinations. Not logged: validation parses every configuration it is sent.
+     */
     public ExportSourceConfig(Map<?, ?> props) {
-        super(CONFIG_DEF, props);
-        List<String> problems = crossFieldProblems(this).entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
-        if (!problems.isEmpty()) {
-            throw new ConfigException(String.join("; ", problems));
-        }
+        super(CONFIG_DEF, props, false);
     }
 
     private static ConfigDef configDef() {
         int o = 0;
         ConfigDef def = new ConfigDef();
-        def.define(API_FLAVOUR, Type.STRING, ApiFlavour.RECORDS.configName(), in(ApiFlavour.names()), Importance.HIGH,
+        def.define(API_FLAVOUR, Type.STRING, ApiFlavour.RECORDS.configName(), ConfigEnums.validator(ApiFlavour.class), Importance.HIGH,
                 "Which CXone API to export from: 'records' (export trigger + limit/offset pages of JSON) or "
                         + "'data-extraction' (real CXone: OIDC password grant, tenant discovery, Data Extraction jobs with CSV files).",
-                CXONE, ++o, Width.SHORT, "CXone API", recommend(ApiFlavour.names()));
-        def.define(BASE_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new UrlValidator(false), Importance.HIGH,
+                CXONE, ++o, Width.SHORT, "CXone API", ConfigEnums.recommender(ApiFlavour.class));
+        def.define(BASE_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.httpUrl(false, CREDENTIAL_SETTINGS), Importance.HIGH,
                 "Base URL of the CXone API (records) or of the OIDC issuer when " + ISSUER_URL + " is empty (data-extraction). "
                         + "Credentials never go in the URL (user:pass@ is refused): set " + CREDENTIAL_SETTINGS + ".",
                 CXONE, ++o, Width.LONG, "Base URL");
-        def.define(ISSUER_URL, Type.STRING, "", new UrlValidator(true), Importance.MEDIUM,
+        def.define(ISSUER_URL, Type.STRING, "", Validators.httpUrl(true, CREDENTIAL_SETTINGS), Importance.MEDIUM,
                 "OIDC issuer for data-extraction (e.g. https://cxone.niceincontact.com); its /.well-known/openid-configuration "
                         + "gives the token endpoint, /.well-known/cxone-configuration the tenant's API endpoint. Empty: " + BASE_URL + ".",
                 CXONE, ++o, Width.LONG, "OIDC issuer");
         def.define(CLIENT_ID, Type.STRING, "", Importance.HIGH, "OAuth client id.", CXONE, ++o, Width.MEDIUM, "Client id");
-        def.define(CLIENT_SECRET, Type.PASSWORD, "", Importance.HIGH, "OAuth client secret.", CXONE, ++o, Width.MEDIUM, "Client secret");
+        def.define(CLIENT_SECRET, Type.PASSWORD, "", Validators.secret(), Importance.HIGH, "OAuth client secret.", CXONE, ++o, Width.MEDIUM, "Client secret");
         def.define(VALIDATE_CREDENTIALS, Type.BOOLEAN, false, Importance.LOW,
                 "Whether validating the configuration (PUT /connector-plugins/.../config/validate, and every deployment) also "
                 + "fetches a token from CXone with these credentials and reports a refusal on the secret's field. Off by "
@@ -109,7 +117,7 @@ public final class ExportSourceConfig extends AbstractConfig {
                 + "are always allowed. On: one WARN at start.", CXONE, ++o, Width.SHORT, "Allow secrets over plain http");
         def.define(ACCESS_KEY_ID, Type.STRING, "", Importance.HIGH,
                 "CXone access key id (data-extraction: the password grant's username).", CXONE, ++o, Width.MEDIUM, "Access key id");
-        def.define(ACCESS_KEY_SECRET, Type.PASSWORD, "", Importance.HIGH,
+        def.define(ACCESS_KEY_SECRET, Type.PASSWORD, "", Validators.secret(), Importance.HIGH,
                 "CXone access key secret (data-extraction: the password grant's password).", CXONE, ++o, Width.MEDIUM, "Access key secret");
 
         o = 0;
@@ -140,16 +148,16 @@ public final class ExportSourceConfig extends AbstractConfig {
                 OUTPUT, ++o, Width.SHORT, "Chunk size");
 
         o = 0;
-        def.define(CHECKSUM_MISMATCH_POLICY, Type.STRING, "fail", in(enumNames(ChecksumMismatchPolicy.values())), Importance.MEDIUM,
+        def.define(CHECKSUM_MISMATCH_POLICY, Type.STRING, "fail", ConfigEnums.validator(ChecksumMismatchPolicy.class), Importance.MEDIUM,
                 "When the chunk re-read on resume (or under a new job, after CXone forgot the old one) no longer has the SHA-256 "
                         + "kept in the offset: 'fail' the task, 'warn' and go on, "
                         + "or 'restart-window' (export the job or window again from its first row).",
-                CHECKS, ++o, Width.SHORT, "Checksum mismatch policy", recommend(enumNames(ChecksumMismatchPolicy.values())));
-        def.define(SCHEMA_DRIFT_POLICY, Type.STRING, "fail", in(enumNames(DriftPolicy.values())), Importance.MEDIUM,
+                CHECKS, ++o, Width.SHORT, "Checksum mismatch policy", ConfigEnums.recommender(ChecksumMismatchPolicy.class));
+        def.define(SCHEMA_DRIFT_POLICY, Type.STRING, "fail", ConfigEnums.validator(DriftPolicy.class), Importance.MEDIUM,
                 "When a chunk adds, removes or retypes fields against the baseline (the first chunk): 'fail' the task, "
                         + "'warn' and write it with its own schema, 'route' it to " + DRIFT_TOPIC + " with a reason header, "
                         + "or 'evolve' to a new schema version holding old and new fields (retyped fields cannot evolve).",
-                CHECKS, ++o, Width.SHORT, "Schema drift policy", recommend(enumNames(DriftPolicy.values())));
+                CHECKS, ++o, Width.SHORT, "Schema drift policy", ConfigEnums.recommender(DriftPolicy.class));
         def.define(DRIFT_TOPIC, Type.STRING, "", Importance.LOW,
                 "Topic for drifted chunks when " + SCHEMA_DRIFT_POLICY + "=route.", CHECKS, ++o, Width.MEDIUM, "Drift topic");
 
@@ -157,149 +165,26 @@ public final class ExportSourceConfig extends AbstractConfig {
         def.define(RETRY_MAX_ATTEMPTS, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.LOW,
                 "Attempts per CXone call on 429, 5xx, timeouts and connection resets before the task fails.", RETRIES, ++o, Width.SHORT, "Max attempts");
         def.define(RETRY_BACKOFF_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW,
-                "First retry delay; doubles per attempt, with full jitter.", RETRIES, ++o, Width.SHORT, "Backoff");
+                "Backoff window of the first retry, doubling with each further one up to " + RETRY_BACKOFF_MAX_MS
+                        + "; each retry waits a random time between 0 and its window (full jitter).", RETRIES, ++o, Width.SHORT, "Backoff");
         def.define(RETRY_BACKOFF_MAX_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
-                "Longest retry delay (also caps a Retry-After).", RETRIES, ++o, Width.SHORT, "Max backoff");
+                "Longest wait before a retry (also caps a Retry-After).", RETRIES, ++o, Width.SHORT, "Max backoff");
         def.define(REQUEST_TIMEOUT_MS, Type.INT, 30_000, ConfigDef.Range.atLeast(100), Importance.LOW,
-                "Timeout of one HTTP call to CXone.", RETRIES, ++o, Width.SHORT, "Request timeout");
+                "Timeout of one HTTP call to CXone: connecting, and the whole exchange up to the last byte of the answer.",
+                RETRIES, ++o, Width.SHORT, "Request timeout");
+        def.define(RESPONSE_MAX_BYTES, Type.LONG, 256L << 20, ConfigDef.Range.between(1024, Integer.MAX_VALUE - 8), Importance.LOW,
+                "Largest CXone answer read, in bytes: a records page, a Data Extraction file (also once gunzipped). A "
+                        + "larger one fails the task, naming this setting, without retries: at once when its Content-Length says "
+                        + "so, else as soon as its bytes pass the limit, so no more than this is held in memory.",
+                RETRIES, ++o, Width.SHORT, "Max response bytes");
         def.define(POLL_MAX_BLOCK_MS, Type.LONG, 1_000L, ConfigDef.Range.between(10, 60_000), Importance.LOW,
                 "Longest time poll() waits for a verified chunk before returning to the worker.", RETRIES, ++o, Width.SHORT, "Poll block");
         def.defineInternal(TASK_SOURCES, Type.LIST, List.of(), Importance.LOW);
         return def;
     }
 
-    /** Problems between fields, keyed by the field to report them on (used by the constructor and validate()). */
-    static Map<String, String> crossFieldProblems(AbstractConfig c) {
-        Map<String, String> problems = new HashMap<>();
-        ApiFlavour api = ApiFlavour.parse(c.getString(API_FLAVOUR));
-        if (api == ApiFlavour.RECORDS) {
-            if (c.getList(REPORTS).isEmpty()) {
-                problems.put(REPORTS, "set at least one report id (comma-separated) for " + API_FLAVOUR + "=records");
-            }
-            if (c.getString(CLIENT_ID).isBlank() || c.getPassword(CLIENT_SECRET).value().isBlank()) {
-                problems.put(CLIENT_ID, "set " + CLIENT_ID + " and " + CLIENT_SECRET + " (client_credentials grant) for " + API_FLAVOUR + "=records");
-            }
-        } else if (api == ApiFlavour.DATA_EXTRACTION) {
-            if (c.getList(ENTITIES).isEmpty()) {
-                problems.put(ENTITIES, "set at least one entity name for " + API_FLAVOUR + "=data-extraction");
-            }
-            if (c.getString(ACCESS_KEY_ID).isBlank() || c.getPassword(ACCESS_KEY_SECRET).value().isBlank()) {
-                problems.put(ACCESS_KEY_ID, "set " + ACCESS_KEY_ID + " and " + ACCESS_KEY_SECRET + " (password grant) for " + API_FLAVOUR + "=data-extraction");
-            }
-        }
-        String secretUrlKey = secretUrlKey(c);
-        if (!c.getBoolean(ALLOW_INSECURE_HTTP) && sendsSecretsInClear(c.getString(secretUrlKey))) {
-            problems.put(secretUrlKey, "would send " + secretSetting(api) + " over plain http to a host other than this machine; "
-                    + "use https://, or set " + ALLOW_INSECURE_HTTP + "=true to allow it");
-        }
-        if (DriftPolicy.ROUTE.name().equals(enumValue(c.getString(SCHEMA_DRIFT_POLICY))) && c.getString(DRIFT_TOPIC).isBlank()) {
-            problems.put(DRIFT_TOPIC, "set a topic for drifted chunks when " + SCHEMA_DRIFT_POLICY + "=route");
-        }
-        if (c.getString(DRIFT_TOPIC).equals(c.getString(TOPIC))) {
-            problems.put(DRIFT_TOPIC, "must differ from " + TOPIC);
-        }
-        if (c.getLong(RETRY_BACKOFF_MS) > c.getLong(RETRY_BACKOFF_MAX_MS)) {
-            problems.put(RETRY_BACKOFF_MS, "must not exceed " + RETRY_BACKOFF_MAX_MS);
-        }
-        return problems;
-    }
-
-    /** The URL setting whose host receives the client secret or access key secret. */
-    static String secretUrlKey(AbstractConfig c) {
-        return ApiFlavour.parse(c.getString(API_FLAVOUR)) == ApiFlavour.DATA_EXTRACTION && !c.getString(ISSUER_URL).isBlank()
-                ? ISSUER_URL : BASE_URL;
-    }
-
-    private static String secretSetting(ApiFlavour api) {
-        return api == ApiFlavour.DATA_EXTRACTION ? ACCESS_KEY_SECRET : CLIENT_SECRET;
-    }
-
-    private static boolean sendsSecretsInClear(String url) {
-        try {
-            return ConnectionUrls.isPlainHttpToRemoteHost(java.net.URI.create(url.trim()));
-        } catch (IllegalArgumentException e) {
-            return false; // reported by the URL's own validator
-        }
-    }
-
-    /**
-     * Refuses a URL learned from CXone at run time (the OIDC token endpoint) that would carry a secret in clear, unless
-     * {@link #ALLOW_INSECURE_HTTP} says so.
-     */
-    public void requireSafeForSecrets(String url, String learnedFrom) {
-        if (!getBoolean(ALLOW_INSECURE_HTTP) && sendsSecretsInClear(url)) {
-            throw new CxoneApiException(0, learnedFrom + " names " + ConnectionUrls.redact(url) + ", plain http to a host other "
-                    + "than this machine; not sending " + secretSetting(apiFlavour()) + " there (set " + ALLOW_INSECURE_HTTP
-                    + "=true to allow it)");
-        }
-    }
-
-    /** One line for the WARN at start when secrets are allowed to go over plain http to another host, if they will. */
-    public java.util.Optional<String> insecureHttpWarning() {
-        String key = secretUrlKey(this);
-        return getBoolean(ALLOW_INSECURE_HTTP) && sendsSecretsInClear(getString(key))
-                ? java.util.Optional.of(secretSetting(apiFlavour()) + " crosses the network unencrypted to " + getString(key)
-                        + " (plain http:// in " + key + ", allowed by " + ALLOW_INSECURE_HTTP + "=true); use https://")
-                : java.util.Optional.empty();
-    }
-
-    /** Connect echoes each field's value in its validation answer: the URL fields show no credentials, even refused ones. */
-    static void redactUrlValues(List<ConfigValue> results) {
-        for (ConfigValue value : results) {
-            if ((value.name().equals(BASE_URL) || value.name().equals(ISSUER_URL)) && value.value() != null) {
-                value.value(ConnectionUrls.redact(value.value().toString()));
-            }
-        }
-    }
-
-    /** Adds cross-field problems to the per-field results of {@code ConfigDef.validate}. */
-    static void addCrossFieldErrors(Map<String, String> props, List<ConfigValue> results) {
-        if (results.stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
-            return; // fix single fields first: combinations of invalid values say nothing useful
-        }
-        try {
-            AbstractConfig parsed = new AbstractConfig(CONFIG_DEF, props, false);
-            crossFieldProblems(parsed).forEach((field, problem) -> results.stream()
-                    .filter(v -> v.name().equals(field)).findFirst().ifPresent(v -> v.addErrorMessage(problem)));
-        } catch (ConfigException e) {
-            results.stream().filter(v -> v.name().equals(TOPIC)).findFirst().ifPresent(v -> v.addErrorMessage(e.getMessage()));
-        }
-    }
-
-    /**
-     * With {@link #VALIDATE_CREDENTIALS} on and no other error: fetches one token (one attempt, no retries) and reports
-     * a refusal on the secret (client secret for records, access key secret for data-extraction), any other failure
-     * on the URL it could not use.
-     */
-    static void addCredentialErrors(Map<String, String> props, List<ConfigValue> results) {
-        if (results.stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
-            return;
-        }
-        ExportSourceConfig config = new ExportSourceConfig(props);
-        if (!config.getBoolean(VALIDATE_CREDENTIALS)) {
-            return;
-        }
-        boolean records = config.apiFlavour() == ApiFlavour.RECORDS;
-        RetryPolicy once = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1));
-        // Bounded well below the REST call's own timeout: validation runs inside PUT .../config requests.
-        Duration timeout = config.requestTimeout().compareTo(Duration.ofSeconds(10)) < 0 ? config.requestTimeout() : Duration.ofSeconds(10);
-        try (CxoneHttp http = new CxoneHttp(timeout, once, new ExportMetrics(null))) {
-            ChunkReader.create(config.sources().get(0), config, http).authenticate();
-        } catch (RuntimeException e) {
-            int status = e instanceof CxoneApiException api ? api.status() : 0;
-            boolean refused = status == 400 || status == 401 || status == 403;
-            String url = records || config.getString(ISSUER_URL).isBlank() ? BASE_URL : ISSUER_URL;
-            String field = refused ? (records ? CLIENT_SECRET : ACCESS_KEY_SECRET) : url;
-            String problem = refused
-                    ? "CXone refused the credentials (" + (records ? CLIENT_ID + " / " + CLIENT_SECRET : ACCESS_KEY_ID + " / " + ACCESS_KEY_SECRET)
-                      + ", HTTP " + status + "); check them, or set " + VALIDATE_CREDENTIALS + "=false to skip this check"
-                    : "could not fetch a CXone token to check the credentials: " + e.getMessage();
-            results.stream().filter(v -> v.name().equals(field)).findFirst().ifPresent(v -> v.addErrorMessage(problem));
-        }
-    }
-
     public ApiFlavour apiFlavour() {
-        return ApiFlavour.parse(getString(API_FLAVOUR));
+        return ConfigEnums.parse(ApiFlavour.class, API_FLAVOUR, getString(API_FLAVOUR));
     }
 
     public String baseUrl() {
@@ -342,7 +227,7 @@ public final class ExportSourceConfig extends AbstractConfig {
 
     public LocalDate startDate() {
         String v = getString(START_DATE);
-        return v.isBlank() ? LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1) : LocalDate.parse(v);
+        return v.isBlank() ? LocalDate.now(ZoneOffset.UTC).minusDays(1) : LocalDate.parse(v);
     }
 
     public int windowDays() {
@@ -379,11 +264,11 @@ public final class ExportSourceConfig extends AbstractConfig {
     }
 
     public ChecksumMismatchPolicy checksumMismatchPolicy() {
-        return ChecksumMismatchPolicy.valueOf(enumValue(getString(CHECKSUM_MISMATCH_POLICY)));
+        return ConfigEnums.parse(ChecksumMismatchPolicy.class, CHECKSUM_MISMATCH_POLICY, getString(CHECKSUM_MISMATCH_POLICY));
     }
 
     public DriftPolicy driftPolicy() {
-        return DriftPolicy.valueOf(enumValue(getString(SCHEMA_DRIFT_POLICY)));
+        return ConfigEnums.parse(DriftPolicy.class, SCHEMA_DRIFT_POLICY, getString(SCHEMA_DRIFT_POLICY));
     }
 
     public String driftTopic() {
@@ -391,12 +276,16 @@ public final class ExportSourceConfig extends AbstractConfig {
     }
 
     public RetryPolicy retryPolicy() {
-        return new RetryPolicy(getInt(RETRY_MAX_ATTEMPTS), Duration.ofMillis(getLong(RETRY_BACKOFF_MS)),
-                Duration.ofMillis(getLong(RETRY_BACKOFF_MAX_MS)));
+        return new RetryPolicy(getInt(RETRY_MAX_ATTEMPTS),
+                new Backoff(Duration.ofMillis(getLong(RETRY_BACKOFF_MS)), Duration.ofMillis(getLong(RETRY_BACKOFF_MAX_MS))));
     }
 
     public Duration requestTimeout() {
         return Duration.ofMillis(getInt(REQUEST_TIMEOUT_MS));
+    }
+
+    public long responseMaxBytes() {
+        return getLong(RESPONSE_MAX_BYTES);
     }
 
     public Duration pollMaxBlock() {
@@ -410,73 +299,48 @@ public final class ExportSourceConfig extends AbstractConfig {
         return task;
     }
 
+    /** The URL setting whose host receives the client secret or access key secret. */
+    String secretUrlKey() {
+        return apiFlavour() == ApiFlavour.DATA_EXTRACTION && !getString(ISSUER_URL).isBlank() ? ISSUER_URL : BASE_URL;
+    }
+
+    /** The setting holding the secret this configuration sends to CXone. */
+    String secretSetting() {
+        return apiFlavour() == ApiFlavour.DATA_EXTRACTION ? ACCESS_KEY_SECRET : CLIENT_SECRET;
+    }
+
+    /** Whether a secret sent to {@code url} would cross the network unencrypted: plain http to a host not this machine. */
+    static boolean sendsSecretsInClear(String url) {
+        try {
+            return ConnectionUrls.isPlainHttpToRemoteHost(URI.create(url.trim()));
+        } catch (IllegalArgumentException e) {
+            return false; // reported by the URL's own validator
+        }
+    }
+
+    /**
+     * Refuses a URL learned from CXone at run time (the OIDC token endpoint) that would carry a secret in clear, unless
+     * {@link #ALLOW_INSECURE_HTTP} says so.
+     */
+    public void requireSafeForSecrets(String url, String learnedFrom) {
+        if (!getBoolean(ALLOW_INSECURE_HTTP) && sendsSecretsInClear(url)) {
+            throw new CxoneApiException(0, learnedFrom + " names " + ConnectionUrls.redact(url) + ", plain http to a host other "
+                    + "than this machine; not sending " + secretSetting() + " there (set " + ALLOW_INSECURE_HTTP
+                    + "=true to allow it)");
+        }
+    }
+
+    /** One line for the WARN at start when secrets are allowed to go over plain http to another host, if they will. */
+    public Optional<String> insecureHttpWarning() {
+        String key = secretUrlKey();
+        return getBoolean(ALLOW_INSECURE_HTTP) && sendsSecretsInClear(getString(key))
+                ? Optional.of(secretSetting() + " crosses the network unencrypted to " + getString(key)
+                        + " (plain http:// in " + key + ", allowed by " + ALLOW_INSECURE_HTTP + "=true); use https://")
+                : Optional.empty();
+    }
+
     private static String stripSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
-    private static String enumValue(String configValue) {
-        return configValue.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-    }
-
-    private static List<String> enumNames(Enum<?>[] values) {
-        List<String> names = new ArrayList<>();
-        for (Enum<?> v : values) {
-            names.add(v.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        }
-        return names;
-    }
-
-    private static ConfigDef.Validator in(List<String> allowed) {
-        return ConfigDef.CaseInsensitiveValidString.in(allowed.toArray(String[]::new));
-    }
-
-    private static ConfigDef.Recommender recommend(List<String> values) {
-        return new ConfigDef.Recommender() {
-            @Override
-            public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
-                return new ArrayList<>(values);
-            }
-
-            @Override
-            public boolean visible(String name, Map<String, Object> parsedConfig) {
-                return true;
-            }
-        };
-    }
-
-    static final class UrlValidator implements ConfigDef.Validator {
-        private final boolean optional;
-
-        UrlValidator(boolean optional) {
-            this.optional = optional;
-        }
-
-        @Override
-        public void ensureValid(String name, Object value) {
-            String url = value == null ? "" : value.toString();
-            if (optional && url.isBlank()) {
-                return;
-            }
-            if (ConnectionUrls.hasUserInfo(url)) {
-                // Connect echoes the value in its answer and logs: only ever the redacted form.
-                throw new ConfigException(name, ConnectionUrls.redact(url), "carries credentials before '@'; remove them from "
-                        + "the URL and set " + CREDENTIAL_SETTINGS + " instead (best through a config provider, e.g. "
-                        + "${env:CXONE_CLIENT_SECRET}), so the URL can be shown and logged");
-            }
-            try {
-                java.net.URI uri = java.net.URI.create(url);
-                if (!List.of("http", "https").contains(String.valueOf(uri.getScheme())) || uri.getHost() == null) {
-                    throw new ConfigException(name, value, "must be an http(s) URL such as https://api-na1.niceincontact.com");
-                }
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, "must be an http(s) URL: " + e.getMessage());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return optional ? "http(s) URL or empty" : "http(s) URL";
-        }
     }
 
     static final class DateValidator implements ConfigDef.Validator {

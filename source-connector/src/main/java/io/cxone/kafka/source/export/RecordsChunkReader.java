@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import okhttp3.FormBody;
-import okhttp3.HttpUrl;
-import okhttp3.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +47,8 @@ public final class RecordsChunkReader implements ChunkReader {
 
     private TokenCache.Token clientCredentialsToken(ExportSourceConfig config) {
         JsonNode body = http.json("token request (client_credentials) for report " + report,
-                new Request.Builder().url(baseUrl + "/api/v2/oauth/token").post(new FormBody.Builder()
-                        .add("grant_type", "client_credentials")
-                        .add("client_id", config.clientId())
-                        .add("client_secret", config.clientSecret().value()).build()), null);
+                CxoneHttp.postForm(baseUrl + "/api/v2/oauth/token", Map.of("grant_type", "client_credentials",
+                        "client_id", config.clientId(), "client_secret", config.clientSecret().value())), null);
         return tokenFrom(body, "token response");
     }
 
@@ -81,8 +76,7 @@ public final class RecordsChunkReader implements ChunkReader {
             return false;
         }
         JsonNode created = http.json("export trigger for report " + report,
-                new Request.Builder().url(baseUrl + "/api/v2/data-actions/exports")
-                        .post(CxoneHttp.jsonBody(Map.of("report_id", report, "format", "json"))), tokens);
+                CxoneHttp.postJson(baseUrl + "/api/v2/data-actions/exports", Map.of("report_id", report, "format", "json")), tokens);
         if (!created.path("id").isTextual() || created.get("id").asText().isBlank()) {
             throw new CxoneApiException(0, "export trigger for report " + report + " returned no job id: " + created);
         }
@@ -100,14 +94,12 @@ public final class RecordsChunkReader implements ChunkReader {
 
     @Override
     public List<JsonNode> read(long from, int limit) {
-        HttpUrl url = HttpUrl.get(baseUrl + "/api/v2/data-actions/exports/" + job + "/records").newBuilder()
-                .addQueryParameter("limit", Integer.toString(limit))
-                .addQueryParameter("offset", Long.toString(from)).build();
+        String url = CxoneHttp.withQuery(baseUrl + "/api/v2/data-actions/exports/" + job + "/records",
+                Map.of("limit", Integer.toString(limit), "offset", Long.toString(from)));
         List<JsonNode> rows;
         try {
             rows = http.call("records page of job " + job + " (report " + report + ") at offset " + from,
-                    new Request.Builder().url(url).get(), tokens, body -> {
-                        byte[] bytes = body.bytes();
+                    CxoneHttp.request(url).GET(), tokens, bytes -> {
                         lastReadBytes = bytes.length;
                         return parsePage(bytes, limit);
                     });

@@ -1,18 +1,19 @@
 package io.cxone.kafka.source.export;
 
+import io.cxone.kafka.common.retry.Backoff;
+
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
-/** Bounded retries: exponential backoff with full jitter, and Retry-After honoured up to the longest backoff. */
-public record RetryPolicy(int maxAttempts, Duration baseBackoff, Duration maxBackoff) {
+/** Bounded retries of one CXone call: at most {@code maxAttempts} attempts, waiting by {@code backoff} between them. */
+public record RetryPolicy(int maxAttempts, Backoff backoff) {
 
-    /** Delay before attempt {@code attempt + 1} after {@code attempt} failed (1-based). */
-    public Duration backoff(int attempt) {
-        long ceiling = Math.min(maxBackoff.toMillis(), baseBackoff.toMillis() << Math.min(attempt - 1, 20));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+    /** Delay before attempt {@code attempt + 1} after {@code attempt} failed (1-based): full jitter. */
+    public Duration delayAfter(int attempt) {
+        return backoff.delay(attempt);
     }
 
+    /** What the server asked for ({@code Retry-After}), capped at the longest backoff. */
     public Duration retryAfter(Duration serverAsked) {
-        return serverAsked.compareTo(maxBackoff) > 0 ? maxBackoff : serverAsked;
+        return backoff.retryAfter(serverAsked);
     }
 }

@@ -115,11 +115,11 @@ class ChunkVerificationTest {
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
             out.write(csv);
         }
-        List<JsonNode> plain = DataExtractionChunkReader.parseCsv(csv);
+        List<JsonNode> plain = DataExtractionChunkReader.parseCsv(csv, 1 << 20);
         assertThat(plain).hasSize(2);
         assertThat(plain.get(0).get("id").asText()).isEqualTo("r1");
-        assertThat(DataExtractionChunkReader.parseCsv(gz.toByteArray())).isEqualTo(plain);
-        assertThatThrownBy(() -> DataExtractionChunkReader.parseCsv("id,count\nr1,3,extra,columns\n".getBytes(StandardCharsets.UTF_8)))
+        assertThat(DataExtractionChunkReader.parseCsv(gz.toByteArray(), 1 << 20)).isEqualTo(plain);
+        assertThatThrownBy(() -> DataExtractionChunkReader.parseCsv("id,count\nr1,3,extra,columns\n".getBytes(StandardCharsets.UTF_8), 1 << 20))
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("malformed CSV");
     }
 

@@ -17,7 +17,7 @@ class ExportSourceConfigTest {
 
     private static final String SECRET = "s3cret-value";
 
-    private static Map<String, String> records(String baseUrl) {
+    static Map<String, String> records(String baseUrl) {
         Map<String, String> props = new HashMap<>();
         props.put(ExportSourceConfig.API_FLAVOUR, "records");
         props.put(ExportSourceConfig.BASE_URL, baseUrl);
@@ -44,7 +44,8 @@ class ExportSourceConfigTest {
         return new CxoneExportSourceConnector().validate(props).configValues();
     }
 
-    private static Map<String, List<String>> errors(Map<String, String> props) {
+    /** The errors of Connect's validation answer (the connector's validator), by setting. */
+    static Map<String, List<String>> errors(Map<String, String> props) {
         return validate(props).stream().filter(v -> !v.errorMessages().isEmpty())
                 .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
     }

@@ -1,5 +1,6 @@
 package io.cxone.kafka.source.export;
 
+import io.cxone.kafka.common.retry.Backoff;
 import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.fault.FaultSpec;
@@ -31,8 +32,8 @@ class JobRenewalTest {
 
     private static final String REPORT = "renewal-report";
     private static CxoneSimulator simulator;
-    private final CxoneHttp http = new CxoneHttp(Duration.ofSeconds(10), new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50)),
-            new ExportMetrics(null));
+    private final CxoneHttp http = new CxoneHttp(Duration.ofSeconds(10),
+            new RetryPolicy(3, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50))), 1 << 20, new ExportMetrics(null));
 
     @BeforeAll
     static void start() {
