@@ -3,14 +3,16 @@ package io.cxone.kafka.common.config;
 import io.cxone.kafka.common.ConnectionUrls;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@link ConfigDef.Validator}s the plugins share: URLs that never carry credentials, files, secrets. */
+/**
+ * {@link ConfigDef.Validator}s the plugins share: URLs that never carry credentials, files. (Secrets need none for
+ * surrounding whitespace: {@code ConfigDef} trims a password before it is validated.)
+ */
 public final class Validators {
 
     private Validators() {
@@ -79,29 +81,6 @@ public final class Validators {
             @Override
             public String toString() {
                 return optional ? "path of a readable file, or empty" : "path of a readable file";
-            }
-        };
-    }
-
-    /**
-     * A secret without surrounding whitespace: a newline at the end of a secrets file read through a config provider
-     * would otherwise become part of the password and fail as "wrong credentials" far from its cause. The value is
-     * never echoed.
-     */
-    public static ConfigDef.Validator secret() {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                String secret = value instanceof Password password ? password.value() : null;
-                if (secret != null && !secret.isEmpty() && !secret.equals(secret.strip())) {
-                    throw new ConfigException(name + " starts or ends with whitespace (often the newline at the end of a "
-                            + "secrets file); remove it");
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "secret without leading or trailing whitespace";
             }
         };
     }

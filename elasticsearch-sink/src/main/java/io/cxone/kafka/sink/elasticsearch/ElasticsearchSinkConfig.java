@@ -124,13 +124,13 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         def.define(CONNECTION_USERNAME, Type.STRING, null, Importance.MEDIUM,
                 "User for HTTP basic authentication (with connection.password).",
                 GROUP_SECURITY, ++order, Width.MEDIUM, "Username");
-        def.define(CONNECTION_PASSWORD, Type.PASSWORD, null, Validators.secret(), Importance.MEDIUM,
+        def.define(CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
                 "Password for HTTP basic authentication.",
                 GROUP_SECURITY, ++order, Width.MEDIUM, "Password");
-        def.define(CONNECTION_API_KEY, Type.PASSWORD, null, Validators.secret(), Importance.MEDIUM,
+        def.define(CONNECTION_API_KEY, Type.PASSWORD, null, Importance.MEDIUM,
                 "Elasticsearch API key, the base64 'encoded' value (sent as 'Authorization: ApiKey ...').",
                 GROUP_SECURITY, ++order, Width.LONG, "API key");
-        def.define(CONNECTION_BEARER_TOKEN, Type.PASSWORD, null, Validators.secret(), Importance.MEDIUM,
+        def.define(CONNECTION_BEARER_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
                 "Bearer token (sent as 'Authorization: Bearer ...'), e.g. an Elasticsearch service-account token.",
                 GROUP_SECURITY, ++order, Width.LONG, "Bearer token");
         def.define(SSL_CA_FILE, Type.STRING, null, Validators.readableFile(true), Importance.MEDIUM,

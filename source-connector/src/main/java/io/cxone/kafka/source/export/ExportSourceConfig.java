@@ -105,7 +105,7 @@ public final class ExportSourceConfig extends AbstractConfig {
                         + "gives the token endpoint, /.well-known/cxone-configuration the tenant's API endpoint. Empty: " + BASE_URL + ".",
                 CXONE, ++o, Width.LONG, "OIDC issuer");
         def.define(CLIENT_ID, Type.STRING, "", Importance.HIGH, "OAuth client id.", CXONE, ++o, Width.MEDIUM, "Client id");
-        def.define(CLIENT_SECRET, Type.PASSWORD, "", Validators.secret(), Importance.HIGH, "OAuth client secret.", CXONE, ++o, Width.MEDIUM, "Client secret");
+        def.define(CLIENT_SECRET, Type.PASSWORD, "", Importance.HIGH, "OAuth client secret.", CXONE, ++o, Width.MEDIUM, "Client secret");
         def.define(VALIDATE_CREDENTIALS, Type.BOOLEAN, false, Importance.LOW,
                 "Whether validating the configuration (PUT /connector-plugins/.../config/validate, and every deployment) also "
                 + "fetches a token from CXone with these credentials and reports a refusal on the secret's field. Off by "
@@ -117,7 +117,7 @@ public final class ExportSourceConfig extends AbstractConfig {
                 + "are always allowed. On: one WARN at start.", CXONE, ++o, Width.SHORT, "Allow secrets over plain http");
         def.define(ACCESS_KEY_ID, Type.STRING, "", Importance.HIGH,
                 "CXone access key id (data-extraction: the password grant's username).", CXONE, ++o, Width.MEDIUM, "Access key id");
-        def.define(ACCESS_KEY_SECRET, Type.PASSWORD, "", Validators.secret(), Importance.HIGH,
+        def.define(ACCESS_KEY_SECRET, Type.PASSWORD, "", Importance.HIGH,
                 "CXone access key secret (data-extraction: the password grant's password).", CXONE, ++o, Width.MEDIUM, "Access key secret");
 
         o = 0;

@@ -1,7 +1,6 @@
 package io.cxone.kafka.source.webhook;
 
 import io.cxone.kafka.common.config.ConfigEnums;
-import io.cxone.kafka.common.config.Validators;
 import io.cxone.kafka.source.webhook.WebhookConfig.AuthMode;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -40,11 +39,11 @@ final class AuthSettings {
                 GROUP, ++order, Width.SHORT, "Auth mode", new AuthRecommender());
         def.define(AUTH_BASIC_USERNAME, Type.STRING, "", Importance.HIGH, "User name for basic auth.", GROUP,
                 ++order, Width.MEDIUM, "Basic user", new AuthRecommender());
-        def.define(AUTH_BASIC_PASSWORD, Type.PASSWORD, null, Validators.secret(), Importance.HIGH, "Password for basic auth.", GROUP,
+        def.define(AUTH_BASIC_PASSWORD, Type.PASSWORD, null, Importance.HIGH, "Password for basic auth.", GROUP,
                 ++order, Width.MEDIUM, "Basic password", new AuthRecommender());
-        def.define(AUTH_BEARER_TOKEN, Type.PASSWORD, null, Validators.secret(), Importance.HIGH, "Token expected after 'Bearer '.",
+        def.define(AUTH_BEARER_TOKEN, Type.PASSWORD, null, Importance.HIGH, "Token expected after 'Bearer '.",
                 GROUP, ++order, Width.MEDIUM, "Bearer token", new AuthRecommender());
-        def.define(AUTH_HMAC_SECRET, Type.PASSWORD, null, Validators.secret(), Importance.HIGH, "Shared secret of hmac-sha256.",
+        def.define(AUTH_HMAC_SECRET, Type.PASSWORD, null, Importance.HIGH, "Shared secret of hmac-sha256.",
                 GROUP, ++order, Width.MEDIUM, "HMAC secret", new AuthRecommender());
         def.define(AUTH_HMAC_SIGNATURE_HEADER, Type.STRING, "X-Cxone-Signature", new ConfigDef.NonEmptyString(),
                 Importance.LOW, "Header carrying the signature.", GROUP, ++order, Width.MEDIUM,

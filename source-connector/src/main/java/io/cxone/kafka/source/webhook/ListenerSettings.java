@@ -39,7 +39,7 @@ final class ListenerSettings {
         def.define(TLS_KEYSTORE_PATH, Type.STRING, "", Validators.readableFile(true), Importance.MEDIUM,
                 "Keystore with the listener's certificate and key. Empty: plain HTTP.", GROUP, ++order,
                 Width.LONG, "TLS keystore");
-        def.define(TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Validators.secret(), Importance.MEDIUM,
+        def.define(TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
                 "Password of the TLS keystore and its key.", GROUP, ++order, Width.MEDIUM, "TLS keystore password");
         def.define(TLS_KEYSTORE_TYPE, Type.STRING, "PKCS12", ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
                 Importance.LOW, "Type of the TLS keystore.", GROUP, ++order, Width.SHORT, "TLS keystore type");
