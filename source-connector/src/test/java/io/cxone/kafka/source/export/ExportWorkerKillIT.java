@@ -119,7 +119,9 @@ class ExportWorkerKillIT {
             assertThat(result.brokenChunks()).isZero();
             assertThat(result.badChecksums()).isZero();
             assertThat(result.jobsPerReport()).allSatisfy((report, jobs) -> assertThat(jobs).as(report).isEqualTo(1));
-            assertThat(result.jobsCreated()).isEqualTo(2);
+            // A job is resumed from its checkpoint once a chunk of it committed; a kill between a report's job creation and
+            // its first commit leaves nothing to resume from, so that report legitimately starts one more job.
+            assertThat(result.jobsCreated()).as("export jobs created").isBetween(2L, 2L + result.kills());
         } finally {
             worker.stop();
         }
