@@ -1,16 +1,6 @@
 package io.cxone.kafka.bridge;
 
 import io.cxone.kafka.bridge.frame.FrameChecksum;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CloseStatus;
-import org.eclipse.jetty.websocket.core.Configuration;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.FrameHandler;
-import org.eclipse.jetty.websocket.core.OpCode;
-import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,6 +10,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 
 /**
  * Not a test: N WebSocket clients on one topic while a producer writes R msg/s for S seconds, bridge, load
@@ -55,8 +54,7 @@ public final class BridgeBenchmark {
     /** Offsets of the measured run start here (the warm-up's records come first on the single partition). */
     private static volatile long measuredFrom = Long.MAX_VALUE;
 
-    private BridgeBenchmark() {
-    }
+    private BridgeBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -65,11 +63,14 @@ public final class BridgeBenchmark {
         int warmupSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         String topic = BridgeTestSupport.uniqueTopic("bench", 1);
-        BridgeServer bridge = BridgeTestSupport.startBridge(m -> m.put("limits.connections.per.address", Integer.toString(clients + 10)));
+        BridgeServer bridge = BridgeTestSupport.startBridge(
+                m -> m.put("limits.connections.per.address", Integer.toString(clients + 10)));
         List<CoreSession> sessions = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            CoreClientUpgradeRequest request = CoreClientUpgradeRequest.from(WsTestClient.jetty(),
-                    BridgeTestSupport.streamUri(bridge, "topics=" + topic + (batch > 1 ? "&batch=" + batch : "")), new Receiver());
+            CoreClientUpgradeRequest request = CoreClientUpgradeRequest.from(
+                    WsTestClient.jetty(),
+                    BridgeTestSupport.streamUri(bridge, "topics=" + topic + (batch > 1 ? "&batch=" + batch : "")),
+                    new Receiver());
             request.headers(h -> h.put("Authorization", "Bearer " + BridgeTestSupport.TOKEN));
             Configuration.ConfigurationCustomizer wire = new Configuration.ConfigurationCustomizer();
             wire.setAutoFragment(false);
@@ -99,8 +100,14 @@ public final class BridgeBenchmark {
         while (CAUGHT_UP.sum() < clients && System.nanoTime() < drainDeadline) {
             Thread.sleep(20);
         }
-        System.out.printf(Locale.ROOT, "warm-up: %d records x %d clients, %d received, %d clients past it %.1f s after the last was produced%n",
-                warmupRecords, clients, WARMUP_RECEIVED.sum(), CAUGHT_UP.sum(), (System.nanoTime() - drainStart) / 1e9);
+        System.out.printf(
+                Locale.ROOT,
+                "warm-up: %d records x %d clients, %d received, %d clients past it %.1f s after the last was produced%n",
+                warmupRecords,
+                clients,
+                WARMUP_RECEIVED.sum(),
+                CAUGHT_UP.sum(),
+                (System.nanoTime() - drainStart) / 1e9);
         long total = (long) rate * seconds;
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
@@ -117,21 +124,54 @@ public final class BridgeBenchmark {
         double delivered = (double) received / expected;
         long p50 = percentile(0.50, received);
         long p99 = percentile(0.99, received);
-        System.out.printf(Locale.ROOT, "clients=%d rate=%d msg/s seconds=%d (after %d s warm-up) mode=%s produced=%d in %.1fs "
+        System.out.printf(
+                Locale.ROOT,
+                "clients=%d rate=%d msg/s seconds=%d (after %d s warm-up) mode=%s produced=%d in %.1fs "
                         + "expected=%d received=%d frames=%d out-of-order=%d dropped-notices=%d dropped-records(measured)=%d%n",
-                clients, rate, seconds, warmupSeconds, batch > 1 ? "batch=" + batch : "record", total, produceSeconds, expected,
-                received, FRAMES.sum(), OUT_OF_ORDER.sum(), DROPPED_NOTICES.sum(), DROPPED_RECORDS.sum());
+                clients,
+                rate,
+                seconds,
+                warmupSeconds,
+                batch > 1 ? "batch=" + batch : "record",
+                total,
+                produceSeconds,
+                expected,
+                received,
+                FRAMES.sum(),
+                OUT_OF_ORDER.sum(),
+                DROPPED_NOTICES.sum(),
+                DROPPED_RECORDS.sum());
         // On a shared machine the run may get far less than its cores: show what it actually had.
-        System.out.printf(Locale.ROOT, "process CPU %.1f s over %.1f s wall = %.2f of %d cores%n", cpuSeconds, wallSeconds,
-                cpuSeconds / wallSeconds, Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "delivered=%.4f (target >= %.2f, ratio %.3f)%n", delivered, TARGET_DELIVERED,
+        System.out.printf(
+                Locale.ROOT,
+                "process CPU %.1f s over %.1f s wall = %.2f of %d cores%n",
+                cpuSeconds,
+                wallSeconds,
+                cpuSeconds / wallSeconds,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                Locale.ROOT,
+                "delivered=%.4f (target >= %.2f, ratio %.3f)%n",
+                delivered,
+                TARGET_DELIVERED,
                 delivered / TARGET_DELIVERED);
-        System.out.printf(Locale.ROOT, "latency p50=%dms p99=%dms max=%dms (p99 target < %d ms, ratio %.3f)%n", p50, p99,
-                percentile(1.0, received), TARGET_P99_MS, (double) p99 / TARGET_P99_MS);
+        System.out.printf(
+                Locale.ROOT,
+                "latency p50=%dms p99=%dms max=%dms (p99 target < %d ms, ratio %.3f)%n",
+                p50,
+                p99,
+                percentile(1.0, received),
+                TARGET_P99_MS,
+                (double) p99 / TARGET_P99_MS);
         System.out.println("targets " + (delivered >= TARGET_DELIVERED && p99 < TARGET_P99_MS ? "MET" : "NOT MET"));
-        System.out.println(BridgeTestSupport.get(bridge, "/metrics").body().lines()
-                .filter(l -> l.startsWith("bridge_frames_dropped_total") || l.startsWith("bridge_slow_client")
-                        || l.startsWith("bridge_frames_sent_total") || l.startsWith("bridge_bytes_sent_total")).toList());
+        System.out.println(BridgeTestSupport.get(bridge, "/metrics")
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("bridge_frames_dropped_total")
+                        || l.startsWith("bridge_slow_client")
+                        || l.startsWith("bridge_frames_sent_total")
+                        || l.startsWith("bridge_bytes_sent_total"))
+                .toList());
         sessions.forEach(s -> s.close(CloseStatus.NORMAL, "done", Callback.NOOP));
         bridge.close();
         System.exit(0);
@@ -146,8 +186,10 @@ public final class BridgeBenchmark {
             long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
             for (; sent < due; sent++) {
                 long n = firstNumber + sent;
-                byte[] value = ("{\"event_id\":\"e-" + n + "\",\"action_type\":\"LOGIN\",\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8);
-                BridgeTestSupport.producer().send(new ProducerRecord<>(topic, 0, System.currentTimeMillis(), null, value));
+                byte[] value = ("{\"event_id\":\"e-" + n + "\",\"action_type\":\"LOGIN\",\"n\":" + n + "}")
+                        .getBytes(StandardCharsets.UTF_8);
+                BridgeTestSupport.producer()
+                        .send(new ProducerRecord<>(topic, 0, System.currentTimeMillis(), null, value));
             }
             LockSupport.parkNanos(500_000);
         }
@@ -160,8 +202,11 @@ public final class BridgeBenchmark {
         while (true) {
             try {
                 Thread.sleep(5000);
-                List<String> lines = BridgeTestSupport.get(bridge, "/metrics").body().lines()
-                        .filter(l -> l.startsWith("bridge_queued_messages") || l.startsWith("bridge_consumer_lag_max{")).toList();
+                List<String> lines = BridgeTestSupport.get(bridge, "/metrics")
+                        .body()
+                        .lines()
+                        .filter(l -> l.startsWith("bridge_queued_messages") || l.startsWith("bridge_consumer_lag_max{"))
+                        .toList();
                 System.out.println("progress: received(measured)=" + RECEIVED.sum() + " " + lines);
             } catch (Exception e) {
                 return;
@@ -170,7 +215,8 @@ public final class BridgeBenchmark {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
@@ -275,7 +321,8 @@ public final class BridgeBenchmark {
                 } else if (type == 's') {
                     SUBSCRIBED.increment();
                 } else if (type == 'd') {
-                    // Drop-oldest: the records this client will not get (one partition here), then it goes on after them.
+                    // Drop-oldest: the records this client will not get (one partition here), then it goes on after
+                    // them.
                     DROPPED_NOTICES.increment();
                     int at = indexOf(b, length, FROM_OFFSET, TYPE_AT);
                     if (at >= 0) {

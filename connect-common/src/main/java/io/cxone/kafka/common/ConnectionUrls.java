@@ -17,8 +17,7 @@ public final class ConnectionUrls {
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final String HIDDEN = "***";
 
-    private ConnectionUrls() {
-    }
+    private ConnectionUrls() {}
 
     /**
      * True when the text carries user info: an {@code @} after the scheme. A URL whose path holds an {@code @} counts

@@ -12,8 +12,7 @@ public final class PluginVersion {
 
     private static final String VERSION = load();
 
-    private PluginVersion() {
-    }
+    private PluginVersion() {}
 
     /** What {@code Connector.version()} and {@code Task.version()} report; "unknown" when the file is missing. */
     public static String get() {

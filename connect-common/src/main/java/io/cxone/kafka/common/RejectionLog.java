@@ -1,14 +1,13 @@
 package io.cxone.kafka.common;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Logs rejected requests at a bounded rate, since anyone who reaches a listening port can send them: the first
@@ -63,9 +62,16 @@ public final class RejectionLog {
             }
         }
         if (total > logged) {
-            StringBuilder line = new StringBuilder(subject).append(": ").append(total).append(" rejected in the last ")
-                    .append(INTERVAL_MILLIS / 1000).append(" s (").append(logged).append(" logged in detail), by kind:");
-            byKind.forEach((kind, count) -> line.append(' ').append(kind).append('=').append(count));
+            StringBuilder line = new StringBuilder(subject)
+                    .append(": ")
+                    .append(total)
+                    .append(" rejected in the last ")
+                    .append(INTERVAL_MILLIS / 1000)
+                    .append(" s (")
+                    .append(logged)
+                    .append(" logged in detail), by kind:");
+            byKind.forEach(
+                    (kind, count) -> line.append(' ').append(kind).append('=').append(count));
             sink.accept(line.toString());
         }
     }

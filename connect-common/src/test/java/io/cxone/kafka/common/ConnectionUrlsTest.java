@@ -1,20 +1,22 @@
 package io.cxone.kafka.common;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ConnectionUrlsTest {
 
     @Test
     void findsUserInfoWithOrWithoutPasswordSchemeOrParseableUrl() {
-        assertThat(ConnectionUrls.hasUserInfo("https://elastic:s3cret@es.example.com:9200")).isTrue();
+        assertThat(ConnectionUrls.hasUserInfo("https://elastic:s3cret@es.example.com:9200"))
+                .isTrue();
         assertThat(ConnectionUrls.hasUserInfo("http://token@es.example.com")).isTrue();
-        assertThat(ConnectionUrls.hasUserInfo("elastic:s3cret@es.example.com:9200")).isTrue();
+        assertThat(ConnectionUrls.hasUserInfo("elastic:s3cret@es.example.com:9200"))
+                .isTrue();
         assertThat(ConnectionUrls.hasUserInfo("http://user:p/ss@host:9200")).isTrue();
-        assertThat(ConnectionUrls.hasUserInfo("https://es.example.com:9200/prefix")).isFalse();
+        assertThat(ConnectionUrls.hasUserInfo("https://es.example.com:9200/prefix"))
+                .isFalse();
         assertThat(ConnectionUrls.hasUserInfo(null)).isFalse();
     }
 
@@ -22,7 +24,9 @@ class ConnectionUrlsTest {
     void redactionKeepsSchemeAndHostAndDropsEveryCharacterOfTheCredentials() {
         assertThat(ConnectionUrls.redact("https://elastic:s3cret@es.example.com:9200/x"))
                 .isEqualTo("https://***@es.example.com:9200/x");
-        assertThat(ConnectionUrls.redact("user:p/ss@word@host")).isEqualTo("***@host").doesNotContain("ss", "word");
+        assertThat(ConnectionUrls.redact("user:p/ss@word@host"))
+                .isEqualTo("***@host")
+                .doesNotContain("ss", "word");
         assertThat(ConnectionUrls.redact("http://127.0.0.1:9200")).isEqualTo("http://127.0.0.1:9200");
     }
 
@@ -40,10 +44,15 @@ class ConnectionUrlsTest {
 
     @Test
     void plainHttpToRemoteHostOnlyForHttpToAnotherMachine() {
-        assertThat(ConnectionUrls.isPlainHttpToRemoteHost(URI.create("http://es.example.com:9200"))).isTrue();
-        assertThat(ConnectionUrls.isPlainHttpToRemoteHost(URI.create("HTTP://10.1.2.3"))).isTrue();
-        assertThat(ConnectionUrls.isPlainHttpToRemoteHost(URI.create("https://es.example.com:9200"))).isFalse();
-        assertThat(ConnectionUrls.isPlainHttpToRemoteHost(URI.create("http://127.0.0.1:9200"))).isFalse();
-        assertThat(ConnectionUrls.isPlainHttpToRemoteHost(URI.create("http://localhost:8700"))).isFalse();
+        assertThat(ConnectionUrls.isPlainHttpToRemoteHost(URI.create("http://es.example.com:9200")))
+                .isTrue();
+        assertThat(ConnectionUrls.isPlainHttpToRemoteHost(URI.create("HTTP://10.1.2.3")))
+                .isTrue();
+        assertThat(ConnectionUrls.isPlainHttpToRemoteHost(URI.create("https://es.example.com:9200")))
+                .isFalse();
+        assertThat(ConnectionUrls.isPlainHttpToRemoteHost(URI.create("http://127.0.0.1:9200")))
+                .isFalse();
+        assertThat(ConnectionUrls.isPlainHttpToRemoteHost(URI.create("http://localhost:8700")))
+                .isFalse();
     }
 }

@@ -1,13 +1,17 @@
 package io.cxone.kafka.common;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class PluginVersionTest {
 
     @Test
     void isTheBuildVersion() {
-        assertThat(PluginVersion.get()).isNotBlank().doesNotContain("${").isNotEqualTo("unknown").matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(PluginVersion.get())
+                .isNotBlank()
+                .doesNotContain("${")
+                .isNotEqualTo("unknown")
+                .matches("\\d+\\.\\d+\\.\\d+.*");
     }
 }

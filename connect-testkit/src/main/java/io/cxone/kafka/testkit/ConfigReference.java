@@ -1,8 +1,5 @@
 package io.cxone.kafka.testkit;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.connector.Connector;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Connector;
 
 /**
  * Each connector's configuration reference from its {@link ConfigDef} ({@code toEnrichedRst()}: groups, types,
@@ -23,8 +22,7 @@ public final class ConfigReference {
     /** System property that makes {@link #checkCommitted} rewrite the committed files instead of failing. */
     public static final String UPDATE_PROPERTY = "config.reference.update";
 
-    private ConfigReference() {
-    }
+    private ConfigReference() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -54,7 +52,8 @@ public final class ConfigReference {
      * from a plugin module's folder (as Maven's test runs are), whose parent is the checkout.
      */
     @SafeVarargs
-    public static void checkCommitted(Class<? extends Connector>... connectors) throws IOException, ReflectiveOperationException {
+    public static void checkCommitted(Class<? extends Connector>... connectors)
+            throws IOException, ReflectiveOperationException {
         Path moduleDir = Path.of("").toAbsolutePath();
         Path docs = moduleDir.getParent().resolve("docs/config");
         boolean update = Boolean.getBoolean(UPDATE_PROPERTY);
@@ -62,7 +61,8 @@ public final class ConfigReference {
         for (Class<? extends Connector> connector : connectors) {
             Path committed = docs.resolve(fileName(connector));
             String generated = render(connector);
-            if (Files.isRegularFile(committed) && Files.readString(committed, StandardCharsets.UTF_8).equals(generated)) {
+            if (Files.isRegularFile(committed)
+                    && Files.readString(committed, StandardCharsets.UTF_8).equals(generated)) {
                 continue;
             }
             if (update) {
@@ -73,10 +73,11 @@ public final class ConfigReference {
             }
         }
         if (!stale.isEmpty()) {
-            throw new AssertionError(String.join(", ", stale) + " differ from what the connectors' ConfigDefs generate now."
-                    + " Refresh the committed files with:\n"
-                    + "  mvn -B -q test -pl " + moduleDir.getFileName() + " -am -Dtest=ConfigReferenceTest"
-                    + " -Dsurefire.failIfNoSpecifiedTests=false -D" + UPDATE_PROPERTY + "=true");
+            throw new AssertionError(
+                    String.join(", ", stale) + " differ from what the connectors' ConfigDefs generate now."
+                            + " Refresh the committed files with:\n"
+                            + "  mvn -B -q test -pl " + moduleDir.getFileName() + " -am -Dtest=ConfigReferenceTest"
+                            + " -Dsurefire.failIfNoSpecifiedTests=false -D" + UPDATE_PROPERTY + "=true");
         }
     }
 

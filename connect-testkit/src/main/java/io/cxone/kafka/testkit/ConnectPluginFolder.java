@@ -1,5 +1,7 @@
 package io.cxone.kafka.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +17,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.connect.runtime.isolation.PluginDesc;
 import org.apache.kafka.connect.runtime.isolation.Plugins;
 
@@ -44,7 +44,10 @@ public final class ConnectPluginFolder {
 
     public List<String> jarNames() {
         try (Stream<Path> files = Files.list(folder.resolve("lib"))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".jar"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,8 +60,11 @@ public final class ConnectPluginFolder {
             if (entry == null) {
                 return List.of();
             }
-            return new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            return new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -70,7 +76,8 @@ public final class ConnectPluginFolder {
      */
     public Set<String> discoveredByServiceLoader() {
         Plugins plugins = plugins();
-        // The worker names a plugin's location as a URL ("file:/.../"); classes also on this JVM's classpath say "classpath".
+        // The worker names a plugin's location as a URL ("file:/.../"); classes also on this JVM's classpath say
+        // "classpath".
         String location = folder.toAbsolutePath().toFile().toURI().toString();
         Set<String> found = new TreeSet<>();
         Stream.of(plugins.sourceConnectors(), plugins.sinkConnectors(), plugins.converters())
@@ -95,15 +102,17 @@ public final class ConnectPluginFolder {
     }
 
     private Plugins plugins() {
-        return new Plugins(Map.of("plugin.path", folder.toAbsolutePath().getParent().toString(),
-                "plugin.discovery", "service_load"));
+        return new Plugins(Map.of(
+                "plugin.path", folder.toAbsolutePath().getParent().toString(), "plugin.discovery", "service_load"));
     }
 
     /** Every file of the folder, as paths relative to it with '/' (zip entry style). */
     public List<String> fileNames() {
         try (Stream<Path> files = Files.walk(folder)) {
             return files.filter(Files::isRegularFile)
-                    .map(p -> folder.relativize(p).toString().replace('\\', '/')).sorted().toList();
+                    .map(p -> folder.relativize(p).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -140,7 +149,11 @@ public final class ConnectPluginFolder {
     /** Entry names of a zip, for comparing the distributable zip with the folder. */
     public static List<String> zipEntries(Path zip) {
         try (ZipFile file = new ZipFile(zip.toFile())) {
-            return file.stream().map(ZipEntry::getName).filter(n -> !n.endsWith("/")).sorted().toList();
+            return file.stream()
+                    .map(ZipEntry::getName)
+                    .filter(n -> !n.endsWith("/"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

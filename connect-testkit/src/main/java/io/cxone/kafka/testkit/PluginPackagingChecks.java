@@ -1,16 +1,15 @@
 package io.cxone.kafka.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What every Connect plugin module's built folder (target/plugin/cxone-&lt;module&gt;, the plugin.path entry) and zip
@@ -46,28 +45,39 @@ public abstract class PluginPackagingChecks {
     @Test
     public void registersItsConnectorsForServiceLoaderDiscovery() {
         for (Class<?> type : List.of(SourceConnector.class, SinkConnector.class)) {
-            assertThat(plugin.serviceEntries(module + "-" + VERSION + ".jar", type.getName())).as(type.getSimpleName())
-                    .containsExactlyInAnyOrderElementsOf(connectors.stream().filter(type::isAssignableFrom).map(Class::getName).toList());
+            assertThat(plugin.serviceEntries(module + "-" + VERSION + ".jar", type.getName()))
+                    .as(type.getSimpleName())
+                    .containsExactlyInAnyOrderElementsOf(connectors.stream()
+                            .filter(type::isAssignableFrom)
+                            .map(Class::getName)
+                            .toList());
         }
     }
 
     @Test
     public void workerWithServiceLoaderDiscoveryFindsTheConnectorsAndTheAvroConverter() {
-        assertThat(plugin.discoveredByServiceLoader()).containsAll(connectorClassNames())
+        assertThat(plugin.discoveredByServiceLoader())
+                .containsAll(connectorClassNames())
                 .contains("io.apicurio.registry.utils.converter.AvroConverter");
     }
 
     @Test
     public void leavesOutWhatTheWorkerProvides() {
-        assertThat(plugin.jarNames()).contains(module + "-" + VERSION + ".jar", "connect-common-" + VERSION + ".jar")
-                .noneMatch(n -> n.startsWith("kafka-clients") || n.matches("connect-(api|runtime|json|transforms|transforms-api)-.*") || n.startsWith("slf4j")
-                        || n.startsWith("log4j") || n.startsWith("kafka_"));
+        assertThat(plugin.jarNames())
+                .contains(module + "-" + VERSION + ".jar", "connect-common-" + VERSION + ".jar")
+                .noneMatch(n -> n.startsWith("kafka-clients")
+                        || n.matches("connect-(api|runtime|json|transforms|transforms-api)-.*")
+                        || n.startsWith("slf4j")
+                        || n.startsWith("log4j")
+                        || n.startsWith("kafka_"));
     }
 
     @Test
     public void zipHoldsTheSameFolderUnderNameAndVersion() {
         assertThat(ConnectPluginFolder.zipEntries(Path.of("target/cxone-" + module + "-" + VERSION + ".zip")))
-                .containsExactlyInAnyOrderElementsOf(plugin.fileNames().stream().map(n -> "cxone-" + module + "-" + VERSION + "/" + n).toList());
+                .containsExactlyInAnyOrderElementsOf(plugin.fileNames().stream()
+                        .map(n -> "cxone-" + module + "-" + VERSION + "/" + n)
+                        .toList());
     }
 
     @Test
@@ -82,23 +92,32 @@ public abstract class PluginPackagingChecks {
         }
         assertThat(manifest.path("name").asText()).isEqualTo("cxone-" + module);
         assertThat(manifest.path("version").asText()).isEqualTo(VERSION);
-        assertThat(manifest.path("component_types")).extracting(JsonNode::asText).containsExactlyElementsOf(types);
-        assertThat(manifest.path("license")).extracting(l -> l.path("name").asText()).containsExactly("Apache License 2.0");
-        assertThat(plugin.fileNames()).contains(manifest.path("documentation_url").asText());
+        assertThat(manifest.path("component_types"))
+                .extracting(JsonNode::asText)
+                .containsExactlyElementsOf(types);
+        assertThat(manifest.path("license"))
+                .extracting(l -> l.path("name").asText())
+                .containsExactly("Apache License 2.0");
+        assertThat(plugin.fileNames())
+                .contains(manifest.path("documentation_url").asText());
     }
 
     @Test
     public void docHoldsTheLicenseAndANoticeNamingEveryBundledThirdPartyJar() {
         assertThat(plugin.doc("LICENSE")).contains("Apache License", "Version 2.0");
-        assertThat(plugin.jarsNamedInNotice()).containsExactlyInAnyOrderElementsOf(plugin.jarNames().stream()
-                .filter(n -> !n.endsWith("-" + VERSION + ".jar")).toList());
+        assertThat(plugin.jarsNamedInNotice())
+                .containsExactlyInAnyOrderElementsOf(plugin.jarNames().stream()
+                        .filter(n -> !n.endsWith("-" + VERSION + ".jar"))
+                        .toList());
     }
 
     @Test
     public void reportsTheBuildVersion() throws ReflectiveOperationException {
         assertThat(VERSION).isNotBlank();
         for (Class<? extends Connector> connector : connectors) {
-            assertThat(connector.getDeclaredConstructor().newInstance().version()).as(connector.getSimpleName()).isEqualTo(VERSION);
+            assertThat(connector.getDeclaredConstructor().newInstance().version())
+                    .as(connector.getSimpleName())
+                    .isEqualTo(VERSION);
         }
     }
 }

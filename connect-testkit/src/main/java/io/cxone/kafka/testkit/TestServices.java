@@ -1,6 +1,9 @@
 package io.cxone.kafka.testkit;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.instrumentation.NoopInstrumentation;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
 import io.cxone.kafka.stack.Distributions;
 import io.cxone.kafka.stack.ElasticsearchService;
 import io.cxone.kafka.stack.ManagedProcess;
@@ -12,13 +15,6 @@ import io.cxone.kafka.stack.RunAs;
 import io.cxone.kafka.stack.StackConfig;
 import io.cxone.kafka.stack.StackService;
 import io.cxone.kafka.stack.WorkerSecrets;
-import co.elastic.clients.json.jackson.JacksonJsonpMapper;
-import co.elastic.clients.transport.instrumentation.NoopInstrumentation;
-import co.elastic.clients.transport.rest_client.RestClientTransport;
-import org.apache.http.HttpHost;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.elasticsearch.client.RestClient;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.http.HttpHost;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.elasticsearch.client.RestClient;
 
 /**
  * The integration-test harness: real Kafka + Connect, schema registry and Elasticsearch, each started at
@@ -60,8 +59,7 @@ public final class TestServices {
         Runtime.getRuntime().addShutdownHook(new Thread(TestServices::stopAll, "test-services-shutdown"));
     }
 
-    private TestServices() {
-    }
+    private TestServices() {}
 
     /** Kafka (one KRaft broker) and one distributed Connect worker with exactly-once source support. */
     public static synchronized EmbeddedConnectCluster connect() {
@@ -74,7 +72,8 @@ public final class TestServices {
             // The stack's config providers, so connector JSON resolves secrets as on ./stack's worker.
             checkoutRoot().ifPresent(root -> {
                 Path template = root.resolve("config/connect-distributed.properties");
-                worker.putAll(WorkerSecrets.providerSettings(StackConfig.load(template), WorkerSecrets.secretsDir(template)));
+                worker.putAll(
+                        WorkerSecrets.providerSettings(StackConfig.load(template), WorkerSecrets.secretsDir(template)));
             });
             java.util.Properties broker = new java.util.Properties();
             broker.put("transaction.state.log.replication.factor", "1");
@@ -112,8 +111,12 @@ public final class TestServices {
     public static synchronized CompletableFuture<RegistryService> startRegistry() {
         if (registry == null) {
             registry = CompletableFuture.supplyAsync(() -> {
-                RegistryService service = new RegistryService(distributions().registryRunnerJar(), WORK.resolve("schema-registry"),
-                        WORK.resolve("logs/schema-registry.log"), Ports.freePort(), null);
+                RegistryService service = new RegistryService(
+                        distributions().registryRunnerJar(),
+                        WORK.resolve("schema-registry"),
+                        WORK.resolve("logs/schema-registry.log"),
+                        Ports.freePort(),
+                        null);
                 track(service, Readiness.startAndAwait(service));
                 return service;
             });
@@ -127,8 +130,11 @@ public final class TestServices {
             elasticsearch = CompletableFuture.supplyAsync(() -> {
                 ElasticsearchService service = new ElasticsearchService(
                         new Distributions(reachableForElasticsearch(distCache())).elasticsearchHome(),
-                        reachableForElasticsearch(WORK.resolve("elasticsearch")), WORK.resolve("logs/elasticsearch.log"),
-                        Ports.freePort(), Ports.freePort(), "512m");
+                        reachableForElasticsearch(WORK.resolve("elasticsearch")),
+                        WORK.resolve("logs/elasticsearch.log"),
+                        Ports.freePort(),
+                        Ports.freePort(),
+                        "512m");
                 track(service, Readiness.startAndAwait(service));
                 return service;
             });
@@ -141,7 +147,8 @@ public final class TestServices {
         int port = elasticsearch().httpPort(); // wait outside the lock: the start-up thread needs it
         synchronized (TestServices.class) {
             if (elasticsearchClient == null) {
-                RestClient rest = RestClient.builder(new HttpHost("127.0.0.1", port, "http")).build();
+                RestClient rest = RestClient.builder(new HttpHost("127.0.0.1", port, "http"))
+                        .build();
                 // the project leaves OpenTelemetry out of elasticsearch-java (parent pom): no default tracing
                 elasticsearchClient = new ElasticsearchClient(
                         new RestClientTransport(rest, new JacksonJsonpMapper(), null, NoopInstrumentation.INSTANCE));
@@ -166,12 +173,18 @@ public final class TestServices {
     public static Map<String, String> avroConverter(String prefix) {
         String p = prefix + ".";
         return Map.of(
-                prefix, "io.apicurio.registry.utils.converter.AvroConverter",
-                p + "apicurio.registry.url", registry().apicurioApiUrl(),
-                p + "apicurio.registry.auto-register", "true",
-                p + "apicurio.registry.headers.enabled", "false",
-                p + "apicurio.registry.use-id", "contentId",
-                p + "apicurio.registry.as-confluent", "true");
+                prefix,
+                "io.apicurio.registry.utils.converter.AvroConverter",
+                p + "apicurio.registry.url",
+                registry().apicurioApiUrl(),
+                p + "apicurio.registry.auto-register",
+                "true",
+                p + "apicurio.registry.headers.enabled",
+                "false",
+                p + "apicurio.registry.use-id",
+                "contentId",
+                p + "apicurio.registry.as-confluent",
+                "true");
     }
 
     private static void track(StackService service, ManagedProcess process) {
@@ -198,7 +211,10 @@ public final class TestServices {
         if (!RunAs.isRoot() || RunAs.reachableByOthers(preferred)) {
             return preferred;
         }
-        return Path.of("/var/tmp/cxone-kafka-connect", Integer.toHexString(preferred.toAbsolutePath().toString().hashCode()))
+        return Path.of(
+                        "/var/tmp/cxone-kafka-connect",
+                        Integer.toHexString(
+                                preferred.toAbsolutePath().toString().hashCode()))
                 .resolve(preferred.getFileName());
     }
 
@@ -208,10 +224,12 @@ public final class TestServices {
 
     /** Shared with ./stack: the checkout's .stack/dist, so distributions are unpacked once per checkout. */
     private static Path distCache() {
-        return checkoutRoot().map(dir -> {
-            String home = System.getenv("CXONE_STACK_HOME");
-            return (home == null || home.isBlank() ? dir.resolve(".stack") : Path.of(home)).resolve("dist");
-        }).orElse(WORK.resolve("dist"));
+        return checkoutRoot()
+                .map(dir -> {
+                    String home = System.getenv("CXONE_STACK_HOME");
+                    return (home == null || home.isBlank() ? dir.resolve(".stack") : Path.of(home)).resolve("dist");
+                })
+                .orElse(WORK.resolve("dist"));
     }
 
     /** The cxone-kafka-connect checkout the tests run in (its config/ and connectors/), if they run in one. */
@@ -234,13 +252,15 @@ public final class TestServices {
         // worker waiting on Kafka) must not keep the child servers (Elasticsearch, registry) from being stopped.
         List<Thread> running = new ArrayList<>();
         for (Runnable step : steps) {
-            Thread thread = new Thread(() -> {
-                try {
-                    step.run();
-                } catch (RuntimeException e) {
-                    System.err.println("test services: shutdown step failed: " + e);
-                }
-            }, "test-services-stop");
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            step.run();
+                        } catch (RuntimeException e) {
+                            System.err.println("test services: shutdown step failed: " + e);
+                        }
+                    },
+                    "test-services-stop");
             thread.setDaemon(true);
             thread.start();
             running.add(thread);

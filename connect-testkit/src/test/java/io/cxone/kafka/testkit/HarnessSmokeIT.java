@@ -1,10 +1,18 @@
 package io.cxone.kafka.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.stack.HttpProbe;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
@@ -14,15 +22,6 @@ import org.apache.kafka.connect.runtime.ConnectorConfig;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The harness end to end: Avro through the real registry in the Confluent wire format, and a real Elasticsearch. */
 class HarnessSmokeIT {
@@ -52,7 +51,8 @@ class HarnessSmokeIT {
         config.putAll(TestServices.avroConverter(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG));
         connect.configureConnector("smoke-avro", config);
 
-        ConsumerRecords<byte[], byte[]> records = connect.kafka().consume(count, Duration.ofSeconds(60).toMillis(), topic);
+        ConsumerRecords<byte[], byte[]> records =
+                connect.kafka().consume(count, Duration.ofSeconds(60).toMillis(), topic);
         assertThat(records.count()).isEqualTo(count);
 
         Set<String> ids = new HashSet<>();
@@ -62,9 +62,12 @@ class HarnessSmokeIT {
             int schemaId = bytes.getInt();
 
             var response = HttpProbe.get(TestServices.registry().ccompatUrl() + "/schemas/ids/" + schemaId);
-            assertThat(response.statusCode()).as("GET /schemas/ids/%d", schemaId).isEqualTo(200);
+            assertThat(response.statusCode())
+                    .as("GET /schemas/ids/%d", schemaId)
+                    .isEqualTo(200);
             JsonNode body = JSON.readTree(response.body());
-            org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(body.get("schema").asText());
+            org.apache.avro.Schema schema =
+                    new org.apache.avro.Schema.Parser().parse(body.get("schema").asText());
             assertThat(schema.getFullName()).isEqualTo("io.cxone.kafka.smoke.SmokeEvent");
 
             byte[] payload = new byte[bytes.remaining()];
@@ -84,10 +87,15 @@ class HarnessSmokeIT {
         String index = "smoke-docs";
         Map<String, Object> doc = Map.of("event_id", "evt-42", "action_type", "EXPORT_STARTED");
 
-        es.index(i -> i.index(index).id("evt-42").document(doc).refresh(co.elastic.clients.elasticsearch._types.Refresh.True));
+        es.index(i -> i.index(index)
+                .id("evt-42")
+                .document(doc)
+                .refresh(co.elastic.clients.elasticsearch._types.Refresh.True));
 
-        SearchResponse<Map> found = es.search(s -> s.index(index)
-                .query(q -> q.term(t -> t.field("event_id.keyword").value("evt-42"))), Map.class);
+        SearchResponse<Map> found = es.search(
+                s -> s.index(index)
+                        .query(q -> q.term(t -> t.field("event_id.keyword").value("evt-42"))),
+                Map.class);
         assertThat(found.hits().hits()).hasSize(1);
         assertThat(found.hits().hits().get(0).source()).containsEntry("action_type", "EXPORT_STARTED");
     }

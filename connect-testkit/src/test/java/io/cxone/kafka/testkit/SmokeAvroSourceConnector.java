@@ -1,5 +1,8 @@
 package io.cxone.kafka.testkit;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.data.Schema;
@@ -9,14 +12,11 @@ import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /** The harness smoke test's connector: writes {@code count} Structs to {@code topic}, then stays idle. */
 public class SmokeAvroSourceConnector extends SourceConnector {
 
-    static final Schema VALUE_SCHEMA = SchemaBuilder.struct().name("io.cxone.kafka.smoke.SmokeEvent")
+    static final Schema VALUE_SCHEMA = SchemaBuilder.struct()
+            .name("io.cxone.kafka.smoke.SmokeEvent")
             .field("id", Schema.STRING_SCHEMA)
             .field("seq", Schema.INT64_SCHEMA)
             .build();
@@ -39,8 +39,7 @@ public class SmokeAvroSourceConnector extends SourceConnector {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     @Override
     public ConfigDef config() {
@@ -73,16 +72,23 @@ public class SmokeAvroSourceConnector extends SourceConnector {
             }
             List<SourceRecord> batch = new ArrayList<>();
             for (; next < count; next++) {
-                Struct value = new Struct(VALUE_SCHEMA).put("id", "event-" + next).put("seq", (long) next);
-                batch.add(new SourceRecord(Map.of("smoke", topic), Map.of("seq", next), topic, null,
-                        Schema.STRING_SCHEMA, "event-" + next, VALUE_SCHEMA, value));
+                Struct value =
+                        new Struct(VALUE_SCHEMA).put("id", "event-" + next).put("seq", (long) next);
+                batch.add(new SourceRecord(
+                        Map.of("smoke", topic),
+                        Map.of("seq", next),
+                        topic,
+                        null,
+                        Schema.STRING_SCHEMA,
+                        "event-" + next,
+                        VALUE_SCHEMA,
+                        value));
             }
             return batch;
         }
 
         @Override
-        public void stop() {
-        }
+        public void stop() {}
 
         @Override
         public String version() {

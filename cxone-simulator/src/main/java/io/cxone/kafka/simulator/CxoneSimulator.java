@@ -1,5 +1,7 @@
 package io.cxone.kafka.simulator;
 
+import static io.cxone.kafka.simulator.SimulatorHandler.Route;
+
 import io.cxone.kafka.simulator.admin.AdminApi;
 import io.cxone.kafka.simulator.auth.DiscoveryApi;
 import io.cxone.kafka.simulator.auth.TokenService;
@@ -15,6 +17,12 @@ import io.cxone.kafka.simulator.records.RecordsApi;
 import io.cxone.kafka.simulator.reporting.ReportingApi;
 import io.cxone.kafka.simulator.reporting.ReportingEntity;
 import io.cxone.kafka.simulator.reporting.ReportingTimeline;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -22,15 +30,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static io.cxone.kafka.simulator.SimulatorHandler.Route;
 
 /**
  * A running CXone simulator: a Jetty server on loopback serving the seed records API, real CXone OIDC auth and
@@ -58,11 +57,23 @@ public final class CxoneSimulator implements AutoCloseable {
         DataExtractionApi extraction = new DataExtractionApi(options, tokens, rows, this::baseUrl);
         DiscoveryApi discovery = new DiscoveryApi(options, this::baseUrl);
         long startMs = options.clock().millis();
-        this.reportingTimeline = new ReportingTimeline(options.seed(),
-                startMs - options.reportingBacklog() * options.reportingSpacing().toMillis(), options.reportingSpacing().toMillis(),
-                options.reportingUpdateShare(), options.reportingUpdateDelayMax().toMillis(), options.reportingLag().toMillis());
-        ReportingApi reporting = new ReportingApi(tokens, reportingTimeline, options.reportingVersions(), options.tenantId(),
-                options.reportingCallInterval(), options.clock(), this::baseUrl);
+        this.reportingTimeline = new ReportingTimeline(
+                options.seed(),
+                startMs
+                        - options.reportingBacklog()
+                                * options.reportingSpacing().toMillis(),
+                options.reportingSpacing().toMillis(),
+                options.reportingUpdateShare(),
+                options.reportingUpdateDelayMax().toMillis(),
+                options.reportingLag().toMillis());
+        ReportingApi reporting = new ReportingApi(
+                tokens,
+                reportingTimeline,
+                options.reportingVersions(),
+                options.tenantId(),
+                options.reportingCallInterval(),
+                options.clock(),
+                this::baseUrl);
         this.admin = new AdminApi(faults, requests, tokens, options.rowShape(), records, extraction);
 
         List<Route> routes = List.of(
@@ -74,15 +85,29 @@ public final class CxoneSimulator implements AutoCloseable {
                 Route.of("DELETE", "/_sim/requests", null, admin::deleteRequests),
                 Route.of("POST", "/api/v2/oauth/token", Endpoint.TOKEN, tokens::token),
                 Route.of("POST", "/auth/token", Endpoint.TOKEN, tokens::token),
-                Route.of("GET", "/.well-known/openid-configuration", Endpoint.OPENID_CONFIGURATION, discovery::openidConfiguration),
-                Route.of("GET", "/.well-known/cxone-configuration", Endpoint.CXONE_CONFIGURATION, discovery::cxoneConfiguration),
+                Route.of(
+                        "GET",
+                        "/.well-known/openid-configuration",
+                        Endpoint.OPENID_CONFIGURATION,
+                        discovery::openidConfiguration),
+                Route.of(
+                        "GET",
+                        "/.well-known/cxone-configuration",
+                        Endpoint.CXONE_CONFIGURATION,
+                        discovery::cxoneConfiguration),
                 Route.of("POST", "/api/v2/data-actions/exports", Endpoint.EXPORT_CREATE, records::createExport),
                 Route.of("GET", "/api/v2/data-actions/exports/{id}/records", Endpoint.EXPORT_RECORDS, records::records),
                 Route.of("POST", "/data-extraction/v1/jobs", Endpoint.JOB_CREATE, extraction::createJob),
                 Route.of("GET", "/data-extraction/v1/jobs/{jobId}", Endpoint.JOB_STATUS, extraction::jobStatus),
                 Route.of("GET", "/files/{file}", Endpoint.DOWNLOAD, extraction::download),
-                Route.of("GET", "/incontactapi/services/{version}/{group}/{name}", Endpoint.REPORTING, exchange -> reporting.get(
-                        exchange, exchange.pathVariable("version"), exchange.pathVariable("group") + "/" + exchange.pathVariable("name"))));
+                Route.of(
+                        "GET",
+                        "/incontactapi/services/{version}/{group}/{name}",
+                        Endpoint.REPORTING,
+                        exchange -> reporting.get(
+                                exchange,
+                                exchange.pathVariable("version"),
+                                exchange.pathVariable("group") + "/" + exchange.pathVariable("name"))));
 
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("cxone-simulator");
@@ -109,8 +134,10 @@ public final class CxoneSimulator implements AutoCloseable {
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new IllegalStateException("CXone simulator could not listen on " + options.host() + ":" + options.port()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "CXone simulator could not listen on " + options.host() + ":" + options.port() + ": "
+                            + e.getMessage(),
+                    e);
         }
         simulator.baseUrl = "http://" + options.host() + ":" + simulator.connector.getLocalPort();
         options.faults().forEach(simulator::arm);
@@ -167,10 +194,14 @@ public final class CxoneSimulator implements AutoCloseable {
      * The rows of the Data Extraction file for an entity and window {@code [startDate, endDate)} (no faults
      * applied), in file order. CSV carries them as text: {@code String.valueOf(value)} is the cell.
      */
-    public List<Map<String, Object>> expectedWindowRows(String entityName, String version, LocalDate startDate,
-                                                        LocalDate endDate) {
-        DataSet dataSet = DataSet.window(entityName, version, startDate.atStartOfDay(ZoneOffset.UTC).toInstant(),
-                endDate.atStartOfDay(ZoneOffset.UTC).toInstant(), options.rowCount());
+    public List<Map<String, Object>> expectedWindowRows(
+            String entityName, String version, LocalDate startDate, LocalDate endDate) {
+        DataSet dataSet = DataSet.window(
+                entityName,
+                version,
+                startDate.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                endDate.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                options.rowCount());
         return rows.rows(dataSet, 0, Math.toIntExact(dataSet.rowCount()), 0, null);
     }
 
@@ -179,7 +210,8 @@ public final class CxoneSimulator implements AutoCloseable {
      * visible at {@code asOf}: a complete incremental sync up to {@code asOf} has delivered each row's newest version
      * ({@code version == 1}, or 0 when there is no 1) and may have delivered the older one.
      */
-    public List<ReportingTimeline.Version> reportingVersions(ReportingEntity entity, Instant from, Instant to, Instant asOf) {
+    public List<ReportingTimeline.Version> reportingVersions(
+            ReportingEntity entity, Instant from, Instant to, Instant asOf) {
         return reportingTimeline.versions(entity, from.toEpochMilli(), to.toEpochMilli(), asOf.toEpochMilli());
     }
 

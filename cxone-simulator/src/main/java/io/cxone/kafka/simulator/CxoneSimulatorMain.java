@@ -5,8 +5,6 @@ import io.cxone.kafka.simulator.data.FieldSpec;
 import io.cxone.kafka.simulator.fault.FaultSpec;
 import io.cxone.kafka.simulator.http.ApiException;
 import io.cxone.kafka.simulator.http.Json;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URL;
@@ -16,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the simulator as a process ({@code ./stack} starts it with {@code --port 8700} and probes {@code /health}).
@@ -24,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
 public final class CxoneSimulatorMain {
     static final int DEFAULT_PORT = 8700;
 
-    private static final String USAGE = String.join("\n",
+    private static final String USAGE = String.join(
+            "\n",
             "usage: CxoneSimulatorMain [options]",
             "  --port N                    listen port (default 8700; 0 = free port)",
             "  --host H                    bind address (default 127.0.0.1)",
@@ -47,8 +47,7 @@ public final class CxoneSimulatorMain {
             "  --reporting-call-ms N       one Reporting API call per N ms; 0 disables (default 0)",
             "  --faults FILE               JSON fault or array of faults armed at start (see README)");
 
-    private CxoneSimulatorMain() {
-    }
+    private CxoneSimulatorMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
@@ -68,10 +67,13 @@ public final class CxoneSimulatorMain {
         }
         CxoneSimulator simulator = CxoneSimulator.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            simulator.close();
-            stopped.countDown();
-        }, "cxone-simulator-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            simulator.close();
+                            stopped.countDown();
+                        },
+                        "cxone-simulator-shutdown"));
         LoggerFactory.getLogger(CxoneSimulatorMain.class).info("Ready: {}/health", simulator.baseUrl());
         stopped.await();
     }
@@ -110,24 +112,34 @@ public final class CxoneSimulatorMain {
                 case "--access-key-id" -> accessKeyId = value;
                 case "--access-key-secret" -> accessKeySecret = value;
                 case "--tenant-id" -> builder.tenantId(value);
-                case "--token-ttl-seconds" -> builder.tokenLifetime(Duration.ofSeconds(number(option, value, 1, Integer.MAX_VALUE)));
-                case "--job-running-ms" -> builder.jobRunningTime(Duration.ofMillis(number(option, value, 0, Integer.MAX_VALUE)));
-                case "--url-validity-seconds" -> builder.downloadUrlValidity(Duration.ofSeconds(number(option, value, 1, Integer.MAX_VALUE)));
-                case "--throttle-seconds" -> builder.throttleInterval(Duration.ofSeconds(number(option, value, 0, Integer.MAX_VALUE)));
+                case "--token-ttl-seconds" ->
+                    builder.tokenLifetime(Duration.ofSeconds(number(option, value, 1, Integer.MAX_VALUE)));
+                case "--job-running-ms" ->
+                    builder.jobRunningTime(Duration.ofMillis(number(option, value, 0, Integer.MAX_VALUE)));
+                case "--url-validity-seconds" ->
+                    builder.downloadUrlValidity(Duration.ofSeconds(number(option, value, 1, Integer.MAX_VALUE)));
+                case "--throttle-seconds" ->
+                    builder.throttleInterval(Duration.ofSeconds(number(option, value, 0, Integer.MAX_VALUE)));
                 case "--max-window-days" -> builder.maxWindowDays((int) number(option, value, 1, 3650));
                 case "--reporting-backlog" -> reportingBacklog = number(option, value, 0, 100_000_000);
-                case "--reporting-spacing-ms" -> reportingSpacing = Duration.ofMillis(number(option, value, 1, 86_400_000));
+                case "--reporting-spacing-ms" ->
+                    reportingSpacing = Duration.ofMillis(number(option, value, 1, 86_400_000));
                 case "--reporting-update-share" -> reportingUpdateShare = share(option, value);
                 case "--reporting-lag-seconds" -> reportingLag = Duration.ofSeconds(number(option, value, 0, 86_400));
-                case "--reporting-call-ms" -> builder.reportingCallInterval(Duration.ofMillis(number(option, value, 0, 3_600_000)));
+                case "--reporting-call-ms" ->
+                    builder.reportingCallInterval(Duration.ofMillis(number(option, value, 0, 3_600_000)));
                 case "--faults" -> faultsFile = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
-        builder.reporting(reportingBacklog, reportingSpacing, reportingUpdateShare, base.reportingUpdateDelayMax(), reportingLag);
+        builder.reporting(
+                reportingBacklog, reportingSpacing, reportingUpdateShare, base.reportingUpdateDelayMax(), reportingLag);
         SimulatorOptions defaults = builder.build();
-        builder.client(clientId != null ? clientId : defaults.clientId(), clientSecret != null ? clientSecret : defaults.clientSecret());
-        builder.accessKey(accessKeyId != null ? accessKeyId : defaults.accessKeyId(),
+        builder.client(
+                clientId != null ? clientId : defaults.clientId(),
+                clientSecret != null ? clientSecret : defaults.clientSecret());
+        builder.accessKey(
+                accessKeyId != null ? accessKeyId : defaults.accessKeyId(),
                 accessKeySecret != null ? accessKeySecret : defaults.accessKeySecret());
         if (faultsFile != null) {
             builder.faults(readFaults(faultsFile, defaults.rowShape()));
@@ -182,7 +194,8 @@ public final class CxoneSimulatorMain {
     }
 
     private static void useBundledLogConfigUnlessGiven() {
-        if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+        if (System.getProperty("log4j2.configurationFile") == null
+                && System.getProperty("log4j.configurationFile") == null) {
             URL config = CxoneSimulatorMain.class.getResource("simulator-log4j2.properties");
             if (config != null) {
                 System.setProperty("log4j2.configurationFile", config.toString());

@@ -9,16 +9,6 @@ import io.cxone.kafka.simulator.http.ApiException;
 import io.cxone.kafka.simulator.http.Endpoint;
 import io.cxone.kafka.simulator.http.Exchange;
 import io.cxone.kafka.simulator.http.SimResponse;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.EofException;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,6 +22,15 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes requests and applies the faults that do not depend on the endpoint: delay first, then the short-circuit
@@ -43,8 +42,12 @@ final class SimulatorHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(SimulatorHandler.class);
 
     /** A route; {@code endpoint} is null for the simulator's own endpoints (health, admin), which faults never touch. */
-    record Route(String method, Pattern path, List<String> variables, Endpoint endpoint,
-                 Function<Exchange, SimResponse> action) {
+    record Route(
+            String method,
+            Pattern path,
+            List<String> variables,
+            Endpoint endpoint,
+            Function<Exchange, SimResponse> action) {
         /** {@code template} is a literal path with {@code {name}} segments, e.g. {@code /jobs/{jobId}}. */
         static Route of(String method, String template, Endpoint endpoint, Function<Exchange, SimResponse> action) {
             StringBuilder regex = new StringBuilder();
@@ -53,7 +56,9 @@ final class SimulatorHandler extends Handler.Abstract {
             int literalStart = 0;
             while (variable.find()) {
                 regex.append(Pattern.quote(template.substring(literalStart, variable.start())))
-                        .append("(?<").append(variable.group(1)).append(">[^/]+)");
+                        .append("(?<")
+                        .append(variable.group(1))
+                        .append(">[^/]+)");
                 variables.add(variable.group(1));
                 literalStart = variable.end();
             }
@@ -76,13 +81,18 @@ final class SimulatorHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = request.getHttpURI().getPath();
         String method = request.getMethod();
-        List<Route> pathMatches = routes.stream().filter(r -> r.path().matcher(path).matches()).toList();
-        Optional<Route> route = pathMatches.stream().filter(r -> r.method().equals(method)).findFirst();
+        List<Route> pathMatches =
+                routes.stream().filter(r -> r.path().matcher(path).matches()).toList();
+        Optional<Route> route =
+                pathMatches.stream().filter(r -> r.method().equals(method)).findFirst();
         if (route.isEmpty()) {
             SimResponse error = pathMatches.isEmpty()
                     ? new ApiException(404, "not_found", "no endpoint " + method + " " + path).toResponse()
-                    : new ApiException(405, "method_not_allowed", method + " is not allowed on " + path).toResponse()
-                    .header("Allow", pathMatches.stream().map(Route::method).collect(Collectors.joining(", ")));
+                    : new ApiException(405, "method_not_allowed", method + " is not allowed on " + path)
+                            .toResponse()
+                            .header(
+                                    "Allow",
+                                    pathMatches.stream().map(Route::method).collect(Collectors.joining(", ")));
             send(response, error, callback, false);
             return true;
         }
@@ -95,14 +105,20 @@ final class SimulatorHandler extends Handler.Abstract {
             return true;
         }
         SimResponse out = runWithFaults(route.get(), exchange);
-        boolean truncate = out.isSuccess() && out.body().length >= 2
+        boolean truncate = out.isSuccess()
+                && out.body().length >= 2
                 && exchange.takeFault(FaultType.TRUNCATED_BODY).isPresent();
         String query = request.getHttpURI().getQuery();
         String target = query == null ? path : path + "?" + query;
         requests.record(method, target, exchange.endpoint(), out.status(), exchange.appliedFaults());
         if (!exchange.appliedFaults().isEmpty()) {
-            log.info("Fault applied: {} {} endpoint={} status={} faults={}", method, target, exchange.endpoint(),
-                    out.status(), exchange.appliedFaults());
+            log.info(
+                    "Fault applied: {} {} endpoint={} status={} faults={}",
+                    method,
+                    target,
+                    exchange.endpoint(),
+                    out.status(),
+                    exchange.appliedFaults());
         }
         send(response, out, callback, truncate);
         return true;
@@ -125,16 +141,21 @@ final class SimulatorHandler extends Handler.Abstract {
         Optional<FaultSpec> rateLimit = exchange.takeFault(FaultType.RATE_LIMIT);
         if (rateLimit.isPresent()) {
             return new ApiException(429, "too_many_requests", "simulated rate limit (fault)")
-                    .withHeader("Retry-After", Long.toString(rateLimit.get().retryAfterSeconds())).toResponse();
+                    .withHeader("Retry-After", Long.toString(rateLimit.get().retryAfterSeconds()))
+                    .toResponse();
         }
         if (exchange.takeFault(FaultType.UNAUTHORIZED).isPresent()) {
             return TokenService.unauthorized("access token rejected (fault)").toResponse();
         }
         if (exchange.takeFault(FaultType.JOB_NOT_FOUND).isPresent()) {
-            return ApiException.notFound(exchange.endpoint().wireName() + ": the export or job named by the request does not exist (fault)").toResponse();
+            return ApiException.notFound(exchange.endpoint().wireName()
+                            + ": the export or job named by the request does not exist (fault)")
+                    .toResponse();
         }
         SimResponse out = run(route, exchange);
-        if (out.isSuccess() && out.isJson() && exchange.endpoint() != Endpoint.DOWNLOAD
+        if (out.isSuccess()
+                && out.isJson()
+                && exchange.endpoint() != Endpoint.DOWNLOAD
                 && exchange.takeFault(FaultType.MALFORMED_BODY).isPresent()) {
             // Half a JSON document: never valid, whatever the endpoint returned.
             byte[] body = out.body();
@@ -182,9 +203,13 @@ final class SimulatorHandler extends Handler.Abstract {
         byte[] body = out.body();
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
         if (truncate) {
-            response.write(false, ByteBuffer.wrap(body, 0, body.length / 2), Callback.from(
-                    () -> callback.failed(new EofException("truncated-body fault: connection dropped mid-body")),
-                    callback::failed));
+            response.write(
+                    false,
+                    ByteBuffer.wrap(body, 0, body.length / 2),
+                    Callback.from(
+                            () -> callback.failed(
+                                    new EofException("truncated-body fault: connection dropped mid-body")),
+                            callback::failed));
             return;
         }
         response.write(true, ByteBuffer.wrap(body), callback);

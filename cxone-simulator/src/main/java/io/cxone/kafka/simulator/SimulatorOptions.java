@@ -2,7 +2,6 @@ package io.cxone.kafka.simulator;
 
 import io.cxone.kafka.simulator.data.FieldSpec;
 import io.cxone.kafka.simulator.fault.FaultSpec;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,41 +113,113 @@ public final class SimulatorOptions {
         return b;
     }
 
-    public String host() { return host; }
-    public int port() { return port; }
-    public long seed() { return seed; }
-    public long rowCount() { return rowCount; }
-    public List<FieldSpec> rowShape() { return rowShape; }
-    public String clientId() { return clientId; }
-    public String clientSecret() { return clientSecret; }
-    public String accessKeyId() { return accessKeyId; }
-    public String accessKeySecret() { return accessKeySecret; }
-    public String tenantId() { return tenantId; }
-    public String area() { return area; }
-    public String domain() { return domain; }
-    public Duration tokenLifetime() { return tokenLifetime; }
-    public Duration jobRunningTime() { return jobRunningTime; }
-    public Duration downloadUrlValidity() { return downloadUrlValidity; }
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public long rowCount() {
+        return rowCount;
+    }
+
+    public List<FieldSpec> rowShape() {
+        return rowShape;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String clientSecret() {
+        return clientSecret;
+    }
+
+    public String accessKeyId() {
+        return accessKeyId;
+    }
+
+    public String accessKeySecret() {
+        return accessKeySecret;
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    public String area() {
+        return area;
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    public Duration tokenLifetime() {
+        return tokenLifetime;
+    }
+
+    public Duration jobRunningTime() {
+        return jobRunningTime;
+    }
+
+    public Duration downloadUrlValidity() {
+        return downloadUrlValidity;
+    }
     /** Minimum gap between two Data Extraction calls of the tenant; {@link Duration#ZERO} disables the throttle. */
-    public Duration throttleInterval() { return throttleInterval; }
-    public int maxWindowDays() { return maxWindowDays; }
-    public boolean gzipDownloads() { return gzipDownloads; }
+    public Duration throttleInterval() {
+        return throttleInterval;
+    }
+
+    public int maxWindowDays() {
+        return maxWindowDays;
+    }
+
+    public boolean gzipDownloads() {
+        return gzipDownloads;
+    }
     /** Faults armed at start, as if posted to {@code /_sim/faults} before the first request. */
-    public List<FaultSpec> faults() { return faults; }
-    public Clock clock() { return clock; }
+    public List<FaultSpec> faults() {
+        return faults;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
     /** Reporting API rows complete before the simulator starts (its history). */
-    public long reportingBacklog() { return reportingBacklog; }
+    public long reportingBacklog() {
+        return reportingBacklog;
+    }
     /** Time between two completions of each Reporting API entity. */
-    public Duration reportingSpacing() { return reportingSpacing; }
+    public Duration reportingSpacing() {
+        return reportingSpacing;
+    }
     /** Share of updatable rows (completed contacts, custom data) that change once after completion. */
-    public double reportingUpdateShare() { return reportingUpdateShare; }
-    public Duration reportingUpdateDelayMax() { return reportingUpdateDelayMax; }
+    public double reportingUpdateShare() {
+        return reportingUpdateShare;
+    }
+
+    public Duration reportingUpdateDelayMax() {
+        return reportingUpdateDelayMax;
+    }
     /** How long after its {@code lastUpdateTime} a version becomes visible. */
-    public Duration reportingLag() { return reportingLag; }
+    public Duration reportingLag() {
+        return reportingLag;
+    }
     /** Minimum gap between two Reporting API calls of the tenant; ZERO: no limit. */
-    public Duration reportingCallInterval() { return reportingCallInterval; }
+    public Duration reportingCallInterval() {
+        return reportingCallInterval;
+    }
     /** Version segments served, e.g. {@code v27.0}. */
-    public List<String> reportingVersions() { return reportingVersions; }
+    public List<String> reportingVersions() {
+        return reportingVersions;
+    }
 
     /** Never prints the secrets: options end up in logs. */
     @Override
@@ -157,9 +228,11 @@ public final class SimulatorOptions {
                 + ", rowShape=" + rowShape + ", clientId=" + clientId + ", accessKeyId=" + accessKeyId
                 + ", tenantId=" + tenantId + ", tokenLifetime=" + tokenLifetime + ", jobRunningTime=" + jobRunningTime
                 + ", downloadUrlValidity=" + downloadUrlValidity + ", throttleInterval=" + throttleInterval
-                + ", maxWindowDays=" + maxWindowDays + ", gzipDownloads=" + gzipDownloads + ", reportingBacklog=" + reportingBacklog
+                + ", maxWindowDays=" + maxWindowDays + ", gzipDownloads=" + gzipDownloads + ", reportingBacklog="
+                + reportingBacklog
                 + ", reportingSpacing=" + reportingSpacing + ", reportingUpdateShare=" + reportingUpdateShare
-                + ", reportingLag=" + reportingLag + ", reportingCallInterval=" + reportingCallInterval + ", faults=" + faults.size() + "}";
+                + ", reportingLag=" + reportingLag + ", reportingCallInterval=" + reportingCallInterval + ", faults="
+                + faults.size() + "}";
     }
 
     public static final class Builder {
@@ -191,11 +264,13 @@ public final class SimulatorOptions {
         private Duration reportingCallInterval = Duration.ZERO;
         private List<String> reportingVersions = List.of("v26.0", "v27.0", "v28.0", "v29.0", "v30.0", "v31.0");
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Interface to bind; the simulator is meant for loopback. */
-        public Builder host(String host) { this.host = Objects.requireNonNull(host, "host"); return this; }
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
 
         /** 0 picks a free port; read it back with {@link CxoneSimulator#port()}. */
         public Builder port(int port) {
@@ -206,7 +281,10 @@ public final class SimulatorOptions {
             return this;
         }
 
-        public Builder seed(long seed) { this.seed = seed; return this; }
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
 
         /** Rows per seed report and per Data Extraction window. */
         public Builder rowCount(long rowCount) {
@@ -239,11 +317,20 @@ public final class SimulatorOptions {
             return this;
         }
 
-        public Builder tenantId(String tenantId) { this.tenantId = Objects.requireNonNull(tenantId, "tenantId"); return this; }
+        public Builder tenantId(String tenantId) {
+            this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
+            return this;
+        }
 
-        public Builder area(String area) { this.area = Objects.requireNonNull(area, "area"); return this; }
+        public Builder area(String area) {
+            this.area = Objects.requireNonNull(area, "area");
+            return this;
+        }
 
-        public Builder domain(String domain) { this.domain = Objects.requireNonNull(domain, "domain"); return this; }
+        public Builder domain(String domain) {
+            this.domain = Objects.requireNonNull(domain, "domain");
+            return this;
+        }
 
         /** {@code expires_in} of issued tokens; a call with an older token gets 401. */
         public Builder tokenLifetime(Duration tokenLifetime) {
@@ -277,23 +364,37 @@ public final class SimulatorOptions {
         }
 
         /** Serve Data Extraction results as CSV.gz ({@code application/gzip}) instead of plain CSV. */
-        public Builder gzipDownloads(boolean gzipDownloads) { this.gzipDownloads = gzipDownloads; return this; }
+        public Builder gzipDownloads(boolean gzipDownloads) {
+            this.gzipDownloads = gzipDownloads;
+            return this;
+        }
 
-        public Builder fault(FaultSpec fault) { this.faults.add(Objects.requireNonNull(fault, "fault")); return this; }
+        public Builder fault(FaultSpec fault) {
+            this.faults.add(Objects.requireNonNull(fault, "fault"));
+            return this;
+        }
 
-        public Builder faults(List<FaultSpec> faults) { this.faults = new ArrayList<>(faults); return this; }
+        public Builder faults(List<FaultSpec> faults) {
+            this.faults = new ArrayList<>(faults);
+            return this;
+        }
 
         /** Time source of token expiry, job progress, URL validity and the throttle. */
-        public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock, "clock"); return this; }
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
 
         /**
          * The Reporting API's data: {@code backlog} rows of each entity completed before the start, then one every
          * {@code spacing}; {@code updateShare} of the updatable rows change once, up to {@code updateDelayMax} after
          * completion; each version visible {@code lag} after its {@code lastUpdateTime}.
          */
-        public Builder reporting(long backlog, Duration spacing, double updateShare, Duration updateDelayMax, Duration lag) {
+        public Builder reporting(
+                long backlog, Duration spacing, double updateShare, Duration updateDelayMax, Duration lag) {
             if (backlog < 0 || updateShare < 0 || updateShare > 1) {
-                throw new IllegalArgumentException("reporting backlog must be >= 0 and updateShare in 0..1, got " + backlog + ", " + updateShare);
+                throw new IllegalArgumentException(
+                        "reporting backlog must be >= 0 and updateShare in 0..1, got " + backlog + ", " + updateShare);
             }
             this.reportingBacklog = backlog;
             this.reportingSpacing = positive(spacing, "reportingSpacing");

@@ -1,13 +1,11 @@
 package io.cxone.kafka.simulator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -20,8 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The real CXone Data Extraction API (CXONE.md section B): jobs, polling, short-lived CSV / CSV.gz downloads. */
 class DataExtractionApiTest {
@@ -33,9 +32,14 @@ class DataExtractionApiTest {
 
     @BeforeAll
     static void start() {
-        simulator = CxoneSimulator.start(SimulatorOptions.builder().rowCount(40).clock(clock)
-                .jobRunningTime(Duration.ofSeconds(5)).downloadUrlValidity(Duration.ofSeconds(30))
-                .throttleInterval(Duration.ZERO).tokenLifetime(Duration.ofDays(1)).build());
+        simulator = CxoneSimulator.start(SimulatorOptions.builder()
+                .rowCount(40)
+                .clock(clock)
+                .jobRunningTime(Duration.ofSeconds(5))
+                .downloadUrlValidity(Duration.ofSeconds(30))
+                .throttleInterval(Duration.ZERO)
+                .tokenLifetime(Duration.ofDays(1))
+                .build());
         client = new SimClient(simulator);
         token = client.passwordToken();
     }
@@ -60,7 +64,9 @@ class DataExtractionApiTest {
         clock.advance(Duration.ofSeconds(5));
         JsonNode done = SimClient.json(client.jobStatus(token, jobId)).get("jobStatus");
         assertThat(done.get("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(done.get("result").get("url").asText()).startsWith(simulator.baseUrl() + "/files/").endsWith(".csv");
+        assertThat(done.get("result").get("url").asText())
+                .startsWith(simulator.baseUrl() + "/files/")
+                .endsWith(".csv");
         assertThat(done.get("result").get("errorMessage").isNull()).isTrue();
     }
 
@@ -69,10 +75,12 @@ class DataExtractionApiTest {
         HttpResponse<byte[]> download = client.getBytes(finishedJobUrl(client, token, "2026-04-03", "2026-04-04"));
 
         assertThat(download.statusCode()).isEqualTo(200);
-        assertThat(download.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/csv"));
+        assertThat(download.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/csv"));
         List<Map<String, String>> rows = parseCsv(download.body());
         assertThat(rows).hasSize(40);
-        assertThat(rows.get(0).keySet()).containsExactly("id", "event_time", "agent_id", "duration_ms", "score", "resolved");
+        assertThat(rows.get(0).keySet())
+                .containsExactly("id", "event_time", "agent_id", "duration_ms", "score", "resolved");
         assertThat(new HashSet<>(rows.stream().map(r -> r.get("id")).toList())).hasSize(40);
         assertThat(rows).allSatisfy(row -> assertThat(Instant.parse(row.get("event_time")))
                 .isBetween(Instant.parse("2026-04-03T00:00:00Z"), Instant.parse("2026-04-04T00:00:00Z")));
@@ -80,9 +88,11 @@ class DataExtractionApiTest {
 
     @Test
     void expectedWindowRowsAreExactlyWhatTheFileHolds() throws IOException {
-        List<Map<String, String>> served = parseCsv(client.getBytes(finishedJobUrl(client, token, "2026-04-12", "2026-04-13")).body());
-        List<Map<String, Object>> expected = simulator.expectedWindowRows(ENTITY, "7", LocalDate.parse("2026-04-12"),
-                LocalDate.parse("2026-04-13"));
+        List<Map<String, String>> served =
+                parseCsv(client.getBytes(finishedJobUrl(client, token, "2026-04-12", "2026-04-13"))
+                        .body());
+        List<Map<String, Object>> expected =
+                simulator.expectedWindowRows(ENTITY, "7", LocalDate.parse("2026-04-12"), LocalDate.parse("2026-04-13"));
 
         assertThat(served).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
@@ -94,16 +104,21 @@ class DataExtractionApiTest {
 
     @Test
     void theSameWindowDownloadsIdenticalBytesFromAnotherJobAndAnotherRun() throws IOException {
-        byte[] first = client.getBytes(finishedJobUrl(client, token, "2026-04-05", "2026-04-06")).body();
-        byte[] again = client.getBytes(finishedJobUrl(client, token, "2026-04-05", "2026-04-06")).body();
-        byte[] otherWindow = client.getBytes(finishedJobUrl(client, token, "2026-04-06", "2026-04-07")).body();
+        byte[] first = client.getBytes(finishedJobUrl(client, token, "2026-04-05", "2026-04-06"))
+                .body();
+        byte[] again = client.getBytes(finishedJobUrl(client, token, "2026-04-05", "2026-04-06"))
+                .body();
+        byte[] otherWindow = client.getBytes(finishedJobUrl(client, token, "2026-04-06", "2026-04-07"))
+                .body();
         assertThat(again).isEqualTo(first);
         assertThat(otherWindow).isNotEqualTo(first);
 
-        try (CxoneSimulator otherRun = CxoneSimulator.start(simulator.options().toBuilder().clock(clock).build())) {
+        try (CxoneSimulator otherRun = CxoneSimulator.start(
+                simulator.options().toBuilder().clock(clock).build())) {
             SimClient otherClient = new SimClient(otherRun);
-            byte[] fromOtherRun = otherClient.getBytes(finishedJobUrl(otherClient, otherClient.passwordToken(),
-                    "2026-04-05", "2026-04-06")).body();
+            byte[] fromOtherRun = otherClient
+                    .getBytes(finishedJobUrl(otherClient, otherClient.passwordToken(), "2026-04-05", "2026-04-06"))
+                    .body();
             assertThat(fromOtherRun).isEqualTo(first);
         }
     }
@@ -118,7 +133,8 @@ class DataExtractionApiTest {
         clock.advance(Duration.ofSeconds(1));
         HttpResponse<byte[]> expired = client.getBytes(url);
         assertThat(expired.statusCode()).isEqualTo(403);
-        assertThat(SimClient.JSON.readTree(expired.body()).get("error").asText()).isEqualTo("url_expired");
+        assertThat(SimClient.JSON.readTree(expired.body()).get("error").asText())
+                .isEqualTo("url_expired");
 
         String fresh = url(client, token, jobId);
         assertThat(fresh).isNotEqualTo(url);
@@ -127,8 +143,10 @@ class DataExtractionApiTest {
 
     @Test
     void gzipRunServesCsvGzWhoseContentEqualsThePlainCsv() throws IOException {
-        byte[] plain = client.getBytes(finishedJobUrl(client, token, "2026-04-10", "2026-04-11")).body();
-        try (CxoneSimulator gzipRun = CxoneSimulator.start(simulator.options().toBuilder().gzipDownloads(true).build())) {
+        byte[] plain = client.getBytes(finishedJobUrl(client, token, "2026-04-10", "2026-04-11"))
+                .body();
+        try (CxoneSimulator gzipRun = CxoneSimulator.start(
+                simulator.options().toBuilder().gzipDownloads(true).build())) {
             SimClient gzipClient = new SimClient(gzipRun);
             String url = finishedJobUrl(gzipClient, gzipClient.passwordToken(), "2026-04-10", "2026-04-11");
             assertThat(url).endsWith(".csv.gz");
@@ -149,22 +167,32 @@ class DataExtractionApiTest {
         assertThat(error.get("field").asText()).isEqualTo("endDate");
         assertThat(error.get("error_description").asText()).contains("15 days").contains("at most 14");
 
-        assertThat(client.createJob(token, ENTITY, "2026-01-01", "2026-01-15").statusCode()).isEqualTo(202);
+        assertThat(client.createJob(token, ENTITY, "2026-01-01", "2026-01-15").statusCode())
+                .isEqualTo(202);
     }
 
     @Test
     void badJobRequestsAre400NamingTheField() {
         assertField(client.createJob(token, ENTITY, "01/04/2026", "2026-04-02"), "startDate");
         assertField(client.createJob(token, ENTITY, "2026-04-02", "2026-04-02"), "endDate");
-        assertField(client.postJson("/data-extraction/v1/jobs", token,
-                "{\"version\":\"7\",\"startDate\":\"2026-04-01\",\"endDate\":\"2026-04-02\"}"), "entityName");
-        assertField(client.postJson("/data-extraction/v1/jobs", token,
-                "{\"entityName\":\"e\",\"startDate\":\"2026-04-01\",\"endDate\":\"2026-04-02\"}"), "version");
+        assertField(
+                client.postJson(
+                        "/data-extraction/v1/jobs",
+                        token,
+                        "{\"version\":\"7\",\"startDate\":\"2026-04-01\",\"endDate\":\"2026-04-02\"}"),
+                "entityName");
+        assertField(
+                client.postJson(
+                        "/data-extraction/v1/jobs",
+                        token,
+                        "{\"entityName\":\"e\",\"startDate\":\"2026-04-01\",\"endDate\":\"2026-04-02\"}"),
+                "version");
     }
 
     @Test
     void jobsNeedATokenAndUnknownJobsOrFilesAre404() throws IOException {
-        assertThat(client.createJob(null, ENTITY, "2026-04-01", "2026-04-02").statusCode()).isEqualTo(401);
+        assertThat(client.createJob(null, ENTITY, "2026-04-01", "2026-04-02").statusCode())
+                .isEqualTo(401);
         assertThat(client.jobStatus(token, "no-such-job").statusCode()).isEqualTo(404);
         assertThat(client.getBytes("/files/0000.csv").statusCode()).isEqualTo(404);
     }
@@ -172,23 +200,35 @@ class DataExtractionApiTest {
     @Test
     void throttleAllowsOneCallPerIntervalAndSays429WithTheSecondsLeft() {
         MutableClock throttleClock = new MutableClock(Instant.parse("2026-05-01T00:00:00Z"));
-        try (CxoneSimulator throttled = CxoneSimulator.start(SimulatorOptions.builder().clock(throttleClock)
-                .throttleInterval(Duration.ofSeconds(30)).jobRunningTime(Duration.ZERO).build())) {
+        try (CxoneSimulator throttled = CxoneSimulator.start(SimulatorOptions.builder()
+                .clock(throttleClock)
+                .throttleInterval(Duration.ofSeconds(30))
+                .jobRunningTime(Duration.ZERO)
+                .build())) {
             SimClient throttledClient = new SimClient(throttled);
             String throttledToken = throttledClient.passwordToken();
             String jobId = SimClient.json(throttledClient.createJob(throttledToken, ENTITY, "2026-04-01", "2026-04-02"))
-                    .get("jobId").asText();
+                    .get("jobId")
+                    .asText();
 
             HttpResponse<String> tooSoon = throttledClient.jobStatus(throttledToken, jobId);
             assertThat(tooSoon.statusCode()).isEqualTo(429);
             assertThat(tooSoon.headers().firstValue("Retry-After")).hasValue("30");
 
             throttleClock.advance(Duration.ofMillis(29_500));
-            assertThat(throttledClient.jobStatus(throttledToken, jobId).headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(throttledClient
+                            .jobStatus(throttledToken, jobId)
+                            .headers()
+                            .firstValue("Retry-After"))
+                    .hasValue("1");
 
             throttleClock.advance(Duration.ofMillis(500));
-            assertThat(throttledClient.jobStatus(throttledToken, jobId).statusCode()).isEqualTo(200);
-            assertThat(throttledClient.createJob(throttledToken, ENTITY, "2026-04-02", "2026-04-03").statusCode()).isEqualTo(429);
+            assertThat(throttledClient.jobStatus(throttledToken, jobId).statusCode())
+                    .isEqualTo(200);
+            assertThat(throttledClient
+                            .createJob(throttledToken, ENTITY, "2026-04-02", "2026-04-03")
+                            .statusCode())
+                    .isEqualTo(429);
         }
     }
 

@@ -1,23 +1,22 @@
 package io.cxone.kafka.simulator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.simulator.data.SchemaDrift;
 import io.cxone.kafka.simulator.fault.FaultSpec;
 import io.cxone.kafka.simulator.http.Endpoint;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Every fault, armed through the admin endpoint, as a client sees it on the wire; plus the admin API itself. */
 class FaultInjectionTest {
@@ -29,8 +28,11 @@ class FaultInjectionTest {
 
     @BeforeAll
     static void start() {
-        simulator = CxoneSimulator.start(SimulatorOptions.builder().rowCount(20)
-                .throttleInterval(Duration.ZERO).jobRunningTime(Duration.ZERO).build());
+        simulator = CxoneSimulator.start(SimulatorOptions.builder()
+                .rowCount(20)
+                .throttleInterval(Duration.ZERO)
+                .jobRunningTime(Duration.ZERO)
+                .build());
         client = new SimClient(simulator);
         seedToken = client.seedToken();
         userToken = client.passwordToken();
@@ -71,7 +73,8 @@ class FaultInjectionTest {
         HttpResponse<String> rejected = client.records(oldToken, exportId, 5, 0);
         assertThat(rejected.statusCode()).isEqualTo(401);
         assertThat(SimClient.json(rejected).get("error_description").asText()).contains("expired");
-        assertThat(client.records(client.seedToken(), exportId, 5, 0).statusCode()).isEqualTo(200);
+        assertThat(client.records(client.seedToken(), exportId, 5, 0).statusCode())
+                .isEqualTo(200);
         seedToken = client.seedToken();
         userToken = client.passwordToken();
     }
@@ -79,7 +82,9 @@ class FaultInjectionTest {
     @Test
     void forgetJobsMakesEveryKnownExportAndJobAnswer404WhileNewOnesWork() throws IOException {
         String exportId = client.createExport(seedToken, "forget-report");
-        String jobId = SimClient.json(client.createJob(userToken, ENTITY, "2026-02-17", "2026-02-18")).get("jobId").asText();
+        String jobId = SimClient.json(client.createJob(userToken, ENTITY, "2026-02-17", "2026-02-18"))
+                .get("jobId")
+                .asText();
         String fileUrl = DataExtractionApiTest.url(client, userToken, jobId);
         HttpResponse<String> response = client.armFaults("{\"type\":\"forget-jobs\"}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
@@ -88,11 +93,15 @@ class FaultInjectionTest {
         assertThat(done.get("faults").get(0).get("forgottenExports").asInt()).isPositive();
         HttpResponse<String> gone = client.records(seedToken, exportId, 5, 0);
         assertThat(gone.statusCode()).isEqualTo(404);
-        assertThat(SimClient.json(gone).get("error_description").asText()).contains(exportId).contains("does not exist");
+        assertThat(SimClient.json(gone).get("error_description").asText())
+                .contains(exportId)
+                .contains("does not exist");
         assertThat(client.jobStatus(userToken, jobId).statusCode()).isEqualTo(404);
         assertThat(client.getBytes(fileUrl).statusCode()).isEqualTo(404);
         assertThat(client.get("/_sim/faults", null).body()).doesNotContain("forget-jobs");
-        assertThat(client.records(seedToken, client.createExport(seedToken, "forget-report"), 5, 0).statusCode()).isEqualTo(200);
+        assertThat(client.records(seedToken, client.createExport(seedToken, "forget-report"), 5, 0)
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -121,9 +130,15 @@ class FaultInjectionTest {
     void serverErrorAnswersTheConfigured5xxForTheNextNCalls() {
         arm("{\"type\":\"server-error\",\"endpoint\":\"job-create\",\"status\":502,\"times\":2}");
 
-        assertThat(client.createJob(userToken, ENTITY, "2026-02-01", "2026-02-02").statusCode()).isEqualTo(502);
-        assertThat(client.createJob(userToken, ENTITY, "2026-02-01", "2026-02-02").statusCode()).isEqualTo(502);
-        assertThat(client.createJob(userToken, ENTITY, "2026-02-01", "2026-02-02").statusCode()).isEqualTo(202);
+        assertThat(client.createJob(userToken, ENTITY, "2026-02-01", "2026-02-02")
+                        .statusCode())
+                .isEqualTo(502);
+        assertThat(client.createJob(userToken, ENTITY, "2026-02-01", "2026-02-02")
+                        .statusCode())
+                .isEqualTo(502);
+        assertThat(client.createJob(userToken, ENTITY, "2026-02-01", "2026-02-02")
+                        .statusCode())
+                .isEqualTo(202);
     }
 
     @Test
@@ -158,7 +173,8 @@ class FaultInjectionTest {
         }
 
         client.delete("/_sim/faults");
-        arm("{\"type\":\"schema-drift\",\"change\":\"retype\",\"field\":\"duration_ms\",\"newType\":\"string\",\"fromRow\":6}");
+        arm(
+                "{\"type\":\"schema-drift\",\"change\":\"retype\",\"field\":\"duration_ms\",\"newType\":\"string\",\"fromRow\":6}");
         JsonNode retyped = SimClient.json(client.records(seedToken, exportId, 10, 0));
         assertUnchangedBefore(baseline, retyped, 6);
         for (int i = 6; i < 10; i++) {
@@ -173,10 +189,13 @@ class FaultInjectionTest {
         assertThat(added.get(0).keySet()).endsWith("channel");
 
         client.delete("/_sim/faults");
-        arm("{\"type\":\"schema-drift\",\"change\":\"retype\",\"field\":\"duration_ms\",\"newType\":\"boolean\",\"fromRow\":5}");
+        arm(
+                "{\"type\":\"schema-drift\",\"change\":\"retype\",\"field\":\"duration_ms\",\"newType\":\"boolean\",\"fromRow\":5}");
         List<Map<String, String>> retyped = DataExtractionApiTest.parseCsv(download("2026-02-03", "2026-02-04"));
-        assertThat(retyped.subList(0, 5)).allSatisfy(row -> assertThat(row.get("duration_ms")).matches("\\d+"));
-        assertThat(retyped.subList(5, 20)).allSatisfy(row -> assertThat(row.get("duration_ms")).isIn("true", "false"));
+        assertThat(retyped.subList(0, 5))
+                .allSatisfy(row -> assertThat(row.get("duration_ms")).matches("\\d+"));
+        assertThat(retyped.subList(5, 20))
+                .allSatisfy(row -> assertThat(row.get("duration_ms")).isIn("true", "false"));
     }
 
     @Test
@@ -201,19 +220,27 @@ class FaultInjectionTest {
         byte[] second = download("2026-02-05", "2026-02-06");
 
         assertThat(second).isNotEqualTo(first);
-        assertThat(DataExtractionApiTest.parseCsv(second)).extracting(r -> r.get("id"))
-                .isEqualTo(DataExtractionApiTest.parseCsv(first).stream().map(r -> r.get("id")).toList());
+        assertThat(DataExtractionApiTest.parseCsv(second))
+                .extracting(r -> r.get("id"))
+                .isEqualTo(DataExtractionApiTest.parseCsv(first).stream()
+                        .map(r -> r.get("id"))
+                        .toList());
     }
 
     @Test
     void expiredUrlFaultAnswers403ToAFreshUrlOnceAndTheNextUrlWorks() throws IOException {
-        String jobId = SimClient.json(client.createJob(userToken, ENTITY, "2026-02-07", "2026-02-08")).get("jobId").asText();
+        String jobId = SimClient.json(client.createJob(userToken, ENTITY, "2026-02-07", "2026-02-08"))
+                .get("jobId")
+                .asText();
         arm("{\"type\":\"expired-url\"}");
 
         HttpResponse<byte[]> expired = client.getBytes(DataExtractionApiTest.url(client, userToken, jobId));
         assertThat(expired.statusCode()).isEqualTo(403);
-        assertThat(SimClient.JSON.readTree(expired.body()).get("error").asText()).isEqualTo("url_expired");
-        assertThat(client.getBytes(DataExtractionApiTest.url(client, userToken, jobId)).statusCode()).isEqualTo(200);
+        assertThat(SimClient.JSON.readTree(expired.body()).get("error").asText())
+                .isEqualTo("url_expired");
+        assertThat(client.getBytes(DataExtractionApiTest.url(client, userToken, jobId))
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -225,8 +252,12 @@ class FaultInjectionTest {
         assertThatThrownBy(() -> client.get(url, seedToken)).hasRootCauseInstanceOf(IOException.class);
         assertThat(client.records(seedToken, exportId, 10, 0).statusCode()).isEqualTo(200);
 
-        String fileUrl = DataExtractionApiTest.url(client, userToken,
-                SimClient.json(client.createJob(userToken, ENTITY, "2026-02-09", "2026-02-10")).get("jobId").asText());
+        String fileUrl = DataExtractionApiTest.url(
+                client,
+                userToken,
+                SimClient.json(client.createJob(userToken, ENTITY, "2026-02-09", "2026-02-10"))
+                        .get("jobId")
+                        .asText());
         arm("{\"type\":\"truncated-body\",\"endpoint\":\"download\"}");
         assertThatThrownBy(() -> client.getBytes(fileUrl)).isInstanceOf(IOException.class);
     }
@@ -247,28 +278,38 @@ class FaultInjectionTest {
         byte[] csv = download("2026-02-11", "2026-02-12");
 
         assertThatThrownBy(() -> DataExtractionApiTest.parseCsv(csv)).isInstanceOf(IOException.class);
-        assertThat(DataExtractionApiTest.parseCsv(download("2026-02-11", "2026-02-12"))).hasSize(20);
+        assertThat(DataExtractionApiTest.parseCsv(download("2026-02-11", "2026-02-12")))
+                .hasSize(20);
     }
 
     @Test
     void throttleFaultLimitsDataExtractionCallsUntilCleared() {
         // The run has no throttle; the fault turns it on, counting from the last accepted call.
-        assertThat(client.createJob(userToken, ENTITY, "2026-02-13", "2026-02-14").statusCode()).isEqualTo(202);
-        assertThat(client.createJob(userToken, ENTITY, "2026-02-13", "2026-02-14").statusCode()).isEqualTo(202);
+        assertThat(client.createJob(userToken, ENTITY, "2026-02-13", "2026-02-14")
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(client.createJob(userToken, ENTITY, "2026-02-13", "2026-02-14")
+                        .statusCode())
+                .isEqualTo(202);
         arm("{\"type\":\"throttle\",\"intervalSeconds\":30}");
 
         HttpResponse<String> throttled = client.createJob(userToken, ENTITY, "2026-02-13", "2026-02-14");
         assertThat(throttled.statusCode()).isEqualTo(429);
-        assertThat(Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 30L);
+        assertThat(Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow()))
+                .isBetween(1L, 30L);
 
         client.delete("/_sim/faults");
-        assertThat(client.createJob(userToken, ENTITY, "2026-02-13", "2026-02-14").statusCode()).isEqualTo(202);
+        assertThat(client.createJob(userToken, ENTITY, "2026-02-13", "2026-02-14")
+                        .statusCode())
+                .isEqualTo(202);
     }
 
     @Test
     void jobFailedEndsTheNextJobInFailedWithAnErrorMessage() {
         arm("{\"type\":\"job-failed\"}");
-        String jobId = SimClient.json(client.createJob(userToken, ENTITY, "2026-02-15", "2026-02-16")).get("jobId").asText();
+        String jobId = SimClient.json(client.createJob(userToken, ENTITY, "2026-02-15", "2026-02-16"))
+                .get("jobId")
+                .asText();
 
         JsonNode status = SimClient.json(client.jobStatus(userToken, jobId)).get("jobStatus");
         assertThat(status.get("status").asText()).isEqualTo("FAILED");
@@ -289,8 +330,10 @@ class FaultInjectionTest {
 
         // Admin and health are never subject to faults, even an unlimited 5xx on every endpoint.
         assertThat(client.get("/health", null).statusCode()).isEqualTo(200);
-        assertThat(SimClient.json(client.delete("/_sim/faults")).get("cleared").asInt()).isEqualTo(2);
-        assertThat(SimClient.json(client.get("/_sim/faults", null)).get("faults")).isEmpty();
+        assertThat(SimClient.json(client.delete("/_sim/faults")).get("cleared").asInt())
+                .isEqualTo(2);
+        assertThat(SimClient.json(client.get("/_sim/faults", null)).get("faults"))
+                .isEmpty();
     }
 
     @Test
@@ -329,12 +372,16 @@ class FaultInjectionTest {
     @Test
     void javaApiArmsTheSameFaults() {
         simulator.arm(FaultSpec.serverError(Endpoint.EXPORT_CREATE, 500, 1));
-        assertThat(client.postJson("/api/v2/data-actions/exports", seedToken, "{\"report_id\":\"r\"}").statusCode()).isEqualTo(500);
-        assertThat(client.postJson("/api/v2/data-actions/exports", seedToken, "{\"report_id\":\"r\"}").statusCode()).isEqualTo(201);
+        assertThat(client.postJson("/api/v2/data-actions/exports", seedToken, "{\"report_id\":\"r\"}")
+                        .statusCode())
+                .isEqualTo(500);
+        assertThat(client.postJson("/api/v2/data-actions/exports", seedToken, "{\"report_id\":\"r\"}")
+                        .statusCode())
+                .isEqualTo(201);
         assertThat(simulator.requests().count(Endpoint.EXPORT_CREATE)).isEqualTo(2);
 
-        assertThatThrownBy(() -> simulator.arm(FaultSpec.schemaDrift(
-                new SchemaDrift(SchemaDrift.Change.REMOVE, "no_such_field", null, 0))))
+        assertThatThrownBy(() -> simulator.arm(
+                        FaultSpec.schemaDrift(new SchemaDrift(SchemaDrift.Change.REMOVE, "no_such_field", null, 0))))
                 .hasMessageContaining("no_such_field");
     }
 
@@ -350,7 +397,9 @@ class FaultInjectionTest {
     }
 
     private static byte[] download(String start, String end) throws IOException {
-        String jobId = SimClient.json(client.createJob(userToken, ENTITY, start, end)).get("jobId").asText();
+        String jobId = SimClient.json(client.createJob(userToken, ENTITY, start, end))
+                .get("jobId")
+                .asText();
         HttpResponse<byte[]> response = client.getBytes(DataExtractionApiTest.url(client, userToken, jobId));
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();

@@ -1,13 +1,9 @@
 package io.cxone.kafka.simulator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +11,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The seed "records" API (CXONE.md section A) as a client sees it on the wire. */
 class SeedRecordsApiTest {
@@ -26,8 +25,11 @@ class SeedRecordsApiTest {
 
     @BeforeAll
     static void start() {
-        simulator = CxoneSimulator.start(SimulatorOptions.builder().rowCount(25).clock(clock)
-                .tokenLifetime(Duration.ofSeconds(60)).build());
+        simulator = CxoneSimulator.start(SimulatorOptions.builder()
+                .rowCount(25)
+                .clock(clock)
+                .tokenLifetime(Duration.ofSeconds(60))
+                .build());
         client = new SimClient(simulator);
     }
 
@@ -38,8 +40,16 @@ class SeedRecordsApiTest {
 
     @Test
     void clientCredentialsGrantReturnsABearerTokenWithItsLifetime() {
-        HttpResponse<String> response = client.postForm("/api/v2/oauth/token", Map.of("grant_type", "client_credentials",
-                "client_id", "sim-client", "client_secret", "sim-client-secret"), null);
+        HttpResponse<String> response = client.postForm(
+                "/api/v2/oauth/token",
+                Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        "sim-client",
+                        "client_secret",
+                        "sim-client-secret"),
+                null);
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode token = SimClient.json(response);
@@ -50,8 +60,16 @@ class SeedRecordsApiTest {
 
     @Test
     void wrongClientSecretIs401JsonThatDoesNotEchoTheSecret() {
-        HttpResponse<String> response = client.postForm("/api/v2/oauth/token", Map.of("grant_type", "client_credentials",
-                "client_id", "sim-client", "client_secret", "guessed-secret-123"), null);
+        HttpResponse<String> response = client.postForm(
+                "/api/v2/oauth/token",
+                Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        "sim-client",
+                        "client_secret",
+                        "guessed-secret-123"),
+                null);
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
@@ -65,9 +83,11 @@ class SeedRecordsApiTest {
         assertThat(noGrant.statusCode()).isEqualTo(400);
         assertThat(SimClient.json(noGrant).get("field").asText()).isEqualTo("grant_type");
 
-        HttpResponse<String> json = client.postJson("/api/v2/oauth/token", null, "{\"grant_type\":\"client_credentials\"}");
+        HttpResponse<String> json =
+                client.postJson("/api/v2/oauth/token", null, "{\"grant_type\":\"client_credentials\"}");
         assertThat(json.statusCode()).isEqualTo(400);
-        assertThat(SimClient.json(json).get("error_description").asText()).contains("application/x-www-form-urlencoded");
+        assertThat(SimClient.json(json).get("error_description").asText())
+                .contains("application/x-www-form-urlencoded");
     }
 
     @Test
@@ -75,8 +95,10 @@ class SeedRecordsApiTest {
         HttpResponse<String> response = client.postJson("/api/v2/data-actions/exports", null, "{\"report_id\":\"r\"}");
 
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
-        assertThat(client.postJson("/api/v2/data-actions/exports", "made-up-token", "{\"report_id\":\"r\"}").statusCode())
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(client.postJson("/api/v2/data-actions/exports", "made-up-token", "{\"report_id\":\"r\"}")
+                        .statusCode())
                 .isEqualTo(401);
     }
 
@@ -89,19 +111,22 @@ class SeedRecordsApiTest {
         HttpResponse<String> expired = client.records(token, exportId, 5, 0);
         assertThat(expired.statusCode()).isEqualTo(401);
         assertThat(SimClient.json(expired).get("error_description").asText()).contains("expired");
-        assertThat(client.records(client.seedToken(), exportId, 5, 0).statusCode()).isEqualTo(200);
+        assertThat(client.records(client.seedToken(), exportId, 5, 0).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void createExportReturnsAnIdAndRejectsBadBodiesByField() {
         String token = client.seedToken();
-        HttpResponse<String> created = client.postJson("/api/v2/data-actions/exports", token,
-                "{\"report_id\":\"daily\",\"format\":\"json\"}");
+        HttpResponse<String> created =
+                client.postJson("/api/v2/data-actions/exports", token, "{\"report_id\":\"daily\",\"format\":\"json\"}");
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(SimClient.json(created).get("id").asText()).isNotBlank();
 
         assertField(client.postJson("/api/v2/data-actions/exports", token, "{\"format\":\"json\"}"), "report_id");
-        assertField(client.postJson("/api/v2/data-actions/exports", token, "{\"report_id\":\"daily\",\"format\":\"csv\"}"), "format");
+        assertField(
+                client.postJson("/api/v2/data-actions/exports", token, "{\"report_id\":\"daily\",\"format\":\"csv\"}"),
+                "format");
         assertField(client.postJson("/api/v2/data-actions/exports", token, "{\"report_id\":"), "body");
     }
 
@@ -123,8 +148,10 @@ class SeedRecordsApiTest {
             array.forEach(rows::add);
         }
         assertThat(pageSizes).containsExactly(10, 10, 5, 0);
-        assertThat(new HashSet<>(rows.stream().map(r -> r.get("id").asText()).toList())).hasSize(25);
-        assertThat(rows.get(0).fieldNames()).toIterable()
+        assertThat(new HashSet<>(rows.stream().map(r -> r.get("id").asText()).toList()))
+                .hasSize(25);
+        assertThat(rows.get(0).fieldNames())
+                .toIterable()
                 .containsExactly("id", "event_time", "agent_id", "duration_ms", "score", "resolved");
         assertThat(rows.get(0).get("duration_ms").isIntegralNumber()).isTrue();
         assertThat(rows.get(0).get("score").isDouble()).isTrue();
@@ -136,7 +163,8 @@ class SeedRecordsApiTest {
     void limitOutside1To10000OrBadOffsetIs400NamingTheParameter(String query) {
         String token = client.seedToken();
         String exportId = client.createExport(token, "limits-report");
-        HttpResponse<String> response = client.get("/api/v2/data-actions/exports/" + exportId + "/records?" + query, token);
+        HttpResponse<String> response =
+                client.get("/api/v2/data-actions/exports/" + exportId + "/records?" + query, token);
 
         assertThat(response.statusCode()).isEqualTo(400);
         String field = query.contains("offset=-1") ? "offset" : "limit";
@@ -153,15 +181,19 @@ class SeedRecordsApiTest {
 
     @Test
     void unknownExportIs404() {
-        assertThat(client.records(client.seedToken(), "no-such-export", 5, 0).statusCode()).isEqualTo(404);
+        assertThat(client.records(client.seedToken(), "no-such-export", 5, 0).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void aReCreatedExportOfTheSameReportServesTheSameBytesAndAnotherReportDoesNot() {
         String token = client.seedToken();
-        String first = client.records(token, client.createExport(token, "same-report"), 10, 5).body();
-        String again = client.records(token, client.createExport(token, "same-report"), 10, 5).body();
-        String other = client.records(token, client.createExport(token, "other-report"), 10, 5).body();
+        String first = client.records(token, client.createExport(token, "same-report"), 10, 5)
+                .body();
+        String again = client.records(token, client.createExport(token, "same-report"), 10, 5)
+                .body();
+        String other = client.records(token, client.createExport(token, "other-report"), 10, 5)
+                .body();
 
         assertThat(again).isEqualTo(first);
         assertThat(other).isNotEqualTo(first);
@@ -170,13 +202,17 @@ class SeedRecordsApiTest {
     @Test
     void anotherRunWithTheSameSeedServesIdenticalBytesAndAnotherSeedDoesNot() {
         String token = client.seedToken();
-        String here = client.records(token, client.createExport(token, "runs-report"), 25, 0).body();
+        String here = client.records(token, client.createExport(token, "runs-report"), 25, 0)
+                .body();
 
-        for (long seed : new long[]{42, 43}) {
-            try (CxoneSimulator other = CxoneSimulator.start(SimulatorOptions.builder().rowCount(25).seed(seed).build())) {
+        for (long seed : new long[] {42, 43}) {
+            try (CxoneSimulator other = CxoneSimulator.start(
+                    SimulatorOptions.builder().rowCount(25).seed(seed).build())) {
                 SimClient otherClient = new SimClient(other);
                 String otherToken = otherClient.seedToken();
-                String there = otherClient.records(otherToken, otherClient.createExport(otherToken, "runs-report"), 25, 0).body();
+                String there = otherClient
+                        .records(otherToken, otherClient.createExport(otherToken, "runs-report"), 25, 0)
+                        .body();
                 if (seed == 42) {
                     assertThat(there).isEqualTo(here);
                 } else {
@@ -192,7 +228,8 @@ class SeedRecordsApiTest {
         String exportId = client.createExport(token, "expected-report");
         String served = client.records(token, exportId, 10_000, 0).body();
 
-        assertThat(served).isEqualTo(SimClient.JSON.writeValueAsString(simulator.expectedReportRows("expected-report")));
+        assertThat(served)
+                .isEqualTo(SimClient.JSON.writeValueAsString(simulator.expectedReportRows("expected-report")));
     }
 
     private static void assertField(HttpResponse<String> response, String field) {

@@ -2,7 +2,6 @@ package io.cxone.kafka.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -58,13 +57,16 @@ final class SimClient {
     /** Form POST; {@code basic} is "user:password" for HTTP Basic client auth, or null. */
     HttpResponse<String> postForm(String path, Map<String, String> form, String basic) {
         String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         HttpRequest.Builder request = request(path, null)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (basic != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
         }
         return send(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -72,23 +74,33 @@ final class SimClient {
     /** A seed (client_credentials) access token. */
     String seedToken() {
         SimulatorOptions o = simulator.options();
-        HttpResponse<String> response = postForm("/api/v2/oauth/token", Map.of("grant_type", "client_credentials",
-                "client_id", o.clientId(), "client_secret", o.clientSecret()), null);
+        HttpResponse<String> response = postForm(
+                "/api/v2/oauth/token",
+                Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        o.clientId(),
+                        "client_secret",
+                        o.clientSecret()),
+                null);
         return json(response).get("access_token").asText();
     }
 
     /** A real-CXone (password grant) access token. */
     String passwordToken() {
         SimulatorOptions o = simulator.options();
-        HttpResponse<String> response = postForm("/auth/token", Map.of("grant_type", "password",
-                "username", o.accessKeyId(), "password", o.accessKeySecret()), o.clientId() + ":" + o.clientSecret());
+        HttpResponse<String> response = postForm(
+                "/auth/token",
+                Map.of("grant_type", "password", "username", o.accessKeyId(), "password", o.accessKeySecret()),
+                o.clientId() + ":" + o.clientSecret());
         return json(response).get("access_token").asText();
     }
 
     /** Creates a seed export of {@code reportId}; returns its id. */
     String createExport(String token, String reportId) {
-        HttpResponse<String> response = postJson("/api/v2/data-actions/exports", token,
-                "{\"report_id\":\"" + reportId + "\",\"format\":\"json\"}");
+        HttpResponse<String> response = postJson(
+                "/api/v2/data-actions/exports", token, "{\"report_id\":\"" + reportId + "\",\"format\":\"json\"}");
         if (response.statusCode() != 201) {
             throw new AssertionError("export not created: " + response.statusCode() + " " + response.body());
         }
@@ -100,8 +112,11 @@ final class SimClient {
     }
 
     HttpResponse<String> createJob(String token, String entity, String start, String end) {
-        return postJson("/data-extraction/v1/jobs", token, "{\"entityName\":\"" + entity + "\",\"version\":\"7\","
-                + "\"startDate\":\"" + start + "\",\"endDate\":\"" + end + "\"}");
+        return postJson(
+                "/data-extraction/v1/jobs",
+                token,
+                "{\"entityName\":\"" + entity + "\",\"version\":\"7\"," + "\"startDate\":\"" + start
+                        + "\",\"endDate\":\"" + end + "\"}");
     }
 
     HttpResponse<String> jobStatus(String token, String jobId) {

@@ -23,8 +23,13 @@ public final class ConnectWorkerService implements StackService {
     private final Path workDir;
     private final Path logFile;
 
-    public ConnectWorkerService(String classpath, Path configTemplate, Path log4jConfig, List<Path> pluginPath,
-                                Path workDir, Path logFile) {
+    public ConnectWorkerService(
+            String classpath,
+            Path configTemplate,
+            Path log4jConfig,
+            List<Path> pluginPath,
+            Path workDir,
+            Path logFile) {
         this.classpath = classpath;
         this.configTemplate = configTemplate;
         this.log4jConfig = log4jConfig;
@@ -70,7 +75,8 @@ public final class ConnectWorkerService implements StackService {
         try {
             Files.createDirectories(workDir);
             Properties props = StackConfig.load(configTemplate);
-            props.setProperty("plugin.path", pluginPath.stream().map(Path::toString).collect(Collectors.joining(",")));
+            props.setProperty(
+                    "plugin.path", pluginPath.stream().map(Path::toString).collect(Collectors.joining(",")));
             Path secretsDir = WorkerSecrets.secretsDir(configTemplate);
             // the file provider refuses to start on a folder that does not exist (a template of its own, e.g. a test's)
             Files.createDirectories(secretsDir);
@@ -81,9 +87,17 @@ public final class ConnectWorkerService implements StackService {
         }
         List<String> jvmArgs = new ArrayList<>(JavaCommand.KAFKA_JVM_PERFORMANCE_OPTS);
         jvmArgs.add("-Dlog4j2.configurationFile=" + log4jConfig.toUri());
-        return ManagedProcess.start(name(), JavaCommand.of("768m", classpath, jvmArgs,
-                "org.apache.kafka.connect.cli.ConnectDistributed", List.of(workerProperties.toString())),
-                WorkerSecrets.environment(WorkerSecrets.secretsDir(configTemplate)), workDir, logFile);
+        return ManagedProcess.start(
+                name(),
+                JavaCommand.of(
+                        "768m",
+                        classpath,
+                        jvmArgs,
+                        "org.apache.kafka.connect.cli.ConnectDistributed",
+                        List.of(workerProperties.toString())),
+                WorkerSecrets.environment(WorkerSecrets.secretsDir(configTemplate)),
+                workDir,
+                logFile);
     }
 
     @Override

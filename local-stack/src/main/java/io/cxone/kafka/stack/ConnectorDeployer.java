@@ -3,7 +3,6 @@ package io.cxone.kafka.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +25,7 @@ public final class ConnectorDeployer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Result(String name, String file, String state, String detail) {
-    }
+    public record Result(String name, String file, String state, String detail) {}
 
     private final String connectUrl;
 
@@ -49,7 +47,10 @@ public final class ConnectorDeployer {
             String name = spec.get("name").asText();
             String connectorClass = spec.path("config").path("connector.class").asText();
             if (!installed.contains(connectorClass)) {
-                results.add(new Result(name, file.getFileName().toString(), "SKIPPED",
+                results.add(new Result(
+                        name,
+                        file.getFileName().toString(),
+                        "SKIPPED",
                         connectorClass + " is not installed on this worker"));
                 continue;
             }
@@ -69,9 +70,11 @@ public final class ConnectorDeployer {
     private static JsonNode readSpec(Path file) {
         try {
             JsonNode spec = JSON.readTree(file.toFile());
-            if (!spec.hasNonNull("name") || !spec.path("config").isObject()
+            if (!spec.hasNonNull("name")
+                    || !spec.path("config").isObject()
                     || !spec.path("config").hasNonNull("connector.class")) {
-                throw new StackException(file + ": expected {\"name\": ..., \"config\": {\"connector.class\": ..., ...}}");
+                throw new StackException(
+                        file + ": expected {\"name\": ..., \"config\": {\"connector.class\": ..., ...}}");
             }
             return spec;
         } catch (IOException e) {
@@ -88,13 +91,15 @@ public final class ConnectorDeployer {
             }
             return classes;
         } catch (IOException e) {
-            throw new StackException("connect: cannot list installed plugins at " + connectUrl + ": " + e.getMessage(), e);
+            throw new StackException(
+                    "connect: cannot list installed plugins at " + connectUrl + ": " + e.getMessage(), e);
         }
     }
 
     private void put(String name, ObjectNode config, Path file) {
         try {
-            var response = HttpProbe.put(connectUrl + "/connectors/" + encode(name) + "/config", JSON.writeValueAsString(config));
+            var response = HttpProbe.put(
+                    connectUrl + "/connectors/" + encode(name) + "/config", JSON.writeValueAsString(config));
             if (response.statusCode() / 100 != 2) {
                 throw new StackException("connector " + name + " (" + file + ") was refused by Connect: HTTP "
                         + response.statusCode() + " " + response.body());
@@ -120,8 +125,7 @@ public final class ConnectorDeployer {
         return new Result(name, file, state, detail);
     }
 
-    public record Status(String state, String detail) {
-    }
+    public record Status(String state, String detail) {}
 
     /** Connector state, RUNNING only when the connector and every task run; FAILED carries the first trace line. */
     public Status status(String name) {
@@ -136,17 +140,24 @@ public final class ConnectorDeployer {
             status.path("tasks").forEach(units::add);
             for (JsonNode unit : units) {
                 if ("FAILED".equals(unit.path("state").asText())) {
-                    return new Status("FAILED", unit.path("trace").asText("").lines().findFirst().orElse(""));
+                    return new Status(
+                            "FAILED",
+                            unit.path("trace").asText("").lines().findFirst().orElse(""));
                 }
             }
-            boolean allRunning = units.stream().allMatch(u -> "RUNNING".equals(u.path("state").asText()));
+            boolean allRunning = units.stream()
+                    .allMatch(u -> "RUNNING".equals(u.path("state").asText()));
             int tasks = status.path("tasks").size();
             String detail = tasks + (tasks == 1 ? " task" : " tasks");
             if (allRunning && tasks == 0) {
                 // The connector runs but has not created its tasks yet: not ready.
                 return new Status("STARTING", detail);
             }
-            return new Status(allRunning ? "RUNNING" : status.path("connector").path("state").asText("UNKNOWN"), detail);
+            return new Status(
+                    allRunning
+                            ? "RUNNING"
+                            : status.path("connector").path("state").asText("UNKNOWN"),
+                    detail);
         } catch (IOException e) {
             return new Status("UNREACHABLE", e.getMessage());
         }

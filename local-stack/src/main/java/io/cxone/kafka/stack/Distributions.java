@@ -1,13 +1,5 @@
 package io.cxone.kafka.stack;
 
-import org.apache.commons.compress.archivers.ArchiveEntry;
-import org.apache.commons.compress.archivers.ArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +12,13 @@ import java.util.EnumSet;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.ArchiveEntry;
+import org.apache.commons.compress.archivers.ArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * The Elasticsearch and Apicurio Registry distributions. Maven downloads them into the local repository
@@ -36,7 +35,8 @@ public final class Distributions {
         this.versions = new Properties();
         try (InputStream in = Distributions.class.getResourceAsStream("/cxone-stack.properties")) {
             if (in == null) {
-                throw new StackException("cxone-stack.properties missing from the classpath: build local-stack with Maven");
+                throw new StackException(
+                        "cxone-stack.properties missing from the classpath: build local-stack with Maven");
             }
             versions.load(in);
         } catch (IOException e) {
@@ -55,8 +55,9 @@ public final class Distributions {
     /** Elasticsearch home (integ-test zip: no bundled JDK, no ILM). */
     public Path elasticsearchHome() {
         String v = elasticsearchVersion();
-        Path archive = localRepository().resolve("org/elasticsearch/distribution/integ-test-zip/elasticsearch/"
-                + v + "/elasticsearch-" + v + ".zip");
+        Path archive = localRepository()
+                .resolve("org/elasticsearch/distribution/integ-test-zip/elasticsearch/" + v + "/elasticsearch-" + v
+                        + ".zip");
         Path home = unpackOnce(archive, "elasticsearch-" + v);
         return home.resolve("elasticsearch-" + v);
     }
@@ -64,8 +65,8 @@ public final class Distributions {
     /** Apicurio Registry home: the runner jar plus lib/. */
     public Path registryHome() {
         String v = apicurioVersion();
-        Path archive = localRepository().resolve("io/apicurio/apicurio-registry-app/" + v
-                + "/apicurio-registry-app-" + v + "-all.tar.gz");
+        Path archive = localRepository()
+                .resolve("io/apicurio/apicurio-registry-app/" + v + "/apicurio-registry-app-" + v + "-all.tar.gz");
         return unpackOnce(archive, "apicurio-registry-" + v);
     }
 
@@ -86,19 +87,22 @@ public final class Distributions {
             throw new StackException(archive.getFileName() + " is not in the local Maven repository (" + archive
                     + "). Build the project once with Maven while online: mvn -q -DskipTests package");
         }
-        Path staging = cacheDir.resolve(name + ".partial-" + ProcessHandle.current().pid());
+        Path staging =
+                cacheDir.resolve(name + ".partial-" + ProcessHandle.current().pid());
         try {
             deleteTree(staging);
             Files.createDirectories(staging);
             try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
-                 ArchiveInputStream<? extends ArchiveEntry> in = archive.toString().endsWith(".zip")
-                         ? new ZipArchiveInputStream(raw)
-                         : new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
+                    ArchiveInputStream<? extends ArchiveEntry> in =
+                            archive.toString().endsWith(".zip")
+                                    ? new ZipArchiveInputStream(raw)
+                                    : new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
                 ArchiveEntry entry;
                 while ((entry = in.getNextEntry()) != null) {
                     Path out = staging.resolve(entry.getName()).normalize();
                     if (!out.startsWith(staging)) {
-                        throw new StackException("archive entry escapes its folder: " + entry.getName() + " in " + archive);
+                        throw new StackException(
+                                "archive entry escapes its folder: " + entry.getName() + " in " + archive);
                     }
                     if (entry.isDirectory()) {
                         Files.createDirectories(out);
@@ -106,7 +110,8 @@ public final class Distributions {
                     }
                     Files.createDirectories(out.getParent());
                     Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-                    int mode = entry instanceof ZipArchiveEntry z ? z.getUnixMode()
+                    int mode = entry instanceof ZipArchiveEntry z
+                            ? z.getUnixMode()
                             : entry instanceof TarArchiveEntry t ? t.getMode() : 0;
                     // Some zips carry no Unix modes; their launch scripts still need the execute bit.
                     if (mode == 0 && entry.getName().contains("/bin/")) {
@@ -126,10 +131,15 @@ public final class Distributions {
 
     /** Archive mode bits, made readable by all (Elasticsearch runs as another user when we are root). */
     private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> perms = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+        Set<PosixFilePermission> perms = EnumSet.of(
+                PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.GROUP_READ,
+                PosixFilePermission.OTHERS_READ);
         if ((mode & 0111) != 0) {
-            perms.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+            perms.addAll(EnumSet.of(
+                    PosixFilePermission.OWNER_EXECUTE,
+                    PosixFilePermission.GROUP_EXECUTE,
                     PosixFilePermission.OTHERS_EXECUTE));
         }
         return perms;

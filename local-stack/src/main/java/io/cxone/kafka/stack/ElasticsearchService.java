@@ -30,7 +30,8 @@ public final class ElasticsearchService implements StackService {
     private final int transportPort;
     private final String heap;
 
-    public ElasticsearchService(Path home, Path instanceDir, Path logFile, int httpPort, int transportPort, String heap) {
+    public ElasticsearchService(
+            Path home, Path instanceDir, Path logFile, int httpPort, int transportPort, String heap) {
         this.home = home;
         this.instanceDir = instanceDir;
         this.logFile = logFile;
@@ -76,20 +77,23 @@ public final class ElasticsearchService implements StackService {
                 Files.createDirectories(instanceDir.resolve(dir));
             }
             copyConfig(home.resolve("config"), config);
-            Files.writeString(config.resolve("elasticsearch.yml"), String.join("\n",
-                    "cluster.name: cxone-local",
-                    "node.name: cxone-local-1",
-                    "path.data: " + instanceDir.resolve("data"),
-                    "path.logs: " + instanceDir.resolve("logs"),
-                    "network.host: 127.0.0.1",
-                    "http.port: " + httpPort,
-                    "transport.port: " + transportPort,
-                    "discovery.type: single-node",
-                    "xpack.security.enabled: false",
-                    // A developer disk that is 90% full must not turn every index read-only.
-                    "cluster.routing.allocation.disk.threshold_enabled: false",
-                    "action.destructive_requires_name: false",
-                    ""));
+            Files.writeString(
+                    config.resolve("elasticsearch.yml"),
+                    String.join(
+                            "\n",
+                            "cluster.name: cxone-local",
+                            "node.name: cxone-local-1",
+                            "path.data: " + instanceDir.resolve("data"),
+                            "path.logs: " + instanceDir.resolve("logs"),
+                            "network.host: 127.0.0.1",
+                            "http.port: " + httpPort,
+                            "transport.port: " + transportPort,
+                            "discovery.type: single-node",
+                            "xpack.security.enabled: false",
+                            // A developer disk that is 90% full must not turn every index read-only.
+                            "cluster.routing.allocation.disk.threshold_enabled: false",
+                            "action.destructive_requires_name: false",
+                            ""));
         } catch (IOException e) {
             throw new StackException("elasticsearch: could not prepare " + instanceDir + ": " + e.getMessage(), e);
         }
@@ -121,8 +125,12 @@ public final class ElasticsearchService implements StackService {
                     Files.createDirectories(target);
                 } else if (!Files.exists(target)) {
                     Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-                    Files.setPosixFilePermissions(target, Set.of(PosixFilePermission.OWNER_READ,
-                            PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ));
+                    Files.setPosixFilePermissions(
+                            target,
+                            Set.of(
+                                    PosixFilePermission.OWNER_READ,
+                                    PosixFilePermission.OWNER_WRITE,
+                                    PosixFilePermission.GROUP_READ));
                 }
             }
         }

@@ -15,8 +15,7 @@ public final class HttpProbe {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
-    private HttpProbe() {
-    }
+    private HttpProbe() {}
 
     /** True when GET {@code url} answers 2xx within two seconds. */
     public static boolean isOk(String url) {
@@ -28,13 +27,18 @@ public final class HttpProbe {
     }
 
     public static HttpResponse<String> get(String url) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET().timeout(Duration.ofSeconds(5)).build());
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .GET()
+                .timeout(Duration.ofSeconds(5))
+                .build());
     }
 
     public static HttpResponse<String> put(String url, String json) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws IOException {

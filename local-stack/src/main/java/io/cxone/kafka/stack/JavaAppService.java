@@ -19,8 +19,16 @@ public final class JavaAppService implements StackService {
     private final Path workDir;
     private final Path logFile;
 
-    public JavaAppService(String name, Path moduleDir, String mainClass, List<String> args, int port, String healthPath,
-                          List<String> dependsOn, Path workDir, Path logFile) {
+    public JavaAppService(
+            String name,
+            Path moduleDir,
+            String mainClass,
+            List<String> args,
+            int port,
+            String healthPath,
+            List<String> dependsOn,
+            Path workDir,
+            Path logFile) {
         this.name = name;
         this.moduleDir = moduleDir;
         this.mainClass = mainClass;
@@ -66,13 +74,17 @@ public final class JavaAppService implements StackService {
     public ManagedProcess start() {
         String classpath;
         try {
-            classpath = classesDir() + ":" + Files.readString(moduleDir.resolve("target/classpath.txt")).trim();
+            classpath = classesDir() + ":"
+                    + Files.readString(moduleDir.resolve("target/classpath.txt"))
+                            .trim();
         } catch (IOException e) {
-            throw new StackException(name + ": cannot read " + moduleDir.resolve("target/classpath.txt")
-                    + " (build the module: mvn -q -DskipTests package): " + e.getMessage(), e);
+            throw new StackException(
+                    name + ": cannot read " + moduleDir.resolve("target/classpath.txt")
+                            + " (build the module: mvn -q -DskipTests package): " + e.getMessage(),
+                    e);
         }
-        return ManagedProcess.start(name, JavaCommand.of("256m", classpath, List.of(), mainClass, args),
-                Map.of(), workDir, logFile);
+        return ManagedProcess.start(
+                name, JavaCommand.of("256m", classpath, List.of(), mainClass, args), Map.of(), workDir, logFile);
     }
 
     @Override

@@ -1,10 +1,5 @@
 package io.cxone.kafka.stack;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.Uuid;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A single-node KRaft broker (broker and controller in one process) from the kafka_2.13 jar.
@@ -46,7 +45,9 @@ public final class KafkaBrokerService implements StackService {
     }
 
     public String bootstrapServers() {
-        return StackConfig.load(configTemplate).getProperty("advertised.listeners").replace("PLAINTEXT://", "");
+        return StackConfig.load(configTemplate)
+                .getProperty("advertised.listeners")
+                .replace("PLAINTEXT://", "");
     }
 
     @Override
@@ -72,16 +73,32 @@ public final class KafkaBrokerService implements StackService {
         }
         List<String> brokerArgs = new ArrayList<>(JavaCommand.KAFKA_JVM_PERFORMANCE_OPTS);
         brokerArgs.addAll(jvmArgs);
-        return ManagedProcess.start(name(), JavaCommand.of("512m", classpath, brokerArgs, "kafka.Kafka",
-                List.of(serverProperties.toString())), Map.of(), dataDir, logFile);
+        return ManagedProcess.start(
+                name(),
+                JavaCommand.of("512m", classpath, brokerArgs, "kafka.Kafka", List.of(serverProperties.toString())),
+                Map.of(),
+                dataDir,
+                logFile);
     }
 
     private void format(Path serverProperties, List<String> jvmArgs) {
-        List<String> command = JavaCommand.of("256m", classpath, jvmArgs, "kafka.tools.StorageTool",
-                List.of("format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(), "-c", serverProperties.toString()));
+        List<String> command = JavaCommand.of(
+                "256m",
+                classpath,
+                jvmArgs,
+                "kafka.tools.StorageTool",
+                List.of(
+                        "format",
+                        "--ignore-formatted",
+                        "-t",
+                        Uuid.randomUuid().toString(),
+                        "-c",
+                        serverProperties.toString()));
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
                 throw new StackException("kafka: formatting the storage folder " + dataDir + " failed.\n"
@@ -103,7 +120,10 @@ public final class KafkaBrokerService implements StackService {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
         try (Admin admin = Admin.create(props)) {
-            return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes().get(4, TimeUnit.SECONDS).isEmpty();
+            return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000))
+                    .nodes()
+                    .get(4, TimeUnit.SECONDS)
+                    .isEmpty();
         } catch (Exception e) {
             return false;
         }

@@ -29,12 +29,19 @@ public final class LocalStack {
     }
 
     public static LocalStack fromEnvironment() {
-        Path root = Path.of(System.getProperty("cxone.stack.root", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("cxone.stack.root", "."))
+                .toAbsolutePath()
+                .normalize();
         if (!Files.isRegularFile(root.resolve("config/kafka-server.properties"))) {
-            throw new StackException("not a cxone-kafka-connect checkout: " + root + " has no config/kafka-server.properties");
+            throw new StackException(
+                    "not a cxone-kafka-connect checkout: " + root + " has no config/kafka-server.properties");
         }
         String home = System.getenv("CXONE_STACK_HOME");
-        return new LocalStack(root, home == null || home.isBlank() ? root.resolve(".stack") : Path.of(home).toAbsolutePath());
+        return new LocalStack(
+                root,
+                home == null || home.isBlank()
+                        ? root.resolve(".stack")
+                        : Path.of(home).toAbsolutePath());
     }
 
     public Path root() {
@@ -75,7 +82,8 @@ public final class LocalStack {
 
     /** Plugin folders for the worker's plugin.path: each plugin module's target/plugin. */
     public List<Path> pluginPath() {
-        return List.of(root.resolve("source-connector/target/plugin"), root.resolve("elasticsearch-sink/target/plugin"));
+        return List.of(
+                root.resolve("source-connector/target/plugin"), root.resolve("elasticsearch-sink/target/plugin"));
     }
 
     /** Every service in start order. Applications whose module has no main class yet are left out. */
@@ -83,20 +91,51 @@ public final class LocalStack {
         String classpath = stackClasspath();
         Path log4j = config("log4j2.properties");
         List<StackService> services = new ArrayList<>();
-        services.add(new KafkaBrokerService(classpath, config("kafka-server.properties"), log4j, dataDir("kafka"), logFile("kafka")));
-        services.add(new RegistryService(dist.registryRunnerJar(), dataDir("schema-registry"), logFile("schema-registry"),
-                REGISTRY_PORT, dataDir("schema-registry").resolve("h2")));
-        services.add(new ElasticsearchService(dist.elasticsearchHome(), dataDir("elasticsearch"), logFile("elasticsearch"),
-                ELASTICSEARCH_PORT, ELASTICSEARCH_TRANSPORT_PORT, "512m"));
-        services.add(new ConnectWorkerService(classpath, config("connect-distributed.properties"), log4j, pluginPath(),
-                dataDir("connect"), logFile("connect")));
+        services.add(new KafkaBrokerService(
+                classpath, config("kafka-server.properties"), log4j, dataDir("kafka"), logFile("kafka")));
+        services.add(new RegistryService(
+                dist.registryRunnerJar(),
+                dataDir("schema-registry"),
+                logFile("schema-registry"),
+                REGISTRY_PORT,
+                dataDir("schema-registry").resolve("h2")));
+        services.add(new ElasticsearchService(
+                dist.elasticsearchHome(),
+                dataDir("elasticsearch"),
+                logFile("elasticsearch"),
+                ELASTICSEARCH_PORT,
+                ELASTICSEARCH_TRANSPORT_PORT,
+                "512m"));
+        services.add(new ConnectWorkerService(
+                classpath,
+                config("connect-distributed.properties"),
+                log4j,
+                pluginPath(),
+                dataDir("connect"),
+                logFile("connect")));
         for (JavaAppService app : List.of(
-                new JavaAppService("cxone-simulator", root.resolve("cxone-simulator"), "io.cxone.kafka.simulator.CxoneSimulatorMain",
-                        List.of("--port", Integer.toString(SIMULATOR_PORT)), SIMULATOR_PORT, "/health", List.of(),
-                        dataDir("cxone-simulator"), logFile("cxone-simulator")),
-                new JavaAppService("websocket-bridge", root.resolve("websocket-bridge"), "io.cxone.kafka.bridge.WebSocketBridgeMain",
-                        List.of("--config", config("websocket-bridge.properties").toString()), BRIDGE_PORT, "/health",
-                        List.of("kafka", "schema-registry"), dataDir("websocket-bridge"), logFile("websocket-bridge")))) {
+                new JavaAppService(
+                        "cxone-simulator",
+                        root.resolve("cxone-simulator"),
+                        "io.cxone.kafka.simulator.CxoneSimulatorMain",
+                        List.of("--port", Integer.toString(SIMULATOR_PORT)),
+                        SIMULATOR_PORT,
+                        "/health",
+                        List.of(),
+                        dataDir("cxone-simulator"),
+                        logFile("cxone-simulator")),
+                new JavaAppService(
+                        "websocket-bridge",
+                        root.resolve("websocket-bridge"),
+                        "io.cxone.kafka.bridge.WebSocketBridgeMain",
+                        List.of(
+                                "--config",
+                                config("websocket-bridge.properties").toString()),
+                        BRIDGE_PORT,
+                        "/health",
+                        List.of("kafka", "schema-registry"),
+                        dataDir("websocket-bridge"),
+                        logFile("websocket-bridge")))) {
             if (app.isBuilt()) {
                 services.add(app);
             }

@@ -33,8 +33,8 @@ public final class ManagedProcess {
         this.logFile = logFile;
     }
 
-    public static ManagedProcess start(String name, List<String> command, Map<String, String> env,
-                                       Path workDir, Path logFile) {
+    public static ManagedProcess start(
+            String name, List<String> command, Map<String, String> env, Path workDir, Path logFile) {
         try {
             Files.createDirectories(workDir);
             Files.createDirectories(logFile.getParent());
@@ -49,9 +49,13 @@ public final class ManagedProcess {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().putAll(env);
-            Files.writeString(logFile, "==== " + Instant.now() + " starting " + name + ": "
-                    + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(
+                    logFile,
+                    "==== " + Instant.now() + " starting " + name + ": " + String.join(" ", command)
+                            + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
             Process process = builder.start();
             return new ManagedProcess(name, process.toHandle(), process, logFile);
         } catch (IOException e) {
@@ -63,7 +67,10 @@ public final class ManagedProcess {
     public static Optional<ManagedProcess> attach(String name, long pid, Instant startedAt, Path logFile) {
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().startInstant().map(s -> sameSecond(s, startedAt)).orElse(false))
+                .filter(h -> h.info()
+                        .startInstant()
+                        .map(s -> sameSecond(s, startedAt))
+                        .orElse(false))
                 .map(h -> new ManagedProcess(name, h, null, logFile));
     }
 

@@ -9,8 +9,7 @@ import java.util.Properties;
 
 /** {@code .stack/run/<service>.pid}: pid and start time, so a later run finds the same process and never a reused pid. */
 public final class PidFile {
-    private PidFile() {
-    }
+    private PidFile() {}
 
     public static void write(Path runDir, ManagedProcess process) {
         try {
@@ -21,7 +20,8 @@ public final class PidFile {
             p.setProperty("log", process.logFile().toString());
             StackConfig.store(p, runDir.resolve(process.name() + ".pid"), process.name());
         } catch (IOException e) {
-            throw new StackException("cannot write pid file for " + process.name() + " in " + runDir + ": " + e.getMessage(), e);
+            throw new StackException(
+                    "cannot write pid file for " + process.name() + " in " + runDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -32,8 +32,11 @@ public final class PidFile {
         }
         Properties p = StackConfig.load(file);
         try {
-            return ManagedProcess.attach(service, Long.parseLong(p.getProperty("pid")),
-                    Instant.parse(p.getProperty("started")), Path.of(p.getProperty("log")));
+            return ManagedProcess.attach(
+                    service,
+                    Long.parseLong(p.getProperty("pid")),
+                    Instant.parse(p.getProperty("started")),
+                    Path.of(p.getProperty("log")));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Loopback port checks: the stack binds only 127.0.0.1. */
 public final class Ports {
-    private Ports() {
-    }
+    private Ports() {}
 
     public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {

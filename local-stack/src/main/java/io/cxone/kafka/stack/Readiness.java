@@ -4,16 +4,17 @@ import java.util.Optional;
 
 /** The one rule for "did this service start": healthy, or failed because it exited or ran out of time. */
 public final class Readiness {
-    private Readiness() {
-    }
+    private Readiness() {}
 
     /** Empty while the service may still come up; a reason once it cannot. */
     static Optional<String> failure(StackService service, ManagedProcess process, double secondsSinceStart) {
         if (!process.isAlive()) {
-            return Optional.of("its process exited" + process.exitCode().map(c -> " with code " + c).orElse(""));
+            return Optional.of("its process exited"
+                    + process.exitCode().map(c -> " with code " + c).orElse(""));
         }
         if (secondsSinceStart > service.startTimeout().toSeconds()) {
-            return Optional.of("it did not become healthy within " + service.startTimeout().toSeconds() + " s");
+            return Optional.of(
+                    "it did not become healthy within " + service.startTimeout().toSeconds() + " s");
         }
         return Optional.empty();
     }

@@ -59,8 +59,8 @@ public final class RegistryService implements StackService {
 
     @Override
     public ManagedProcess start() {
-        List<String> command = List.of(JavaCommand.javaHome().resolve("bin/java").toString(),
-                "-Xmx384m", "-jar", runnerJar.toString());
+        List<String> command = List.of(
+                JavaCommand.javaHome().resolve("bin/java").toString(), "-Xmx384m", "-jar", runnerJar.toString());
         Map<String, String> env = new HashMap<>(Map.of(
                 "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "QUARKUS_HTTP_PORT", Integer.toString(port),
@@ -71,7 +71,9 @@ public final class RegistryService implements StackService {
             try {
                 Files.createDirectories(storageDir);
             } catch (IOException e) {
-                throw new StackException("schema-registry: cannot create its storage directory " + storageDir + ": " + e.getMessage(), e);
+                throw new StackException(
+                        "schema-registry: cannot create its storage directory " + storageDir + ": " + e.getMessage(),
+                        e);
             }
             env.put("QUARKUS_DATASOURCE_JDBC_URL", h2FileUrl(storageDir));
         }

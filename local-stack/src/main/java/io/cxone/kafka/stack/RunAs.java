@@ -9,8 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Running a server as an unprivileged user when the launcher is root (Elasticsearch refuses root). */
 public final class RunAs {
-    private RunAs() {
-    }
+    private RunAs() {}
 
     public static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
@@ -51,9 +50,10 @@ public final class RunAs {
         for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
             try {
                 if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw new StackException("Elasticsearch runs as user '" + user + "' (it refuses root), and that user"
-                            + " cannot enter " + p + " on the way to " + dir + ". Fix: chmod o+x " + p
-                            + ", or keep the project (or CXONE_STACK_HOME) under a folder others can enter, e.g. /work or /tmp.");
+                    throw new StackException(
+                            "Elasticsearch runs as user '" + user + "' (it refuses root), and that user"
+                                    + " cannot enter " + p + " on the way to " + dir + ". Fix: chmod o+x " + p
+                                    + ", or keep the project (or CXONE_STACK_HOME) under a folder others can enter, e.g. /work or /tmp.");
                 }
             } catch (IOException e) {
                 throw new StackException("cannot read permissions of " + p + ": " + e.getMessage(), e);
@@ -84,5 +84,4 @@ public final class RunAs {
             return -1;
         }
     }
-
 }

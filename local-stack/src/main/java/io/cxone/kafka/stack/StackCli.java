@@ -34,19 +34,21 @@ public final class StackCli {
     public static void main(String[] args) {
         // The launcher's own Kafka admin client would log every probe; the services log to .stack/logs.
         org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.ERROR);
-        org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.kafka", org.apache.logging.log4j.Level.OFF);
+        org.apache.logging.log4j.core.config.Configurator.setLevel(
+                "org.apache.kafka", org.apache.logging.log4j.Level.OFF);
         String command = args.length == 0 ? "help" : args[0];
         boolean detach = List.of(args).contains("--detach") || List.of(args).contains("-d");
         try {
             StackCli cli = new StackCli(LocalStack.fromEnvironment());
-            int code = switch (command) {
-                case "up" -> cli.up(detach);
-                case "status" -> cli.status();
-                case "down" -> cli.down();
-                case "reset" -> cli.reset();
-                case "restart" -> args.length == 2 ? cli.restart(args[1]) : usage();
-                default -> usage();
-            };
+            int code =
+                    switch (command) {
+                        case "up" -> cli.up(detach);
+                        case "status" -> cli.status();
+                        case "down" -> cli.down();
+                        case "reset" -> cli.reset();
+                        case "restart" -> args.length == 2 ? cli.restart(args[1]) : usage();
+                        default -> usage();
+                    };
             System.exit(code);
         } catch (StackException e) {
             System.err.println();
@@ -57,11 +59,13 @@ public final class StackCli {
 
     private static int usage() {
         OUT.println("usage: ./stack up [--detach] | status | down | reset | restart SERVICE");
-        OUT.println("  up      start Kafka, Connect, schema registry, Elasticsearch, simulator and bridge; deploy connectors/*.json");
+        OUT.println(
+                "  up      start Kafka, Connect, schema registry, Elasticsearch, simulator and bridge; deploy connectors/*.json");
         OUT.println("  status  health of every service and connector");
         OUT.println("  down    stop everything (the registry's schemas are saved and restored on the next up)");
         OUT.println("  reset   down, then delete all state and logs (unpacked distributions are kept)");
-        OUT.println("  restart SERVICE  stop one service of the running stack if it runs (e.g. connect), then start it again");
+        OUT.println(
+                "  restart SERVICE  stop one service of the running stack if it runs (e.g. connect), then start it again");
         return 2;
     }
 
@@ -90,11 +94,13 @@ public final class StackCli {
             OUT.println();
             printTable(services, connectors);
             OUT.printf(Locale.ROOT, "%nAll services healthy in %.1f s. Logs: %s%n", seconds(t0), stack.logsDir());
-            List<String> failed = connectors.stream().filter(r -> !List.of("RUNNING", "SKIPPED").contains(r.state()))
-                    .map(ConnectorDeployer.Result::name).toList();
+            List<String> failed = connectors.stream()
+                    .filter(r -> !List.of("RUNNING", "SKIPPED").contains(r.state()))
+                    .map(ConnectorDeployer.Result::name)
+                    .toList();
             if (!failed.isEmpty()) {
-                throw new StackException("connectors not RUNNING: " + String.join(", ", failed)
-                        + ". See " + stack.logFile("connect") + " and the status table above.");
+                throw new StackException("connectors not RUNNING: " + String.join(", ", failed) + ". See "
+                        + stack.logFile("connect") + " and the status table above.");
             }
         } catch (StackException e) {
             System.err.println();
@@ -135,8 +141,9 @@ public final class StackCli {
             busy.add(LocalStack.WEBHOOK_PORT + " (webhook listener of the cxone-webhook-source connector)");
         }
         if (!busy.isEmpty()) {
-            throw new StackException("ports already in use on 127.0.0.1: " + String.join(", ", busy)
-                    + ". Nothing was started. Find the owner with `ss -ltnp` and stop it (or ./stack down if it is an earlier stack).");
+            throw new StackException(
+                    "ports already in use on 127.0.0.1: " + String.join(", ", busy)
+                            + ". Nothing was started. Find the owner with `ss -ltnp` and stop it (or ./stack down if it is an earlier stack).");
         }
     }
 
@@ -161,7 +168,12 @@ public final class StackCli {
                 }
                 if (s.isHealthy()) {
                     readyAfter.put(s.name(), seconds(startedAt.get(s.name())));
-                    progress.line(String.format(Locale.ROOT, "  ✓ %-16s ready after %5.1f s  %s", s.name(), readyAfter.get(s.name()), s.url()));
+                    progress.line(String.format(
+                            Locale.ROOT,
+                            "  ✓ %-16s ready after %5.1f s  %s",
+                            s.name(),
+                            readyAfter.get(s.name()),
+                            s.url()));
                 } else {
                     Optional<String> failure = Readiness.failure(s, p, seconds(startedAt.get(s.name())));
                     if (failure.isPresent()) {
@@ -172,13 +184,15 @@ public final class StackCli {
             List<String> waiting = new ArrayList<>();
             for (StackService s : services) {
                 if (!readyAfter.containsKey(s.name())) {
-                    waiting.add(started.containsKey(s.name())
-                            ? String.format(Locale.ROOT, "%s %.0fs", s.name(), seconds(startedAt.get(s.name())))
-                            : s.name() + " (waits for " + String.join(", ", s.dependsOn()) + ")");
+                    waiting.add(
+                            started.containsKey(s.name())
+                                    ? String.format(Locale.ROOT, "%s %.0fs", s.name(), seconds(startedAt.get(s.name())))
+                                    : s.name() + " (waits for " + String.join(", ", s.dependsOn()) + ")");
                 }
             }
             if (!waiting.isEmpty()) {
-                progress.status(String.format(Locale.ROOT, "  [%3.0fs] starting: %s", seconds(t0), String.join(", ", waiting)));
+                progress.status(
+                        String.format(Locale.ROOT, "  [%3.0fs] starting: %s", seconds(t0), String.join(", ", waiting)));
                 ManagedProcess.sleepQuietly(500);
             }
         }
@@ -215,7 +229,9 @@ public final class StackCli {
     /** One service of a running stack, e.g. a Connect worker that was killed: stopped if it still runs, then started. */
     private int restart(String name) {
         List<StackService> services = stack.services(new Distributions(stack.distDir()));
-        StackService service = services.stream().filter(s -> s.name().equals(name)).findFirst()
+        StackService service = services.stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new StackException("no service " + name + "; services: "
                         + services.stream().map(StackService::name).toList()));
         long t = System.nanoTime();
@@ -242,7 +258,8 @@ public final class StackCli {
         } catch (IOException e) {
             throw new StackException("could not delete " + stack.stateDir() + ": " + e.getMessage(), e);
         }
-        OUT.println("State and logs deleted: " + stack.stateDir() + " (kept the unpacked distributions in " + stack.distDir() + ")");
+        OUT.println("State and logs deleted: " + stack.stateDir() + " (kept the unpacked distributions in "
+                + stack.distDir() + ")");
         return 0;
     }
 
@@ -258,7 +275,12 @@ public final class StackCli {
             if (p.isPresent()) {
                 long t = System.nanoTime();
                 p.get().stop(s.stopGrace());
-                OUT.printf(Locale.ROOT, "  stopped %-16s (pid %d, %.1f s)%n", s.name(), p.get().pid(), seconds(t));
+                OUT.printf(
+                        Locale.ROOT,
+                        "  stopped %-16s (pid %d, %.1f s)%n",
+                        s.name(),
+                        p.get().pid(),
+                        seconds(t));
             }
             PidFile.delete(stack.runDir(), s.name());
         }
@@ -266,14 +288,19 @@ public final class StackCli {
 
     private List<String> runningServices() {
         List<String> names = new ArrayList<>();
-        for (String name : List.of("kafka", "schema-registry", "elasticsearch", "connect", "cxone-simulator", "websocket-bridge")) {
+        for (String name : List.of(
+                "kafka", "schema-registry", "elasticsearch", "connect", "cxone-simulator", "websocket-bridge")) {
             PidFile.read(stack.runDir(), name).ifPresent(p -> names.add(name + " pid " + p.pid()));
         }
         return names;
     }
 
     private static String connectUrl(List<StackService> services) {
-        return services.stream().filter(s -> s.name().equals("connect")).findFirst().orElseThrow().url();
+        return services.stream()
+                .filter(s -> s.name().equals("connect"))
+                .findFirst()
+                .orElseThrow()
+                .url();
     }
 
     /** One table of services and connectors; true when everything is healthy / running. */
@@ -284,7 +311,9 @@ public final class StackCli {
             Optional<ManagedProcess> p = PidFile.read(stack.runDir(), s.name());
             String state = p.isEmpty() ? "stopped" : s.isHealthy() ? "healthy" : "unhealthy";
             allHealthy &= state.equals("healthy");
-            OUT.printf("%-18s %-28s %-9s %s%n", s.name(), s.url(), p.map(x -> Long.toString(x.pid())).orElse("-"), state);
+            OUT.printf(
+                    "%-18s %-28s %-9s %s%n",
+                    s.name(), s.url(), p.map(x -> Long.toString(x.pid())).orElse("-"), state);
         }
         if (!connectors.isEmpty()) {
             OUT.println();

@@ -13,8 +13,7 @@ import java.util.Properties;
 
 /** Reading the stack's {@code config/*.properties} files, and writing generated copies of them. */
 public final class StackConfig {
-    private StackConfig() {
-    }
+    private StackConfig() {}
 
     public static Properties load(Path file) {
         Properties props = new Properties();
@@ -37,7 +36,8 @@ public final class StackConfig {
         List<Integer> ports = new ArrayList<>();
         for (String listener : listeners.split(",")) {
             String trimmed = listener.trim();
-            ports.add(URI.create(trimmed.contains("://") ? trimmed : "x://" + trimmed).getPort());
+            ports.add(URI.create(trimmed.contains("://") ? trimmed : "x://" + trimmed)
+                    .getPort());
         }
         return ports;
     }

@@ -19,8 +19,7 @@ public final class WorkerSecrets {
     public static final String ENV_ALLOWLIST_PATTERN = "config.providers.env.param.allowlist.pattern";
     public static final String ENV_FILE = "local-stack.env";
 
-    private WorkerSecrets() {
-    }
+    private WorkerSecrets() {}
 
     /** {@code config/secrets} beside the worker template {@code config/connect-distributed.properties}. */
     public static Path secretsDir(Path workerTemplate) {
@@ -39,7 +38,8 @@ public final class WorkerSecrets {
             }
         }
         if (settings.containsKey(FILE_ALLOWED_PATHS)) {
-            settings.put(FILE_ALLOWED_PATHS, secretsDir.toAbsolutePath().normalize().toString());
+            settings.put(
+                    FILE_ALLOWED_PATHS, secretsDir.toAbsolutePath().normalize().toString());
         }
         return settings;
     }

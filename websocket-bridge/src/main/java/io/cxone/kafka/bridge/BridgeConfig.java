@@ -1,5 +1,13 @@
 package io.cxone.kafka.bridge;
 
+import static io.cxone.kafka.bridge.ConfigValues.bool;
+import static io.cxone.kafka.bridge.ConfigValues.integer;
+import static io.cxone.kafka.bridge.ConfigValues.list;
+import static io.cxone.kafka.bridge.ConfigValues.longValue;
+import static io.cxone.kafka.bridge.ConfigValues.loopback;
+import static io.cxone.kafka.bridge.ConfigValues.required;
+import static io.cxone.kafka.bridge.ConfigValues.string;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +23,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-
-import static io.cxone.kafka.bridge.ConfigValues.bool;
-import static io.cxone.kafka.bridge.ConfigValues.integer;
-import static io.cxone.kafka.bridge.ConfigValues.list;
-import static io.cxone.kafka.bridge.ConfigValues.longValue;
-import static io.cxone.kafka.bridge.ConfigValues.loopback;
-import static io.cxone.kafka.bridge.ConfigValues.required;
-import static io.cxone.kafka.bridge.ConfigValues.string;
 
 /**
  * The bridge's settings: parses and validates the properties file once, at start-up, and fails with a
@@ -77,26 +77,58 @@ public final class BridgeConfig {
      * (config/connect-distributed.properties), Connect's default names, and the registry's KafkaSQL journal.
      * Names starting with {@code __} (Kafka's own: offsets, transactions) are refused in any case.
      */
-    public static final String TOPICS_INTERNAL_DEFAULT = "cxone-connect-configs,cxone-connect-offsets,cxone-connect-status,"
-            + "connect-configs,connect-offsets,connect-status,kafkasql-journal";
+    public static final String TOPICS_INTERNAL_DEFAULT =
+            "cxone-connect-configs,cxone-connect-offsets,cxone-connect-status,"
+                    + "connect-configs,connect-offsets,connect-status,kafkasql-journal";
     /** Longest secret a token may have, configured or presented (a longer presented one is refused unread). */
     public static final int TOKEN_MAX_CHARS = 512;
 
-    private static final Set<String> KNOWN = Set.of(LISTEN_HOST, LISTEN_PORT, KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,
-            SCHEMA_REGISTRY_ID_TYPE, TLS_ENABLED, TLS_KEYSTORE_PATH, TLS_KEYSTORE_PASSWORD, TLS_KEYSTORE_TYPE, AUTH_ENABLED,
-            ORIGINS_ALLOWED, LIMIT_CONNECTIONS_TOTAL, LIMIT_CONNECTIONS_PER_ADDRESS, LIMIT_SUBSCRIPTIONS_PER_CLIENT,
-            FRAME_MAX_BYTES, BATCH_MAX_RECORDS, DEFLATE_ENABLED, QUEUE_MAX_MESSAGES, QUEUE_MAX_BYTES, QUEUE_MAX_BYTES_TOTAL, SLOW_CLIENT_POLICY,
-            IDLE_TIMEOUT_MS, WRITE_TIMEOUT_MS, POLL_TIMEOUT_MS, SHUTDOWN_GRACE_MS, TOPICS_INTERNAL, LIMIT_CONSUMERS_TOTAL,
-            LIMIT_CONSUMERS_PER_CONNECTION, LIMIT_PARTITIONS_PER_CLIENT, LIMIT_MESSAGE_MAX_BYTES, LIMIT_REQUEST_HEADER_BYTES,
-            SCHEMA_REGISTRY_AUTH_USERNAME, SCHEMA_REGISTRY_AUTH_PASSWORD, SCHEMA_REGISTRY_TRUSTSTORE_PATH,
-            SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD, SCHEMA_REGISTRY_TRUSTSTORE_TYPE, SCHEMA_REGISTRY_TIMEOUT_MS,
+    private static final Set<String> KNOWN = Set.of(
+            LISTEN_HOST,
+            LISTEN_PORT,
+            KAFKA_BOOTSTRAP_SERVERS,
+            SCHEMA_REGISTRY_URL,
+            SCHEMA_REGISTRY_ID_TYPE,
+            TLS_ENABLED,
+            TLS_KEYSTORE_PATH,
+            TLS_KEYSTORE_PASSWORD,
+            TLS_KEYSTORE_TYPE,
+            AUTH_ENABLED,
+            ORIGINS_ALLOWED,
+            LIMIT_CONNECTIONS_TOTAL,
+            LIMIT_CONNECTIONS_PER_ADDRESS,
+            LIMIT_SUBSCRIPTIONS_PER_CLIENT,
+            FRAME_MAX_BYTES,
+            BATCH_MAX_RECORDS,
+            DEFLATE_ENABLED,
+            QUEUE_MAX_MESSAGES,
+            QUEUE_MAX_BYTES,
+            QUEUE_MAX_BYTES_TOTAL,
+            SLOW_CLIENT_POLICY,
+            IDLE_TIMEOUT_MS,
+            WRITE_TIMEOUT_MS,
+            POLL_TIMEOUT_MS,
+            SHUTDOWN_GRACE_MS,
+            TOPICS_INTERNAL,
+            LIMIT_CONSUMERS_TOTAL,
+            LIMIT_CONSUMERS_PER_CONNECTION,
+            LIMIT_PARTITIONS_PER_CLIENT,
+            LIMIT_MESSAGE_MAX_BYTES,
+            LIMIT_REQUEST_HEADER_BYTES,
+            SCHEMA_REGISTRY_AUTH_USERNAME,
+            SCHEMA_REGISTRY_AUTH_PASSWORD,
+            SCHEMA_REGISTRY_TRUSTSTORE_PATH,
+            SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD,
+            SCHEMA_REGISTRY_TRUSTSTORE_TYPE,
+            SCHEMA_REGISTRY_TIMEOUT_MS,
             SCHEMA_REGISTRY_RESPONSE_MAX_BYTES);
 
     /**
      * Client security settings given as {@code kafka.security.protocol}, {@code kafka.sasl.*} and {@code kafka.ssl.*}:
      * passed (without the {@code kafka.} prefix) to every Kafka client of the bridge, the admin included.
      */
-    private static final Pattern KAFKA_SECURITY_KEY = Pattern.compile("kafka\\.(security\\.protocol|sasl\\..+|ssl\\..+)");
+    private static final Pattern KAFKA_SECURITY_KEY =
+            Pattern.compile("kafka\\.(security\\.protocol|sasl\\..+|ssl\\..+)");
 
     /** What to do when a client's outgoing queue is full. */
     public enum SlowClientPolicy {
@@ -118,7 +150,10 @@ public final class BridgeConfig {
     }
 
     /** How the 4-byte schema id of the Confluent wire format is looked up in an Apicurio registry. */
-    public enum SchemaIdType { CONTENT_ID, GLOBAL_ID }
+    public enum SchemaIdType {
+        CONTENT_ID,
+        GLOBAL_ID
+    }
 
     /** A token (by id: the id is logged, the secret never) and the topics it may read. */
     public record Token(String id, String secret, List<Pattern> topicPatterns) {
@@ -176,7 +211,9 @@ public final class BridgeConfig {
 
     private BridgeConfig(Properties p) {
         for (String key : p.stringPropertyNames()) {
-            if (!KNOWN.contains(key) && !key.startsWith(KAFKA_CONSUMER_PREFIX) && !TokenSettings.KEY.matcher(key).matches()
+            if (!KNOWN.contains(key)
+                    && !key.startsWith(KAFKA_CONSUMER_PREFIX)
+                    && !TokenSettings.KEY.matcher(key).matches()
                     && !KAFKA_SECURITY_KEY.matcher(key).matches()) {
                 throw new ConfigException(key, p.getProperty(key), "unknown key");
             }
@@ -187,14 +224,17 @@ public final class BridgeConfig {
         Map<String, String> overrides = new LinkedHashMap<>();
         for (String key : new TreeSet<>(p.stringPropertyNames())) {
             if (key.startsWith(KAFKA_CONSUMER_PREFIX)) {
-                overrides.put(key.substring(KAFKA_CONSUMER_PREFIX.length()), p.getProperty(key).trim());
+                overrides.put(
+                        key.substring(KAFKA_CONSUMER_PREFIX.length()),
+                        p.getProperty(key).trim());
             }
         }
         consumerOverrides = Collections.unmodifiableMap(overrides);
         Map<String, String> security = new LinkedHashMap<>();
         for (String key : new TreeSet<>(p.stringPropertyNames())) {
             if (KAFKA_SECURITY_KEY.matcher(key).matches()) {
-                security.put(key.substring("kafka.".length()), p.getProperty(key).trim());
+                security.put(
+                        key.substring("kafka.".length()), p.getProperty(key).trim());
             }
         }
         kafkaSecurity = Collections.unmodifiableMap(security);
@@ -212,12 +252,18 @@ public final class BridgeConfig {
         registryUsername = string(p, SCHEMA_REGISTRY_AUTH_USERNAME, "");
         registryPassword = p.getProperty(SCHEMA_REGISTRY_AUTH_PASSWORD, "");
         if (registryUsername.isEmpty() != registryPassword.isEmpty()) {
-            throw new ConfigException(registryUsername.isEmpty() ? SCHEMA_REGISTRY_AUTH_USERNAME : SCHEMA_REGISTRY_AUTH_PASSWORD, "",
-                    "set both " + SCHEMA_REGISTRY_AUTH_USERNAME + " and " + SCHEMA_REGISTRY_AUTH_PASSWORD + ", or neither");
+            throw new ConfigException(
+                    registryUsername.isEmpty() ? SCHEMA_REGISTRY_AUTH_USERNAME : SCHEMA_REGISTRY_AUTH_PASSWORD,
+                    "",
+                    "set both " + SCHEMA_REGISTRY_AUTH_USERNAME + " and " + SCHEMA_REGISTRY_AUTH_PASSWORD
+                            + ", or neither");
         }
         if (!registryUsername.isEmpty() && registry.startsWith("http://") && !loopback(registry)) {
-            throw new ConfigException(SCHEMA_REGISTRY_URL, registry,
-                    "credentials (" + SCHEMA_REGISTRY_AUTH_USERNAME + ") would be sent in clear text: use an https:// URL");
+            throw new ConfigException(
+                    SCHEMA_REGISTRY_URL,
+                    registry,
+                    "credentials (" + SCHEMA_REGISTRY_AUTH_USERNAME
+                            + ") would be sent in clear text: use an https:// URL");
         }
         String truststore = string(p, SCHEMA_REGISTRY_TRUSTSTORE_PATH, "");
         if (!truststore.isEmpty() && !Files.isReadable(Path.of(truststore))) {
@@ -254,8 +300,11 @@ public final class BridgeConfig {
         authEnabled = bool(p, AUTH_ENABLED, true);
         tokens = TokenSettings.parse(p);
         if (authEnabled && tokens.isEmpty()) {
-            throw new ConfigException(AUTH_ENABLED, "true", "no tokens defined: add " + AUTH_TOKEN_PREFIX + "<id>=<secret> and "
-                    + AUTH_TOKEN_PREFIX + "<id>.topics=<regex,...>, or set " + AUTH_ENABLED + "=false");
+            throw new ConfigException(
+                    AUTH_ENABLED,
+                    "true",
+                    "no tokens defined: add " + AUTH_TOKEN_PREFIX + "<id>=<secret> and " + AUTH_TOKEN_PREFIX
+                            + "<id>.topics=<regex,...>, or set " + AUTH_ENABLED + "=false");
         }
         allowedOrigins = list(p, ORIGINS_ALLOWED);
         for (String origin : allowedOrigins) {
@@ -272,12 +321,16 @@ public final class BridgeConfig {
         queueMaxMessages = integer(p, QUEUE_MAX_MESSAGES, 1000, 1, 10_000_000);
         queueMaxBytes = longValue(p, QUEUE_MAX_BYTES, 4L * 1024 * 1024, 1024, Long.MAX_VALUE);
         if (queueMaxBytes < frameMaxBytes) {
-            throw new ConfigException(QUEUE_MAX_BYTES, Long.toString(queueMaxBytes),
+            throw new ConfigException(
+                    QUEUE_MAX_BYTES,
+                    Long.toString(queueMaxBytes),
                     "must be at least " + FRAME_MAX_BYTES + " (" + frameMaxBytes + ")");
         }
         queueMaxBytesTotal = longValue(p, QUEUE_MAX_BYTES_TOTAL, 256L * 1024 * 1024, 1024, Long.MAX_VALUE);
         if (queueMaxBytesTotal < queueMaxBytes) {
-            throw new ConfigException(QUEUE_MAX_BYTES_TOTAL, Long.toString(queueMaxBytesTotal),
+            throw new ConfigException(
+                    QUEUE_MAX_BYTES_TOTAL,
+                    Long.toString(queueMaxBytesTotal),
                     "must be at least " + QUEUE_MAX_BYTES + " (" + queueMaxBytes + ")");
         }
         slowClientPolicy = SlowClientPolicy.parse(SLOW_CLIENT_POLICY, string(p, SLOW_CLIENT_POLICY, "drop-oldest"));
@@ -303,8 +356,6 @@ public final class BridgeConfig {
         return new BridgeConfig(p);
     }
 
-
-
     /** A bad setting: the message names the key, the offending value and what was expected. */
     public static final class ConfigException extends IllegalArgumentException {
         private final String key;
@@ -319,51 +370,168 @@ public final class BridgeConfig {
         }
     }
 
-    public String listenHost() { return listenHost; }
-    public int listenPort() { return listenPort; }
-    public String bootstrapServers() { return bootstrapServers; }
-    public Map<String, String> consumerOverrides() { return consumerOverrides; }
+    public String listenHost() {
+        return listenHost;
+    }
+
+    public int listenPort() {
+        return listenPort;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Map<String, String> consumerOverrides() {
+        return consumerOverrides;
+    }
     /** {@code kafka.security.protocol}, {@code kafka.sasl.*}, {@code kafka.ssl.*} without the prefix; for every client. */
-    public Map<String, String> kafkaSecurity() { return kafkaSecurity; }
+    public Map<String, String> kafkaSecurity() {
+        return kafkaSecurity;
+    }
 
     /** Kafka's own topics ({@code __…}) and the worker-internal ones of {@value #TOPICS_INTERNAL}: never streamed. */
     public boolean internalTopic(String topic) {
         return topic.startsWith("__") || internalTopics.contains(topic);
     }
 
-    public int maxConsumers() { return maxConsumers; }
-    public int maxConsumersPerConnection() { return maxConsumersPerConnection; }
-    public int maxPartitionsPerClient() { return maxPartitionsPerClient; }
-    public int maxMessageBytes() { return maxMessageBytes; }
-    public int maxRequestHeaderBytes() { return maxRequestHeaderBytes; }
-    public String registryUsername() { return registryUsername; }
-    public String registryPassword() { return registryPassword; }
-    public Path registryTruststorePath() { return registryTruststorePath; }
-    public String registryTruststorePassword() { return registryTruststorePassword; }
-    public String registryTruststoreType() { return registryTruststoreType; }
-    public Duration registryTimeout() { return registryTimeout; }
-    public int registryResponseMaxBytes() { return registryResponseMaxBytes; }
-    public String schemaRegistryUrl() { return schemaRegistryUrl; }
-    public SchemaIdType schemaIdType() { return schemaIdType; }
-    public boolean tlsEnabled() { return tlsEnabled; }
-    public Path keystorePath() { return keystorePath; }
-    public String keystorePassword() { return keystorePassword; }
-    public String keystoreType() { return keystoreType; }
-    public boolean authEnabled() { return authEnabled; }
-    public List<Token> tokens() { return tokens; }
-    public List<String> allowedOrigins() { return allowedOrigins; }
-    public int maxConnections() { return maxConnections; }
-    public int maxConnectionsPerAddress() { return maxConnectionsPerAddress; }
-    public int maxSubscriptionsPerClient() { return maxSubscriptionsPerClient; }
-    public int frameMaxBytes() { return frameMaxBytes; }
-    public int batchMaxRecords() { return batchMaxRecords; }
-    public boolean deflateEnabled() { return deflateEnabled; }
-    public int queueMaxMessages() { return queueMaxMessages; }
-    public long queueMaxBytes() { return queueMaxBytes; }
-    public long queueMaxBytesTotal() { return queueMaxBytesTotal; }
-    public SlowClientPolicy slowClientPolicy() { return slowClientPolicy; }
-    public Duration idleTimeout() { return idleTimeout; }
-    public Duration writeTimeout() { return writeTimeout; }
-    public Duration pollTimeout() { return pollTimeout; }
-    public Duration shutdownGrace() { return shutdownGrace; }
+    public int maxConsumers() {
+        return maxConsumers;
+    }
+
+    public int maxConsumersPerConnection() {
+        return maxConsumersPerConnection;
+    }
+
+    public int maxPartitionsPerClient() {
+        return maxPartitionsPerClient;
+    }
+
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    public int maxRequestHeaderBytes() {
+        return maxRequestHeaderBytes;
+    }
+
+    public String registryUsername() {
+        return registryUsername;
+    }
+
+    public String registryPassword() {
+        return registryPassword;
+    }
+
+    public Path registryTruststorePath() {
+        return registryTruststorePath;
+    }
+
+    public String registryTruststorePassword() {
+        return registryTruststorePassword;
+    }
+
+    public String registryTruststoreType() {
+        return registryTruststoreType;
+    }
+
+    public Duration registryTimeout() {
+        return registryTimeout;
+    }
+
+    public int registryResponseMaxBytes() {
+        return registryResponseMaxBytes;
+    }
+
+    public String schemaRegistryUrl() {
+        return schemaRegistryUrl;
+    }
+
+    public SchemaIdType schemaIdType() {
+        return schemaIdType;
+    }
+
+    public boolean tlsEnabled() {
+        return tlsEnabled;
+    }
+
+    public Path keystorePath() {
+        return keystorePath;
+    }
+
+    public String keystorePassword() {
+        return keystorePassword;
+    }
+
+    public String keystoreType() {
+        return keystoreType;
+    }
+
+    public boolean authEnabled() {
+        return authEnabled;
+    }
+
+    public List<Token> tokens() {
+        return tokens;
+    }
+
+    public List<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    public int maxSubscriptionsPerClient() {
+        return maxSubscriptionsPerClient;
+    }
+
+    public int frameMaxBytes() {
+        return frameMaxBytes;
+    }
+
+    public int batchMaxRecords() {
+        return batchMaxRecords;
+    }
+
+    public boolean deflateEnabled() {
+        return deflateEnabled;
+    }
+
+    public int queueMaxMessages() {
+        return queueMaxMessages;
+    }
+
+    public long queueMaxBytes() {
+        return queueMaxBytes;
+    }
+
+    public long queueMaxBytesTotal() {
+        return queueMaxBytesTotal;
+    }
+
+    public SlowClientPolicy slowClientPolicy() {
+        return slowClientPolicy;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    public Duration pollTimeout() {
+        return pollTimeout;
+    }
+
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
 }

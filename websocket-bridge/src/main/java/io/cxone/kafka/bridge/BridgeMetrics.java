@@ -2,7 +2,6 @@ package io.cxone.kafka.bridge;
 
 import io.cxone.kafka.bridge.frame.OutboundFrame;
 import io.cxone.kafka.bridge.frame.Outbox;
-
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,47 +61,100 @@ public final class BridgeMetrics implements Outbox.Listener {
     }
 
     /** Prometheus text exposition format 0.0.4. */
-    String render(int clients, int kafkaConsumers, int idleFeeds, long queuedMessages, long queuedBytes, Map<String, Long> maxLagByTopic) {
+    String render(
+            int clients,
+            int kafkaConsumers,
+            int idleFeeds,
+            long queuedMessages,
+            long queuedBytes,
+            Map<String, Long> maxLagByTopic) {
         StringBuilder out = new StringBuilder(2048);
         gauge(out, "bridge_clients", "WebSocket clients connected", clients);
-        gauge(out, "bridge_kafka_consumers", "Kafka consumers in use (partition feeds, catch-up and group readers; limits.consumers.total)",
+        gauge(
+                out,
+                "bridge_kafka_consumers",
+                "Kafka consumers in use (partition feeds, catch-up and group readers; limits.consumers.total)",
                 kafkaConsumers);
-        gauge(out, "bridge_partition_feeds_idle", "Partition feeds without clients, stopped after 10 s or when their consumer is needed",
+        gauge(
+                out,
+                "bridge_partition_feeds_idle",
+                "Partition feeds without clients, stopped after 10 s or when their consumer is needed",
                 idleFeeds);
         counter(out, "bridge_connections_total", "WebSocket connections accepted", connectionsOpened.sum());
         out.append("# HELP bridge_connections_rejected_total Upgrade requests refused, by reason\n")
                 .append("# TYPE bridge_connections_rejected_total counter\n");
         for (Map.Entry<String, LongAdder> e : new TreeMap<>(rejected).entrySet()) {
-            out.append("bridge_connections_rejected_total{reason=\"").append(e.getKey()).append("\"} ").append(e.getValue().sum()).append('\n');
+            out.append("bridge_connections_rejected_total{reason=\"")
+                    .append(e.getKey())
+                    .append("\"} ")
+                    .append(e.getValue().sum())
+                    .append('\n');
         }
         counter(out, "bridge_frames_sent_total", "WebSocket messages written", framesSent.sum());
         gauge(out, "bridge_frames_per_second", "WebSocket messages written per second (last second)", framesPerSecond);
         counter(out, "bridge_bytes_sent_total", "Payload bytes written", bytesSent.sum());
         counter(out, "bridge_records_sent_total", "Kafka records delivered to clients", recordsSent.sum());
-        counter(out, "bridge_records_dropped_total", "Kafka records dropped for slow clients (drop-oldest)", recordsDropped.sum());
-        counter(out, "bridge_frames_dropped_total", "Frames dropped for slow clients (drop-oldest)", framesDropped.sum());
-        counter(out, "bridge_records_too_large_total", "Records reported as record_too_large instead of sent", recordsTooLarge.sum());
-        counter(out, "bridge_slow_client_disconnects_total", "Clients disconnected because their queue was full", slowClientDisconnects.sum());
+        counter(
+                out,
+                "bridge_records_dropped_total",
+                "Kafka records dropped for slow clients (drop-oldest)",
+                recordsDropped.sum());
+        counter(
+                out,
+                "bridge_frames_dropped_total",
+                "Frames dropped for slow clients (drop-oldest)",
+                framesDropped.sum());
+        counter(
+                out,
+                "bridge_records_too_large_total",
+                "Records reported as record_too_large instead of sent",
+                recordsTooLarge.sum());
+        counter(
+                out,
+                "bridge_slow_client_disconnects_total",
+                "Clients disconnected because their queue was full",
+                slowClientDisconnects.sum());
         gauge(out, "bridge_queued_messages", "Messages waiting in client queues", queuedMessages);
         gauge(out, "bridge_queued_bytes", "Bytes waiting in client queues", queuedBytes);
-        out.append("# HELP bridge_consumer_lag_max Largest consumer lag (records behind log end, summed over partitions) among clients, per topic\n")
+        out.append(
+                        "# HELP bridge_consumer_lag_max Largest consumer lag (records behind log end, summed over partitions) among clients, per topic\n")
                 .append("# TYPE bridge_consumer_lag_max gauge\n");
         for (Map.Entry<String, Long> e : new TreeMap<>(maxLagByTopic).entrySet()) {
-            out.append("bridge_consumer_lag_max{topic=\"").append(e.getKey()).append("\"} ").append(e.getValue()).append('\n');
+            out.append("bridge_consumer_lag_max{topic=\"")
+                    .append(e.getKey())
+                    .append("\"} ")
+                    .append(e.getValue())
+                    .append('\n');
         }
         return out.toString();
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n")
-                .append(name).append(' ').append(value).append('\n');
+        out.append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(help)
+                .append('\n')
+                .append("# TYPE ")
+                .append(name)
+                .append(" counter\n")
+                .append(name)
+                .append(' ')
+                .append(value)
+                .append('\n');
     }
 
     private static void gauge(StringBuilder out, String name, String help, double value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(' ');
+        out.append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(help)
+                .append('\n')
+                .append("# TYPE ")
+                .append(name)
+                .append(" gauge\n")
+                .append(name)
+                .append(' ');
         if (value == Math.rint(value)) {
             out.append((long) value);
         } else {

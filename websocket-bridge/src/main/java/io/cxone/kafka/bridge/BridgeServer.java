@@ -1,12 +1,28 @@
 package io.cxone.kafka.bridge;
 
-import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.bridge.feed.FeedHub;
 import io.cxone.kafka.bridge.frame.RecordFrames;
 import io.cxone.kafka.bridge.session.ClientConnection;
 import io.cxone.kafka.bridge.subscription.AccessPolicy;
 import io.cxone.kafka.bridge.subscription.PartitionLookup;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
+import io.cxone.kafka.common.RejectionLog;
+import io.cxone.kafka.common.threads.PluginThreads;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -30,25 +46,8 @@ import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
-import io.cxone.kafka.common.RejectionLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bridge's HTTP server: {@code /stream} (WebSocket upgrade, after token, Origin and connection-limit
@@ -58,8 +57,9 @@ public final class BridgeServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeServer.class);
     /** Timers of the bridge: metrics sampling, rejection summaries, aborting sockets whose close does not complete. */
-    public static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor(
-            PluginThreads.daemon("bridge-scheduler"));
+    public static final ScheduledExecutorService SCHEDULER =
+            Executors.newSingleThreadScheduledExecutor(PluginThreads.daemon("bridge-scheduler"));
+
     private static final Map<String, String> STATIC = Map.of(
             "/", "dashboard/index.html",
             "/index.html", "dashboard/index.html",
@@ -85,6 +85,7 @@ public final class BridgeServer implements AutoCloseable {
     private volatile java.util.concurrent.ScheduledFuture<?> sampler;
     /** Refused upgrades and subscriptions: anyone who reaches the port can cause them, so they are logged at a bounded rate. */
     private final RejectionLog rejections = new RejectionLog("bridge connection");
+
     private volatile java.util.concurrent.ScheduledFuture<?> rejectionSummary;
     private volatile long healthCheckedAt;
     private volatile String kafkaHealth = "UNKNOWN";
@@ -110,9 +111,11 @@ public final class BridgeServer implements AutoCloseable {
         } else {
             connector = new ServerConnector(server);
         }
-        HttpConfiguration http = connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
+        HttpConfiguration http =
+                connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
         http.setSendServerVersion(false);
-        // Request line (so the query string: topics, offsets, token) and headers together: Jetty answers 414/431 beyond.
+        // Request line (so the query string: topics, offsets, token) and headers together: Jetty answers 414/431
+        // beyond.
         http.setRequestHeaderSize(config.maxRequestHeaderBytes());
         connector.setHost(config.listenHost());
         connector.setPort(config.listenPort());
@@ -141,13 +144,21 @@ public final class BridgeServer implements AutoCloseable {
     public void start() throws Exception {
         server.start();
         sampler = SCHEDULER.scheduleAtFixedRate(metrics::sample, 1, 1, TimeUnit.SECONDS);
-        rejectionSummary = SCHEDULER.scheduleAtFixedRate(rejections::endInterval, RejectionLog.INTERVAL_MILLIS,
-                RejectionLog.INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-        LOG.info("websocket bridge listening on {}://{}:{} (auth={}, tokens={}, origins={}, policy={}, frame.max.bytes={})",
-                config.tlsEnabled() ? "https" : "http", config.listenHost(), port(), config.authEnabled(),
+        rejectionSummary = SCHEDULER.scheduleAtFixedRate(
+                rejections::endInterval,
+                RejectionLog.INTERVAL_MILLIS,
+                RejectionLog.INTERVAL_MILLIS,
+                TimeUnit.MILLISECONDS);
+        LOG.info(
+                "websocket bridge listening on {}://{}:{} (auth={}, tokens={}, origins={}, policy={}, frame.max.bytes={})",
+                config.tlsEnabled() ? "https" : "http",
+                config.listenHost(),
+                port(),
+                config.authEnabled(),
                 config.tokens().stream().map(BridgeConfig.Token::id).toList(),
                 config.allowedOrigins().isEmpty() ? "same-origin" : config.allowedOrigins(),
-                config.slowClientPolicy(), config.frameMaxBytes());
+                config.slowClientPolicy(),
+                config.frameMaxBytes());
     }
 
     public int port() {
@@ -209,19 +220,46 @@ public final class BridgeServer implements AutoCloseable {
             String origin = request.getHeaders().get(HttpHeader.ORIGIN);
             Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
             if (!accepting) {
-                return refuse(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "shutting_down", remote, "server shutting down");
+                return refuse(
+                        request,
+                        response,
+                        callback,
+                        HttpStatus.SERVICE_UNAVAILABLE_503,
+                        "shutting_down",
+                        remote,
+                        "server shutting down");
             }
             if (!access.originAllowed(origin, request.getHeaders().get(HttpHeader.HOST), request.isSecure())) {
-                return refuse(request, response, callback, HttpStatus.FORBIDDEN_403, "origin", remote, "origin not allowed: " + origin);
+                return refuse(
+                        request,
+                        response,
+                        callback,
+                        HttpStatus.FORBIDDEN_403,
+                        "origin",
+                        remote,
+                        "origin not allowed: " + origin);
             }
-            String presented = AccessPolicy.presentedToken(request.getHeaders().get(HttpHeader.AUTHORIZATION), query.getValue("token"));
+            String presented = AccessPolicy.presentedToken(
+                    request.getHeaders().get(HttpHeader.AUTHORIZATION), query.getValue("token"));
             if (presented != null && presented.length() > BridgeConfig.TOKEN_MAX_CHARS) {
-                return refuse(request, response, callback, HttpStatus.UNAUTHORIZED_401, "auth", remote,
+                return refuse(
+                        request,
+                        response,
+                        callback,
+                        HttpStatus.UNAUTHORIZED_401,
+                        "auth",
+                        remote,
                         "invalid token: longer than " + BridgeConfig.TOKEN_MAX_CHARS + " characters");
             }
             Optional<BridgeConfig.Token> token = access.authenticate(presented);
             if (token.isEmpty()) {
-                return refuse(request, response, callback, HttpStatus.UNAUTHORIZED_401, "auth", remote,
+                return refuse(
+                        request,
+                        response,
+                        callback,
+                        HttpStatus.UNAUTHORIZED_401,
+                        "auth",
+                        remote,
                         presented == null ? "missing token" : "invalid token");
             }
             SubscribeRequest initial = null;
@@ -239,14 +277,27 @@ public final class BridgeServer implements AutoCloseable {
             }
             if (connections.incrementAndGet() > config.maxConnections()) {
                 connections.decrementAndGet();
-                return refuse(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, "connections_total", remote,
-                        "connection limit reached (" + BridgeConfig.LIMIT_CONNECTIONS_TOTAL + "=" + config.maxConnections() + ")");
+                return refuse(
+                        request,
+                        response,
+                        callback,
+                        HttpStatus.SERVICE_UNAVAILABLE_503,
+                        "connections_total",
+                        remote,
+                        "connection limit reached (" + BridgeConfig.LIMIT_CONNECTIONS_TOTAL + "="
+                                + config.maxConnections() + ")");
             }
             AtomicInteger fromAddress = perAddress.computeIfAbsent(remote, a -> new AtomicInteger());
             if (fromAddress.incrementAndGet() > config.maxConnectionsPerAddress()) {
                 fromAddress.decrementAndGet();
                 connections.decrementAndGet();
-                return refuse(request, response, callback, HttpStatus.TOO_MANY_REQUESTS_429, "connections_per_address", remote,
+                return refuse(
+                        request,
+                        response,
+                        callback,
+                        HttpStatus.TOO_MANY_REQUESTS_429,
+                        "connections_per_address",
+                        remote,
                         "too many connections from " + remote + " (" + BridgeConfig.LIMIT_CONNECTIONS_PER_ADDRESS + "="
                                 + config.maxConnectionsPerAddress() + ")");
             }
@@ -258,12 +309,24 @@ public final class BridgeServer implements AutoCloseable {
             long id = ids.incrementAndGet();
             metrics.connectionsOpened.increment();
             ClientConnection[] holder = new ClientConnection[1];
-            holder[0] = new ClientConnection(id, remote, token.get(), config, metrics, frames, hub, lookup, queuedBytesTotal, rejections,
-                    initial, initialError, () -> {
-                clients.remove(id);
-                connections.decrementAndGet();
-                perAddress.computeIfPresent(remote, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-            });
+            holder[0] = new ClientConnection(
+                    id,
+                    remote,
+                    token.get(),
+                    config,
+                    metrics,
+                    frames,
+                    hub,
+                    lookup,
+                    queuedBytesTotal,
+                    rejections,
+                    initial,
+                    initialError,
+                    () -> {
+                        clients.remove(id);
+                        connections.decrementAndGet();
+                        perAddress.computeIfPresent(remote, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+                    });
             clients.put(id, holder[0]);
             return holder[0];
         }
@@ -286,8 +349,14 @@ public final class BridgeServer implements AutoCloseable {
             return result;
         }
 
-        private FrameHandler refuse(Request request, Response response, Callback callback, int status, String reason,
-                                    String remote, String message) {
+        private FrameHandler refuse(
+                Request request,
+                Response response,
+                Callback callback,
+                int status,
+                String reason,
+                String remote,
+                String message) {
             metrics.rejected(reason);
             rejections.rejected("-", remote, status, message);
             Response.writeError(request, response, callback, status, message);
@@ -307,8 +376,9 @@ public final class BridgeServer implements AutoCloseable {
             switch (path) {
                 case "/health" -> health(response, callback);
                 case "/metrics" -> metrics(response, callback);
-                case "/stream" -> Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
-                        "WebSocket upgrade required");
+                case "/stream" ->
+                    Response.writeError(
+                            request, response, callback, HttpStatus.BAD_REQUEST_400, "WebSocket upgrade required");
                 default -> {
                     String resource = STATIC.get(path);
                     if (resource == null) {
@@ -337,7 +407,8 @@ public final class BridgeServer implements AutoCloseable {
         response.setStatus(up ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        String body = "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"kafka\":\"" + kafkaHealth + "\",\"clients\":" + clients.size() + "}";
+        String body = "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"kafka\":\"" + kafkaHealth + "\",\"clients\":"
+                + clients.size() + "}";
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
 
@@ -350,7 +421,8 @@ public final class BridgeServer implements AutoCloseable {
             queuedBytes += client.outbox().queuedBytes();
             client.lagByTopic().forEach((topic, lag) -> maxLag.merge(topic, lag, Math::max));
         }
-        String text = metrics.render(clients.size(), hub.consumerCount(), hub.idleFeedCount(), queuedMessages, queuedBytes, maxLag);
+        String text = metrics.render(
+                clients.size(), hub.consumerCount(), hub.idleFeedCount(), queuedMessages, queuedBytes, maxLag);
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
@@ -366,7 +438,8 @@ public final class BridgeServer implements AutoCloseable {
             }
             bytes = in.readAllBytes();
         }
-        String type = resource.endsWith(".html") ? "text/html; charset=utf-8"
+        String type = resource.endsWith(".html")
+                ? "text/html; charset=utf-8"
                 : resource.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);

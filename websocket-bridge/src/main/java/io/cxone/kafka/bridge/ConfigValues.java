@@ -1,7 +1,6 @@
 package io.cxone.kafka.bridge;
 
 import io.cxone.kafka.bridge.BridgeConfig.ConfigException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +12,7 @@ import java.util.Properties;
  */
 final class ConfigValues {
 
-    private ConfigValues() {
-    }
+    private ConfigValues() {}
 
     static String string(Properties p, String key, String def) {
         String v = p.getProperty(key);
@@ -32,7 +30,9 @@ final class ConfigValues {
     static boolean loopback(String url) {
         try {
             String host = java.net.URI.create(url).getHost();
-            return host != null && (host.equals("localhost") || java.net.InetAddress.getByName(host).isLoopbackAddress());
+            return host != null
+                    && (host.equals("localhost")
+                            || java.net.InetAddress.getByName(host).isLoopbackAddress());
         } catch (IllegalArgumentException | java.net.UnknownHostException e) {
             return false;
         }

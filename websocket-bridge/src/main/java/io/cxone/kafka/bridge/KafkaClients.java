@@ -1,10 +1,9 @@
 package io.cxone.kafka.bridge;
 
+import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
-import java.util.Properties;
 
 /**
  * The one place that builds the settings of the bridge's Kafka clients: the admin, partition feeds, catch-up
@@ -14,8 +13,7 @@ import java.util.Properties;
  */
 public final class KafkaClients {
 
-    private KafkaClients() {
-    }
+    private KafkaClients() {}
 
     /** Bootstrap servers and security settings, shared by every client. */
     static Properties common(BridgeConfig config, String clientId) {

@@ -2,6 +2,15 @@ package io.cxone.kafka.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
@@ -13,16 +22,6 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Resolves the schema id of the Confluent wire format to an Avro schema, caching by id (ids are immutable).
@@ -54,8 +53,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
     private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
     private final Map<Integer, Failure> failures = new ConcurrentHashMap<>();
 
-    private record Failure(String message, long at) {
-    }
+    private record Failure(String message, long at) {}
 
     /** Starts the HTTP client; a truststore that cannot be loaded fails here, naming its setting. */
     public SchemaRegistryClient(BridgeConfig config) {
@@ -64,8 +62,12 @@ public final class SchemaRegistryClient implements AutoCloseable {
         this.idType = config.schemaIdType();
         this.timeout = config.registryTimeout();
         this.maxResponseBytes = config.registryResponseMaxBytes();
-        this.authorization = config.registryUsername().isEmpty() ? null : "Basic " + Base64.getEncoder().encodeToString(
-                (config.registryUsername() + ":" + config.registryPassword()).getBytes(StandardCharsets.UTF_8));
+        this.authorization = config.registryUsername().isEmpty()
+                ? null
+                : "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString((config.registryUsername() + ":" + config.registryPassword())
+                                        .getBytes(StandardCharsets.UTF_8));
         SslContextFactory.Client ssl = new SslContextFactory.Client();
         if (config.registryTruststorePath() != null) {
             ssl.setTrustStorePath(config.registryTruststorePath().toString());
@@ -81,9 +83,11 @@ public final class SchemaRegistryClient implements AutoCloseable {
         try {
             http.start();
         } catch (Exception e) {
-            throw new BridgeConfig.ConfigException(BridgeConfig.SCHEMA_REGISTRY_TRUSTSTORE_PATH, String.valueOf(config.registryTruststorePath()),
-                    "cannot start the registry client (check " + BridgeConfig.SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD + " and "
-                            + BridgeConfig.SCHEMA_REGISTRY_TRUSTSTORE_TYPE + "): " + e.getMessage());
+            throw new BridgeConfig.ConfigException(
+                    BridgeConfig.SCHEMA_REGISTRY_TRUSTSTORE_PATH,
+                    String.valueOf(config.registryTruststorePath()),
+                    "cannot start the registry client (check " + BridgeConfig.SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD
+                            + " and " + BridgeConfig.SCHEMA_REGISTRY_TRUSTSTORE_TYPE + "): " + e.getMessage());
         }
     }
 
@@ -120,7 +124,9 @@ public final class SchemaRegistryClient implements AutoCloseable {
     /** The look-up of one id: its URL, the total timeout and, when configured, basic auth. */
     Request request(int id) {
         String url = apicurioNative
-                ? baseUrl + (idType == BridgeConfig.SchemaIdType.CONTENT_ID ? "/ids/contentIds/" : "/ids/globalIds/") + id
+                ? baseUrl
+                        + (idType == BridgeConfig.SchemaIdType.CONTENT_ID ? "/ids/contentIds/" : "/ids/globalIds/")
+                        + id
                 : baseUrl + "/schemas/ids/" + id;
         Request request = http.newRequest(url).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (authorization != null) {
@@ -134,16 +140,18 @@ public final class SchemaRegistryClient implements AutoCloseable {
         ContentResponse response;
         try {
             // Buffers at most maxResponseBytes (a larger Content-Length or body aborts the exchange).
-            response = new CompletableResponseListener(request, maxResponseBytes).send().get();
+            response = new CompletableResponseListener(request, maxResponseBytes)
+                    .send()
+                    .get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IllegalArgumentException) {
-                throw new IOException("GET " + request.getURI() + ": response larger than " + maxResponseBytes + " bytes ("
-                        + BridgeConfig.SCHEMA_REGISTRY_RESPONSE_MAX_BYTES + ")");
+                throw new IOException("GET " + request.getURI() + ": response larger than " + maxResponseBytes
+                        + " bytes (" + BridgeConfig.SCHEMA_REGISTRY_RESPONSE_MAX_BYTES + ")");
             }
             if (cause instanceof TimeoutException) {
-                throw new IOException("GET " + request.getURI() + ": no complete answer within " + timeout.toMillis() + " ms ("
-                        + BridgeConfig.SCHEMA_REGISTRY_TIMEOUT_MS + ")");
+                throw new IOException("GET " + request.getURI() + ": no complete answer within " + timeout.toMillis()
+                        + " ms (" + BridgeConfig.SCHEMA_REGISTRY_TIMEOUT_MS + ")");
             }
             throw new IOException("GET " + request.getURI() + " failed: " + cause, cause);
         }

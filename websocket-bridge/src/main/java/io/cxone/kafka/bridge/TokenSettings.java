@@ -1,7 +1,9 @@
 package io.cxone.kafka.bridge;
 
-import io.cxone.kafka.bridge.BridgeConfig.ConfigException;
+import static io.cxone.kafka.bridge.BridgeConfig.AUTH_TOKEN_PREFIX;
+import static io.cxone.kafka.bridge.BridgeConfig.TOKEN_MAX_CHARS;
 
+import io.cxone.kafka.bridge.BridgeConfig.ConfigException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,9 +13,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-
-import static io.cxone.kafka.bridge.BridgeConfig.AUTH_TOKEN_PREFIX;
-import static io.cxone.kafka.bridge.BridgeConfig.TOKEN_MAX_CHARS;
 
 /**
  * The {@code auth.token.<id>} (secret) and {@code auth.token.<id>.topics} (topic patterns) settings: parsed
@@ -25,8 +24,7 @@ final class TokenSettings {
     /** A token key; group 1 is the token id, group 2 is set for the topics key. */
     static final Pattern KEY = Pattern.compile("auth\\.token\\.([A-Za-z0-9_-]+)(\\.topics)?");
 
-    private TokenSettings() {
-    }
+    private TokenSettings() {}
 
     static List<BridgeConfig.Token> parse(Properties p) {
         Map<String, String> secrets = new LinkedHashMap<>();
@@ -34,13 +32,16 @@ final class TokenSettings {
         for (String key : new TreeSet<>(p.stringPropertyNames())) {
             Matcher m = KEY.matcher(key);
             if (m.matches()) {
-                (m.group(2) == null ? secrets : topics).put(m.group(1), p.getProperty(key).trim());
+                (m.group(2) == null ? secrets : topics)
+                        .put(m.group(1), p.getProperty(key).trim());
             }
         }
         List<BridgeConfig.Token> result = new ArrayList<>();
         for (Map.Entry<String, String> e : topics.entrySet()) {
             if (!secrets.containsKey(e.getKey())) {
-                throw new ConfigException(AUTH_TOKEN_PREFIX + e.getKey() + ".topics", e.getValue(),
+                throw new ConfigException(
+                        AUTH_TOKEN_PREFIX + e.getKey() + ".topics",
+                        e.getValue(),
                         "no secret: add " + AUTH_TOKEN_PREFIX + e.getKey() + "=<secret>");
             }
         }
@@ -48,12 +49,16 @@ final class TokenSettings {
             String id = e.getKey();
             String secretKey = AUTH_TOKEN_PREFIX + id;
             if (e.getValue().length() < 8 || e.getValue().length() > TOKEN_MAX_CHARS) {
-                throw new ConfigException(secretKey, "<hidden>", "secret must have 8 to " + TOKEN_MAX_CHARS + " characters");
+                throw new ConfigException(
+                        secretKey, "<hidden>", "secret must have 8 to " + TOKEN_MAX_CHARS + " characters");
             }
             String topicsKey = secretKey + ".topics";
             String patterns = topics.get(id);
             if (patterns == null || patterns.isBlank()) {
-                throw new ConfigException(topicsKey, "", "required: the topic patterns (regex, comma-separated) token '" + id + "' may read");
+                throw new ConfigException(
+                        topicsKey,
+                        "",
+                        "required: the topic patterns (regex, comma-separated) token '" + id + "' may read");
             }
             List<Pattern> compiled = new ArrayList<>();
             for (String pattern : patterns.split(",")) {

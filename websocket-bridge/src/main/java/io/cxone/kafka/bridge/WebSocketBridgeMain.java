@@ -1,18 +1,16 @@
 package io.cxone.kafka.bridge;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code java io.cxone.kafka.bridge.WebSocketBridgeMain --config <file.properties>}: runs the bridge until SIGTERM. */
 public final class WebSocketBridgeMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketBridgeMain.class);
 
-    private WebSocketBridgeMain() {
-    }
+    private WebSocketBridgeMain() {}
 
     public static void main(String[] args) throws Exception {
         Path configFile = null;
@@ -20,7 +18,8 @@ public final class WebSocketBridgeMain {
             if (args[i].equals("--config") && i + 1 < args.length) {
                 configFile = Path.of(args[++i]);
             } else {
-                System.err.println("usage: WebSocketBridgeMain --config <file.properties> (unexpected argument: " + args[i] + ")");
+                System.err.println(
+                        "usage: WebSocketBridgeMain --config <file.properties> (unexpected argument: " + args[i] + ")");
                 System.exit(2);
             }
         }
@@ -38,10 +37,13 @@ public final class WebSocketBridgeMain {
         }
         BridgeServer server = new BridgeServer(config);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "bridge-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "bridge-shutdown"));
         try {
             server.start();
         } catch (Exception e) {

@@ -1,13 +1,12 @@
 package io.cxone.kafka.bridge;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class BridgeConfigTest {
 
@@ -50,8 +49,10 @@ class BridgeConfigTest {
     void errorsNameTheKey() {
         Map<String, String> m = minimal();
         m.put("client.slow.policy", "block");
-        assertThatThrownBy(() -> BridgeConfig.of(m)).isInstanceOf(BridgeConfig.ConfigException.class)
-                .hasMessageContaining("client.slow.policy=block").hasMessageContaining("drop-oldest or disconnect");
+        assertThatThrownBy(() -> BridgeConfig.of(m))
+                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .hasMessageContaining("client.slow.policy=block")
+                .hasMessageContaining("drop-oldest or disconnect");
 
         Map<String, String> port = minimal();
         port.put("listen.port", "http");
@@ -67,7 +68,9 @@ class BridgeConfigTest {
 
         Map<String, String> regex = minimal();
         regex.put("auth.token.dash.topics", "cxone.(");
-        assertThatThrownBy(() -> BridgeConfig.of(regex)).hasMessageContaining("auth.token.dash.topics").hasMessageContaining("invalid regex");
+        assertThatThrownBy(() -> BridgeConfig.of(regex))
+                .hasMessageContaining("auth.token.dash.topics")
+                .hasMessageContaining("invalid regex");
 
         Map<String, String> origin = minimal();
         origin.put("origins.allowed", "example.com");
@@ -82,7 +85,9 @@ class BridgeConfigTest {
     void authNeedsTokensUnlessDisabledAndSecretsAreNeverPrinted() {
         Map<String, String> none = new HashMap<>();
         none.put("kafka.bootstrap.servers", "k:9092");
-        assertThatThrownBy(() -> BridgeConfig.of(none)).hasMessageContaining("auth.enabled").hasMessageContaining("no tokens");
+        assertThatThrownBy(() -> BridgeConfig.of(none))
+                .hasMessageContaining("auth.enabled")
+                .hasMessageContaining("no tokens");
         none.put("auth.enabled", "false");
         assertThat(BridgeConfig.of(none).tokens()).isEmpty();
 
@@ -92,8 +97,10 @@ class BridgeConfigTest {
 
         Map<String, String> shortSecret = minimal();
         shortSecret.put("auth.token.dash", "abc");
-        assertThatThrownBy(() -> BridgeConfig.of(shortSecret)).hasMessageContaining("auth.token.dash=<hidden>")
-                .message().doesNotContain("abc");
+        assertThatThrownBy(() -> BridgeConfig.of(shortSecret))
+                .hasMessageContaining("auth.token.dash=<hidden>")
+                .message()
+                .doesNotContain("abc");
     }
 
     @Test
@@ -101,7 +108,8 @@ class BridgeConfigTest {
         Map<String, String> m = minimal();
         m.put("frame.max.bytes", "2000000");
         m.put("client.queue.max.bytes", "1000000");
-        assertThatThrownBy(() -> BridgeConfig.of(m)).hasMessageContaining("client.queue.max.bytes=1000000")
+        assertThatThrownBy(() -> BridgeConfig.of(m))
+                .hasMessageContaining("client.queue.max.bytes=1000000")
                 .hasMessageContaining("frame.max.bytes");
     }
 
@@ -109,7 +117,8 @@ class BridgeConfigTest {
     void internalTopicsDefaultToTheWorkersAndConnectsOwnAndKafkasAreAlwaysIncluded() throws Exception {
         BridgeConfig config = BridgeConfig.of(minimal());
         java.util.Properties worker = new java.util.Properties();
-        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(Path.of("../config/connect-distributed.properties"))) {
+        try (java.io.Reader in =
+                java.nio.file.Files.newBufferedReader(Path.of("../config/connect-distributed.properties"))) {
             worker.load(in);
         }
         for (String key : java.util.List.of("config.storage.topic", "offset.storage.topic", "status.storage.topic")) {
@@ -123,7 +132,9 @@ class BridgeConfigTest {
         custom.put("topics.internal", "mm2-offsets.source.internal");
         BridgeConfig configured = BridgeConfig.of(custom);
         assertThat(configured.internalTopic("mm2-offsets.source.internal")).isTrue();
-        assertThat(configured.internalTopic("__transaction_state")).as("__ whatever the setting").isTrue();
+        assertThat(configured.internalTopic("__transaction_state"))
+                .as("__ whatever the setting")
+                .isTrue();
         assertThat(configured.internalTopic("connect-offsets")).isFalse();
     }
 
@@ -131,7 +142,8 @@ class BridgeConfigTest {
     void secretLengthAndRegistryCredentialsAreChecked() {
         Map<String, String> longSecret = minimal();
         longSecret.put("auth.token.dash", "x".repeat(BridgeConfig.TOKEN_MAX_CHARS + 1));
-        assertThatThrownBy(() -> BridgeConfig.of(longSecret)).hasMessageContaining("auth.token.dash=<hidden>")
+        assertThatThrownBy(() -> BridgeConfig.of(longSecret))
+                .hasMessageContaining("auth.token.dash=<hidden>")
                 .hasMessageContaining("8 to 512 characters");
 
         Map<String, String> half = minimal();
@@ -143,8 +155,11 @@ class BridgeConfigTest {
         clear.put("schema.registry.url", "http://registry.example:8080/apis/registry/v2");
         clear.put("schema.registry.auth.username", "bridge");
         clear.put("schema.registry.auth.password", "pw-123456");
-        assertThatThrownBy(() -> BridgeConfig.of(clear)).hasMessageContaining("schema.registry.url")
-                .hasMessageContaining("https://").message().doesNotContain("pw-123456");
+        assertThatThrownBy(() -> BridgeConfig.of(clear))
+                .hasMessageContaining("schema.registry.url")
+                .hasMessageContaining("https://")
+                .message()
+                .doesNotContain("pw-123456");
         clear.put("schema.registry.url", "http://127.0.0.1:8081/apis/registry/v2");
         assertThat(BridgeConfig.of(clear).registryUsername()).isEqualTo("bridge");
     }

@@ -1,25 +1,24 @@
 package io.cxone.kafka.bridge;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.cxone.kafka.testkit.TestServices;
-import org.eclipse.jetty.websocket.core.CloseStatus;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
 import static io.cxone.kafka.bridge.BridgeTestSupport.AUTH;
 import static io.cxone.kafka.bridge.BridgeTestSupport.flush;
 import static io.cxone.kafka.bridge.BridgeTestSupport.metric;
-import static io.cxone.kafka.bridge.BridgeTestSupport.produceBulk;
 import static io.cxone.kafka.bridge.BridgeTestSupport.produce;
+import static io.cxone.kafka.bridge.BridgeTestSupport.produceBulk;
 import static io.cxone.kafka.bridge.BridgeTestSupport.streamUri;
 import static io.cxone.kafka.bridge.BridgeTestSupport.uniqueTopic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxone.kafka.testkit.TestServices;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Consumer and input limits, and internal topics, against the real embedded Kafka: a subscription that would
@@ -75,7 +74,8 @@ class BridgeLimitsIT {
             produce(b, 0, null, "{\"on\":\"b\"}".getBytes(StandardCharsets.UTF_8));
             flush();
             assertThat(onA.nextOfType("record", WAIT).at("/value/on").asText()).isEqualTo("a");
-            assertThat(alsoOnA.nextOfType("record", WAIT).at("/value/on").asText()).isEqualTo("a");
+            assertThat(alsoOnA.nextOfType("record", WAIT).at("/value/on").asText())
+                    .isEqualTo("a");
             assertThat(onB.nextOfType("record", WAIT).at("/value/on").asText()).isEqualTo("b");
 
             // A feed whose clients left keeps its consumer for a while (for a quick reconnect), unless that consumer
@@ -87,7 +87,8 @@ class BridgeLimitsIT {
             assertThat(metric(bridge, "bridge_kafka_consumers")).isEqualTo(2);
             produce(c, 0, null, "{\"on\":\"c\"}".getBytes(StandardCharsets.UTF_8));
             flush();
-            assertThat(nowOnC.nextOfType("record", WAIT).at("/value/on").asText()).isEqualTo("c");
+            assertThat(nowOnC.nextOfType("record", WAIT).at("/value/on").asText())
+                    .isEqualTo("c");
         } finally {
             open.forEach(WsTestClient::close);
         }
@@ -118,12 +119,14 @@ class BridgeLimitsIT {
             WsTestClient paused = WsTestClient.connect(streamUri(bridge, ""), AUTH, false, true);
             open.add(paused);
             paused.send("{\"type\":\"subscribe\",\"topics\":[\"" + backlog + "\"],\"start\":\"earliest\"}");
-            await().atMost(WAIT).until(() -> metric(bridge, "bridge_kafka_consumers") == 3); // 2 feeds + 1 catch-up reader
+            await().atMost(WAIT)
+                    .until(() -> metric(bridge, "bridge_kafka_consumers") == 3); // 2 feeds + 1 catch-up reader
             paused.send("{\"type\":\"subscribe\",\"topics\":[\"" + other + "\"],\"start\":\"earliest\"}");
 
             produce(other, 0, null, "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
             flush();
-            assertThat(streaming.nextOfType("record", WAIT).at("/value/n").asInt()).isEqualTo(1);
+            assertThat(streaming.nextOfType("record", WAIT).at("/value/n").asInt())
+                    .isEqualTo(1);
 
             paused.resume();
             long expected = 0;
@@ -142,7 +145,8 @@ class BridgeLimitsIT {
             }
             // The first subscription goes on to the end of the backlog, in order, nothing dropped.
             while (expected < 3000) {
-                assertThat(paused.nextOfType("record", WAIT).get("offset").asLong()).isEqualTo(expected++);
+                assertThat(paused.nextOfType("record", WAIT).get("offset").asLong())
+                        .isEqualTo(expected++);
             }
         } finally {
             open.forEach(WsTestClient::close);
@@ -153,14 +157,16 @@ class BridgeLimitsIT {
     @Test
     void internalTopicsAreNeverStreamedWhateverTheTokenAllows() throws Exception {
         String mirrorInternal = uniqueTopic("ops-internal", 1);
-        BridgeServer bridge = BridgeTestSupport.startBridge(m -> m.put("topics.internal", "connect-offsets," + mirrorInternal));
+        BridgeServer bridge =
+                BridgeTestSupport.startBridge(m -> m.put("topics.internal", "connect-offsets," + mirrorInternal));
         List<WsTestClient> open = new ArrayList<>();
         try {
             // The IT token's pattern is ".*".
             WsTestClient byUrl = connect(bridge, "topics=__consumer_offsets&start=earliest", open);
             JsonNode refused = byUrl.next(WAIT);
             assertThat(refused.get("code").asText()).isEqualTo("bad_subscribe");
-            assertThat(refused.get("message").asText()).contains("topic '__consumer_offsets' is internal", "topics.internal");
+            assertThat(refused.get("message").asText())
+                    .contains("topic '__consumer_offsets' is internal", "topics.internal");
             assertThat(byUrl.awaitClosed(WAIT).getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION);
 
             WsTestClient byMessage = connect(bridge, "", open);
@@ -191,14 +197,18 @@ class BridgeLimitsIT {
         try {
             WsTestClient client = connect(bridge, "", open);
             client.send("{\"type\":\"subscribe\",\"topics\":[\"" + "t".repeat(1500) + "\"]}");
-            assertThat(client.next(WAIT).get("message").asText()).isEqualTo("message larger than 1024 bytes (limits.message.max.bytes)");
+            assertThat(client.next(WAIT).get("message").asText())
+                    .isEqualTo("message larger than 1024 bytes (limits.message.max.bytes)");
 
             int status = WsTestClient.refusedStatus(streamUri(bridge, "token=" + "x".repeat(3000)), java.util.Map.of());
-            assertThat(status).as("query string beyond limits.request.header.bytes").isIn(414, 431);
+            assertThat(status)
+                    .as("query string beyond limits.request.header.bytes")
+                    .isIn(414, 431);
 
             // A presented token longer than any secret can be is refused before it is compared.
             assertThat(upgradeResponse(bridge, "Bearer " + "x".repeat(BridgeConfig.TOKEN_MAX_CHARS + 1)))
-                    .startsWith("HTTP/1.1 401").contains("invalid token: longer than 512 characters");
+                    .startsWith("HTTP/1.1 401")
+                    .contains("invalid token: longer than 512 characters");
         } finally {
             open.forEach(WsTestClient::close);
             bridge.close();

@@ -1,27 +1,26 @@
 package io.cxone.kafka.bridge;
 
+import static io.cxone.kafka.bridge.BridgeTestSupport.AUTH;
+import static io.cxone.kafka.bridge.BridgeTestSupport.flush;
+import static io.cxone.kafka.bridge.BridgeTestSupport.metric;
+import static io.cxone.kafka.bridge.BridgeTestSupport.produce;
+import static io.cxone.kafka.bridge.BridgeTestSupport.produceBulk;
+import static io.cxone.kafka.bridge.BridgeTestSupport.streamUri;
+import static io.cxone.kafka.bridge.BridgeTestSupport.uniqueTopic;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.testkit.TestServices;
-import org.eclipse.jetty.websocket.core.CloseStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-
-import static io.cxone.kafka.bridge.BridgeTestSupport.AUTH;
-import static io.cxone.kafka.bridge.BridgeTestSupport.flush;
-import static io.cxone.kafka.bridge.BridgeTestSupport.metric;
-import static io.cxone.kafka.bridge.BridgeTestSupport.produceBulk;
-import static io.cxone.kafka.bridge.BridgeTestSupport.produce;
-import static io.cxone.kafka.bridge.BridgeTestSupport.streamUri;
-import static io.cxone.kafka.bridge.BridgeTestSupport.uniqueTopic;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Auth, Origin, limits, slow clients and shutdown, against the real embedded Kafka. */
 class BridgeProtectionIT {
@@ -49,24 +48,36 @@ class BridgeProtectionIT {
     void tokensAndOriginsAreChecked() throws Exception {
         String topic = uniqueTopic("allowed.auth", 1);
         String uri = "topics=" + topic;
-        assertThat(WsTestClient.refusedStatus(streamUri(bridge, uri), Map.of())).as("no token").isEqualTo(401);
-        assertThat(WsTestClient.refusedStatus(streamUri(bridge, uri), Map.of("Authorization", "Bearer nope-nope-nope"))).isEqualTo(401);
-        assertThat(WsTestClient.refusedStatus(streamUri(bridge, uri + "&token=wrong"), Map.of())).isEqualTo(401);
+        assertThat(WsTestClient.refusedStatus(streamUri(bridge, uri), Map.of()))
+                .as("no token")
+                .isEqualTo(401);
+        assertThat(WsTestClient.refusedStatus(streamUri(bridge, uri), Map.of("Authorization", "Bearer nope-nope-nope")))
+                .isEqualTo(401);
+        assertThat(WsTestClient.refusedStatus(streamUri(bridge, uri + "&token=wrong"), Map.of()))
+                .isEqualTo(401);
 
         Map<String, String> evil = new HashMap<>(AUTH);
         evil.put("Origin", "http://evil.example");
-        assertThat(WsTestClient.refusedStatus(streamUri(bridge, uri), evil)).as("foreign origin").isEqualTo(403);
+        assertThat(WsTestClient.refusedStatus(streamUri(bridge, uri), evil))
+                .as("foreign origin")
+                .isEqualTo(403);
 
         Map<String, String> same = new HashMap<>();
         same.put("Origin", "http://127.0.0.1:" + bridge.port());
-        try (WsTestClient ok = WsTestClient.connect(streamUri(bridge, uri + "&token=" + BridgeTestSupport.LIMITED_TOKEN), same, false, false)) {
-            assertThat(ok.next(WAIT).get("type").asText()).as("query token, same origin").isEqualTo("subscribed");
+        try (WsTestClient ok = WsTestClient.connect(
+                streamUri(bridge, uri + "&token=" + BridgeTestSupport.LIMITED_TOKEN), same, false, false)) {
+            assertThat(ok.next(WAIT).get("type").asText())
+                    .as("query token, same origin")
+                    .isEqualTo("subscribed");
         }
 
         // A token only gets the topics its patterns allow: error frame, then close 1008 with the reason.
         String secret = uniqueTopic("secret", 1);
-        WsTestClient denied = WsTestClient.connect(streamUri(bridge, "topics=" + secret),
-                Map.of("Authorization", "Bearer " + BridgeTestSupport.LIMITED_TOKEN), false, false);
+        WsTestClient denied = WsTestClient.connect(
+                streamUri(bridge, "topics=" + secret),
+                Map.of("Authorization", "Bearer " + BridgeTestSupport.LIMITED_TOKEN),
+                false,
+                false);
         JsonNode error = denied.next(WAIT);
         assertThat(error.get("code").asText()).isEqualTo("bad_subscribe");
         assertThat(error.get("message").asText()).contains("topic '" + secret + "' is not allowed for token 'limited'");
@@ -74,8 +85,10 @@ class BridgeProtectionIT {
         assertThat(status.getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION);
         assertThat(status.getReason()).contains("not allowed");
 
-        assertThat(BridgeTestSupport.get(bridge, "/metrics").body()).contains("bridge_connections_rejected_total{reason=\"auth\"} 3",
-                "bridge_connections_rejected_total{reason=\"origin\"} 1");
+        assertThat(BridgeTestSupport.get(bridge, "/metrics").body())
+                .contains(
+                        "bridge_connections_rejected_total{reason=\"auth\"} 3",
+                        "bridge_connections_rejected_total{reason=\"origin\"} 1");
     }
 
     @Test
@@ -104,12 +117,14 @@ class BridgeProtectionIT {
         produce(topic, 0, null, "{\"n\":0}".getBytes(StandardCharsets.UTF_8));
         flush();
         try (WsTestClient client = WsTestClient.connect(streamUri(bridge, ""), AUTH, false, false)) {
-            client.send("{\"type\":\"subscribe\",\"topics\":[\"" + topic + "\"],\"offsets\":{\"" + topic + "\":{\"0\":5}}}");
+            client.send("{\"type\":\"subscribe\",\"topics\":[\"" + topic + "\"],\"offsets\":{\"" + topic
+                    + "\":{\"0\":5}}}");
             JsonNode error = client.next(WAIT);
             assertThat(error.get("code").asText()).isEqualTo("bad_subscribe");
             assertThat(error.get("message").asText())
                     .contains("topic '" + topic + "' partition 0: offset 5 is beyond the end of the log (1)");
-            client.send("{\"type\":\"subscribe\",\"topics\":[\"" + topic + "\"],\"offsets\":{\"" + topic + "\":{\"0\":1}}}");
+            client.send("{\"type\":\"subscribe\",\"topics\":[\"" + topic + "\"],\"offsets\":{\"" + topic
+                    + "\":{\"0\":1}}}");
             assertThat(client.next(WAIT).get("type").asText()).isEqualTo("subscribed");
             produce(topic, 0, null, "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
             flush();
@@ -128,7 +143,8 @@ class BridgeProtectionIT {
             for (int i = 0; i < open.length; i++) {
                 open[i] = WsTestClient.connect(streamUri(bridge, "topics=" + topic), AUTH, false, false);
             }
-            assertThat(WsTestClient.refusedStatus(streamUri(bridge, "topics=" + topic), AUTH)).isEqualTo(429);
+            assertThat(WsTestClient.refusedStatus(streamUri(bridge, "topics=" + topic), AUTH))
+                    .isEqualTo(429);
         } finally {
             for (WsTestClient c : open) {
                 if (c != null) {
@@ -137,7 +153,8 @@ class BridgeProtectionIT {
             }
         }
         await().atMost(WAIT).until(() -> bridge.clientCount() == 0);
-        WsTestClient.connect(streamUri(bridge, "topics=" + topic), AUTH, false, false).close();
+        WsTestClient.connect(streamUri(bridge, "topics=" + topic), AUTH, false, false)
+                .close();
     }
 
     @Test
@@ -201,7 +218,7 @@ class BridgeProtectionIT {
 
     @Test
     void shutdownSendsCloseFrames() throws Exception {
-        BridgeServer stopping = BridgeTestSupport.startBridge(m -> { });
+        BridgeServer stopping = BridgeTestSupport.startBridge(m -> {});
         String topic = uniqueTopic("shutdown", 1);
         WsTestClient client = WsTestClient.connect(streamUri(stopping, "topics=" + topic), AUTH, false, false);
         client.nextOfType("subscribed", WAIT);
@@ -213,11 +230,34 @@ class BridgeProtectionIT {
 
     @Test
     void tlsOption() throws Exception {
-        java.nio.file.Path keystore = java.nio.file.Files.createTempDirectory("bridge-tls").resolve("bridge.p12");
-        Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "bridge", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "changeit", "-keypass", "changeit").inheritIO().start();
+        java.nio.file.Path keystore =
+                java.nio.file.Files.createTempDirectory("bridge-tls").resolve("bridge.p12");
+        Process keytool = new ProcessBuilder(
+                        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "bridge",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "SAN=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .inheritIO()
+                .start();
         assertThat(keytool.waitFor()).isZero();
         BridgeServer tls = BridgeTestSupport.startBridge(m -> {
             m.put("tls.enabled", "true");
@@ -233,10 +273,13 @@ class BridgeProtectionIT {
                 client.nextOfType("subscribed", WAIT);
                 produce(topic, 0, null, "{\"secure\":true}".getBytes(StandardCharsets.UTF_8));
                 flush();
-                assertThat(client.nextOfType("record", WAIT).at("/value/secure").asBoolean()).isTrue();
+                assertThat(client.nextOfType("record", WAIT).at("/value/secure").asBoolean())
+                        .isTrue();
             }
             headers.put("Origin", "http://127.0.0.1:" + tls.port());
-            assertThat(WsTestClient.refusedStatus(uri, headers)).as("plain-http origin on a TLS listener").isEqualTo(403);
+            assertThat(WsTestClient.refusedStatus(uri, headers))
+                    .as("plain-http origin on a TLS listener")
+                    .isEqualTo(403);
         } finally {
             tls.close();
         }

@@ -1,11 +1,6 @@
 package io.cxone.kafka.bridge;
 
 import io.cxone.kafka.testkit.TestServices;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +10,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Shared pieces of the integration tests: real Kafka from the harness, bridges on free ports, a producer. */
 final class BridgeTestSupport {
@@ -24,8 +23,7 @@ final class BridgeTestSupport {
     static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + TOKEN);
     private static KafkaProducer<byte[], byte[]> producer;
 
-    private BridgeTestSupport() {
-    }
+    private BridgeTestSupport() {}
 
     static String uniqueTopic(String prefix, int partitions) {
         String topic = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -82,15 +80,22 @@ final class BridgeTestSupport {
     }
 
     static HttpResponse<String> get(BridgeServer bridge, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /** {@code count} JSON records of about {@code size} bytes to partition 0, flushed. */
     static int produceBulk(String topic, int count, int size) {
         String pad = "p".repeat(size);
         for (int i = 0; i < count; i++) {
-            produce(topic, 0, null, ("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            produce(
+                    topic,
+                    0,
+                    null,
+                    ("{\"n\":" + i + ",\"pad\":\"" + pad + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         flush();
         return count;

@@ -1,14 +1,11 @@
 package io.cxone.kafka.bridge;
 
-import io.cxone.kafka.testkit.TestServices;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
+import static io.cxone.kafka.bridge.BridgeTestSupport.flush;
+import static io.cxone.kafka.bridge.BridgeTestSupport.produce;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.cxone.kafka.testkit.TestServices;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static io.cxone.kafka.bridge.BridgeTestSupport.flush;
-import static io.cxone.kafka.bridge.BridgeTestSupport.produce;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The dashboard page in real headless Chromium (Debian's, driven by Debian's chromedriver through Selenium),
@@ -47,15 +46,26 @@ class DashboardBrowserIT {
     static void start() throws Exception {
         ensureChromium();
         TestServices.connect();
-        bridge = BridgeTestSupport.startBridge(m -> { });
+        bridge = BridgeTestSupport.startBridge(m -> {});
         profile = Files.createTempDirectory("dashboard-chromium-profile");
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         // Root in a container: no sandbox; a closed network: no background connections; a fresh profile per run.
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--no-first-run", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--no-first-run",
+                "--user-data-dir=" + profile);
         browser = new ChromeDriver(service, options);
     }
 
@@ -117,8 +127,13 @@ class DashboardBrowserIT {
     /** Produces one CXone-like agent event, keyed by its id (so the two partitions both get events). */
     private static String event(String topic, int n, String action) {
         String id = "evt-" + n;
-        produce(topic, null, id, ("{\"event_id\":\"" + id + "\",\"action_type\":\"" + action + "\",\"user\":\"agent-" + n
-                + "\",\"timestamp\":" + (1_700_000_000_000L + n * 1000L) + "}").getBytes(StandardCharsets.UTF_8));
+        produce(
+                topic,
+                null,
+                id,
+                ("{\"event_id\":\"" + id + "\",\"action_type\":\"" + action + "\",\"user\":\"agent-" + n
+                                + "\",\"timestamp\":" + (1_700_000_000_000L + n * 1000L) + "}")
+                        .getBytes(StandardCharsets.UTF_8));
         return id;
     }
 
@@ -150,13 +165,16 @@ class DashboardBrowserIT {
 
     /** Runs bin/ensure-chromium (installs Debian's chromium and chromium-driver when missing, or says how). */
     private static void ensureChromium() throws Exception {
-        Process p = new ProcessBuilder("bin/ensure-chromium").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bin/ensure-chromium")
+                .redirectErrorStream(true)
+                .start();
         String output;
         try (var in = p.getInputStream()) {
             output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException("bin/ensure-chromium could not provide Chromium and chromedriver:\n" + output);
+            throw new IllegalStateException(
+                    "bin/ensure-chromium could not provide Chromium and chromedriver:\n" + output);
         }
         assertThat(CHROMIUM).isExecutable();
         assertThat(CHROMEDRIVER).isExecutable();

@@ -1,6 +1,6 @@
 package io.cxone.kafka.bridge;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,14 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** bin/ensure-chromium's decisions, with --dry-run (nothing is installed) and paths that do not exist. */
 class EnsureChromiumScriptTest {
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     private static Result run(Map<String, String> env, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("bin/ensure-chromium"));
@@ -30,10 +28,17 @@ class EnsureChromiumScriptTest {
 
     @Test
     void missingBinariesAreInstalledWithAptOrTheCommandIsNamed() throws Exception {
-        Result r = run(Map.of("CHROMIUM_BIN", "/nonexistent/chromium", "CHROMEDRIVER_BIN", "/nonexistent/chromedriver"), "--dry-run");
-        String install = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver";
-        boolean canInstall = "root".equals(System.getProperty("user.name")) || new ProcessBuilder("sudo", "-n", "true")
-                .redirectErrorStream(true).start().waitFor() == 0;
+        Result r = run(
+                Map.of("CHROMIUM_BIN", "/nonexistent/chromium", "CHROMEDRIVER_BIN", "/nonexistent/chromedriver"),
+                "--dry-run");
+        String install =
+                "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver";
+        boolean canInstall = "root".equals(System.getProperty("user.name"))
+                || new ProcessBuilder("sudo", "-n", "true")
+                                .redirectErrorStream(true)
+                                .start()
+                                .waitFor()
+                        == 0;
         if (canInstall) {
             assertThat(r.exit()).as(r.output()).isZero();
             assertThat(r.output()).contains("would run:").contains(install);
@@ -44,11 +49,15 @@ class EnsureChromiumScriptTest {
     }
 
     @Test
-    void onlyTheMissingPackageIsInstalledAndPresentBinariesNeedNothing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void onlyTheMissingPackageIsInstalledAndPresentBinariesNeedNothing(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
         Path fake = Files.createFile(dir.resolve("chromium"));
         fake.toFile().setExecutable(true);
-        Result driverMissing = run(Map.of("CHROMIUM_BIN", fake.toString(), "CHROMEDRIVER_BIN", "/nonexistent/chromedriver"), "--dry-run");
-        assertThat(driverMissing.output()).contains("--no-install-recommends chromium-driver").doesNotContain("recommends chromium ");
+        Result driverMissing = run(
+                Map.of("CHROMIUM_BIN", fake.toString(), "CHROMEDRIVER_BIN", "/nonexistent/chromedriver"), "--dry-run");
+        assertThat(driverMissing.output())
+                .contains("--no-install-recommends chromium-driver")
+                .doesNotContain("recommends chromium ");
 
         Result present = run(Map.of("CHROMIUM_BIN", fake.toString(), "CHROMEDRIVER_BIN", fake.toString()));
         assertThat(present.exit()).isZero();

@@ -1,15 +1,14 @@
 package io.cxone.kafka.bridge;
 
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.junit.jupiter.api.Test;
 
 /** Every Kafka client the bridge creates takes the configured security settings. */
 class KafkaClientsTest {
@@ -20,7 +19,9 @@ class KafkaClientsTest {
         m.put("auth.enabled", "false");
         m.put("kafka.security.protocol", "SASL_SSL");
         m.put("kafka.sasl.mechanism", "SCRAM-SHA-512");
-        m.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";");
+        m.put(
+                "kafka.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";");
         m.put("kafka.ssl.truststore.location", "/etc/bridge/truststore.p12");
         m.put("kafka.ssl.truststore.password", "changeit");
         m.put("kafka.consumer.max.poll.records", "100");
@@ -34,7 +35,8 @@ class KafkaClientsTest {
         Properties feed = KafkaClients.consumer(config, "websocket-bridge-feed-t-0");
         Properties group = KafkaClients.groupConsumer(config, "websocket-bridge-client-1", "g", "latest");
         for (Properties p : List.of(admin, feed, group)) {
-            assertThat(p).containsEntry("bootstrap.servers", "broker:9093")
+            assertThat(p)
+                    .containsEntry("bootstrap.servers", "broker:9093")
                     .containsEntry("security.protocol", "SASL_SSL")
                     .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                     .containsEntry("ssl.truststore.location", "/etc/bridge/truststore.p12")
@@ -47,7 +49,10 @@ class KafkaClientsTest {
         // Kafka itself accepts them as client settings (names and types), so a typo would fail here.
         assertThat(new AdminClientConfig(admin).getString("security.protocol")).isEqualTo("SASL_SSL");
         assertThat(new ConsumerConfig(feed).getString("sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
-        assertThat(new ConsumerConfig(group).getPassword("ssl.truststore.password").value()).isEqualTo("changeit");
+        assertThat(new ConsumerConfig(group)
+                        .getPassword("ssl.truststore.password")
+                        .value())
+                .isEqualTo("changeit");
     }
 
     @Test

@@ -1,21 +1,8 @@
 package io.cxone.kafka.bridge;
 
-import io.cxone.kafka.bridge.frame.FrameChecksum;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CloseStatus;
-import org.eclipse.jetty.websocket.core.Configuration;
-import org.eclipse.jetty.websocket.core.ExtensionConfig;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.FrameHandler;
-import org.eclipse.jetty.websocket.core.OpCode;
-import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
-import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
-import org.eclipse.jetty.websocket.core.exception.UpgradeException;
-
+import io.cxone.kafka.bridge.frame.FrameChecksum;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +19,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.Configuration;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.ExtensionConfig;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
+import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
+import org.eclipse.jetty.websocket.core.exception.UpgradeException;
 
 /**
  * A WebSocket test client on Jetty's core client, which sees every wire frame: it counts any frame that is
@@ -67,14 +66,16 @@ final class WsTestClient implements FrameHandler, AutoCloseable {
         if (tlsClient == null) {
             org.eclipse.jetty.io.ClientConnector connector = new org.eclipse.jetty.io.ClientConnector();
             connector.setSslContextFactory(new org.eclipse.jetty.util.ssl.SslContextFactory.Client(true));
-            HttpClient http = new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector));
+            HttpClient http =
+                    new HttpClient(new org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP(connector));
             tlsClient = new WebSocketCoreClient(http, null);
             tlsClient.start();
         }
         return tlsClient;
     }
 
-    static WsTestClient connect(URI uri, Map<String, String> headers, boolean deflate, boolean paused) throws Exception {
+    static WsTestClient connect(URI uri, Map<String, String> headers, boolean deflate, boolean paused)
+            throws Exception {
         WsTestClient handler = new WsTestClient();
         handler.paused = paused;
         WebSocketCoreClient jetty = uri.getScheme().equals("wss") ? jettyTls() : jetty();

@@ -3,17 +3,6 @@ package io.cxone.kafka.sink.elasticsearch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apicurio.registry.utils.converter.AvroConverter;
 import io.cxone.kafka.testkit.TestServices;
-import org.apache.http.HttpHost;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.elasticsearch.client.Request;
-import org.elasticsearch.client.RestClient;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +14,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.http.HttpHost;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RestClient;
 
 /**
  * Throughput of the sink against a raw {@code _bulk} loader on the same local Elasticsearch: same documents, same
@@ -37,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SinkBenchmark {
 
-    static final Schema EVENT = SchemaBuilder.struct().name("io.cxone.bench.ContactEvent")
+    static final Schema EVENT = SchemaBuilder.struct()
+            .name("io.cxone.bench.ContactEvent")
             .field("event_id", Schema.STRING_SCHEMA)
             .field("event_type", Schema.STRING_SCHEMA)
             .field("contact_id", Schema.INT64_SCHEMA)
@@ -46,18 +46,26 @@ public final class SinkBenchmark {
             .build();
     private static final String TOPIC = "bench-events";
 
-    private SinkBenchmark() {
-    }
+    private SinkBenchmark() {}
 
     static Struct event(int i) {
-        return new Struct(EVENT).put("event_id", "evt-" + i).put("event_type", "CONTACT_ENDED").put("contact_id", 100_000L + i)
-                .put("skill", "sales").put("duration", i % 600);
+        return new Struct(EVENT)
+                .put("event_id", "evt-" + i)
+                .put("event_type", "CONTACT_ENDED")
+                .put("contact_id", 100_000L + i)
+                .put("skill", "sales")
+                .put("duration", i % 600);
     }
 
     /** The document the sink writes for {@link #event(int)}, as the raw loader sends it. */
     static void appendDocument(StringBuilder out, int i) {
-        out.append("{\"event_id\":\"evt-").append(i).append("\",\"event_type\":\"CONTACT_ENDED\",\"contact_id\":").append(100_000L + i)
-                .append(",\"skill\":\"sales\",\"duration\":").append(i % 600).append('}');
+        out.append("{\"event_id\":\"evt-")
+                .append(i)
+                .append("\",\"event_type\":\"CONTACT_ENDED\",\"contact_id\":")
+                .append(100_000L + i)
+                .append(",\"skill\":\"sales\",\"duration\":")
+                .append(i % 600)
+                .append('}');
     }
 
     public static void main(String[] args) throws Exception {
@@ -76,8 +84,10 @@ public final class SinkBenchmark {
 
         // The loader's index gets the very template the sink puts for its own index.
         try (RestClient rest = RestClient.builder(HttpHost.create(url)).build()) {
-            Map<String, String> props = new HashMap<>(Map.of("connection.url", url, "topic.index.map", TOPIC + ":bench-raw"));
-            new IndexSetup(rest, new ElasticsearchSinkConfig(props), Optional.empty(), "bench-raw").prepare(TOPIC, null, EVENT);
+            Map<String, String> props =
+                    new HashMap<>(Map.of("connection.url", url, "topic.index.map", TOPIC + ":bench-raw"));
+            new IndexSetup(rest, new ElasticsearchSinkConfig(props), Optional.empty(), "bench-raw")
+                    .prepare(TOPIC, null, EVENT);
         }
 
         Map<String, String> config = SinkTestSupport.sinkConfig(TOPIC, url);
@@ -87,7 +97,8 @@ public final class SinkBenchmark {
         config.put("max.in.flight.requests", Integer.toString(concurrency));
         config.put("linger.ms", "100");
         config.put("max.buffered.records", Integer.toString(Math.max(20_000, batch * (concurrency + 2))));
-        // Consumer fetch settings as the deployed connector has them: polls as large as a bulk request, few round trips.
+        // Consumer fetch settings as the deployed connector has them: polls as large as a bulk request, few round
+        // trips.
         config.putAll(shippedConsumerOverrides());
         config.put("consumer.override.max.poll.records", Integer.toString(batch));
         connect.configureConnector("bench-sink", config);
@@ -111,15 +122,20 @@ public final class SinkBenchmark {
             pause(connect);
             rawSeconds += raw;
             sinkSeconds += sink;
-            System.out.printf("round %d: %d docs  raw %.0f docs/s  sink %.0f docs/s  ratio %.2f%n", r + 1, to - from, (to - from) / raw,
-                    (to - from) / sink, raw / sink);
+            System.out.printf(
+                    "round %d: %d docs  raw %.0f docs/s  sink %.0f docs/s  ratio %.2f%n",
+                    r + 1, to - from, (to - from) / raw, (to - from) / sink, raw / sink);
         }
-        System.out.printf("raw _bulk loader: %d docs in %.1f s = %.0f docs/s (batch %d, concurrency %d)%n", documents, rawSeconds,
-                documents / rawSeconds, batch, concurrency);
-        System.out.printf("sink connector:   %d docs in %.1f s = %.0f docs/s (batch.size %d, max.in.flight.requests %d, Avro values)%n",
+        System.out.printf(
+                "raw _bulk loader: %d docs in %.1f s = %.0f docs/s (batch %d, concurrency %d)%n",
+                documents, rawSeconds, documents / rawSeconds, batch, concurrency);
+        System.out.printf(
+                "sink connector:   %d docs in %.1f s = %.0f docs/s (batch.size %d, max.in.flight.requests %d, Avro values)%n",
                 documents, sinkSeconds, documents / sinkSeconds, batch, concurrency);
         System.out.printf("ratio sink/raw = %.2f (target >= 0.85)%n", rawSeconds / sinkSeconds);
-        System.out.printf("final counts: raw %d, sink %d%n", ElasticsearchQueries.count("bench-raw"), ElasticsearchQueries.count("bench-sink"));
+        System.out.printf(
+                "final counts: raw %d, sink %d%n",
+                ElasticsearchQueries.count("bench-raw"), ElasticsearchQueries.count("bench-sink"));
         connect.deleteConnector("bench-sink");
         // Stop Connect before the JVM's shutdown hooks run: racing the test kit's own hook can hang the exit.
         connect.stop();
@@ -138,8 +154,9 @@ public final class SinkBenchmark {
     }
 
     private static void produce(EmbeddedConnectCluster connect, AvroConverter converter, int from, int to) {
-        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of(
-                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024))) {
+        try (KafkaProducer<byte[], byte[]> producer = connect.kafka()
+                .createProducer(
+                        Map.of(ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024))) {
             for (int i = from; i < to; i++) {
                 producer.send(new ProducerRecord<>(TOPIC, null, converter.fromConnectData(TOPIC, EVENT, event(i))));
             }
@@ -147,7 +164,8 @@ public final class SinkBenchmark {
     }
 
     /** {@code concurrency} loops each sending whole batches with ids like the sink's; seconds until all were answered. */
-    private static double rawLoad(String url, String index, int from, int to, int batch, int concurrency) throws Exception {
+    private static double rawLoad(String url, String index, int from, int to, int batch, int concurrency)
+            throws Exception {
         int batches = (to - from + batch - 1) / batch;
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
@@ -160,7 +178,12 @@ public final class SinkBenchmark {
                     for (int b; (b = next.getAndIncrement()) < batches; ) {
                         body.setLength(0);
                         for (int i = from + b * batch; i < Math.min(to, from + (b + 1) * batch); i++) {
-                            body.append("{\"index\":{\"_index\":\"").append(index).append("\",\"_id\":\"").append(TOPIC).append("+0+").append(i)
+                            body.append("{\"index\":{\"_index\":\"")
+                                    .append(index)
+                                    .append("\",\"_id\":\"")
+                                    .append(TOPIC)
+                                    .append("+0+")
+                                    .append(i)
                                     .append("\"}}\n");
                             appendDocument(body, i);
                             body.append('\n');
@@ -185,7 +208,8 @@ public final class SinkBenchmark {
     /** The {@code consumer.override.*} settings of connectors/elasticsearch-sink.json (run from the root or the module). */
     private static Map<String, String> shippedConsumerOverrides() throws java.io.IOException {
         Path file = Files.isRegularFile(Path.of("connectors/elasticsearch-sink.json"))
-                ? Path.of("connectors/elasticsearch-sink.json") : Path.of("../connectors/elasticsearch-sink.json");
+                ? Path.of("connectors/elasticsearch-sink.json")
+                : Path.of("../connectors/elasticsearch-sink.json");
         Map<String, String> overrides = new HashMap<>();
         new ObjectMapper().readTree(file.toFile()).get("config").fields().forEachRemaining(e -> {
             if (e.getKey().startsWith("consumer.override.")) {

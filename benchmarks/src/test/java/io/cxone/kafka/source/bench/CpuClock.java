@@ -55,14 +55,18 @@ public final class CpuClock {
             if (info == null) {
                 continue;
             }
-            long used = Math.max(0, threads.getThreadCpuTime(info.getThreadId())) - threadStart.getOrDefault(info.getThreadId(), 0L);
+            long used = Math.max(0, threads.getThreadCpuTime(info.getThreadId()))
+                    - threadStart.getOrDefault(info.getThreadId(), 0L);
             groups.merge(group(info.getThreadName()), Math.max(0, used), Long::sum);
         }
         return groups;
     }
 
     private String group(String thread) {
-        String prefix = namedGroups.keySet().stream().filter(thread::startsWith).max(Comparator.comparingInt(String::length)).orElse(null);
+        String prefix = namedGroups.keySet().stream()
+                .filter(thread::startsWith)
+                .max(Comparator.comparingInt(String::length))
+                .orElse(null);
         if (prefix != null) {
             return namedGroups.get(prefix);
         }
@@ -79,7 +83,8 @@ public final class CpuClock {
     public void print(String phase, int records) {
         List<Map.Entry<String, Long>> rows = rows();
         System.out.printf("CPU per 1M records, %s: %.1f s%n", phase, rows.get(0).getValue() * 1e6 / records / 1e9);
-        rows.subList(1, rows.size()).forEach(e -> System.out.printf("  %6.2f s  %s%n", e.getValue() * 1e6 / records / 1e9, e.getKey()));
+        rows.subList(1, rows.size())
+                .forEach(e -> System.out.printf("  %6.2f s  %s%n", e.getValue() * 1e6 / records / 1e9, e.getKey()));
     }
 
     /**
@@ -89,10 +94,12 @@ public final class CpuClock {
     public double printPerRequest(String phase, long requests, long events) {
         boolean perEvent = events != requests;
         List<Map.Entry<String, Long>> rows = rows();
-        System.out.printf("  cpu per request%s, %s: %s%n", perEvent ? " (per event)" : "", phase,
-                micros(rows.get(0).getValue(), requests, events, perEvent));
-        rows.subList(1, rows.size()).forEach(e -> System.out.printf("  cpu %s  %s%n",
-                micros(e.getValue(), requests, events, perEvent), e.getKey()));
+        System.out.printf(
+                "  cpu per request%s, %s: %s%n",
+                perEvent ? " (per event)" : "", phase, micros(rows.get(0).getValue(), requests, events, perEvent));
+        rows.subList(1, rows.size())
+                .forEach(e -> System.out.printf(
+                        "  cpu %s  %s%n", micros(e.getValue(), requests, events, perEvent), e.getKey()));
         return rows.get(0).getValue() / 1e3 / Math.max(1, requests);
     }
 
@@ -106,12 +113,16 @@ public final class CpuClock {
         long total = processCpuNanos() - process;
         Map<String, Long> groups = byGroup();
         Map<String, Long> vm = vmThreadTicks();
-        vm.replaceAll((group, ticks) -> (ticks - vmStart.getOrDefault(group, 0L)) * 10_000_000L); // 100 ticks per second
-        long listed = groups.values().stream().mapToLong(Long::longValue).sum() + vm.values().stream().mapToLong(Long::longValue).sum();
+        vm.replaceAll(
+                (group, ticks) -> (ticks - vmStart.getOrDefault(group, 0L)) * 10_000_000L); // 100 ticks per second
+        long listed = groups.values().stream().mapToLong(Long::longValue).sum()
+                + vm.values().stream().mapToLong(Long::longValue).sum();
         groups.putAll(vm);
         List<Map.Entry<String, Long>> rows = new ArrayList<>();
         rows.add(Map.entry("total", total));
-        groups.entrySet().stream().filter(e -> e.getValue() * 50 >= total).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        groups.entrySet().stream()
+                .filter(e -> e.getValue() * 50 >= total)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(rows::add);
         rows.add(Map.entry("threads not listed (under 2%, or exited)", total - listed));
         return rows;
@@ -127,9 +138,11 @@ public final class CpuClock {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String comm = Files.readString(task.resolve("comm")).trim();
-                    String group = comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "JVM: garbage collector"
-                            : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? JIT
-                            : comm.startsWith("VM Thread") ? "JVM: VM thread" : null;
+                    String group = comm.startsWith("GC Thread") || comm.startsWith("G1 ")
+                            ? "JVM: garbage collector"
+                            : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")
+                                    ? JIT
+                                    : comm.startsWith("VM Thread") ? "JVM: VM thread" : null;
                     if (group != null) {
                         String stat = Files.readString(task.resolve("stat"));
                         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -146,7 +159,8 @@ public final class CpuClock {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static Map<Long, Long> threadCpuNanos() {

@@ -88,7 +88,8 @@ final class OpenLoopGenerator implements AutoCloseable {
         URI uri = URI.create(url);
         address = new InetSocketAddress(uri.getHost(), uri.getPort());
         head = ("POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                + "\r\nContent-Type: application/avro\r\nContent-Length: ").getBytes(StandardCharsets.US_ASCII);
+                        + "\r\nContent-Type: application/avro\r\nContent-Length: ")
+                .getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < connections; i++) {
             connect(new Connection()); // connected by the generator's thread, before the first phase needs them
         }
@@ -116,7 +117,9 @@ final class OpenLoopGenerator implements AutoCloseable {
             Phase p = phase;
             try {
                 long wait = p == null ? Long.MAX_VALUE : takeDue(p, System.nanoTime());
-                int ready = wait >= 1_000_000 ? selector.select(wait == Long.MAX_VALUE ? 0 : wait / 1_000_000) : selector.selectNow();
+                int ready = wait >= 1_000_000
+                        ? selector.select(wait == Long.MAX_VALUE ? 0 : wait / 1_000_000)
+                        : selector.selectNow();
                 if (ready == 0 && wait < 1_000_000) {
                     LockSupport.parkNanos(wait); // epoll waits whole milliseconds; answers meanwhile are read after
                 }
@@ -151,7 +154,11 @@ final class OpenLoopGenerator implements AutoCloseable {
 
     private void send(Connection c, byte[] body, int request) throws IOException {
         byte[] length = (body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        c.out = ByteBuffer.allocate(head.length + length.length + body.length).put(head).put(length).put(body).flip();
+        c.out = ByteBuffer.allocate(head.length + length.length + body.length)
+                .put(head)
+                .put(length)
+                .put(body)
+                .flip();
         c.request = request;
         c.channel.write(c.out);
         if (c.out.hasRemaining()) {

@@ -1,5 +1,13 @@
 package io.cxone.kafka.source.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -9,15 +17,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** The benchmark's open-loop generator against a real Jetty server that closes idle connections. */
 class OpenLoopGeneratorTest {
@@ -51,7 +50,8 @@ class OpenLoopGeneratorTest {
             }
         });
         server.start();
-        try (OpenLoopGenerator generator = new OpenLoopGenerator("http://127.0.0.1:" + connector.getLocalPort() + "/events", 4)) {
+        try (OpenLoopGenerator generator =
+                new OpenLoopGenerator("http://127.0.0.1:" + connector.getLocalPort() + "/events", 4)) {
             assertAllAnswered(generator);
             // the server closes the 4 idle connections and the generator opens them again: it must list each as free
             // once, or two requests go out on one connection and one answer arrives "to no request"

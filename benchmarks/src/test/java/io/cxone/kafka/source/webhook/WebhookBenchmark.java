@@ -1,26 +1,11 @@
 package io.cxone.kafka.source.webhook;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.source.bench.CpuClock;
 import io.cxone.kafka.stack.Ports;
 import io.cxone.kafka.testkit.TestServices;
-import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileConstants;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.kafka.connect.runtime.SourceConnectorConfig;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -40,8 +25,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.awaitility.Awaitility.await;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileConstants;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.connect.runtime.SourceConnectorConfig;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Benchmark (not a test): throughput and acknowledgement latency of the webhook connector deployed from
@@ -87,14 +86,14 @@ public final class WebhookBenchmark {
             "bench-", "load generator (closed loops, Jetty HttpClient)",
             "HttpClient@", "load generator (closed loops, Jetty HttpClient)");
 
-    private WebhookBenchmark() {
-    }
+    private WebhookBenchmark() {}
 
     public static void main(String[] args) {
         try {
             benchmark(args);
         } catch (Throwable e) {
-            e.printStackTrace(); // then exit: the embedded cluster's threads would keep the JVM (and the script) waiting
+            e.printStackTrace(); // then exit: the embedded cluster's threads would keep the JVM (and the script)
+            // waiting
             System.exit(1);
         }
         System.exit(0);
@@ -109,11 +108,12 @@ public final class WebhookBenchmark {
         double offered = args.length > 4 ? Double.parseDouble(args[4]) : TARGET_EVENTS_PER_SECOND;
         // The open-loop phase's connections in all: more than offered rate x latency requests in flight.
         int connections = args.length > 5 ? Integer.parseInt(args[5]) : 1024;
-        boolean eos = switch (mode) {
-            case "eos" -> true;
-            case "at-least-once" -> false;
-            default -> throw new IllegalArgumentException("mode must be eos or at-least-once, not " + mode);
-        };
+        boolean eos =
+                switch (mode) {
+                    case "eos" -> true;
+                    case "at-least-once" -> false;
+                    default -> throw new IllegalArgumentException("mode must be eos or at-least-once, not " + mode);
+                };
         TestServices.startRegistry();
         EmbeddedConnectCluster connect = eos ? TestServices.connect() : atLeastOnceCluster();
         Map<String, String> config = deployedConfig();
@@ -126,9 +126,11 @@ public final class WebhookBenchmark {
         String name = "wh-bench";
         config.put(WebhookConfig.PORT, Integer.toString(port));
         config.put(WebhookConfig.TOPIC, "bench-webhook-events");
-        config.put("value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());
+        config.put(
+                "value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());
         Map<String, String> overrides = new TreeMap<>();
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(OVERRIDE))
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith(OVERRIDE))
                 .forEach(k -> overrides.put(k.substring(OVERRIDE.length()), System.getProperty(k)));
         config.putAll(overrides);
         connect.configureConnector(name, config);
@@ -136,13 +138,20 @@ public final class WebhookBenchmark {
         String url = "http://127.0.0.1:" + port + config.get(WebhookConfig.PATH);
 
         HttpClient http = httpClient(clients, clients * 2);
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
                 .until(() -> http.newRequest(url).method(HttpMethod.GET).send().getStatus() == 405);
 
-        System.out.printf("webhook benchmark (%s): %s%s, worker exactly.once.source.support=%s, %d clients, %d s per phase; load %s%n",
-                mode, CONNECTOR_JSON + (eos ? "" : " without exactly.once.support and transaction.boundary, poll.linger.ms=0"),
-                overrides.isEmpty() ? "" : " with " + overrides, eos ? "enabled" : "disabled", clients,
-                seconds, loadAverage());
+        System.out.printf(
+                "webhook benchmark (%s): %s%s, worker exactly.once.source.support=%s, %d clients, %d s per phase; load %s%n",
+                mode,
+                CONNECTOR_JSON
+                        + (eos ? "" : " without exactly.once.support and transaction.boundary, poll.linger.ms=0"),
+                overrides.isEmpty() ? "" : " with " + overrides,
+                eos ? "enabled" : "disabled",
+                clients,
+                seconds,
+                loadAverage());
         ServerSide server = new ServerSide(name);
         OpenLoopGenerator generator = new OpenLoopGenerator(url, connections);
         warmUp(http, generator, url, clients, batch, offered, Math.min(5, seconds));
@@ -153,33 +162,78 @@ public final class WebhookBenchmark {
             single = run("one event per request (application/avro)", http, url, clients, seconds, 1, 0, server);
             // With exactly-once every answer waits for its transaction's commit, and a closed-loop caller sends again
             // only after it: Little's law caps what these callers can send, whatever the connector could take.
-            System.out.printf("one event per request, closed loop: %d callers at mean %.1f ms can send at most %.0f requests/s"
-                    + " (callers / mean latency, Little's law)%n", clients, single.meanMillis, clients * 1000 / single.meanMillis);
-            batched = run("container files of " + batch + " events (avro/binary)", http, url, clients, seconds, batch, 0, server);
+            System.out.printf(
+                    "one event per request, closed loop: %d callers at mean %.1f ms can send at most %.0f requests/s"
+                            + " (callers / mean latency, Little's law)%n",
+                    clients, single.meanMillis, clients * 1000 / single.meanMillis);
+            batched = run(
+                    "container files of " + batch + " events (avro/binary)",
+                    http,
+                    url,
+                    clients,
+                    seconds,
+                    batch,
+                    0,
+                    server);
             // Closed-loop clients queue behind themselves: with C requests in flight, latency = C / request rate
             // (Little's law), so at saturation p99 mostly says how many requests are in flight. Here each client sends
             // on a fixed schedule adding up to the target rate (still never more than one request in flight), which
             // shows the latency a caller sees when the connector carries the target load.
             long pacing = TimeUnit.SECONDS.toNanos(1) * clients * batch / (long) offered;
-            paced = run("container files of " + batch + " events, offered at " + (long) offered
-                    + " events/s in total", http, url, clients, seconds, batch, pacing, server);
+            paced = run(
+                    "container files of " + batch + " events, offered at " + (long) offered + " events/s in total",
+                    http,
+                    url,
+                    clients,
+                    seconds,
+                    batch,
+                    pacing,
+                    server);
         }
-        Result open = openLoop("one event per request, open loop at " + (long) offered + " requests/s offered by " + clients
-                + " callers", generator, clients, seconds, offered, server);
+        Result open = openLoop(
+                "one event per request, open loop at " + (long) offered + " requests/s offered by " + clients
+                        + " callers",
+                generator,
+                clients,
+                seconds,
+                offered,
+                server);
         if (!OPEN_LOOP_ONLY) {
-            System.out.printf("SUMMARY %s: single %.0f events/s (%.2f of target), p99 %.1f ms (%.2f of target) | batched %.0f events/s"
-                            + " (%.2f), p99 %.1f ms (%.2f); load %s%n", mode,
-                    single.eventsPerSecond, single.eventsPerSecond / TARGET_EVENTS_PER_SECOND, single.p99Millis,
-                    TARGET_P99_MILLIS / single.p99Millis, batched.eventsPerSecond, batched.eventsPerSecond / TARGET_EVENTS_PER_SECOND,
-                    batched.p99Millis, TARGET_P99_MILLIS / batched.p99Millis, loadAverage());
-            System.out.printf("SUMMARY %s: at %.0f events/s offered (%d-event containers): %.0f events/s (%.2f of target),"
-                            + " p99 %.1f ms (%.2f of target)%n", mode, offered, batch, paced.eventsPerSecond,
-                    paced.eventsPerSecond / TARGET_EVENTS_PER_SECOND, paced.p99Millis, TARGET_P99_MILLIS / paced.p99Millis);
+            System.out.printf(
+                    "SUMMARY %s: single %.0f events/s (%.2f of target), p99 %.1f ms (%.2f of target) | batched %.0f events/s"
+                            + " (%.2f), p99 %.1f ms (%.2f); load %s%n",
+                    mode,
+                    single.eventsPerSecond,
+                    single.eventsPerSecond / TARGET_EVENTS_PER_SECOND,
+                    single.p99Millis,
+                    TARGET_P99_MILLIS / single.p99Millis,
+                    batched.eventsPerSecond,
+                    batched.eventsPerSecond / TARGET_EVENTS_PER_SECOND,
+                    batched.p99Millis,
+                    TARGET_P99_MILLIS / batched.p99Millis,
+                    loadAverage());
+            System.out.printf(
+                    "SUMMARY %s: at %.0f events/s offered (%d-event containers): %.0f events/s (%.2f of target),"
+                            + " p99 %.1f ms (%.2f of target)%n",
+                    mode,
+                    offered,
+                    batch,
+                    paced.eventsPerSecond,
+                    paced.eventsPerSecond / TARGET_EVENTS_PER_SECOND,
+                    paced.p99Millis,
+                    TARGET_P99_MILLIS / paced.p99Millis);
         }
-        System.out.printf("SUMMARY %s: open loop, one event per request, %.0f requests/s offered: %.0f events/s (%.2f of target),"
-                        + " p50 %.1f ms, p99 %.1f ms from the scheduled send (%.2f of target); load %s%n", mode, offered,
-                open.eventsPerSecond, open.eventsPerSecond / TARGET_EVENTS_PER_SECOND, open.p50Millis, open.p99Millis,
-                TARGET_P99_MILLIS / open.p99Millis, loadAverage());
+        System.out.printf(
+                "SUMMARY %s: open loop, one event per request, %.0f requests/s offered: %.0f events/s (%.2f of target),"
+                        + " p50 %.1f ms, p99 %.1f ms from the scheduled send (%.2f of target); load %s%n",
+                mode,
+                offered,
+                open.eventsPerSecond,
+                open.eventsPerSecond / TARGET_EVENTS_PER_SECOND,
+                open.p50Millis,
+                open.p99Millis,
+                TARGET_P99_MILLIS / open.p99Millis,
+                loadAverage());
         generator.close();
         http.stop();
     }
@@ -191,8 +245,15 @@ public final class WebhookBenchmark {
      * C2 compiler would still be busy during the measured phases: broker and worker code that runs once per
      * transaction (tens of times a second) takes minutes to reach the C2 thresholds.
      */
-    private static void warmUp(HttpClient http, OpenLoopGenerator generator, String url, int clients, int batch, double offered,
-                               int seconds) throws Exception {
+    private static void warmUp(
+            HttpClient http,
+            OpenLoopGenerator generator,
+            String url,
+            int clients,
+            int batch,
+            double offered,
+            int seconds)
+            throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("bench.warmup.seconds", 300));
         for (int round = 1; System.nanoTime() < end; round++) {
             CpuClock cpu = new CpuClock(LOAD_GENERATOR);
@@ -240,19 +301,31 @@ public final class WebhookBenchmark {
         broker.put("transaction.state.log.replication.factor", "1");
         broker.put("transaction.state.log.min.isr", "1");
         broker.put("auto.create.topics.enable", "true");
-        EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder().name("cxone-bench-alo").numWorkers(1).numBrokers(1)
-                .workerProps(worker).brokerProps(broker).build();
+        EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
+                .name("cxone-bench-alo")
+                .numWorkers(1)
+                .numBrokers(1)
+                .workerProps(worker)
+                .brokerProps(broker)
+                .build();
         cluster.start();
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
         return cluster;
     }
 
-    record Result(double eventsPerSecond, double meanMillis, double p50Millis, double p99Millis) {
-    }
+    record Result(double eventsPerSecond, double meanMillis, double p50Millis, double p99Millis) {}
 
     /** One phase: every client keeps exactly one request in flight until the time is up. */
-    private static Result run(String label, HttpClient http, String url, int clients, int seconds, int batch,
-                              long pacingNanos, ServerSide server) throws Exception {
+    private static Result run(
+            String label,
+            HttpClient http,
+            String url,
+            int clients,
+            int seconds,
+            int batch,
+            long pacingNanos,
+            ServerSide server)
+            throws Exception {
         long[] before = server == null ? null : server.read();
         CpuClock cpuClock = new CpuClock(LOAD_GENERATOR);
         long[] gcBefore = gc();
@@ -264,8 +337,17 @@ public final class WebhookBenchmark {
         long started = System.nanoTime();
         long end = started + TimeUnit.SECONDS.toNanos(seconds);
         for (int c = 0; c < clients; c++) {
-            all[c] = new Client(batch, http, url, end, events, failures, firstFailure, done,
-                    pacingNanos, started + pacingNanos * c / clients);
+            all[c] = new Client(
+                    batch,
+                    http,
+                    url,
+                    end,
+                    events,
+                    failures,
+                    firstFailure,
+                    done,
+                    pacingNanos,
+                    started + pacingNanos * c / clients);
             all[c].next();
         }
         if (!done.await(seconds + 120L, TimeUnit.SECONDS)) {
@@ -274,18 +356,36 @@ public final class WebhookBenchmark {
         double elapsed = (System.nanoTime() - started) / 1e9;
         double cpu = cpuClock.processSeconds();
         long[] gcAfter = gc();
-        long[] latencies = Arrays.stream(all).flatMapToLong(c -> Arrays.stream(c.latencies, 0, c.count)).sorted().toArray();
+        long[] latencies = Arrays.stream(all)
+                .flatMapToLong(c -> Arrays.stream(c.latencies, 0, c.count))
+                .sorted()
+                .toArray();
         double mean = Arrays.stream(latencies).average().orElse(Double.NaN) / 1000.0;
         double p50 = percentile(latencies, 0.50) / 1000.0;
         double p99 = percentile(latencies, 0.99) / 1000.0;
         double rate = events.get() / elapsed;
-        System.out.printf("%s: %.1f s, %d events acknowledged = %.0f events/s (%.2f of %,.0f), %d requests, %d not 200%s;"
+        System.out.printf(
+                "%s: %.1f s, %d events acknowledged = %.0f events/s (%.2f of %,.0f), %d requests, %d not 200%s;"
                         + " ack latency p50 %.1f ms, p99 %.1f ms (target %.0f ms / p99 = %.2f), max %.1f ms; JVM cpu %.2f cores,"
-                + " %d GCs %d ms; load %s%n",
-                label, elapsed, events.get(), rate, rate / TARGET_EVENTS_PER_SECOND, TARGET_EVENTS_PER_SECOND, latencies.length,
-                failures.get(), firstFailure.get() < 0 ? "" : " (first: " + firstFailure.get() + ")", p50, p99,
-                TARGET_P99_MILLIS, TARGET_P99_MILLIS / p99, percentile(latencies, 1.0) / 1000.0, cpu / elapsed,
-                gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], loadAverage());
+                        + " %d GCs %d ms; load %s%n",
+                label,
+                elapsed,
+                events.get(),
+                rate,
+                rate / TARGET_EVENTS_PER_SECOND,
+                TARGET_EVENTS_PER_SECOND,
+                latencies.length,
+                failures.get(),
+                firstFailure.get() < 0 ? "" : " (first: " + firstFailure.get() + ")",
+                p50,
+                p99,
+                TARGET_P99_MILLIS,
+                TARGET_P99_MILLIS / p99,
+                percentile(latencies, 1.0) / 1000.0,
+                cpu / elapsed,
+                gcAfter[0] - gcBefore[0],
+                gcAfter[1] - gcBefore[1],
+                loadAverage());
         if (server != null) {
             server.print(before, server.read(), latencies.length);
             cpuClock.printPerRequest(label, latencies.length + failures.get(), events.get());
@@ -298,16 +398,17 @@ public final class WebhookBenchmark {
      * the generator sends each at its due time whatever is still unanswered, and its latency counts from that due
      * time. A generator that falls behind (a busy machine) makes latencies larger, never smaller.
      */
-    private static Result openLoop(String label, OpenLoopGenerator generator, int clients, int seconds, double offered,
-                                   ServerSide server) throws Exception {
+    private static Result openLoop(
+            String label, OpenLoopGenerator generator, int clients, int seconds, double offered, ServerSide server)
+            throws Exception {
         long[] before = server == null ? null : server.read();
         CpuClock cpuClock = new CpuClock(LOAD_GENERATOR);
         long[] gcBefore = gc();
         int planned = (int) Math.round(seconds * offered);
         Bodies bodies = new Bodies(); // used by the generator's thread only
         long run = Client.REQUESTS.getAndAdd(planned); // event ids unique across phases
-        OpenLoopGenerator.Phase phase = generator.start(planned, offered,
-                k -> bodies.datum("bench-" + (run + k) + "-caller-" + (k % clients)));
+        OpenLoopGenerator.Phase phase =
+                generator.start(planned, offered, k -> bodies.datum("bench-" + (run + k) + "-caller-" + (k % clients)));
         phase.await(Duration.ofSeconds(seconds + 120L));
         long[] latencies = phase.latencies;
         long[] lateness = phase.lateness;
@@ -321,15 +422,33 @@ public final class WebhookBenchmark {
         double p99 = percentile(ok, 0.99) / 1000.0;
         double rate = ok.length / elapsed;
         double mean = Arrays.stream(ok).average().orElse(Double.NaN) / 1000.0;
-        System.out.printf("%s: %.1f s, %d of %d events acknowledged = %.0f events/s (%.2f of %,.0f), %d not 200%s;"
+        System.out.printf(
+                "%s: %.1f s, %d of %d events acknowledged = %.0f events/s (%.2f of %,.0f), %d not 200%s;"
                         + " latency from the scheduled send p50 %.1f ms, p99 %.1f ms (target %.0f ms / p99 = %.2f), max %.1f ms;"
                         + " generator late p50 %.2f ms, p99 %.2f ms, max %.1f ms; at most %d requests unanswered;"
                         + " JVM cpu %.2f cores, %d GCs %d ms; load %s%n",
-                label, elapsed, ok.length, planned, rate, rate / TARGET_EVENTS_PER_SECOND, TARGET_EVENTS_PER_SECOND,
-                phase.failures, phase.firstFailure < 0 ? "" : " (first: " + phase.firstFailure + ")", p50, p99,
-                TARGET_P99_MILLIS, TARGET_P99_MILLIS / p99, percentile(ok, 1.0) / 1000.0,
-                percentile(late, 0.50) / 1000.0, percentile(late, 0.99) / 1000.0, percentile(late, 1.0) / 1000.0,
-                phase.maxUnanswered, cpu / elapsed, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], loadAverage());
+                label,
+                elapsed,
+                ok.length,
+                planned,
+                rate,
+                rate / TARGET_EVENTS_PER_SECOND,
+                TARGET_EVENTS_PER_SECOND,
+                phase.failures,
+                phase.firstFailure < 0 ? "" : " (first: " + phase.firstFailure + ")",
+                p50,
+                p99,
+                TARGET_P99_MILLIS,
+                TARGET_P99_MILLIS / p99,
+                percentile(ok, 1.0) / 1000.0,
+                percentile(late, 0.50) / 1000.0,
+                percentile(late, 0.99) / 1000.0,
+                percentile(late, 1.0) / 1000.0,
+                phase.maxUnanswered,
+                cpu / elapsed,
+                gcAfter[0] - gcBefore[0],
+                gcAfter[1] - gcBefore[1],
+                loadAverage());
         if (server != null) {
             server.print(before, server.read(), planned);
             double micros = cpuClock.printPerRequest(label, planned, planned);
@@ -337,8 +456,10 @@ public final class WebhookBenchmark {
             // event per request cannot go faster than the cores divided by what a request costs them all.
             int cores = Runtime.getRuntime().availableProcessors();
             double ceiling = cores * 1e6 / micros;
-            System.out.printf("  cpu ceiling: %d cores / %.1f µs per request = %.0f requests/s with every core busy"
-                    + " (%.2f of the %,.0f target)%n", cores, micros, ceiling, ceiling / TARGET_EVENTS_PER_SECOND, TARGET_EVENTS_PER_SECOND);
+            System.out.printf(
+                    "  cpu ceiling: %d cores / %.1f µs per request = %.0f requests/s with every core busy"
+                            + " (%.2f of the %,.0f target)%n",
+                    cores, micros, ceiling, ceiling / TARGET_EVENTS_PER_SECOND, TARGET_EVENTS_PER_SECOND);
         }
         return new Result(rate, mean, p50, p99);
     }
@@ -365,8 +486,17 @@ public final class WebhookBenchmark {
         long[] latencies = new long[4096];
         int count;
 
-        Client(int batch, HttpClient http, String url, long end, AtomicLong events, AtomicLong failures,
-               AtomicLong firstFailure, CountDownLatch done, long pacingNanos, long firstSend) {
+        Client(
+                int batch,
+                HttpClient http,
+                String url,
+                long end,
+                AtomicLong events,
+                AtomicLong failures,
+                AtomicLong firstFailure,
+                CountDownLatch done,
+                long pacingNanos,
+                long firstSend) {
             this.pacingNanos = pacingNanos;
             this.due = firstSend;
             this.batch = batch;
@@ -402,7 +532,10 @@ public final class WebhookBenchmark {
             byte[] body = batch == 1 ? bodies.datum(prefix) : bodies.container(prefix, batch);
             String type = batch == 1 ? "application/avro" : "avro/binary";
             long t0 = System.nanoTime();
-            http.newRequest(url).method(HttpMethod.POST).body(new BytesRequestContent(type, body)).timeout(90, TimeUnit.SECONDS)
+            http.newRequest(url)
+                    .method(HttpMethod.POST)
+                    .body(new BytesRequestContent(type, body))
+                    .timeout(90, TimeUnit.SECONDS)
                     .send(result -> {
                         long micros = (System.nanoTime() - t0) / 1000;
                         if (result.isSucceeded() && result.getResponse().getStatus() == 200) {
@@ -410,7 +543,9 @@ public final class WebhookBenchmark {
                             record(micros);
                         } else {
                             failures.incrementAndGet();
-                            firstFailure.compareAndSet(-1, result.isSucceeded() ? result.getResponse().getStatus() : 0);
+                            firstFailure.compareAndSet(
+                                    -1,
+                                    result.isSucceeded() ? result.getResponse().getStatus() : 0);
                         }
                         next();
                     });
@@ -456,7 +591,10 @@ public final class WebhookBenchmark {
                 encoder.writeLong(events.size());
                 encoder.flush();
                 events.writeTo(out);
-                out.write(HEADER, HEADER.length - DataFileConstants.SYNC_SIZE, DataFileConstants.SYNC_SIZE); // the header ends with its sync marker
+                out.write(
+                        HEADER,
+                        HEADER.length - DataFileConstants.SYNC_SIZE,
+                        DataFileConstants.SYNC_SIZE); // the header ends with its sync marker
                 return out.toByteArray();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -476,7 +614,8 @@ public final class WebhookBenchmark {
 
         private static byte[] emptyContainer() {
             ByteArrayOutputStream header = new ByteArrayOutputStream();
-            try (DataFileWriter<GenericRecord> file = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(SCHEMA))) {
+            try (DataFileWriter<GenericRecord> file =
+                    new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(SCHEMA))) {
                 file.create(SCHEMA, header);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -493,14 +632,19 @@ public final class WebhookBenchmark {
 
         ServerSide(String connector) throws Exception {
             plugin = new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",task=0");
-            producer = new ObjectName("kafka.producer:type=producer-metrics,client-id=connector-producer-" + connector + "-0");
+            producer = new ObjectName(
+                    "kafka.producer:type=producer-metrics,client-id=connector-producer-" + connector + "-0");
         }
 
         long[] read() {
-            return new long[]{
-                    number(plugin, "polls-total"), number(plugin, "polled-events-total"), number(plugin, "queue-wait-time-us-total"),
-                    number(plugin, "kafka-time-us-total"), number(producer, "txn-commit-time-ns-total"),
-                    number(producer, "flush-time-ns-total")};
+            return new long[] {
+                number(plugin, "polls-total"),
+                number(plugin, "polled-events-total"),
+                number(plugin, "queue-wait-time-us-total"),
+                number(plugin, "kafka-time-us-total"),
+                number(producer, "txn-commit-time-ns-total"),
+                number(producer, "flush-time-ns-total")
+            };
         }
 
         void print(long[] a, long[] b, long requests) {
@@ -511,12 +655,18 @@ public final class WebhookBenchmark {
                 return;
             }
             double perPoll = (double) polled / polls;
-            System.out.printf("  server: %d polls, %.1f events per poll (= per transaction with exactly-once);"
+            System.out.printf(
+                    "  server: %d polls, %.1f events per poll (= per transaction with exactly-once);"
                             + " per request avg queue wait %.2f ms, worker send+commit until ack %.2f ms"
                             + " (per request sums: queue %d ms, kafka %d ms); producer commitTransaction %.2f ms avg per poll, flush %.2f ms%n",
-                    polls, perPoll, (b[2] - a[2]) / 1000.0 / requests, (b[3] - a[3]) / 1000.0 / requests,
-                    (b[2] - a[2]) / 1000, (b[3] - a[3]) / 1000,
-                    (b[4] - a[4]) / 1e6 / polls, (b[5] - a[5]) / 1e6 / polls);
+                    polls,
+                    perPoll,
+                    (b[2] - a[2]) / 1000.0 / requests,
+                    (b[3] - a[3]) / 1000.0 / requests,
+                    (b[2] - a[2]) / 1000,
+                    (b[3] - a[3]) / 1000,
+                    (b[4] - a[4]) / 1e6 / polls,
+                    (b[5] - a[5]) / 1e6 / polls);
         }
 
         private long number(ObjectName name, String attribute) {
@@ -541,11 +691,12 @@ public final class WebhookBenchmark {
             count += Math.max(0, collector.getCollectionCount());
             millis += Math.max(0, collector.getCollectionTime());
         }
-        return new long[]{count, millis};
+        return new long[] {count, millis};
     }
 
     private static String loadAverage() {
-        return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return String.format(
+                "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static double percentile(long[] sorted, double p) {

@@ -1,12 +1,11 @@
 package io.cxone.kafka.common.config;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Enum-valued settings, written in configs as lower-case words with dashes ({@code DATA_EXTRACTION} is
@@ -20,22 +19,26 @@ public final class ConfigEnums {
         String configName();
     }
 
-    private ConfigEnums() {
-    }
+    private ConfigEnums() {}
 
     /** How a constant is written in a config: {@code data-extraction}, or what {@link Named} says. */
     public static String configName(Enum<?> constant) {
-        return constant instanceof Named named ? named.configName() : constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return constant instanceof Named named
+                ? named.configName()
+                : constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Every constant as written in a config, in declaration order. */
     public static List<String> configNames(Class<? extends Enum<?>> type) {
-        return Arrays.stream(type.getEnumConstants()).map(ConfigEnums::configName).toList();
+        return Arrays.stream(type.getEnumConstants())
+                .map(ConfigEnums::configName)
+                .toList();
     }
 
     /** The constant a config value names; {@link ConfigException} listing the choices otherwise. */
     public static <E extends Enum<E>> E parse(Class<E> type, String setting, String value) {
-        String wanted = value == null ? "" : value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        String wanted =
+                value == null ? "" : value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         for (E constant : type.getEnumConstants()) {
             if (constant.name().equals(wanted)) {
                 return constant;

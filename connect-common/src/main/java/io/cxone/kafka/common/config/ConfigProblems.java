@@ -1,12 +1,11 @@
 package io.cxone.kafka.common.config;
 
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
 
 /**
  * Problems found between settings, each kept under the setting a user should change: Connect's validation answer
@@ -56,8 +55,9 @@ public final class ConfigProblems {
 
     /** Throws the first problem as a {@link ConfigException} naming its setting: for {@code start()}. */
     public void throwIfAny() {
-        byField.entrySet().stream().findFirst().ifPresent(first ->
-                { throw new ConfigException(first.getKey() + ": " + String.join("; ", first.getValue())); });
+        byField.entrySet().stream().findFirst().ifPresent(first -> {
+            throw new ConfigException(first.getKey() + ": " + String.join("; ", first.getValue()));
+        });
     }
 
     private static ConfigValue find(List<ConfigValue> results, String field) {

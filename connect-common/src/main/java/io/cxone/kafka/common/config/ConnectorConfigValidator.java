@@ -1,13 +1,12 @@
 package io.cxone.kafka.common.config;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * The one validation flow of every connector: single settings first (the {@link ConfigDef}'s types, validators and
@@ -62,8 +61,7 @@ public abstract class ConnectorConfigValidator<C extends AbstractConfig> {
      * A last look at the answer, after every check: for checks that are costly or reach the network (only run when
      * all else is valid), or to redact values Connect would echo. Does nothing by default.
      */
-    protected void afterValidation(Map<String, String> props, List<ConfigValue> results) {
-    }
+    protected void afterValidation(Map<String, String> props, List<ConfigValue> results) {}
 
     private ConfigProblems problems(Map<String, String> props) {
         ConfigProblems problems = new ConfigProblems();

@@ -1,13 +1,12 @@
 package io.cxone.kafka.common.config;
 
 import io.cxone.kafka.common.ConnectionUrls;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * {@link ConfigDef.Validator}s the plugins share: URLs that never carry credentials, files. (Secrets need none for
@@ -15,8 +14,7 @@ import java.util.List;
  */
 public final class Validators {
 
-    private Validators() {
-    }
+    private Validators() {}
 
     /**
      * One http(s) URL with a host; never with credentials before {@code @} (Connect shows configs in its REST API and
@@ -87,9 +85,12 @@ public final class Validators {
 
     private static void requireHttpUrl(String name, String url, String credentialsHint) {
         if (ConnectionUrls.hasUserInfo(url)) {
-            throw new ConfigException(name, ConnectionUrls.redact(url), "carries credentials before '@'; remove them from the "
-                    + "URL and set " + credentialsHint + " instead (best through a config provider, e.g. "
-                    + "${file:/path/secrets.properties:key}), so the URL can be shown and logged");
+            throw new ConfigException(
+                    name,
+                    ConnectionUrls.redact(url),
+                    "carries credentials before '@'; remove them from the "
+                            + "URL and set " + credentialsHint + " instead (best through a config provider, e.g. "
+                            + "${file:/path/secrets.properties:key}), so the URL can be shown and logged");
         }
         URI uri;
         try {

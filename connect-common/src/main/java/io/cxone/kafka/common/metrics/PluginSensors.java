@@ -1,5 +1,11 @@
 package io.cxone.kafka.common.metrics;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.KafkaMetric;
@@ -11,13 +17,6 @@ import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.metrics.stats.Rate;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.OptionalDouble;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * Builds a plugin's sensors on the metrics the worker gives it ({@code PluginMetrics}, KIP-877): they appear in JMX
@@ -98,7 +97,8 @@ public final class PluginSensors implements AutoCloseable {
             return OptionalDouble.empty();
         }
         for (Map.Entry<MetricName, KafkaMetric> metric : standalone.metrics().entrySet()) {
-            if (metric.getKey().name().equals(name) && metric.getKey().tags().equals(tags)
+            if (metric.getKey().name().equals(name)
+                    && metric.getKey().tags().equals(tags)
                     && metric.getValue().metricValue() instanceof Number number) {
                 return OptionalDouble.of(number.doubleValue());
             }

@@ -1,12 +1,11 @@
 package io.cxone.kafka.common.threads;
 
+import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import org.apache.kafka.common.utils.ThreadUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-
-import java.util.Map;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * Threads a plugin starts: daemon (a stuck one never holds the worker's JVM open), named by Kafka's
@@ -22,8 +21,7 @@ public final class PluginThreads {
 
     private static final Logger log = LoggerFactory.getLogger(PluginThreads.class);
 
-    private PluginThreads() {
-    }
+    private PluginThreads() {}
 
     /**
      * A factory of daemon threads named from {@code namePattern} ({@code %d} is replaced by 1, 2, ...), carrying the
@@ -31,8 +29,8 @@ public final class PluginThreads {
      */
     public static ThreadFactory daemon(String namePattern) {
         Map<String, String> context = MDC.getCopyOfContextMap();
-        ThreadFactory named = ThreadUtils.createThreadFactory(namePattern, true,
-                (thread, error) -> log.error("Thread {} died", thread.getName(), error));
+        ThreadFactory named = ThreadUtils.createThreadFactory(
+                namePattern, true, (thread, error) -> log.error("Thread {} died", thread.getName(), error));
         return task -> named.newThread(withContext(context, task));
     }
 

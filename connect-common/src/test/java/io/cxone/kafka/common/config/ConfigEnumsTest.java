@@ -1,14 +1,17 @@
 package io.cxone.kafka.common.config;
 
-import org.apache.kafka.common.config.ConfigException;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
 class ConfigEnumsTest {
 
-    enum Flavour { RECORDS, DATA_EXTRACTION }
+    enum Flavour {
+        RECORDS,
+        DATA_EXTRACTION
+    }
 
     enum Mapping implements ConfigEnums.Named {
         SCALED_FLOAT;
@@ -27,8 +30,10 @@ class ConfigEnumsTest {
 
     @Test
     void readsAnyCaseWithDashesOrUnderscores() {
-        assertThat(ConfigEnums.parse(Flavour.class, "cxone.api", " Data-Extraction ")).isEqualTo(Flavour.DATA_EXTRACTION);
-        assertThat(ConfigEnums.parse(Flavour.class, "cxone.api", "data_extraction")).isEqualTo(Flavour.DATA_EXTRACTION);
+        assertThat(ConfigEnums.parse(Flavour.class, "cxone.api", " Data-Extraction "))
+                .isEqualTo(Flavour.DATA_EXTRACTION);
+        assertThat(ConfigEnums.parse(Flavour.class, "cxone.api", "data_extraction"))
+                .isEqualTo(Flavour.DATA_EXTRACTION);
         assertThat(ConfigEnums.parse(Mapping.class, "m", "scaled-float")).isEqualTo(Mapping.SCALED_FLOAT);
     }
 
@@ -36,8 +41,10 @@ class ConfigEnumsTest {
     void refusesOtherValuesListingTheChoices() {
         assertThatThrownBy(() -> ConfigEnums.validator(Flavour.class).ensureValid("cxone.api", "reporting"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("cxone.api").hasMessageContaining("[records, data-extraction]");
-        assertThatThrownBy(() -> ConfigEnums.parse(Flavour.class, "cxone.api", null)).isInstanceOf(ConfigException.class);
+                .hasMessageContaining("cxone.api")
+                .hasMessageContaining("[records, data-extraction]");
+        assertThatThrownBy(() -> ConfigEnums.parse(Flavour.class, "cxone.api", null))
+                .isInstanceOf(ConfigException.class);
         assertThat(ConfigEnums.recommender(Flavour.class).validValues("cxone.api", java.util.Map.of()))
                 .containsExactly("records", "data-extraction");
     }

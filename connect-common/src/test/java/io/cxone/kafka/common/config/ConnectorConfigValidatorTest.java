@@ -1,24 +1,29 @@
 package io.cxone.kafka.common.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class ConnectorConfigValidatorTest {
 
     static final ConfigDef DEF = new ConfigDef()
             .define("mode", ConfigDef.Type.STRING, "none", ConfigDef.Importance.HIGH, "auth mode")
             .define("user", ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH, "user")
-            .define("port", ConfigDef.Type.INT, 80, ConfigDef.Range.between(1, 65_535), ConfigDef.Importance.LOW, "port");
+            .define(
+                    "port",
+                    ConfigDef.Type.INT,
+                    80,
+                    ConfigDef.Range.between(1, 65_535),
+                    ConfigDef.Importance.LOW,
+                    "port");
 
     static final class Validator extends ConnectorConfigValidator<AbstractConfig> {
         int combinationChecks;
@@ -35,7 +40,8 @@ class ConnectorConfigValidatorTest {
         @Override
         protected void checkCombinations(AbstractConfig config, ConfigProblems problems) {
             combinationChecks++;
-            if (config.getString("mode").equals("basic") && config.getString("user").isBlank()) {
+            if (config.getString("mode").equals("basic")
+                    && config.getString("user").isBlank()) {
                 problems.add("user", "is required with mode=basic");
             }
             if (config.getInt("port") == 1) {
@@ -74,19 +80,25 @@ class ConnectorConfigValidatorTest {
     @Test
     void parseValidRefusesWithTheFirstErrorAndReturnsTheConfigOtherwise() {
         assertThatThrownBy(() -> new Validator().parseValid(Map.of("mode", "basic")))
-                .isInstanceOf(ConfigException.class).hasMessage("user: is required with mode=basic");
-        assertThat(new Validator().parseValid(Map.of("mode", "basic", "user", "u")).getString("user")).isEqualTo("u");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("user: is required with mode=basic");
+        assertThat(new Validator()
+                        .parseValid(Map.of("mode", "basic", "user", "u"))
+                        .getString("user"))
+                .isEqualTo("u");
     }
 
     @Test
     void problemsThrowTheFirstOneNamingItsSetting() {
-        ConfigProblems problems = new ConfigProblems().add("a", "one").add("a", "two").add("b", "three");
+        ConfigProblems problems =
+                new ConfigProblems().add("a", "one").add("a", "two").add("b", "three");
         assertThat(problems.of("a")).containsExactly("one", "two");
         assertThatThrownBy(problems::throwIfAny).hasMessage("a: one; two");
         new ConfigProblems().throwIfAny();
     }
 
     private static Map<String, ConfigValue> errors(Validator validator, Map<String, String> props) {
-        return validator.validate(props).configValues().stream().collect(Collectors.toMap(ConfigValue::name, Function.identity()));
+        return validator.validate(props).configValues().stream()
+                .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
     }
 }

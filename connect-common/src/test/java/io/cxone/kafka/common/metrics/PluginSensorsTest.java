@@ -1,18 +1,17 @@
 package io.cxone.kafka.common.metrics;
 
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.KafkaMetric;
-import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.common.metrics.PluginMetrics;
-import org.apache.kafka.common.metrics.MetricValueProvider;
-import org.apache.kafka.common.metrics.Sensor;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.KafkaMetric;
+import org.apache.kafka.common.metrics.MetricValueProvider;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.junit.jupiter.api.Test;
 
 class PluginSensorsTest {
 
@@ -48,7 +47,8 @@ class PluginSensorsTest {
             PluginSensors sensors = PluginSensors.of(pluginMetrics);
             sensors.counter("chunks", "Chunks").record(4);
 
-            KafkaMetric chunks = worker.metric(worker.metricName("chunks-total", "plugins", "", Map.of("connector", "c1")));
+            KafkaMetric chunks =
+                    worker.metric(worker.metricName("chunks-total", "plugins", "", Map.of("connector", "c1")));
             assertThat(chunks.metricValue()).isEqualTo(4.0);
             assertThat(sensors.value("chunks-total")).isEmpty();
         }
@@ -66,12 +66,16 @@ class PluginSensorsTest {
             task0.counter("requests", "Requests", Map.of("status", "200")).record();
             task0.counter("requests", "Requests", Map.of("status", "503"));
 
-            assertThat(worker.metric(worker.metricName("events-total", "plugins", "", Map.of("task", "0"))).metricValue())
+            assertThat(worker.metric(worker.metricName("events-total", "plugins", "", Map.of("task", "0")))
+                            .metricValue())
                     .isEqualTo(3.0);
-            assertThat(worker.metric(worker.metricName("events-total", "plugins", "", Map.of("task", "1"))).metricValue())
+            assertThat(worker.metric(worker.metricName("events-total", "plugins", "", Map.of("task", "1")))
+                            .metricValue())
                     .isEqualTo(0.0);
-            assertThat(worker.metric(worker.metricName("requests-total", "plugins", "",
-                    Map.of("task", "0", "status", "200"))).metricValue()).isEqualTo(1.0);
+            assertThat(worker.metric(worker.metricName(
+                                    "requests-total", "plugins", "", Map.of("task", "0", "status", "200")))
+                            .metricValue())
+                    .isEqualTo(1.0);
         }
     }
 

@@ -1,19 +1,19 @@
 package io.cxone.kafka.common.retry;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class BackoffTest {
 
     @Test
     void windowDoublesFromBaseUpToMax() {
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1_000));
-        assertThat(List.of(1, 2, 3, 4, 5, 60).stream().map(a -> backoff.window(a).toMillis()))
+        assertThat(List.of(1, 2, 3, 4, 5, 60).stream()
+                        .map(a -> backoff.window(a).toMillis()))
                 .containsExactly(100L, 200L, 400L, 800L, 1_000L, 1_000L);
     }
 

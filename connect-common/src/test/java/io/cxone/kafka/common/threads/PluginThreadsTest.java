@@ -1,14 +1,13 @@
 package io.cxone.kafka.common.threads;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.slf4j.MDC;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 class PluginThreadsTest {
 
@@ -25,7 +24,7 @@ class PluginThreadsTest {
 
         CompletableFuture<String> seen = new CompletableFuture<>();
         Thread first = factory.newThread(() -> seen.complete(MDC.get(PluginThreads.CONNECTOR_CONTEXT)));
-        Thread second = factory.newThread(() -> { });
+        Thread second = factory.newThread(() -> {});
         first.start();
 
         assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("[cxone-export|task-0] ");
@@ -37,7 +36,8 @@ class PluginThreadsTest {
     @Test
     void withoutAContextThreadsRunPlain() throws Exception {
         CompletableFuture<String> seen = new CompletableFuture<>();
-        Thread thread = PluginThreads.daemonThread("bridge-feed", () -> seen.complete(String.valueOf(MDC.get(PluginThreads.CONNECTOR_CONTEXT))));
+        Thread thread = PluginThreads.daemonThread(
+                "bridge-feed", () -> seen.complete(String.valueOf(MDC.get(PluginThreads.CONNECTOR_CONTEXT))));
         thread.start();
         assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("null");
         assertThat(thread.getName()).isEqualTo("bridge-feed");

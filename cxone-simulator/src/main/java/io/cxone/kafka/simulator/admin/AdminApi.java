@@ -12,7 +12,6 @@ import io.cxone.kafka.simulator.http.Exchange;
 import io.cxone.kafka.simulator.http.Json;
 import io.cxone.kafka.simulator.http.SimResponse;
 import io.cxone.kafka.simulator.records.RecordsApi;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +29,13 @@ public final class AdminApi {
     private final RecordsApi records;
     private final DataExtractionApi extraction;
 
-    public AdminApi(FaultPlan faults, RequestLog requests, TokenService tokens, List<FieldSpec> rowShape,
-                    RecordsApi records, DataExtractionApi extraction) {
+    public AdminApi(
+            FaultPlan faults,
+            RequestLog requests,
+            TokenService tokens,
+            List<FieldSpec> rowShape,
+            RecordsApi records,
+            DataExtractionApi extraction) {
         this.faults = faults;
         this.requests = requests;
         this.tokens = tokens;
@@ -73,7 +77,13 @@ public final class AdminApi {
     }
 
     public SimResponse getFaults(Exchange exchange) {
-        return SimResponse.json(200, Map.of("faults", faults.armed().stream().map(FaultPlan.ArmedFault::toJson).toList()));
+        return SimResponse.json(
+                200,
+                Map.of(
+                        "faults",
+                        faults.armed().stream()
+                                .map(FaultPlan.ArmedFault::toJson)
+                                .toList()));
     }
 
     public SimResponse deleteFaults(Exchange exchange) {

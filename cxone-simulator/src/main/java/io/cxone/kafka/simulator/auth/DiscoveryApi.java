@@ -4,7 +4,6 @@ import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.http.ApiException;
 import io.cxone.kafka.simulator.http.Exchange;
 import io.cxone.kafka.simulator.http.SimResponse;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +40,12 @@ public final class DiscoveryApi {
     public SimResponse cxoneConfiguration(Exchange exchange) {
         String tenantId = exchange.query("tenantId");
         if (tenantId == null || tenantId.isBlank()) {
-            throw ApiException.badField("tenantId", "query parameter 'tenantId' is required (the tenantId claim of the access token)");
+            throw ApiException.badField(
+                    "tenantId", "query parameter 'tenantId' is required (the tenantId claim of the access token)");
         }
         if (!tenantId.equals(options.tenantId())) {
-            throw new ApiException(404, "tenant_not_found", "tenant '" + tenantId + "' is not known to this server", "tenantId");
+            throw new ApiException(
+                    404, "tenant_not_found", "tenant '" + tenantId + "' is not known to this server", "tenantId");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenantId", tenantId);

@@ -5,11 +5,6 @@ import io.cxone.kafka.simulator.http.ApiException;
 import io.cxone.kafka.simulator.http.Exchange;
 import io.cxone.kafka.simulator.http.Json;
 import io.cxone.kafka.simulator.http.SimResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -22,6 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The token endpoint of both flavours and the bearer check of every API call.
@@ -35,7 +34,8 @@ import java.util.function.Supplier;
  */
 public final class TokenService {
     private static final Logger log = LoggerFactory.getLogger(TokenService.class);
-    private static final byte[] SIGNING_KEY = "cxone-simulator-signing-key-not-a-secret".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SIGNING_KEY =
+            "cxone-simulator-signing-key-not-a-secret".getBytes(StandardCharsets.UTF_8);
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final SimulatorOptions options;
@@ -55,15 +55,22 @@ public final class TokenService {
         Map<String, String> form = exchange.formFields();
         String grantType = form.get("grant_type");
         if (grantType == null || grantType.isBlank()) {
-            throw ApiException.badField("grant_type", "form field 'grant_type' is required (client_credentials, password or refresh_token)");
+            throw ApiException.badField(
+                    "grant_type",
+                    "form field 'grant_type' is required (client_credentials, password or refresh_token)");
         }
         String clientId = authenticateClient(exchange, form, grantType);
         return switch (grantType) {
             case "client_credentials" -> clientCredentials(clientId);
             case "password" -> password(clientId, form);
             case "refresh_token" -> refresh(clientId, form);
-            default -> throw new ApiException(400, "unsupported_grant_type", "grant_type '" + grantType
-                    + "' is not supported; use client_credentials, password or refresh_token", "grant_type");
+            default ->
+                throw new ApiException(
+                        400,
+                        "unsupported_grant_type",
+                        "grant_type '" + grantType
+                                + "' is not supported; use client_credentials, password or refresh_token",
+                        "grant_type");
         };
     }
 
@@ -105,25 +112,40 @@ public final class TokenService {
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             String decoded;
             try {
-                decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+                decoded = new String(
+                        Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new ApiException(401, "invalid_client", "Authorization: Basic value is not valid base64", "Authorization");
+                throw new ApiException(
+                        401, "invalid_client", "Authorization: Basic value is not valid base64", "Authorization");
             }
             int colon = decoded.indexOf(':');
             if (colon < 0) {
-                throw new ApiException(401, "invalid_client", "Authorization: Basic value must be base64(client_id:client_secret)", "Authorization");
+                throw new ApiException(
+                        401,
+                        "invalid_client",
+                        "Authorization: Basic value must be base64(client_id:client_secret)",
+                        "Authorization");
             }
             clientId = decoded.substring(0, colon);
             clientSecret = decoded.substring(colon + 1);
             basic = true;
         }
         if (clientId == null || clientSecret == null) {
-            throw new ApiException(401, "invalid_client", "client authentication required: send client_id and client_secret "
-                    + "as form fields or as HTTP Basic credentials", "client_id");
+            throw new ApiException(
+                    401,
+                    "invalid_client",
+                    "client authentication required: send client_id and client_secret "
+                            + "as form fields or as HTTP Basic credentials",
+                    "client_id");
         }
-        if (!constantTimeEquals(clientId, options.clientId()) || !constantTimeEquals(clientSecret, options.clientSecret())) {
-            log.warn("Token request rejected: grant={} client_id={} reason=unknown client or wrong client secret", grantType, clientId);
-            ApiException error = new ApiException(401, "invalid_client", "unknown client_id or wrong client_secret", "client_id");
+        if (!constantTimeEquals(clientId, options.clientId())
+                || !constantTimeEquals(clientSecret, options.clientSecret())) {
+            log.warn(
+                    "Token request rejected: grant={} client_id={} reason=unknown client or wrong client secret",
+                    grantType,
+                    clientId);
+            ApiException error =
+                    new ApiException(401, "invalid_client", "unknown client_id or wrong client_secret", "client_id");
             return throwWithChallenge(error, basic);
         }
         return clientId;
@@ -152,26 +174,39 @@ public final class TokenService {
         String username = form.get("username");
         String password = form.get("password");
         if (username == null || username.isBlank()) {
-            throw ApiException.badField("username", "form field 'username' (the access key id) is required for grant_type=password");
+            throw ApiException.badField(
+                    "username", "form field 'username' (the access key id) is required for grant_type=password");
         }
         if (password == null || password.isBlank()) {
-            throw ApiException.badField("password", "form field 'password' (the access key secret) is required for grant_type=password");
+            throw ApiException.badField(
+                    "password", "form field 'password' (the access key secret) is required for grant_type=password");
         }
-        if (!constantTimeEquals(username, options.accessKeyId()) || !constantTimeEquals(password, options.accessKeySecret())) {
-            log.warn("Token request rejected: grant=password client_id={} access_key_id={} reason=wrong access key", clientId, username);
-            throw new ApiException(401, "invalid_grant", "unknown access key id or wrong access key secret", "username");
+        if (!constantTimeEquals(username, options.accessKeyId())
+                || !constantTimeEquals(password, options.accessKeySecret())) {
+            log.warn(
+                    "Token request rejected: grant=password client_id={} access_key_id={} reason=wrong access key",
+                    clientId,
+                    username);
+            throw new ApiException(
+                    401, "invalid_grant", "unknown access key id or wrong access key secret", "username");
         }
-        log.info("Token issued: grant=password client_id={} access_key_id={} tenant={}", clientId, username, options.tenantId());
+        log.info(
+                "Token issued: grant=password client_id={} access_key_id={} tenant={}",
+                clientId,
+                username,
+                options.tenantId());
         return userTokens(clientId);
     }
 
     private SimResponse refresh(String clientId, Map<String, String> form) {
         String refreshToken = form.get("refresh_token");
         if (refreshToken == null || refreshToken.isBlank()) {
-            throw ApiException.badField("refresh_token", "form field 'refresh_token' is required for grant_type=refresh_token");
+            throw ApiException.badField(
+                    "refresh_token", "form field 'refresh_token' is required for grant_type=refresh_token");
         }
         if (refreshTokens.remove(refreshToken) == null) {
-            throw new ApiException(401, "invalid_grant", "refresh_token is unknown or was already used", "refresh_token");
+            throw new ApiException(
+                    401, "invalid_grant", "refresh_token is unknown or was already used", "refresh_token");
         }
         log.info("Token issued: grant=refresh_token client_id={} tenant={}", clientId, options.tenantId());
         return userTokens(clientId);
@@ -220,7 +255,8 @@ public final class TokenService {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(SIGNING_KEY, "HmacSHA256"));
-            return signingInput + "." + BASE64URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+            return signingInput + "."
+                    + BASE64URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }

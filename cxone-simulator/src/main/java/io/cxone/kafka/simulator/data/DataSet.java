@@ -10,7 +10,8 @@ import java.time.Instant;
 public record DataSet(String key, long rowCount, long startMillis, long stepMillis) {
 
     /** Seed reports have no window: rows are one second apart from 2026-01-01T00:00Z. */
-    private static final long RECORDS_EPOCH = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+    private static final long RECORDS_EPOCH =
+            Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
     public DataSet {
         if (stepMillis < 1) {
@@ -25,7 +26,10 @@ public record DataSet(String key, long rowCount, long startMillis, long stepMill
     public static DataSet window(String entityName, String version, Instant start, Instant end, long rowCount) {
         long windowMillis = end.toEpochMilli() - start.toEpochMilli();
         long step = Math.max(1L, rowCount == 0 ? windowMillis : windowMillis / rowCount);
-        return new DataSet("extraction/" + entityName + "/" + version + "/" + start + "/" + end, rowCount,
-                start.toEpochMilli(), step);
+        return new DataSet(
+                "extraction/" + entityName + "/" + version + "/" + start + "/" + end,
+                rowCount,
+                start.toEpochMilli(),
+                step);
     }
 }

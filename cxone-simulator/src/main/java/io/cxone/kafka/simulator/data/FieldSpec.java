@@ -45,8 +45,8 @@ public record FieldSpec(String name, FieldType type) {
         for (String part : text.split(",")) {
             String[] nameAndType = part.trim().split(":");
             if (nameAndType.length != 2 || nameAndType[0].isBlank()) {
-                throw new IllegalArgumentException("row shape entry '" + part.trim() + "' must be name:type, type one of "
-                        + FieldType.allWireNames());
+                throw new IllegalArgumentException("row shape entry '" + part.trim()
+                        + "' must be name:type, type one of " + FieldType.allWireNames());
             }
             String name = nameAndType[0].trim();
             if (!names.add(name)) {

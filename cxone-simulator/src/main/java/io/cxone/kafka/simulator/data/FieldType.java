@@ -6,7 +6,11 @@ import java.util.stream.Collectors;
 
 /** Value types of generated fields. JSON carries them natively; timestamps are ISO-8601 UTC strings with millis. */
 public enum FieldType {
-    STRING, LONG, DOUBLE, BOOLEAN, TIMESTAMP;
+    STRING,
+    LONG,
+    DOUBLE,
+    BOOLEAN,
+    TIMESTAMP;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

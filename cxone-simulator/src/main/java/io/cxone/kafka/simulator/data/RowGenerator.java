@@ -39,7 +39,9 @@ public final class RowGenerator {
     public List<String> columns(SchemaDrift drift) {
         List<String> columns = new ArrayList<>();
         for (FieldSpec field : shape) {
-            if (drift == null || drift.change() != SchemaDrift.Change.REMOVE || !drift.field().equals(field.name())) {
+            if (drift == null
+                    || drift.change() != SchemaDrift.Change.REMOVE
+                    || !drift.field().equals(field.name())) {
                 columns.add(field.name());
             }
         }
@@ -66,7 +68,8 @@ public final class RowGenerator {
     }
 
     private Map<String, Object> row(DataSet dataSet, long keyHash, long rowIndex, int generation, SchemaDrift drift) {
-        SplittableRandom random = new SplittableRandom(mix64(seed ^ mix64(keyHash + rowIndex) ^ mix64(generation + 0x51L)));
+        SplittableRandom random =
+                new SplittableRandom(mix64(seed ^ mix64(keyHash + rowIndex) ^ mix64(generation + 0x51L)));
         long stableIdBits = mix64(seed ^ mix64(keyHash ^ mix64(rowIndex)));
         boolean drifted = drift != null && drift.appliesToRow(rowIndex);
         Map<String, Object> row = new LinkedHashMap<>();
@@ -76,7 +79,9 @@ public final class RowGenerator {
                     continue;
                 }
                 if (drift.change() == SchemaDrift.Change.RETYPE) {
-                    row.put(field.name(), value(drift.newType(), field.name(), dataSet, rowIndex, random, stableIdBits));
+                    row.put(
+                            field.name(),
+                            value(drift.newType(), field.name(), dataSet, rowIndex, random, stableIdBits));
                     continue;
                 }
             }
@@ -88,8 +93,8 @@ public final class RowGenerator {
         return row;
     }
 
-    private static Object value(FieldType type, String name, DataSet dataSet, long rowIndex, SplittableRandom random,
-                                long stableIdBits) {
+    private static Object value(
+            FieldType type, String name, DataSet dataSet, long rowIndex, SplittableRandom random, long stableIdBits) {
         if (ID_FIELD.equals(name)) {
             // Ids do not depend on the generation: a changed re-download has the same keys with other values.
             return switch (type) {
@@ -101,14 +106,17 @@ public final class RowGenerator {
         return plainValue(type, name, dataSet, rowIndex, random);
     }
 
-    private static Object plainValue(FieldType type, String name, DataSet dataSet, long rowIndex, SplittableRandom random) {
+    private static Object plainValue(
+            FieldType type, String name, DataSet dataSet, long rowIndex, SplittableRandom random) {
         return switch (type) {
             case STRING -> name + "-" + random.nextInt(1000);
             case LONG -> random.nextLong(1_000_000L);
             case DOUBLE -> Math.round(random.nextDouble() * 100_000d) / 1000d;
             case BOOLEAN -> random.nextBoolean();
-            case TIMESTAMP -> isoUtcMillis(dataSet.startMillis() + rowIndex * dataSet.stepMillis()
-                    + random.nextLong(dataSet.stepMillis()));
+            case TIMESTAMP ->
+                isoUtcMillis(dataSet.startMillis()
+                        + rowIndex * dataSet.stepMillis()
+                        + random.nextLong(dataSet.stepMillis()));
         };
     }
 

@@ -9,7 +9,9 @@ import java.util.Locale;
 public record SchemaDrift(Change change, String field, FieldType newType, long fromRow) {
 
     public enum Change {
-        ADD, REMOVE, RETYPE;
+        ADD,
+        REMOVE,
+        RETYPE;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.cxone.kafka.simulator.data.DataSet;
 import io.cxone.kafka.simulator.data.RowGenerator;
 import io.cxone.kafka.simulator.data.SchemaDrift;
-import org.eclipse.jetty.io.EofException;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.io.EofException;
 
 /**
  * A Data Extraction result file, written in batches so a window of millions of rows never sits in memory. Batches
@@ -60,7 +59,7 @@ final class CsvFile {
                 return;
             }
             long batchEnd = Math.min(dataSet.rowCount(), row + BATCH_ROWS);
-            for (long stop : new long[]{malformedAt, truncateAt}) {
+            for (long stop : new long[] {malformedAt, truncateAt}) {
                 if (stop > row && stop < batchEnd) {
                     batchEnd = stop;
                 }
@@ -77,7 +76,8 @@ final class CsvFile {
             if (!line.isEmpty()) {
                 line.append(',');
             }
-            boolean quote = column.contains(",") || column.contains("\"") || column.contains("\n") || column.contains("\r");
+            boolean quote =
+                    column.contains(",") || column.contains("\"") || column.contains("\n") || column.contains("\r");
             line.append(quote ? '"' + column.replace("\"", "\"\"") + '"' : column);
         }
         return line.append('\n').toString().getBytes(StandardCharsets.UTF_8);

@@ -13,9 +13,6 @@ import io.cxone.kafka.simulator.http.Exchange;
 import io.cxone.kafka.simulator.http.Json;
 import io.cxone.kafka.simulator.http.SimResponse;
 import io.cxone.kafka.simulator.http.Throttle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,6 +27,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real CXone Data Extraction API: create a job for an entity and a date window, poll it until SUCCEEDED, then
@@ -51,10 +50,10 @@ public final class DataExtractionApi {
     /** Downloads per data set (entity + window): the second one is where "different rows" can strike. */
     private final Map<String, Integer> downloadsByDataSet = new ConcurrentHashMap<>();
 
-    private record DownloadUrl(String jobId, Instant expiresAt) {
-    }
+    private record DownloadUrl(String jobId, Instant expiresAt) {}
 
-    public DataExtractionApi(SimulatorOptions options, TokenService tokens, RowGenerator rows, Supplier<String> baseUrl) {
+    public DataExtractionApi(
+            SimulatorOptions options, TokenService tokens, RowGenerator rows, Supplier<String> baseUrl) {
         this.options = options;
         this.tokens = tokens;
         this.rows = rows;
@@ -71,22 +70,40 @@ public final class DataExtractionApi {
         LocalDate startDate = date(request, "startDate");
         LocalDate endDate = date(request, "endDate");
         if (!endDate.isAfter(startDate)) {
-            throw ApiException.badField("endDate", "endDate (" + endDate + ") must be after startDate (" + startDate
-                    + "); the window is [startDate, endDate)");
+            throw ApiException.badField(
+                    "endDate",
+                    "endDate (" + endDate + ") must be after startDate (" + startDate
+                            + "); the window is [startDate, endDate)");
         }
         long days = ChronoUnit.DAYS.between(startDate, endDate);
         if (days > options.maxWindowDays()) {
-            throw ApiException.badField("endDate", "window " + startDate + ".." + endDate + " spans " + days
-                    + " days; at most " + options.maxWindowDays() + " days per request");
+            throw ApiException.badField(
+                    "endDate",
+                    "window " + startDate + ".." + endDate + " spans " + days + " days; at most "
+                            + options.maxWindowDays() + " days per request");
         }
         throttle.admit(exchange);
         boolean fails = exchange.takeFault(FaultType.JOB_FAILED).isPresent();
         Instant now = clock.instant();
-        ExtractionJob job = new ExtractionJob(UUID.randomUUID().toString(), entityName, version, startDate, endDate,
-                now, now.plus(options.jobRunningTime()), fails, options.gzipDownloads());
+        ExtractionJob job = new ExtractionJob(
+                UUID.randomUUID().toString(),
+                entityName,
+                version,
+                startDate,
+                endDate,
+                now,
+                now.plus(options.jobRunningTime()),
+                fails,
+                options.gzipDownloads());
         jobs.put(job.id(), job);
-        log.info("Job created: job_id={} entity={} version={} window={}..{} outcome={}", job.id(), entityName, version,
-                startDate, endDate, fails ? "FAILED (fault)" : "SUCCEEDED");
+        log.info(
+                "Job created: job_id={} entity={} version={} window={}..{} outcome={}",
+                job.id(),
+                entityName,
+                version,
+                startDate,
+                endDate,
+                fails ? "FAILED (fault)" : "SUCCEEDED");
         return SimResponse.json(202, Map.of("jobId", job.id()))
                 .header("Location", "/data-extraction/v1/jobs/" + job.id());
     }
@@ -111,8 +128,10 @@ public final class DataExtractionApi {
             result.put("url", baseUrl.get() + "/files/" + token + (job.gzip() ? ".csv.gz" : ".csv"));
             log.info("Download URL issued: job_id={} expires_at={}", job.id(), expiresAt);
         } else if ("FAILED".equals(status)) {
-            result.put("errorMessage", "simulated extraction failure for " + job.entityName() + " "
-                    + job.startDate() + ".." + job.endDate());
+            result.put(
+                    "errorMessage",
+                    "simulated extraction failure for " + job.entityName() + " " + job.startDate() + ".."
+                            + job.endDate());
         }
         Map<String, Object> jobStatus = new LinkedHashMap<>();
         jobStatus.put("id", job.id());
@@ -142,32 +161,46 @@ public final class DataExtractionApi {
             throw expired("download URL expired (fault); poll the job again for a fresh URL");
         }
         ExtractionJob job = jobs.get(url.jobId());
-        DataSet dataSet = DataSet.window(job.entityName(), job.version(), atUtcMidnight(job.startDate()),
-                atUtcMidnight(job.endDate()), options.rowCount());
+        DataSet dataSet = DataSet.window(
+                job.entityName(),
+                job.version(),
+                atUtcMidnight(job.startDate()),
+                atUtcMidnight(job.endDate()),
+                options.rowCount());
         int downloadCount = downloadsByDataSet.merge(dataSet.key(), 1, Integer::sum);
         int generation = 0;
         if (downloadCount > 1 && exchange.takeFault(FaultType.DIFFERENT_ROWS).isPresent()) {
             generation = downloadCount - 1;
             log.info("Fault different-rows: job_id={} download={} serves changed values", job.id(), downloadCount);
         }
-        SchemaDrift drift = exchange.takeFault(FaultType.SCHEMA_DRIFT).map(FaultSpec::drift).map(DataExtractionApi::forCsv).orElse(null);
+        SchemaDrift drift = exchange.takeFault(FaultType.SCHEMA_DRIFT)
+                .map(FaultSpec::drift)
+                .map(DataExtractionApi::forCsv)
+                .orElse(null);
         long half = dataSet.rowCount() / 2;
         long malformedAt = exchange.takeFault(FaultType.MALFORMED_BODY).isPresent() ? half : -1;
         long truncateAt = exchange.takeFault(FaultType.TRUNCATED_BODY).isPresent() ? half : -1;
         CsvFile csvFile = new CsvFile(rows, dataSet, generation, drift, malformedAt, truncateAt);
-        String attachmentName = job.entityName() + "_" + job.startDate() + "_" + job.endDate() + (job.gzip() ? ".csv.gz" : ".csv");
+        String attachmentName =
+                job.entityName() + "_" + job.startDate() + "_" + job.endDate() + (job.gzip() ? ".csv.gz" : ".csv");
         int download = downloadCount;
         return SimResponse.streaming(200, job.gzip() ? "application/gzip" : "text/csv; charset=utf-8", out -> {
-            if (job.gzip()) {
-                // Sync flush: a truncated file must put its first half on the wire before the connection drops.
-                GZIPOutputStream gzip = new GZIPOutputStream(out, 64 * 1024, true);
-                csvFile.writeTo(gzip);
-                gzip.finish();
-            } else {
-                csvFile.writeTo(out);
-            }
-            log.info("File served: job_id={} rows={} gzip={} download={}", job.id(), dataSet.rowCount(), job.gzip(), download);
-        }).header("Content-Disposition", "attachment; filename=\"" + attachmentName + "\"");
+                    if (job.gzip()) {
+                        // Sync flush: a truncated file must put its first half on the wire before the connection drops.
+                        GZIPOutputStream gzip = new GZIPOutputStream(out, 64 * 1024, true);
+                        csvFile.writeTo(gzip);
+                        gzip.finish();
+                    } else {
+                        csvFile.writeTo(out);
+                    }
+                    log.info(
+                            "File served: job_id={} rows={} gzip={} download={}",
+                            job.id(),
+                            dataSet.rowCount(),
+                            job.gzip(),
+                            download);
+                })
+                .header("Content-Disposition", "attachment; filename=\"" + attachmentName + "\"");
     }
 
     /** Forgets every job and its download URLs (the {@code forget-jobs} action); returns how many jobs there were. */
@@ -184,7 +217,8 @@ public final class DataExtractionApi {
      * its values from the drift's row on.
      */
     private static SchemaDrift forCsv(SchemaDrift drift) {
-        return drift.change() == SchemaDrift.Change.RETYPE ? drift
+        return drift.change() == SchemaDrift.Change.RETYPE
+                ? drift
                 : new SchemaDrift(drift.change(), drift.field(), drift.newType(), 0);
     }
 
@@ -198,7 +232,8 @@ public final class DataExtractionApi {
             throw ApiException.badField("version", "field 'version' is required (the entity version, e.g. \"7\")");
         }
         if (!(version.isTextual() && !version.asText().isBlank()) && !version.isIntegralNumber()) {
-            throw ApiException.badField("version", "field 'version' must be a non-empty string like \"7\", got " + version);
+            throw ApiException.badField(
+                    "version", "field 'version' must be a non-empty string like \"7\", got " + version);
         }
         return version.asText();
     }

@@ -7,7 +7,6 @@ import io.cxone.kafka.simulator.data.SchemaDrift;
 import io.cxone.kafka.simulator.http.ApiException;
 import io.cxone.kafka.simulator.http.Endpoint;
 import io.cxone.kafka.simulator.http.Json;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -22,11 +21,28 @@ import java.util.stream.Collectors;
  * applies to) and how often ({@code times}, -1 = until cleared). Parameters that a type does not use are null.
  * The JSON form is what {@code POST /_sim/faults} accepts and {@code GET /_sim/faults} returns.
  */
-public record FaultSpec(FaultType type, Endpoint endpoint, int times, Integer status, Long retryAfterSeconds,
-                        Long delayMs, SchemaDrift drift, Long intervalSeconds) {
+public record FaultSpec(
+        FaultType type,
+        Endpoint endpoint,
+        int times,
+        Integer status,
+        Long retryAfterSeconds,
+        Long delayMs,
+        SchemaDrift drift,
+        Long intervalSeconds) {
 
-    private static final Set<String> JSON_FIELDS = Set.of("type", "endpoint", "times", "status", "retryAfterSeconds",
-            "delayMs", "change", "field", "newType", "fromRow", "intervalSeconds");
+    private static final Set<String> JSON_FIELDS = Set.of(
+            "type",
+            "endpoint",
+            "times",
+            "status",
+            "retryAfterSeconds",
+            "delayMs",
+            "change",
+            "field",
+            "newType",
+            "fromRow",
+            "intervalSeconds");
 
     public FaultSpec {
         if (times == 0 || times < -1) {
@@ -112,22 +128,31 @@ public record FaultSpec(FaultType type, Endpoint endpoint, int times, Integer st
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!JSON_FIELDS.contains(name)) {
-                throw ApiException.badField(name, "unknown fault field '" + name + "'; known fields: "
-                        + JSON_FIELDS.stream().sorted().collect(Collectors.joining(", ")));
+                throw ApiException.badField(
+                        name,
+                        "unknown fault field '" + name + "'; known fields: "
+                                + JSON_FIELDS.stream().sorted().collect(Collectors.joining(", ")));
             }
         }
         String typeName = Json.requiredText(node, "type");
-        FaultType type = FaultType.fromWireName(typeName).orElseThrow(() -> ApiException.badField("type",
-                "unknown fault type '" + typeName + "'; use one of " + FaultType.allWireNames()));
+        FaultType type = FaultType.fromWireName(typeName)
+                .orElseThrow(() -> ApiException.badField(
+                        "type", "unknown fault type '" + typeName + "'; use one of " + FaultType.allWireNames()));
         String endpointName = Json.optionalText(node, "endpoint", "any");
         Endpoint endpoint = null;
         if (!"any".equals(endpointName)) {
-            endpoint = Endpoint.fromWireName(endpointName).orElseThrow(() -> ApiException.badField("endpoint",
-                    "unknown endpoint '" + endpointName + "'; use any or one of "
-                            + Arrays.stream(Endpoint.values()).map(Endpoint::wireName).collect(Collectors.joining(", "))));
+            endpoint = Endpoint.fromWireName(endpointName)
+                    .orElseThrow(() -> ApiException.badField(
+                            "endpoint",
+                            "unknown endpoint '" + endpointName + "'; use any or one of "
+                                    + Arrays.stream(Endpoint.values())
+                                            .map(Endpoint::wireName)
+                                            .collect(Collectors.joining(", "))));
             if (!type.appliesTo(endpoint)) {
-                throw ApiException.badField("endpoint", "fault " + type + " does not apply to endpoint " + endpoint
-                        + "; it applies to " + type.endpoints());
+                throw ApiException.badField(
+                        "endpoint",
+                        "fault " + type + " does not apply to endpoint " + endpoint + "; it applies to "
+                                + type.endpoints());
             }
         }
         Long timesValue = Json.optionalLong(node, "times");
@@ -146,7 +171,8 @@ public record FaultSpec(FaultType type, Endpoint endpoint, int times, Integer st
             case SERVER_ERROR -> {
                 long value = nonNegative(node, "status", 503L);
                 if (value < 500 || value > 599) {
-                    throw ApiException.badField("status", "status of a server-error fault must be 500..599, got " + value);
+                    throw ApiException.badField(
+                            "status", "status of a server-error fault must be 500..599, got " + value);
                 }
                 status = (int) value;
             }
@@ -158,8 +184,7 @@ public record FaultSpec(FaultType type, Endpoint endpoint, int times, Integer st
             }
             case SCHEMA_DRIFT -> drift = driftFromJson(node, rowShape);
             case THROTTLE -> interval = nonNegative(node, "intervalSeconds", 30L);
-            default -> {
-            }
+            default -> {}
         }
         return new FaultSpec(type, endpoint, times, status, retryAfter, delayMs, drift, interval);
     }
@@ -167,17 +192,24 @@ public record FaultSpec(FaultType type, Endpoint endpoint, int times, Integer st
     private static SchemaDrift driftFromJson(JsonNode node, List<FieldSpec> rowShape) {
         String changeName = Json.requiredText(node, "change");
         SchemaDrift.Change change = Arrays.stream(SchemaDrift.Change.values())
-                .filter(c -> c.wireName().equals(changeName)).findFirst()
-                .orElseThrow(() -> ApiException.badField("change", "change must be add, remove or retype, got '" + changeName + "'"));
+                .filter(c -> c.wireName().equals(changeName))
+                .findFirst()
+                .orElseThrow(() -> ApiException.badField(
+                        "change", "change must be add, remove or retype, got '" + changeName + "'"));
         String field = Json.requiredText(node, "field");
-        FieldSpec existing = rowShape.stream().filter(f -> f.name().equals(field)).findFirst().orElse(null);
+        FieldSpec existing = rowShape.stream()
+                .filter(f -> f.name().equals(field))
+                .findFirst()
+                .orElse(null);
         String shapeNames = rowShape.stream().map(FieldSpec::name).collect(Collectors.joining(", "));
         if (change == SchemaDrift.Change.ADD && existing != null) {
-            throw ApiException.badField("field", "cannot add field '" + field + "': the row shape already has it (" + shapeNames + ")");
+            throw ApiException.badField(
+                    "field", "cannot add field '" + field + "': the row shape already has it (" + shapeNames + ")");
         }
         if (change != SchemaDrift.Change.ADD && existing == null) {
-            throw ApiException.badField("field", "cannot " + change.wireName() + " field '" + field
-                    + "': the row shape has only " + shapeNames);
+            throw ApiException.badField(
+                    "field",
+                    "cannot " + change.wireName() + " field '" + field + "': the row shape has only " + shapeNames);
         }
         FieldType newType = null;
         String newTypeName = Json.optionalText(node, "newType", null);
@@ -193,7 +225,8 @@ public record FaultSpec(FaultType type, Endpoint endpoint, int times, Integer st
         }
         if (change == SchemaDrift.Change.RETYPE) {
             if (newType == null) {
-                throw ApiException.badField("newType", "a retype drift needs newType (" + FieldType.allWireNames() + ")");
+                throw ApiException.badField(
+                        "newType", "a retype drift needs newType (" + FieldType.allWireNames() + ")");
             }
             if (newType == existing.type()) {
                 throw ApiException.badField("newType", "field '" + field + "' already has type " + newType.wireName());
@@ -226,7 +259,10 @@ public record FaultSpec(FaultType type, Endpoint endpoint, int times, Integer st
         if (drift != null) {
             json.put("change", drift.change().wireName());
             json.put("field", drift.field());
-            putIfPresent(json, "newType", drift.newType() == null ? null : drift.newType().wireName());
+            putIfPresent(
+                    json,
+                    "newType",
+                    drift.newType() == null ? null : drift.newType().wireName());
             json.put("fromRow", drift.fromRow());
         }
         putIfPresent(json, "intervalSeconds", intervalSeconds);

@@ -1,7 +1,6 @@
 package io.cxone.kafka.simulator.fault;
 
 import io.cxone.kafka.simulator.http.Endpoint;
-
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -15,8 +14,15 @@ import java.util.stream.Collectors;
  */
 public enum FaultType {
     /** 401 {@code invalid_token} although the bearer token is valid. */
-    UNAUTHORIZED("unauthorized", 1, EnumSet.of(Endpoint.EXPORT_CREATE, Endpoint.EXPORT_RECORDS, Endpoint.JOB_CREATE,
-            Endpoint.JOB_STATUS, Endpoint.TOKEN)),
+    UNAUTHORIZED(
+            "unauthorized",
+            1,
+            EnumSet.of(
+                    Endpoint.EXPORT_CREATE,
+                    Endpoint.EXPORT_RECORDS,
+                    Endpoint.JOB_CREATE,
+                    Endpoint.JOB_STATUS,
+                    Endpoint.TOKEN)),
     /** Not stored: every token issued so far expires at once (the next call with one gets 401 "token expired"). */
     EXPIRE_TOKENS("expire-tokens", 1, EnumSet.noneOf(Endpoint.class)),
     /**

@@ -1,7 +1,6 @@
 package io.cxone.kafka.simulator.fault;
 
 import io.cxone.kafka.simulator.http.Endpoint;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -39,7 +38,8 @@ public final class RequestLog {
 
     public void record(String method, String path, Endpoint endpoint, int status, List<String> faults) {
         counts.computeIfAbsent(endpoint, e -> new ConcurrentHashMap<>())
-                .computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
+                .computeIfAbsent(status, s -> new AtomicLong())
+                .incrementAndGet();
         Entry entry = new Entry(seq.incrementAndGet(), method, path, endpoint, status, List.copyOf(faults));
         synchronized (recent) {
             recent.addLast(entry);
@@ -51,7 +51,9 @@ public final class RequestLog {
 
     /** Requests to {@code endpoint}, whatever the answer. */
     public long count(Endpoint endpoint) {
-        return counts.getOrDefault(endpoint, Map.of()).values().stream().mapToLong(AtomicLong::get).sum();
+        return counts.getOrDefault(endpoint, Map.of()).values().stream()
+                .mapToLong(AtomicLong::get)
+                .sum();
     }
 
     /** Requests to {@code endpoint} answered with {@code status}. */
@@ -61,7 +63,10 @@ public final class RequestLog {
     }
 
     public long total() {
-        return counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(AtomicLong::get).sum();
+        return counts.values().stream()
+                .flatMap(m -> m.values().stream())
+                .mapToLong(AtomicLong::get)
+                .sum();
     }
 
     public List<Entry> recent() {
@@ -88,7 +93,8 @@ public final class RequestLog {
             }
             Map<String, Long> statuses = new TreeMap<>();
             byStatus.forEach((status, count) -> statuses.put(Integer.toString(status), count.get()));
-            long endpointTotal = statuses.values().stream().mapToLong(Long::longValue).sum();
+            long endpointTotal =
+                    statuses.values().stream().mapToLong(Long::longValue).sum();
             total += endpointTotal;
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("total", endpointTotal);

@@ -3,9 +3,6 @@ package io.cxone.kafka.simulator.http;
 import io.cxone.kafka.simulator.fault.FaultPlan;
 import io.cxone.kafka.simulator.fault.FaultSpec;
 import io.cxone.kafka.simulator.fault.FaultType;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Request;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -16,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
 
 /**
  * One request as an endpoint sees it: path variables, query and form parameters, the body, and the faults it may
@@ -72,8 +71,11 @@ public final class Exchange {
     public Map<String, String> formFields() {
         String contentType = header("Content-Type");
         if (contentType == null || !contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-            throw new ApiException(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded, got "
-                    + contentType, "Content-Type");
+            throw new ApiException(
+                    400,
+                    "invalid_request",
+                    "Content-Type must be application/x-www-form-urlencoded, got " + contentType,
+                    "Content-Type");
         }
         return parseForm(body());
     }

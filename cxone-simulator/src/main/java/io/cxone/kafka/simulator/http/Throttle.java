@@ -1,7 +1,6 @@
 package io.cxone.kafka.simulator.http;
 
 import io.cxone.kafka.simulator.fault.FaultType;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +33,11 @@ public final class Throttle {
             if (wait.compareTo(Duration.ZERO) > 0) {
                 long retryAfter = Math.max(1, (wait.toMillis() + 999) / 1000);
                 exchange.noteFault(FaultType.THROTTLE);
-                throw new ApiException(429, "too_many_requests", "the " + api + " accepts one call per "
-                        + describe(interval) + " per tenant; retry in " + retryAfter + " s")
+                throw new ApiException(
+                                429,
+                                "too_many_requests",
+                                "the " + api + " accepts one call per " + describe(interval) + " per tenant; retry in "
+                                        + retryAfter + " s")
                         .withHeader("Retry-After", Long.toString(retryAfter));
             }
         }

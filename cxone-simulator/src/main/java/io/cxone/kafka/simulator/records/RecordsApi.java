@@ -12,14 +12,13 @@ import io.cxone.kafka.simulator.http.ApiException;
 import io.cxone.kafka.simulator.http.Exchange;
 import io.cxone.kafka.simulator.http.Json;
 import io.cxone.kafka.simulator.http.SimResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The seed tutorial's "records" API: trigger an export of a report, then page through it with limit/offset until an
@@ -67,7 +66,8 @@ public final class RecordsApi {
         String exportId = exchange.pathVariable("id");
         String reportId = reportByExportId.get(exportId);
         if (reportId == null) {
-            throw ApiException.notFound("export '" + exportId + "' does not exist; create one with POST /api/v2/data-actions/exports");
+            throw ApiException.notFound(
+                    "export '" + exportId + "' does not exist; create one with POST /api/v2/data-actions/exports");
         }
         int limit = (int) intParam(exchange, "limit", null, 1, MAX_LIMIT);
         long offset = intParam(exchange, "offset", 0L, 0, Long.MAX_VALUE);
@@ -78,12 +78,20 @@ public final class RecordsApi {
 
         int reads = readsByPage.merge(reportId + "@" + offset, 1, Integer::sum);
         int generation = 0;
-        if (reads > 1 && count > 0 && exchange.takeFault(FaultType.DIFFERENT_ROWS).isPresent()) {
+        if (reads > 1
+                && count > 0
+                && exchange.takeFault(FaultType.DIFFERENT_ROWS).isPresent()) {
             generation = reads - 1;
-            log.info("Fault different-rows: export_id={} offset={} read={} serves changed values", exportId, offset, reads);
+            log.info(
+                    "Fault different-rows: export_id={} offset={} read={} serves changed values",
+                    exportId,
+                    offset,
+                    reads);
         }
-        SchemaDrift drift = exchange.takeFault(FaultType.SCHEMA_DRIFT, spec -> spec.drift().fromRow() < end)
-                .map(FaultSpec::drift).orElse(null);
+        SchemaDrift drift = exchange.takeFault(
+                        FaultType.SCHEMA_DRIFT, spec -> spec.drift().fromRow() < end)
+                .map(FaultSpec::drift)
+                .orElse(null);
         List<Map<String, Object>> page = rows.rows(dataSet, offset, count, generation, drift);
         log.debug("Records served: export_id={} offset={} rows={}", exportId, offset, page.size());
         return new SimResponse(200, SimResponse.JSON, Json.rowsBytes(page));
@@ -110,7 +118,8 @@ public final class RecordsApi {
         try {
             value = Long.parseLong(raw);
         } catch (NumberFormatException e) {
-            throw ApiException.badField(name, "query parameter '" + name + "' must be an integer in " + range + ", got '" + raw + "'");
+            throw ApiException.badField(
+                    name, "query parameter '" + name + "' must be an integer in " + range + ", got '" + raw + "'");
         }
         if (value < min || value > max) {
             throw ApiException.badField(name, "query parameter '" + name + "' must be in " + range + ", got " + value);

@@ -8,9 +8,6 @@ import io.cxone.kafka.simulator.http.ApiException;
 import io.cxone.kafka.simulator.http.Exchange;
 import io.cxone.kafka.simulator.http.SimResponse;
 import io.cxone.kafka.simulator.http.Throttle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real CXone Reporting API's incremental pulls (CXONE.md, section D):
@@ -43,8 +42,20 @@ public final class ReportingApi {
 
     public static final int MAX_TOP = 10_000;
     private static final Pattern VERSION = Pattern.compile("v\\d{1,3}\\.\\d{1,3}");
-    private static final Set<String> QUERY_PARAMETERS = Set.of("startDate", "endDate", "updatedSince", "top", "skip",
-            "fields", "orderBy", "mediaTypeId", "skillId", "campaignId", "agentId", "teamId", "tags");
+    private static final Set<String> QUERY_PARAMETERS = Set.of(
+            "startDate",
+            "endDate",
+            "updatedSince",
+            "top",
+            "skip",
+            "fields",
+            "orderBy",
+            "mediaTypeId",
+            "skillId",
+            "campaignId",
+            "agentId",
+            "teamId",
+            "tags");
 
     private final TokenService tokens;
     private final ReportingTimeline timeline;
@@ -54,8 +65,14 @@ public final class ReportingApi {
     private final Throttle throttle;
     private final Supplier<String> baseUrl;
 
-    public ReportingApi(TokenService tokens, ReportingTimeline timeline, List<String> versions, String businessUnitId,
-                        Duration callInterval, Clock clock, Supplier<String> baseUrl) {
+    public ReportingApi(
+            TokenService tokens,
+            ReportingTimeline timeline,
+            List<String> versions,
+            String businessUnitId,
+            Duration callInterval,
+            Clock clock,
+            Supplier<String> baseUrl) {
         this.tokens = tokens;
         this.timeline = timeline;
         this.versions = Set.copyOf(versions);
@@ -66,13 +83,21 @@ public final class ReportingApi {
     }
 
     /** A query of one page, as parsed from the request. */
-    record Query(ReportingEntity entity, long startMs, long endMs, Long updatedSinceMs, int top, long skip,
-                 List<String> fields, boolean byUpdateTime, boolean descending) {
-    }
+    record Query(
+            ReportingEntity entity,
+            long startMs,
+            long endMs,
+            Long updatedSinceMs,
+            int top,
+            long skip,
+            List<String> fields,
+            boolean byUpdateTime,
+            boolean descending) {}
 
     public SimResponse get(Exchange exchange, String version, String entityPath) {
         if (!versions.contains(version)) {
-            throw ApiException.notFound("API version '" + version + "' is not served by this tenant; served: " + versions.stream().sorted().toList());
+            throw ApiException.notFound("API version '" + version + "' is not served by this tenant; served: "
+                    + versions.stream().sorted().toList());
         }
         ReportingEntity entity = ReportingEntity.fromPath(entityPath)
                 .orElseThrow(() -> ApiException.notFound("no reporting endpoint " + entityPath));
@@ -81,9 +106,15 @@ public final class ReportingApi {
         throttle.admit(exchange);
         long now = clock.millis();
         Page page = page(query, now);
-        SchemaDrift drift = exchange.takeFault(FaultType.SCHEMA_DRIFT).map(FaultSpec::drift).orElse(null);
-        log.debug("Reporting page: entity={} skip={} top={} total={} rows={}", entity.path(), query.skip(), query.top(),
-                page.total(), page.versions().size());
+        SchemaDrift drift =
+                exchange.takeFault(FaultType.SCHEMA_DRIFT).map(FaultSpec::drift).orElse(null);
+        log.debug(
+                "Reporting page: entity={} skip={} top={} total={} rows={}",
+                entity.path(),
+                query.skip(),
+                query.top(),
+                page.total(),
+                page.versions().size());
         if (page.versions().isEmpty()) {
             return new SimResponse(204, null, new byte[0]);
         }
@@ -91,21 +122,26 @@ public final class ReportingApi {
         body.put("totalRecords", page.total());
         body.put("businessUnitId", businessUnitId);
         body.put("lastPollTime", ReportingTimeline.iso(now));
-        body.put(entity.arrayName(), page.versions().stream().map(v -> project(v, query.fields(), drift)).toList());
+        body.put(
+                entity.arrayName(),
+                page.versions().stream()
+                        .map(v -> project(v, query.fields(), drift))
+                        .toList());
         body.put("_links", links(exchange, version, query, page.total()));
         return SimResponse.json(200, body);
     }
 
-    record Page(long total, List<ReportingTimeline.Version> versions) {
-    }
+    record Page(long total, List<ReportingTimeline.Version> versions) {}
 
     /** The rows of the query's page as the timeline stands at {@code nowMs}. */
     Page page(Query q, long nowMs) {
         long first = timeline.firstIndexCompletedFrom(q.startMs() + ReportingTimeline.MIN_DURATION_MS);
         if (q.updatedSinceMs() != null) {
-            first = Math.max(first, timeline.firstIndexCompletedFrom(q.updatedSinceMs() - timeline.updateReachMs(q.entity())));
+            first = Math.max(
+                    first, timeline.firstIndexCompletedFrom(q.updatedSinceMs() - timeline.updateReachMs(q.entity())));
         }
-        long last = Math.min(timeline.lastIndexCompletedBy(nowMs - timeline.lagMs()),
+        long last = Math.min(
+                timeline.lastIndexCompletedBy(nowMs - timeline.lagMs()),
                 timeline.lastIndexCompletedBy(q.endMs() + ReportingTimeline.MAX_DURATION_MS));
         int capacity = (int) Math.max(0, Math.min(last - first + 1, 1 << 20));
         long[] indexes = new long[Math.max(capacity, 16)];
@@ -113,7 +149,9 @@ public final class ReportingApi {
         int matches = 0;
         for (long i = first; i <= last; i++) {
             ReportingTimeline.Version v = timeline.current(q.entity(), i, nowMs);
-            if (v == null || v.windowMs() < q.startMs() || v.windowMs() >= q.endMs()
+            if (v == null
+                    || v.windowMs() < q.startMs()
+                    || v.windowMs() >= q.endMs()
                     || q.updatedSinceMs() != null && v.lastUpdateMs() < q.updatedSinceMs()) {
                 continue;
             }
@@ -129,9 +167,11 @@ public final class ReportingApi {
         if (q.byUpdateTime()) {
             long[] u = updates;
             long[] x = indexes;
-            order = java.util.stream.IntStream.range(0, matches).boxed()
+            order = java.util.stream.IntStream.range(0, matches)
+                    .boxed()
                     .sorted((a, b) -> u[a] != u[b] ? Long.compare(u[a], u[b]) : Long.compare(x[a], x[b]))
-                    .mapToInt(Integer::intValue).toArray();
+                    .mapToInt(Integer::intValue)
+                    .toArray();
         }
         List<ReportingTimeline.Version> versions = new ArrayList<>();
         for (long p = q.skip(); p < Math.min(matches, q.skip() + q.top()); p++) {
@@ -148,20 +188,28 @@ public final class ReportingApi {
             throw ApiException.badField("endDate", "endDate must be after startDate");
         }
         if (end - start > Duration.ofDays(entity.maxWindowDays()).toMillis()) {
-            throw ApiException.badField("endDate", "the date range of " + entity.path() + " may span at most "
-                    + entity.maxWindowDays() + " days; split the request");
+            throw ApiException.badField(
+                    "endDate",
+                    "the date range of " + entity.path() + " may span at most " + entity.maxWindowDays()
+                            + " days; split the request");
         }
         String updatedSinceText = exchange.query("updatedSince");
-        Long updatedSince = updatedSinceText == null || updatedSinceText.isBlank() ? null : instant(exchange, "updatedSince");
+        Long updatedSince =
+                updatedSinceText == null || updatedSinceText.isBlank() ? null : instant(exchange, "updatedSince");
         int top = (int) number(exchange, "top", MAX_TOP, 1, MAX_TOP);
         long skip = number(exchange, "skip", 0, 0, Long.MAX_VALUE / 2);
         List<String> fields = null;
         String fieldsText = exchange.query("fields");
         if (fieldsText != null && !fieldsText.isBlank()) {
-            fields = Arrays.stream(fieldsText.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
+            fields = Arrays.stream(fieldsText.split(","))
+                    .map(String::trim)
+                    .filter(f -> !f.isEmpty())
+                    .toList();
             for (String field : fields) {
                 if (!entity.fields().contains(field)) {
-                    throw ApiException.badField("fields", "unknown field '" + field + "' for " + entity.path() + "; fields: " + entity.fields());
+                    throw ApiException.badField(
+                            "fields",
+                            "unknown field '" + field + "' for " + entity.path() + "; fields: " + entity.fields());
                 }
             }
         }
@@ -170,10 +218,13 @@ public final class ReportingApi {
         boolean descending = false;
         if (orderBy != null && !orderBy.isBlank()) {
             String[] parts = orderBy.trim().split("\\s+");
-            if (parts.length > 2 || !(parts[0].equals(entity.keyField()) || parts[0].equals("lastUpdateTime"))
+            if (parts.length > 2
+                    || !(parts[0].equals(entity.keyField()) || parts[0].equals("lastUpdateTime"))
                     || parts.length == 2 && !parts[1].matches("(?i)asc|desc")) {
-                throw ApiException.badField("orderBy", "orderBy must be '" + entity.keyField() + "' or 'lastUpdateTime', "
-                        + "optionally followed by asc or desc; got '" + orderBy + "'");
+                throw ApiException.badField(
+                        "orderBy",
+                        "orderBy must be '" + entity.keyField() + "' or 'lastUpdateTime', "
+                                + "optionally followed by asc or desc; got '" + orderBy + "'");
             }
             byUpdateTime = parts[0].equals("lastUpdateTime");
             descending = parts.length == 2 && parts[1].equalsIgnoreCase("desc");
@@ -212,8 +263,15 @@ public final class ReportingApi {
 
     /** The same query at another {@code skip}, every other parameter as the client sent it. */
     private String url(Exchange exchange, String version, Query q, long skip) {
-        StringBuilder url = new StringBuilder(baseUrl.get()).append("/incontactapi/services/").append(version).append('/')
-                .append(q.entity().path()).append("?skip=").append(skip).append("&top=").append(q.top());
+        StringBuilder url = new StringBuilder(baseUrl.get())
+                .append("/incontactapi/services/")
+                .append(version)
+                .append('/')
+                .append(q.entity().path())
+                .append("?skip=")
+                .append(skip)
+                .append("&top=")
+                .append(q.top());
         for (String name : QUERY_PARAMETERS) {
             String value = exchange.query(name);
             if (value != null && !name.equals("skip") && !name.equals("top")) {
@@ -226,13 +284,16 @@ public final class ReportingApi {
     private static long instant(Exchange exchange, String name) {
         String text = exchange.query(name);
         if (text == null || text.isBlank()) {
-            throw ApiException.badField(name, "query parameter '" + name + "' is required (ISO-8601, e.g. 2026-12-01T00:00:00.000Z)");
+            throw ApiException.badField(
+                    name, "query parameter '" + name + "' is required (ISO-8601, e.g. 2026-12-01T00:00:00.000Z)");
         }
         try {
             return Instant.parse(text.trim()).toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw ApiException.badField(name, "query parameter '" + name + "' must be an ISO-8601 instant such as "
-                    + "2026-12-01T00:00:00.000Z, got '" + text + "'");
+            throw ApiException.badField(
+                    name,
+                    "query parameter '" + name + "' must be an ISO-8601 instant such as "
+                            + "2026-12-01T00:00:00.000Z, got '" + text + "'");
         }
     }
 

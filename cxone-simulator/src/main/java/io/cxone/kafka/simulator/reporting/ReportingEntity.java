@@ -11,17 +11,76 @@ import java.util.Optional;
  * contact's disposition notes, a custom-data value), and the longest window one request may ask for.
  */
 public enum ReportingEntity {
-    CONTACTS_COMPLETED("contacts/completed", "completedContacts", "contactId", "contactStartDate", true, 31, 1_000_000_000L,
-            List.of("contactId", "masterContactId", "contactStartDate", "lastUpdateTime", "agentId", "skillId", "teamId",
-                    "mediaTypeName", "agentSeconds", "inQueueSeconds", "abandoned", "dispositionNotes", "fromAddress",
-                    "toAddress", "isWarehoused", "tags")),
-    AGENT_STATE_HISTORY("agents/state-history", "agentStateHistory", "agentStateId", "startDate", false, 31, 2_000_000_000L,
-            List.of("agentStateId", "agentId", "startDate", "endDate", "agentStateName", "outStateDescription", "skillId",
-                    "contactId", "durationSeconds", "lastUpdateTime")),
-    AGENT_INTERACTION_HISTORY("agents/interaction-history", "agentInteractionHistory", "interactionId", "startDate", false, 31,
-            3_000_000_000L, List.of("interactionId", "agentId", "contactId", "mediaTypeName", "skillId", "startDate", "endDate",
-                    "durationSeconds", "lastUpdateTime")),
-    CONTACT_CUSTOM_DATA("contacts/custom-data", "customData", "customDataId", "contactStartDate", true, 15, 4_000_000_000L,
+    CONTACTS_COMPLETED(
+            "contacts/completed",
+            "completedContacts",
+            "contactId",
+            "contactStartDate",
+            true,
+            31,
+            1_000_000_000L,
+            List.of(
+                    "contactId",
+                    "masterContactId",
+                    "contactStartDate",
+                    "lastUpdateTime",
+                    "agentId",
+                    "skillId",
+                    "teamId",
+                    "mediaTypeName",
+                    "agentSeconds",
+                    "inQueueSeconds",
+                    "abandoned",
+                    "dispositionNotes",
+                    "fromAddress",
+                    "toAddress",
+                    "isWarehoused",
+                    "tags")),
+    AGENT_STATE_HISTORY(
+            "agents/state-history",
+            "agentStateHistory",
+            "agentStateId",
+            "startDate",
+            false,
+            31,
+            2_000_000_000L,
+            List.of(
+                    "agentStateId",
+                    "agentId",
+                    "startDate",
+                    "endDate",
+                    "agentStateName",
+                    "outStateDescription",
+                    "skillId",
+                    "contactId",
+                    "durationSeconds",
+                    "lastUpdateTime")),
+    AGENT_INTERACTION_HISTORY(
+            "agents/interaction-history",
+            "agentInteractionHistory",
+            "interactionId",
+            "startDate",
+            false,
+            31,
+            3_000_000_000L,
+            List.of(
+                    "interactionId",
+                    "agentId",
+                    "contactId",
+                    "mediaTypeName",
+                    "skillId",
+                    "startDate",
+                    "endDate",
+                    "durationSeconds",
+                    "lastUpdateTime")),
+    CONTACT_CUSTOM_DATA(
+            "contacts/custom-data",
+            "customData",
+            "customDataId",
+            "contactStartDate",
+            true,
+            15,
+            4_000_000_000L,
             List.of("customDataId", "contactId", "contactStartDate", "name", "value", "lastUpdateTime"));
 
     private final String path;
@@ -33,8 +92,15 @@ public enum ReportingEntity {
     private final long firstKey;
     private final List<String> fields;
 
-    ReportingEntity(String path, String arrayName, String keyField, String windowField, boolean updatedAfterCompletion,
-                    int maxWindowDays, long firstKey, List<String> fields) {
+    ReportingEntity(
+            String path,
+            String arrayName,
+            String keyField,
+            String windowField,
+            boolean updatedAfterCompletion,
+            int maxWindowDays,
+            long firstKey,
+            List<String> fields) {
         this.path = path;
         this.arrayName = arrayName;
         this.keyField = keyField;

@@ -1,7 +1,6 @@
 package io.cxone.kafka.simulator.reporting;
 
 import io.cxone.kafka.simulator.data.RowGenerator;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,13 +35,15 @@ public final class ReportingTimeline {
     private final long lagMs;
 
     /** One version of one row: {@code version} 0 at completion, 1 after its later update. */
-    public record Version(ReportingEntity entity, long index, int version, long completedMs, long windowMs, long lastUpdateMs) {
+    public record Version(
+            ReportingEntity entity, long index, int version, long completedMs, long windowMs, long lastUpdateMs) {
         public long key() {
             return entity.key(index);
         }
     }
 
-    public ReportingTimeline(long seed, long epochMs, long spacingMs, double updateShare, long updateDelayMaxMs, long lagMs) {
+    public ReportingTimeline(
+            long seed, long epochMs, long spacingMs, double updateShare, long updateDelayMaxMs, long lagMs) {
         if (spacingMs < 1) {
             throw new IllegalArgumentException("spacing must be at least 1 ms, got " + spacingMs);
         }
@@ -115,7 +116,8 @@ public final class ReportingTimeline {
         random.nextLong(); // window draw, as in current()
         random.nextDouble(); // update draws, as in updateMs()
         random.nextLong();
-        SplittableRandom changing = new SplittableRandom(RowGenerator.mix64(seed ^ RowGenerator.mix64(v.key() * 31 + v.version())));
+        SplittableRandom changing =
+                new SplittableRandom(RowGenerator.mix64(seed ^ RowGenerator.mix64(v.key() * 31 + v.version())));
         long durationS = (v.completedMs() - v.windowMs()) / 1000;
         long agentId = 1_000 + random.nextInt(200);
         long skillId = 500 + random.nextInt(40);
@@ -134,7 +136,9 @@ public final class ReportingTimeline {
                 row.put("agentSeconds", durationS - queued);
                 row.put("inQueueSeconds", queued);
                 row.put("abandoned", random.nextInt(25) == 0);
-                row.put("dispositionNotes", v.version() == 0 ? "" : DISPOSITIONS[changing.nextInt(DISPOSITIONS.length)]);
+                row.put(
+                        "dispositionNotes",
+                        v.version() == 0 ? "" : DISPOSITIONS[changing.nextInt(DISPOSITIONS.length)]);
                 row.put("fromAddress", "+1555" + (1_000_000 + random.nextInt(9_000_000)));
                 row.put("toAddress", "+1800555" + (1_000 + random.nextInt(9_000)));
                 row.put("isWarehoused", false);

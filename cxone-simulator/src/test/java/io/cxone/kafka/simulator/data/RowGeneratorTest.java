@@ -1,14 +1,13 @@
 package io.cxone.kafka.simulator.data;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class RowGeneratorTest {
     private static final DataSet REPORT = DataSet.report("report-a", 100);
@@ -29,8 +28,10 @@ class RowGeneratorTest {
         RowGenerator generator = new RowGenerator(7, FieldSpec.defaultShape());
         List<Map<String, Object>> rows = generator.rows(REPORT, 0, 10, 0, null);
 
-        assertThat(new RowGenerator(8, FieldSpec.defaultShape()).rows(REPORT, 0, 10, 0, null)).isNotEqualTo(rows);
-        assertThat(generator.rows(DataSet.report("report-b", 100), 0, 10, 0, null)).isNotEqualTo(rows);
+        assertThat(new RowGenerator(8, FieldSpec.defaultShape()).rows(REPORT, 0, 10, 0, null))
+                .isNotEqualTo(rows);
+        assertThat(generator.rows(DataSet.report("report-b", 100), 0, 10, 0, null))
+                .isNotEqualTo(rows);
     }
 
     @Test
@@ -56,7 +57,8 @@ class RowGeneratorTest {
         DataSet window = DataSet.window("entity", "7", start, end, 50);
         List<Map<String, Object>> rows = new RowGenerator(1, FieldSpec.defaultShape()).rows(window, 0, 50, 0, null);
 
-        assertThat(rows).allSatisfy(row -> assertThat(Instant.parse((String) row.get("event_time"))).isBetween(start, end));
+        assertThat(rows).allSatisfy(row -> assertThat(Instant.parse((String) row.get("event_time")))
+                .isBetween(start, end));
     }
 
     @Test
@@ -65,7 +67,9 @@ class RowGeneratorTest {
         List<Map<String, Object>> original = generator.rows(REPORT, 0, 10, 0, null);
         List<Map<String, Object>> changed = generator.rows(REPORT, 0, 10, 1, null);
 
-        assertThat(changed).extracting(r -> r.get("id")).isEqualTo(original.stream().map(r -> r.get("id")).toList());
+        assertThat(changed)
+                .extracting(r -> r.get("id"))
+                .isEqualTo(original.stream().map(r -> r.get("id")).toList());
         assertThat(changed).isNotEqualTo(original);
     }
 
@@ -74,27 +78,29 @@ class RowGeneratorTest {
         RowGenerator generator = new RowGenerator(7, FieldSpec.defaultShape());
         List<Map<String, Object>> baseline = generator.rows(REPORT, 0, 10, 0, null);
 
-        List<Map<String, Object>> added = generator.rows(REPORT, 0, 10, 0,
-                new SchemaDrift(SchemaDrift.Change.ADD, "channel", FieldType.STRING, 4));
+        List<Map<String, Object>> added = generator.rows(
+                REPORT, 0, 10, 0, new SchemaDrift(SchemaDrift.Change.ADD, "channel", FieldType.STRING, 4));
         assertThat(added.subList(0, 4)).isEqualTo(baseline.subList(0, 4));
         assertThat(added.subList(4, 10)).allSatisfy(row -> assertThat(row).containsKey("channel"));
 
-        List<Map<String, Object>> removed = generator.rows(REPORT, 0, 10, 0,
-                new SchemaDrift(SchemaDrift.Change.REMOVE, "score", null, 4));
+        List<Map<String, Object>> removed =
+                generator.rows(REPORT, 0, 10, 0, new SchemaDrift(SchemaDrift.Change.REMOVE, "score", null, 4));
         assertThat(removed.subList(0, 4)).isEqualTo(baseline.subList(0, 4));
         assertThat(removed.subList(4, 10)).allSatisfy(row -> assertThat(row).doesNotContainKey("score"));
 
-        List<Map<String, Object>> retyped = generator.rows(REPORT, 0, 10, 0,
-                new SchemaDrift(SchemaDrift.Change.RETYPE, "duration_ms", FieldType.STRING, 4));
+        List<Map<String, Object>> retyped = generator.rows(
+                REPORT, 0, 10, 0, new SchemaDrift(SchemaDrift.Change.RETYPE, "duration_ms", FieldType.STRING, 4));
         assertThat(retyped.subList(0, 4)).isEqualTo(baseline.subList(0, 4));
-        assertThat(retyped.subList(4, 10)).allSatisfy(row -> assertThat(row.get("duration_ms")).isInstanceOf(String.class));
+        assertThat(retyped.subList(4, 10))
+                .allSatisfy(row -> assertThat(row.get("duration_ms")).isInstanceOf(String.class));
     }
 
     @Test
     void timestampsAreIsoUtcWithMillisLikeDateTimeFormatter() {
-        java.time.format.DateTimeFormatter reference = java.time.format.DateTimeFormatter
-                .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
-        for (long millis : new long[]{0L, 1L, 999L, 1_767_225_600_000L, 1_767_225_599_999L, 253_402_300_799_999L}) {
+        java.time.format.DateTimeFormatter reference = java.time.format.DateTimeFormatter.ofPattern(
+                        "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+                .withZone(java.time.ZoneOffset.UTC);
+        for (long millis : new long[] {0L, 1L, 999L, 1_767_225_600_000L, 1_767_225_599_999L, 253_402_300_799_999L}) {
             assertThat(RowGenerator.isoUtcMillis(millis)).isEqualTo(reference.format(Instant.ofEpochMilli(millis)));
         }
     }
@@ -102,7 +108,8 @@ class RowGeneratorTest {
     @Test
     void badRowShapeSpecNamesTheProblem() {
         assertThatThrownBy(() -> FieldSpec.parseShape("id:string,score:float"))
-                .hasMessageContaining("score").hasMessageContaining("float");
+                .hasMessageContaining("score")
+                .hasMessageContaining("float");
         assertThatThrownBy(() -> FieldSpec.parseShape("id:string,id:long")).hasMessageContaining("twice");
         assertThatThrownBy(() -> FieldSpec.parseShape("justaname")).hasMessageContaining("name:type");
     }

@@ -1,11 +1,10 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
-
-import java.nio.ByteBuffer;
-import java.util.Base64;
 
 /**
  * The document id of a record. {@code key.ignore=true}: {@code topic+partition+offset}, so a replay of the same
@@ -33,13 +32,18 @@ public final class DocumentIds {
 
     private static String keyId(Schema schema, Object key, SinkRecord record) {
         if (key == null) {
-            throw new DataException("record " + offsetId(record) + " has a null key; set key.ignore=true or give records keys");
+            throw new DataException(
+                    "record " + offsetId(record) + " has a null key; set key.ignore=true or give records keys");
         }
         Schema.Type type = schema != null ? schema.type() : null;
-        if (type == Schema.Type.STRUCT || type == Schema.Type.MAP || type == Schema.Type.ARRAY
-                || key instanceof java.util.Map || key instanceof java.util.Collection
+        if (type == Schema.Type.STRUCT
+                || type == Schema.Type.MAP
+                || type == Schema.Type.ARRAY
+                || key instanceof java.util.Map
+                || key instanceof java.util.Collection
                 || key instanceof org.apache.kafka.connect.data.Struct) {
-            throw new DataException("record " + offsetId(record) + " has a " + (type != null ? type : key.getClass().getSimpleName())
+            throw new DataException("record " + offsetId(record) + " has a "
+                    + (type != null ? type : key.getClass().getSimpleName())
                     + " key; only primitive keys can be document ids (or set key.ignore=true)");
         }
         if (key instanceof byte[] bytes) {

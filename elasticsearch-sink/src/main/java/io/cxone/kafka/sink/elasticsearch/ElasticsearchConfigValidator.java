@@ -1,17 +1,16 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.*;
+
 import io.cxone.kafka.common.ConnectionUrls;
 import io.cxone.kafka.common.config.ConfigProblems;
 import io.cxone.kafka.common.config.ConnectorConfigValidator;
 import io.cxone.kafka.sink.elasticsearch.ilm.IlmPolicy;
-import org.apache.kafka.common.config.ConfigValue;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.*;
+import org.apache.kafka.common.config.ConfigValue;
 
 /**
  * Checks of combinations the per-field validators cannot see, each attached to the field a user should change:
@@ -59,8 +58,10 @@ public final class ElasticsearchConfigValidator extends ConnectorConfigValidator
                 problems.add(ILM_POLICY_FILE, e.getMessage());
             }
             if (IndexNames.of(config).timeBased()) {
-                problems.add(INDEX_NAME_PATTERN, "a time-based index pattern and ILM rollover are alternatives; "
-                        + "drop the date part or ilm.policy.file");
+                problems.add(
+                        INDEX_NAME_PATTERN,
+                        "a time-based index pattern and ILM rollover are alternatives; "
+                                + "drop the date part or ilm.policy.file");
             }
         } else if (config.ilmRequired()) {
             problems.add(ILM_REQUIRED, "ilm.required=true needs ilm.policy.file");
@@ -72,7 +73,8 @@ public final class ElasticsearchConfigValidator extends ConnectorConfigValidator
 
     private static void checkAuthentication(ElasticsearchSinkConfig config, ConfigProblems problems) {
         if (config.username().isPresent() != config.password().isPresent()) {
-            problems.add(config.username().isPresent() ? CONNECTION_PASSWORD : CONNECTION_USERNAME,
+            problems.add(
+                    config.username().isPresent() ? CONNECTION_PASSWORD : CONNECTION_USERNAME,
                     "basic authentication needs both connection.username and connection.password");
         }
         List<String> auth = new ArrayList<>();
@@ -97,7 +99,9 @@ public final class ElasticsearchConfigValidator extends ConnectorConfigValidator
     protected void afterValidation(Map<String, String> props, List<ConfigValue> results) {
         for (ConfigValue value : results) {
             if (value.name().equals(CONNECTION_URL) && value.value() instanceof List<?> urls) {
-                value.value(urls.stream().map(u -> ConnectionUrls.redact(String.valueOf(u))).toList());
+                value.value(urls.stream()
+                        .map(u -> ConnectionUrls.redact(String.valueOf(u)))
+                        .toList());
             }
         }
     }
@@ -108,17 +112,22 @@ public final class ElasticsearchConfigValidator extends ConnectorConfigValidator
      */
     public static List<String> securityWarnings(ElasticsearchSinkConfig config) {
         List<String> warnings = new ArrayList<>();
-        List<URI> plain = config.connectionUrls().stream().filter(ConnectionUrls::isPlainHttpToRemoteHost).toList();
-        String credentials = config.apiKey().isPresent() ? CONNECTION_API_KEY
-                : config.bearerToken().isPresent() ? CONNECTION_BEARER_TOKEN
-                : config.username().isPresent() ? CONNECTION_USERNAME + "/" + CONNECTION_PASSWORD : null;
+        List<URI> plain = config.connectionUrls().stream()
+                .filter(ConnectionUrls::isPlainHttpToRemoteHost)
+                .toList();
+        String credentials = config.apiKey().isPresent()
+                ? CONNECTION_API_KEY
+                : config.bearerToken().isPresent()
+                        ? CONNECTION_BEARER_TOKEN
+                        : config.username().isPresent() ? CONNECTION_USERNAME + "/" + CONNECTION_PASSWORD : null;
         if (credentials != null && !plain.isEmpty()) {
-            warnings.add(credentials + " cross the network unencrypted to " + plain + " (plain http:// in " + CONNECTION_URL
-                    + "); use https://");
+            warnings.add(credentials + " cross the network unencrypted to " + plain + " (plain http:// in "
+                    + CONNECTION_URL + "); use https://");
         }
         if (config.trustAll()) {
-            warnings.add(SSL_TRUST_ALL + "=true: the certificate of Elasticsearch is not checked, so anyone in between can "
-                    + "read the credentials and documents; set " + SSL_CA_FILE + " instead");
+            warnings.add(
+                    SSL_TRUST_ALL + "=true: the certificate of Elasticsearch is not checked, so anyone in between can "
+                            + "read the credentials and documents; set " + SSL_CA_FILE + " instead");
         }
         return warnings;
     }

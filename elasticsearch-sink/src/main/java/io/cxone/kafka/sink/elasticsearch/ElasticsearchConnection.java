@@ -3,10 +3,9 @@ package io.cxone.kafka.sink.elasticsearch;
 import co.elastic.clients.transport.ElasticsearchTransport;
 import io.cxone.kafka.sink.elasticsearch.client.ElasticsearchClients;
 import io.cxone.kafka.sink.elasticsearch.ilm.IlmPolicy;
+import java.io.IOException;
 import org.elasticsearch.client.RestClient;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
 
 /**
  * What a task opens against Elasticsearch in {@code start()} and closes in {@code stop()}: the index preparation and
@@ -26,7 +25,8 @@ public interface ElasticsearchConnection extends AutoCloseable {
         RestClient rest = ElasticsearchClients.restClient(config);
         try {
             ElasticsearchClients.checkAccess(rest, config, connectorName);
-            IndexSetup indices = new IndexSetup(rest, config, config.ilmPolicyFile().map(IlmPolicy::fromFile), connectorName);
+            IndexSetup indices =
+                    new IndexSetup(rest, config, config.ilmPolicyFile().map(IlmPolicy::fromFile), connectorName);
             ElasticsearchTransport transport = ElasticsearchClients.client(rest)._transport();
             return new ElasticsearchConnection() {
                 @Override
@@ -54,7 +54,8 @@ public interface ElasticsearchConnection extends AutoCloseable {
         try {
             rest.close();
         } catch (IOException e) {
-            LoggerFactory.getLogger(ElasticsearchConnection.class).debug("closing the Elasticsearch client: {}", e.toString());
+            LoggerFactory.getLogger(ElasticsearchConnection.class)
+                    .debug("closing the Elasticsearch client: {}", e.toString());
         }
     }
 }

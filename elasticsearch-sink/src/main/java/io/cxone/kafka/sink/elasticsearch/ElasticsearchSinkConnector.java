@@ -1,16 +1,15 @@
 package io.cxone.kafka.sink.elasticsearch;
 
 import io.cxone.kafka.common.PluginVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Writes Kafka records to Elasticsearch (see {@link ElasticsearchSinkTask}). Thin: it checks the configuration
@@ -28,9 +27,14 @@ public class ElasticsearchSinkConnector extends SinkConnector {
     public void start(Map<String, String> props) {
         ElasticsearchSinkConfig config = VALIDATOR.parseValid(props);
         this.props = Map.copyOf(props);
-        log.info("connector {} starting: {} -> {} (write.method={}, key.ignore={}, ilm={})", props.get("name"),
-                props.getOrDefault("topics", props.get("topics.regex")), config.connectionUrls(), config.writeMethod(),
-                config.keyIgnore(), config.ilmPolicyFile().map(p -> config.ilmPolicyName()).orElse("off"));
+        log.info(
+                "connector {} starting: {} -> {} (write.method={}, key.ignore={}, ilm={})",
+                props.get("name"),
+                props.getOrDefault("topics", props.get("topics.regex")),
+                config.connectionUrls(),
+                config.writeMethod(),
+                config.keyIgnore(),
+                config.ilmPolicyFile().map(p -> config.ilmPolicyName()).orElse("off"));
         List<String> insecure = ElasticsearchConfigValidator.securityWarnings(config);
         if (!insecure.isEmpty()) {
             log.warn("connector {}: insecure settings: {}", props.get("name"), String.join("; ", insecure));

@@ -1,11 +1,10 @@
 package io.cxone.kafka.sink.elasticsearch;
 
 import io.cxone.kafka.common.metrics.PluginSensors;
-import org.apache.kafka.common.metrics.PluginMetrics;
-import org.apache.kafka.common.metrics.Sensor;
-
 import java.util.OptionalDouble;
 import java.util.function.IntSupplier;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.Sensor;
 
 /**
  * The sink task's metrics, on the worker's plugin metrics (KIP-877: JMX {@code kafka.connect:type=plugins,...} and any
@@ -29,14 +28,23 @@ public final class ElasticsearchSinkMetrics implements AutoCloseable {
         bulkRequests = sensors.counterAndRate("bulk-requests", "Bulk requests sent to Elasticsearch, retries included");
         bulkLatency = sensors.latency("bulk-latency", "Time from sending a bulk request to its answer or failure");
         documentsWritten = sensors.counterAndRate("documents-written", "Documents Elasticsearch acknowledged");
-        retries = sensors.counter("retries", "Bulk requests, or the failed items of one, queued again after a transient "
-                + "failure (429, 5xx, timeout, connection error)");
-        bulkRequestsFailed = sensors.counter("bulk-requests-failed", "Bulk requests failed for good: refused as not "
-                + "retryable (400, 401, 403, ...) or out of max.retries; each fails the task");
-        documentsRejected = sensors.counter("documents-rejected", "Documents Elasticsearch rejected (or that could not be "
-                + "converted), settled by behavior.on.malformed.documents or the dead letter queue");
-        documentsDeadLettered = sensors.counter("documents-dead-lettered", "Rejected documents sent to the dead letter queue");
-        sensors.gauge("buffered-records", "Records queued and not yet acknowledged by Elasticsearch",
+        retries = sensors.counter(
+                "retries",
+                "Bulk requests, or the failed items of one, queued again after a transient "
+                        + "failure (429, 5xx, timeout, connection error)");
+        bulkRequestsFailed = sensors.counter(
+                "bulk-requests-failed",
+                "Bulk requests failed for good: refused as not "
+                        + "retryable (400, 401, 403, ...) or out of max.retries; each fails the task");
+        documentsRejected = sensors.counter(
+                "documents-rejected",
+                "Documents Elasticsearch rejected (or that could not be "
+                        + "converted), settled by behavior.on.malformed.documents or the dead letter queue");
+        documentsDeadLettered =
+                sensors.counter("documents-dead-lettered", "Rejected documents sent to the dead letter queue");
+        sensors.gauge(
+                "buffered-records",
+                "Records queued and not yet acknowledged by Elasticsearch",
                 bufferedRecords::getAsInt);
     }
 

@@ -13,6 +13,13 @@ import io.cxone.kafka.sink.elasticsearch.client.ElasticsearchClients;
 import io.cxone.kafka.sink.elasticsearch.mapping.DocumentWriter;
 import io.cxone.kafka.sink.elasticsearch.writer.BulkWriter;
 import io.cxone.kafka.sink.elasticsearch.writer.OffsetTracker;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -22,14 +29,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * Turns records into bulk operations and commits only what Elasticsearch acknowledged.
@@ -83,16 +82,26 @@ public class ElasticsearchSinkTask extends SinkTask {
         tracker = new OffsetTracker();
         metrics = new ElasticsearchSinkMetrics(context.pluginMetrics(), tracker::pending);
         // Here, on the thread Connect gave the task's logging context: the writer's threads carry it.
-        writer = new BulkWriter(connection.bulkTransport(), config, connectorName, tracker, metrics,
+        writer = new BulkWriter(
+                connection.bulkTransport(),
+                config,
+                connectorName,
+                tracker,
+                metrics,
                 status -> status == 401 || status == 403 ? ElasticsearchClients.rejected(config, status) : null);
         try {
             reporter = context.errantRecordReporter();
         } catch (NoSuchMethodError | NoClassDefFoundError e) {
             reporter = null; // a worker older than Kafka 2.6
         }
-        log.info("connector {}: task started, writing to {} (batch.size={}, max.in.flight.requests={}, max.retries={}, dlq={})",
-                connectorName, config.connectionUrls(), config.batchSize(), config.maxInFlightRequests(),
-                config.maxRetries() < 0 ? "forever" : config.maxRetries(), reporter != null && config.errorsToleranceAll());
+        log.info(
+                "connector {}: task started, writing to {} (batch.size={}, max.in.flight.requests={}, max.retries={}, dlq={})",
+                connectorName,
+                config.connectionUrls(),
+                config.batchSize(),
+                config.maxInFlightRequests(),
+                config.maxRetries() < 0 ? "forever" : config.maxRetries(),
+                reporter != null && config.errorsToleranceAll());
     }
 
     @Override
@@ -102,9 +111,10 @@ public class ElasticsearchSinkTask extends SinkTask {
             // Indices first, for the whole batch: a RetriableException here redelivers the batch with nothing queued.
             List<String> targets = new ArrayList<>(records.size());
             for (SinkRecord record : records) {
-                targets.add(record.value() == null
-                        ? indices.target(record.topic(), record.timestamp())
-                        : indices.prepare(record.topic(), record.timestamp(), record.valueSchema()));
+                targets.add(
+                        record.value() == null
+                                ? indices.target(record.topic(), record.timestamp())
+                                : indices.prepare(record.topic(), record.timestamp(), record.valueSchema()));
             }
             int i = 0;
             for (SinkRecord record : records) {
@@ -142,8 +152,9 @@ public class ElasticsearchSinkTask extends SinkTask {
                     String id = ids.id(record);
                     return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id)));
                 }
-                default -> throw new ConnectException("connector " + connectorName + ": record " + DocumentIds.offsetId(record)
-                        + " has a null value and behavior.on.null.values=fail");
+                default ->
+                    throw new ConnectException("connector " + connectorName + ": record " + DocumentIds.offsetId(record)
+                            + " has a null value and behavior.on.null.values=fail");
             }
         }
         String id = ids.id(record);
@@ -155,8 +166,9 @@ public class ElasticsearchSinkTask extends SinkTask {
             } catch (IOException e) {
                 throw new DataException("cannot re-read document of " + DocumentIds.offsetId(record), e);
             }
-            return BulkOperation.of(b -> b.update(u -> u.index(index).id(id).retryOnConflict(3)
-                    .action(a -> a.doc(doc).docAsUpsert(true))));
+            return BulkOperation.of(
+                    b -> b.update(u -> u.index(index).id(id).retryOnConflict(3).action(a -> a.doc(doc)
+                            .docAsUpsert(true))));
         }
         BinaryData source = BinaryData.of(json, ContentType.APPLICATION_JSON);
         return BulkOperation.of(b -> b.index(o -> o.index(index).id(id).document(source)));
@@ -188,11 +200,17 @@ public class ElasticsearchSinkTask extends SinkTask {
         boolean deadLettered = config.errorsToleranceAll() && reporter != null;
         metrics.documentRejected(deadLettered);
         if (deadLettered) {
-            reporter.report(record, new DataException("Elasticsearch rejected the document of " + where + ": " + rejected.reason()));
-            log.warn("connector {}: document of {} rejected ({}), sent to the dead letter queue", connectorName, where, rejected.reason());
+            reporter.report(
+                    record,
+                    new DataException("Elasticsearch rejected the document of " + where + ": " + rejected.reason()));
+            log.warn(
+                    "connector {}: document of {} rejected ({}), sent to the dead letter queue",
+                    connectorName,
+                    where,
+                    rejected.reason());
         } else if (config.malformedDocumentBehavior() == MalformedDocumentBehavior.FAIL) {
-            throw new ConnectException("connector " + connectorName + ": Elasticsearch rejected the document of " + where + ": "
-                    + rejected.reason() + " (behavior.on.malformed.documents=fail)");
+            throw new ConnectException("connector " + connectorName + ": Elasticsearch rejected the document of "
+                    + where + ": " + rejected.reason() + " (behavior.on.malformed.documents=fail)");
         } else if (config.malformedDocumentBehavior() == MalformedDocumentBehavior.WARN) {
             log.warn("connector {}: document of {} rejected and skipped: {}", connectorName, where, rejected.reason());
         } else {
@@ -206,9 +224,14 @@ public class ElasticsearchSinkTask extends SinkTask {
         if (!paused && pending >= config.maxBufferedRecords()) {
             paused = true;
             context.pause(context.assignment().toArray(TopicPartition[]::new));
-            log.warn("connector {}: {} documents not yet acknowledged by Elasticsearch (max.buffered.records={}; {} of them wait for an "
+            log.warn(
+                    "connector {}: {} documents not yet acknowledged by Elasticsearch (max.buffered.records={}; {} of them wait for an "
                             + "earlier write to the same document); pausing {} partitions",
-                    connectorName, pending, config.maxBufferedRecords(), writer.waitingForEarlierOperations(), context.assignment().size());
+                    connectorName,
+                    pending,
+                    config.maxBufferedRecords(),
+                    writer.waitingForEarlierOperations(),
+                    context.assignment().size());
         } else if (paused && pending <= config.maxBufferedRecords() / 2) {
             paused = false;
             context.resume(context.assignment().toArray(TopicPartition[]::new));

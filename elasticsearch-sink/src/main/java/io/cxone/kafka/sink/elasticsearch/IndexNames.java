@@ -1,8 +1,5 @@
 package io.cxone.kafka.sink.elasticsearch;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -14,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Where a record is written: the topic (or its entry in {@code topic.index.map}) placed into
@@ -32,6 +31,7 @@ public final class IndexNames {
     private static final Object TOPIC = new Object();
     /** Names per topic, computed once: sanitizing is a regex, too costly for every record of a bulk stream. */
     private final Map<String, String> indexByTopic = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Map<String, String> patternByTopic = new java.util.concurrent.ConcurrentHashMap<>();
 
     private IndexNames(List<Object> parts, Map<String, String> topicIndexMap) {
@@ -66,7 +66,8 @@ public final class IndexNames {
                 try {
                     parts.add(DateTimeFormatter.ofPattern(name, Locale.ROOT).withZone(ZoneOffset.UTC));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("{" + name + "} is neither {topic} nor a date pattern: " + e.getMessage());
+                    throw new IllegalArgumentException(
+                            "{" + name + "} is neither {topic} nor a date pattern: " + e.getMessage());
                 }
             }
             last = m.end();
@@ -78,7 +79,8 @@ public final class IndexNames {
         if (rest.contains("{") || rest.contains("}")) {
             throw new IllegalArgumentException("unbalanced braces in " + pattern);
         }
-        if (!rest.equals(rest.toLowerCase(Locale.ROOT)) || INVALID_CHARS.matcher(rest).find()) {
+        if (!rest.equals(rest.toLowerCase(Locale.ROOT))
+                || INVALID_CHARS.matcher(rest).find()) {
             throw new IllegalArgumentException("index names are lower case without \\ / * ? \" < > | space , # :");
         }
         return parts;
@@ -144,7 +146,9 @@ public final class IndexNames {
     }
 
     private static String sanitizeKeepingWildcards(String name) {
-        String s = INVALID_CHARS_BUT_WILDCARD.matcher(name.toLowerCase(Locale.ROOT)).replaceAll("_");
+        String s = INVALID_CHARS_BUT_WILDCARD
+                .matcher(name.toLowerCase(Locale.ROOT))
+                .replaceAll("_");
         return trimStartAndLength(s);
     }
 
@@ -163,7 +167,9 @@ public final class IndexNames {
     }
 
     static void requireValidName(String configKey, String index) {
-        if (index.isEmpty() || !index.equals(index.toLowerCase(Locale.ROOT)) || INVALID_CHARS.matcher(index).find()
+        if (index.isEmpty()
+                || !index.equals(index.toLowerCase(Locale.ROOT))
+                || INVALID_CHARS.matcher(index).find()
                 || "-_+".indexOf(index.charAt(0)) >= 0) {
             throw new ConfigException(configKey, index, "not a valid Elasticsearch index name");
         }
@@ -183,7 +189,8 @@ public final class IndexNames {
             }
             String topic = trimmed.substring(0, colon).trim();
             if (map.put(topic, trimmed.substring(colon + 1).trim()) != null) {
-                throw new ConfigException(ElasticsearchSinkConfig.TOPIC_INDEX_MAP, entry, "topic " + topic + " is mapped twice");
+                throw new ConfigException(
+                        ElasticsearchSinkConfig.TOPIC_INDEX_MAP, entry, "topic " + topic + " is mapped twice");
             }
         }
         return map;

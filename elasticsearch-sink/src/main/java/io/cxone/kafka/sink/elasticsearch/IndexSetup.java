@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxone.kafka.sink.elasticsearch.client.ElasticsearchClients;
 import io.cxone.kafka.sink.elasticsearch.ilm.IlmPolicy;
 import io.cxone.kafka.sink.elasticsearch.mapping.MappingBuilder;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.http.util.EntityUtils;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -15,13 +21,6 @@ import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * Prepares the indices a record is written to, before its document is queued: the ILM policy (once), an index
@@ -38,7 +37,12 @@ public final class IndexSetup implements IndexTargets {
     static final String TEMPLATE_PREFIX = "cxone-sink-";
     static final int TEMPLATE_PRIORITY = 200;
 
-    public enum IlmState { NOT_CONFIGURED, UNKNOWN, ACTIVE, UNAVAILABLE }
+    public enum IlmState {
+        NOT_CONFIGURED,
+        UNKNOWN,
+        ACTIVE,
+        UNAVAILABLE
+    }
 
     private final RestClient rest;
     private final IndexNames names;
@@ -55,7 +59,8 @@ public final class IndexSetup implements IndexTargets {
     private final Set<String> templated = new HashSet<>();
     private final Set<String> bootstrappedAliases = new HashSet<>();
 
-    public IndexSetup(RestClient rest, ElasticsearchSinkConfig config, Optional<IlmPolicy> policy, String connectorName) {
+    public IndexSetup(
+            RestClient rest, ElasticsearchSinkConfig config, Optional<IlmPolicy> policy, String connectorName) {
         this.rest = rest;
         this.config = config;
         this.names = IndexNames.of(config);
@@ -106,23 +111,38 @@ public final class IndexSetup implements IndexTargets {
         try {
             rest.performRequest(request);
             ilm = IlmState.ACTIVE;
-            log.info("connector {}: ILM policy {} applied; indices are written through rollover aliases", connectorName, policyName);
+            log.info(
+                    "connector {}: ILM policy {} applied; indices are written through rollover aliases",
+                    connectorName,
+                    policyName);
         } catch (ResponseException e) {
             int status = e.getResponse().getStatusLine().getStatusCode();
             String body = bodyOf(e.getResponse());
-            if (status == 404 || status == 405 || status == 410 || (status == 400 && body.contains("no handler found"))) {
+            if (status == 404
+                    || status == 405
+                    || status == 410
+                    || (status == 400 && body.contains("no handler found"))) {
                 if (ilmRequired) {
-                    throw new ConnectException("connector " + connectorName + ": ilm.required=true but the Elasticsearch cluster has no ILM "
-                            + "(PUT _ilm/policy/" + policyName + " answered " + status + ")");
+                    throw new ConnectException("connector " + connectorName
+                            + ": ilm.required=true but the Elasticsearch cluster has no ILM " + "(PUT _ilm/policy/"
+                            + policyName + " answered " + status + ")");
                 }
                 ilm = IlmState.UNAVAILABLE;
-                log.warn("connector {}: the Elasticsearch cluster has no ILM (PUT _ilm/policy/{} answered {}); writing plain indices "
-                        + "without lifecycle policy {} (set ilm.required=true to fail instead)", connectorName, policyName, status, policyName);
+                log.warn(
+                        "connector {}: the Elasticsearch cluster has no ILM (PUT _ilm/policy/{} answered {}); writing plain indices "
+                                + "without lifecycle policy {} (set ilm.required=true to fail instead)",
+                        connectorName,
+                        policyName,
+                        status,
+                        policyName);
             } else {
                 throw failure("PUT _ilm/policy/" + policyName, status, body);
             }
         } catch (IOException e) {
-            throw new RetriableException("connector " + connectorName + ": cannot reach Elasticsearch to apply ILM policy " + policyName + ": " + e, e);
+            throw new RetriableException(
+                    "connector " + connectorName + ": cannot reach Elasticsearch to apply ILM policy " + policyName
+                            + ": " + e,
+                    e);
         }
         return ilm;
     }
@@ -155,7 +175,11 @@ public final class IndexSetup implements IndexTargets {
             }
             throw e;
         }
-        log.info("connector {}: index template {} for {} applied ({}{})", connectorName, name, pattern,
+        log.info(
+                "connector {}: index template {} for {} applied ({}{})",
+                connectorName,
+                name,
+                pattern,
                 schema == null ? "no schema mapping" : "mapping of " + describe(schema),
                 ilm == IlmState.ACTIVE ? ", ILM policy " + policyName : "");
         if (mapping.isPresent()) {
@@ -167,11 +191,16 @@ public final class IndexSetup implements IndexTargets {
             } catch (ResponseException e) {
                 int status = e.getResponse().getStatusLine().getStatusCode();
                 if (status != 404) {
-                    log.warn("connector {}: index {} keeps its mapping; the new schema {} does not fit it: {}", connectorName, target,
-                            describe(schema), bodyOf(e.getResponse()));
+                    log.warn(
+                            "connector {}: index {} keeps its mapping; the new schema {} does not fit it: {}",
+                            connectorName,
+                            target,
+                            describe(schema),
+                            bodyOf(e.getResponse()));
                 }
             } catch (IOException e) {
-                throw new RetriableException("cannot reach Elasticsearch to update the mapping of " + target + ": " + e, e);
+                throw new RetriableException(
+                        "cannot reach Elasticsearch to update the mapping of " + target + ": " + e, e);
             }
         }
     }
@@ -183,14 +212,19 @@ public final class IndexSetup implements IndexTargets {
     private boolean fallBackFromMissingMapperType(String error) {
         if (error.contains("mapper type [scaled_float]") && !decimalFallback) {
             decimalFallback = true;
-            log.warn("connector {}: this Elasticsearch has no scaled_float field type; mapping decimals as keyword", connectorName);
+            log.warn(
+                    "connector {}: this Elasticsearch has no scaled_float field type; mapping decimals as keyword",
+                    connectorName);
         } else if (error.contains("mapper type [flattened]") && !mapFallback) {
             mapFallback = true;
-            log.warn("connector {}: this Elasticsearch has no flattened field type; mapping string maps as object", connectorName);
+            log.warn(
+                    "connector {}: this Elasticsearch has no flattened field type; mapping string maps as object",
+                    connectorName);
         } else {
             return false;
         }
-        mappings = new MappingBuilder(config.textSubfield(),
+        mappings = new MappingBuilder(
+                config.textSubfield(),
                 decimalFallback ? ElasticsearchSinkConfig.DecimalMapping.KEYWORD : config.decimalMapping(),
                 mapFallback ? ElasticsearchSinkConfig.MapMapping.OBJECT : config.mapMapping());
         return true;
@@ -217,7 +251,12 @@ public final class IndexSetup implements IndexTargets {
         } catch (ResponseException e) {
             String body = bodyOf(e.getResponse());
             if (!body.contains("resource_already_exists_exception")) {
-                log.warn("connector {}: cannot bootstrap rollover alias {} ({}); writing to {} as it is", connectorName, alias, body, alias);
+                log.warn(
+                        "connector {}: cannot bootstrap rollover alias {} ({}); writing to {} as it is",
+                        connectorName,
+                        alias,
+                        body,
+                        alias);
             }
         } catch (IOException e) {
             throw new RetriableException("cannot reach Elasticsearch to create " + first + ": " + e, e);
@@ -239,7 +278,8 @@ public final class IndexSetup implements IndexTargets {
             return new RetriableException(what + " answered " + status + ": " + body);
         }
         if (status == 401 || status == 403) {
-            return new ConnectException("connector " + connectorName + ": " + what + ": " + ElasticsearchClients.rejected(config, status) + ": " + body);
+            return new ConnectException("connector " + connectorName + ": " + what + ": "
+                    + ElasticsearchClients.rejected(config, status) + ": " + body);
         }
         return new ConnectException("connector " + connectorName + ": " + what + " answered " + status + ": " + body);
     }

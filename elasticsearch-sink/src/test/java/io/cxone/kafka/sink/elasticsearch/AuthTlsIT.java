@@ -1,17 +1,16 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.count;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.deploy;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.freshTopic;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.json;
+import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.sinkConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.cxone.kafka.sink.elasticsearch.client.ElasticsearchClients;
 import io.cxone.kafka.testkit.TestServices;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.elasticsearch.client.RestClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,15 +21,15 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.count;
-import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.deploy;
-import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.freshTopic;
-import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.json;
-import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.sinkConfig;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.elasticsearch.client.RestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Authentication and TLS against the real Elasticsearch behind a TLS-terminating proxy that checks the
@@ -40,10 +39,12 @@ import static org.awaitility.Awaitility.await;
  */
 class AuthTlsIT {
 
-    private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString("writer:s3cret".getBytes(StandardCharsets.UTF_8));
+    private static final String BASIC =
+            "Basic " + Base64.getEncoder().encodeToString("writer:s3cret".getBytes(StandardCharsets.UTF_8));
 
     @TempDir
     static Path dir;
+
     private static Path caFile;
     private static EmbeddedConnectCluster connect;
     private static FaultyElasticsearchProxy proxy;
@@ -53,12 +54,43 @@ class AuthTlsIT {
         connect = SinkTestSupport.startAll();
         Path keystore = dir.resolve("proxy.p12");
         caFile = dir.resolve("ca.pem");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(keytool, "-genkeypair", "-alias", "es", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit");
-        run(keytool, "-exportcert", "-rfc", "-alias", "es", "-keystore", keystore.toString(), "-storepass", "changeit",
-                "-file", caFile.toString());
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "es",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit");
+        run(
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "es",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-file",
+                caFile.toString());
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             store.load(in, "changeit".toCharArray());
@@ -115,7 +147,8 @@ class AuthTlsIT {
         String name = "es-it-auth-basic";
         deployWithBasicAuthOverTls(topic, name);
         for (int i = 0; i < 3; i++) {
-            connect.kafka().produce(topic, "k" + i, json(topic, ElasticsearchSinkIT.EVENT, ElasticsearchSinkIT.event(i)));
+            connect.kafka()
+                    .produce(topic, "k" + i, json(topic, ElasticsearchSinkIT.EVENT, ElasticsearchSinkIT.event(i)));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> count(topic) == 3);
         connect.deleteConnector(name);
@@ -134,7 +167,8 @@ class AuthTlsIT {
         connect.configureConnector(name, config);
         connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(name, 1, "task fails on rejected credentials");
         assertThat(connect.connectorStatus(name).tasks().get(0).trace())
-                .contains("connection.username/connection.password rejected by Elasticsearch at [" + proxy.url() + "] (401 Unauthorized)")
+                .contains("connection.username/connection.password rejected by Elasticsearch at [" + proxy.url()
+                        + "] (401 Unauthorized)")
                 .doesNotContain("not-the-password");
         connect.deleteConnector(name);
     }
@@ -147,12 +181,15 @@ class AuthTlsIT {
         connect.kafka().produce(topic, "k0", json(topic, ElasticsearchSinkIT.EVENT, ElasticsearchSinkIT.event(0)));
         await().atMost(Duration.ofSeconds(60)).until(() -> count(topic) == 1);
         // the password is rotated on the cluster while the task runs: its next bulk request answers 401
-        proxy.requireAuthorization("Basic " + Base64.getEncoder().encodeToString("writer:rotated".getBytes(StandardCharsets.UTF_8)));
+        proxy.requireAuthorization(
+                "Basic " + Base64.getEncoder().encodeToString("writer:rotated".getBytes(StandardCharsets.UTF_8)));
         try {
             connect.kafka().produce(topic, "k1", json(topic, ElasticsearchSinkIT.EVENT, ElasticsearchSinkIT.event(1)));
-            connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(name, 1, "task fails on a bulk answered 401");
+            connect.assertions()
+                    .assertConnectorIsRunningAndTasksHaveFailed(name, 1, "task fails on a bulk answered 401");
             assertThat(connect.connectorStatus(name).tasks().get(0).trace())
-                    .contains("connection.username/connection.password rejected by Elasticsearch at [" + proxy.url() + "] (401 Unauthorized)")
+                    .contains("connection.username/connection.password rejected by Elasticsearch at [" + proxy.url()
+                            + "] (401 Unauthorized)")
                     .doesNotContain("s3cret");
         } finally {
             proxy.requireAuthorization(BASIC);
@@ -163,14 +200,18 @@ class AuthTlsIT {
     @Test
     void apiKeyAndBearerTokenGoOutAsTheirAuthorizationHeaders() throws Exception {
         proxy.requireAuthorization("ApiKey a2V5LWlkOmtleS1zZWNyZXQ=");
-        checkAccess(config("connection.api.key", "a2V5LWlkOmtleS1zZWNyZXQ=", "elastic.https.ssl.ca.file", caFile.toString()));
-        assertThatThrownBy(() -> checkAccess(config("connection.api.key", "b3RoZXI6a2V5", "elastic.https.ssl.ca.file", caFile.toString())))
-                .isInstanceOf(ConnectException.class).hasMessageContaining("connection.api.key rejected by");
+        checkAccess(config(
+                "connection.api.key", "a2V5LWlkOmtleS1zZWNyZXQ=", "elastic.https.ssl.ca.file", caFile.toString()));
+        assertThatThrownBy(() -> checkAccess(
+                        config("connection.api.key", "b3RoZXI6a2V5", "elastic.https.ssl.ca.file", caFile.toString())))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("connection.api.key rejected by");
 
         proxy.requireAuthorization("Bearer dGhlLXRva2Vu");
         checkAccess(config("connection.bearer.token", "dGhlLXRva2Vu", "elastic.https.ssl.ca.file", caFile.toString()));
         assertThatThrownBy(() -> checkAccess(config("elastic.https.ssl.ca.file", caFile.toString())))
-                .isInstanceOf(ConnectException.class).hasMessageContaining("requires authentication (401); set connection.username");
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("requires authentication (401); set connection.username");
         List<String> seen = proxy.authorizations();
         assertThat(seen).contains("ApiKey a2V5LWlkOmtleS1zZWNyZXQ=", "Bearer dGhlLXRva2Vu");
     }
@@ -183,6 +224,12 @@ class AuthTlsIT {
                 .hasMessageContaining("TLS to Elasticsearch at [" + proxy.url() + "] failed")
                 .hasMessageContaining("elastic.https.ssl.ca.file not set")
                 .hasMessageContaining("set elastic.https.ssl.ca.file to the CA that signed its certificate");
-        checkAccess(config("connection.username", "writer", "connection.password", "s3cret", "elastic.https.ssl.trust.all", "true"));
+        checkAccess(config(
+                "connection.username",
+                "writer",
+                "connection.password",
+                "s3cret",
+                "elastic.https.ssl.trust.all",
+                "true"));
     }
 }

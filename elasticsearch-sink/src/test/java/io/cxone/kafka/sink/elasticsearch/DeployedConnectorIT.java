@@ -1,9 +1,20 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.count;
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.properties;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apicurio.registry.utils.converter.AvroConverter;
 import io.cxone.kafka.testkit.TestServices;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.data.Schema;
@@ -13,18 +24,6 @@ import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
-
-import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.count;
-import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.properties;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * connectors/elasticsearch-sink.json as ./stack deploys it (only the service URLs point at the test services):
@@ -42,7 +41,8 @@ class DeployedConnectorIT {
 
     @Test
     void localStackConnectorRunsWithoutTopicsAndIndexesAvroRecords() throws Exception {
-        JsonNode spec = new ObjectMapper().readTree(Path.of("../connectors/elasticsearch-sink.json").toFile());
+        JsonNode spec = new ObjectMapper()
+                .readTree(Path.of("../connectors/elasticsearch-sink.json").toFile());
         String name = spec.path("name").asText();
         ElasticsearchQueries.deleteIndices("cxone-webhook-events", "cxone-export-records");
         Map<String, String> config = new HashMap<>();
@@ -51,12 +51,16 @@ class DeployedConnectorIT {
             config.put(e.getKey(), e.getValue().asText());
         }
         config.put("connection.url", TestServices.elasticsearch().url());
-        config.put("value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());
+        config.put(
+                "value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());
 
         connect.configureConnector(name, config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "deployed sink running before its topics have data");
+        connect.assertions()
+                .assertConnectorAndExactlyNumTasksAreRunning(
+                        name, 1, "deployed sink running before its topics have data");
 
-        Schema schema = SchemaBuilder.struct().name("io.cxone.webhook.WebhookEvent")
+        Schema schema = SchemaBuilder.struct()
+                .name("io.cxone.webhook.WebhookEvent")
                 .field("event_id", Schema.STRING_SCHEMA)
                 .field("event_type", Schema.STRING_SCHEMA)
                 .field("contact_id", Schema.INT64_SCHEMA)
@@ -66,10 +70,16 @@ class DeployedConnectorIT {
         String topic = "cxone.webhook.events";
         try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
             for (int i = 0; i < 3; i++) {
-                Struct value = new Struct(schema).put("event_id", "wh-" + i).put("event_type", "CONTACT_ENDED")
-                        .put("contact_id", 1000L + i).put("occurred_at", new java.util.Date(1_795_000_000_000L + i));
-                producer.send(new ProducerRecord<>(topic, ("wh-" + i).getBytes(StandardCharsets.UTF_8),
-                        converter.fromConnectData(topic, schema, value))).get();
+                Struct value = new Struct(schema)
+                        .put("event_id", "wh-" + i)
+                        .put("event_type", "CONTACT_ENDED")
+                        .put("contact_id", 1000L + i)
+                        .put("occurred_at", new java.util.Date(1_795_000_000_000L + i));
+                producer.send(new ProducerRecord<>(
+                                topic,
+                                ("wh-" + i).getBytes(StandardCharsets.UTF_8),
+                                converter.fromConnectData(topic, schema, value)))
+                        .get();
             }
         }
 

@@ -1,20 +1,5 @@
 package io.cxone.kafka.sink.elasticsearch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cxone.kafka.testkit.TestServices;
-import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
-
 import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.count;
 import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.source;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.committedOffset;
@@ -24,6 +9,20 @@ import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.json;
 import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.sinkConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxone.kafka.testkit.TestServices;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Elasticsearch failing under the sink: unreachable for 30 s mid-stream, and answering 429 to bulk calls. The task
@@ -51,7 +50,8 @@ class ElasticsearchOutageIT {
 
     private void produce(String topic, int from, int to) {
         for (int i = from; i < to; i++) {
-            connect.kafka().produce(topic, "k" + i, json(topic, ElasticsearchSinkIT.EVENT, ElasticsearchSinkIT.event(i)));
+            connect.kafka()
+                    .produce(topic, "k" + i, json(topic, ElasticsearchSinkIT.EVENT, ElasticsearchSinkIT.event(i)));
         }
     }
 
@@ -59,7 +59,9 @@ class ElasticsearchOutageIT {
         ConnectorStateInfo status = connect.connectorStatus(name);
         assertThat(status.connector().state()).isEqualTo("RUNNING");
         assertThat(status.tasks()).hasSize(1);
-        assertThat(status.tasks().get(0).state()).as("task state, trace: %s", status.tasks().get(0).trace()).isEqualTo("RUNNING");
+        assertThat(status.tasks().get(0).state())
+                .as("task state, trace: %s", status.tasks().get(0).trace())
+                .isEqualTo("RUNNING");
     }
 
     @Test
@@ -80,8 +82,11 @@ class ElasticsearchOutageIT {
         proxy.down();
         Instant downSince = Instant.now();
         produce(topic, 300, 1300);
-        // While Elasticsearch is away: the task keeps retrying, stays RUNNING and commits nothing past what was acknowledged.
-        await().pollDelay(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(45)).untilAsserted(() -> assertTaskRunning(name));
+        // While Elasticsearch is away: the task keeps retrying, stays RUNNING and commits nothing past what was
+        // acknowledged.
+        await().pollDelay(Duration.ofSeconds(30))
+                .atMost(Duration.ofSeconds(45))
+                .untilAsserted(() -> assertTaskRunning(name));
         assertThat(committedOffset(connect, name, topic)).isLessThanOrEqualTo(300);
         assertThat(Duration.between(downSince, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
         proxy.up();
@@ -127,7 +132,9 @@ class ElasticsearchOutageIT {
         produce(topic, 0, 500);
 
         await().atMost(Duration.ofSeconds(90)).until(() -> committedOffset(connect, name, topic) == 500);
-        assertThat(proxy.rejectedItems()).as("items answered 429 in bulk responses of status 200").isGreaterThanOrEqualTo(70);
+        assertThat(proxy.rejectedItems())
+                .as("items answered 429 in bulk responses of status 200")
+                .isGreaterThanOrEqualTo(70);
         assertThat(count(topic)).isEqualTo(500);
         assertTaskRunning(name);
         connect.deleteConnector(name);
@@ -173,13 +180,17 @@ class ElasticsearchOutageIT {
             ObjectNode update = mapper.createObjectNode().put("seq", i).put("slot" + (i / keys) % 4, i);
             connect.kafka().produce(topic, key, update.toString());
             // upsert merges each partial document into the stored one; insert replaces it.
-            ObjectNode state = writeMethod.equals("upsert") ? expected.computeIfAbsent(key, k -> mapper.createObjectNode()) : mapper.createObjectNode();
+            ObjectNode state = writeMethod.equals("upsert")
+                    ? expected.computeIfAbsent(key, k -> mapper.createObjectNode())
+                    : mapper.createObjectNode();
             state.setAll(update);
             expected.put(key, state);
         }
 
         await().atMost(Duration.ofSeconds(90)).until(() -> committedOffset(connect, name, topic) == keys * updates);
-        assertThat(proxy.rejectedItems()).as("items answered 429, so retries happened").isGreaterThanOrEqualTo(50);
+        assertThat(proxy.rejectedItems())
+                .as("items answered 429, so retries happened")
+                .isGreaterThanOrEqualTo(50);
         for (Map.Entry<String, ObjectNode> entry : expected.entrySet()) {
             assertThat(source(topic, entry.getKey())).as(entry.getKey()).isEqualTo(entry.getValue());
         }

@@ -3,7 +3,6 @@ package io.cxone.kafka.sink.elasticsearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.testkit.TestServices;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,8 +16,7 @@ final class ElasticsearchQueries {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private ElasticsearchQueries() {
-    }
+    private ElasticsearchQueries() {}
 
     static JsonNode get(String path) {
         return call("GET", path, null);
@@ -26,10 +24,15 @@ final class ElasticsearchQueries {
 
     static JsonNode call(String method, String path, String body) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(TestServices.elasticsearch().url() + path))
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create(TestServices.elasticsearch().url() + path))
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body))
                     .build();
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());

@@ -1,9 +1,7 @@
 package io.cxone.kafka.sink.elasticsearch;
 
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +9,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ElasticsearchSinkConfigTest {
 
@@ -26,9 +25,10 @@ class ElasticsearchSinkConfigTest {
     }
 
     private static Map<String, List<String>> errors(Map<String, String> props) {
-        return new ElasticsearchSinkConnector().validate(props).configValues().stream()
-                .filter(v -> !v.errorMessages().isEmpty())
-                .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+        return new ElasticsearchSinkConnector()
+                .validate(props).configValues().stream()
+                        .filter(v -> !v.errorMessages().isEmpty())
+                        .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
     }
 
     @Test
@@ -39,7 +39,8 @@ class ElasticsearchSinkConfigTest {
         assertThat(config.schemaIgnore()).isFalse();
         assertThat(config.writeMethod()).isEqualTo(ElasticsearchSinkConfig.WriteMethod.INSERT);
         assertThat(config.nullValueBehavior()).isEqualTo(ElasticsearchSinkConfig.NullValueBehavior.FAIL);
-        assertThat(config.malformedDocumentBehavior()).isEqualTo(ElasticsearchSinkConfig.MalformedDocumentBehavior.FAIL);
+        assertThat(config.malformedDocumentBehavior())
+                .isEqualTo(ElasticsearchSinkConfig.MalformedDocumentBehavior.FAIL);
         assertThat(config.batchSize()).isEqualTo(2000);
         assertThat(config.maxInFlightRequests()).isEqualTo(5);
         assertThat(config.maxRetries()).isEqualTo(-1);
@@ -53,9 +54,13 @@ class ElasticsearchSinkConfigTest {
         props.put("write.method", "UPSERT");
         props.put("behavior.on.null.values", "Delete");
 
-        assertThat(new ElasticsearchSinkConfig(props).writeMethod()).isEqualTo(ElasticsearchSinkConfig.WriteMethod.UPSERT);
-        ConfigValue writeMethod = new ElasticsearchSinkConnector().validate(props).configValues().stream()
-                .filter(v -> v.name().equals("write.method")).findFirst().orElseThrow();
+        assertThat(new ElasticsearchSinkConfig(props).writeMethod())
+                .isEqualTo(ElasticsearchSinkConfig.WriteMethod.UPSERT);
+        ConfigValue writeMethod = new ElasticsearchSinkConnector()
+                .validate(props).configValues().stream()
+                        .filter(v -> v.name().equals("write.method"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(writeMethod.recommendedValues()).containsExactly("insert", "upsert");
     }
 
@@ -67,7 +72,8 @@ class ElasticsearchSinkConfigTest {
         props.put("topic.index.map", "a:B");
         props.put("index.name.pattern", "Upper-{topic}");
 
-        assertThat(errors(props)).containsOnlyKeys("connection.url", "write.method", "topic.index.map", "index.name.pattern");
+        assertThat(errors(props))
+                .containsOnlyKeys("connection.url", "write.method", "topic.index.map", "index.name.pattern");
     }
 
     @Test
@@ -87,8 +93,15 @@ class ElasticsearchSinkConfigTest {
 
         Map<String, List<String>> errors = errors(props);
 
-        assertThat(errors).containsOnlyKeys("behavior.on.null.values", "connection.password", "connection.username",
-                "connection.api.key", "elastic.https.ssl.trust.all", "index.name.pattern", "retry.backoff.max.ms");
+        assertThat(errors)
+                .containsOnlyKeys(
+                        "behavior.on.null.values",
+                        "connection.password",
+                        "connection.username",
+                        "connection.api.key",
+                        "elastic.https.ssl.trust.all",
+                        "index.name.pattern",
+                        "retry.backoff.max.ms");
         assertThat(errors.get("behavior.on.null.values").get(0)).contains("key.ignore=false");
         assertThat(errors.get("index.name.pattern").get(0)).contains("ILM");
     }
@@ -115,7 +128,10 @@ class ElasticsearchSinkConfigTest {
         Map<String, List<String>> errors = errors(props);
 
         assertThat(errors).containsOnlyKeys("elastic.https.ssl.ca.file");
-        assertThat(errors.get("elastic.https.ssl.ca.file")).singleElement().asString().contains("not a readable file");
+        assertThat(errors.get("elastic.https.ssl.ca.file"))
+                .singleElement()
+                .asString()
+                .contains("not a readable file");
     }
 
     @Test
@@ -123,7 +139,8 @@ class ElasticsearchSinkConfigTest {
         Map<String, String> props = base();
         props.put("connection.password", "s3cret");
         assertThatThrownBy(() -> new ElasticsearchSinkConnector().start(props))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("connection.username");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("connection.username");
 
         props.put("connection.username", "elastic");
         ElasticsearchSinkConfig config = new ElasticsearchConfigValidator().parseValid(props);
@@ -137,18 +154,30 @@ class ElasticsearchSinkConfigTest {
         props.put("connection.url", "https://es-1.example.com:9200, https://elastic:s3cret-pw@es-2.example.com:9200");
 
         List<String> messages = errors(props).get("connection.url");
-        assertThat(messages).singleElement().asString()
+        assertThat(messages)
+                .singleElement()
+                .asString()
                 .contains("connection.username/connection.password", "connection.api.key", "connection.bearer.token")
-                .contains("***@es-2.example.com:9200").doesNotContain("s3cret-pw").doesNotContain("elastic:");
-        ConfigValue url = new ElasticsearchSinkConnector().validate(props).configValues().stream()
-                .filter(v -> v.name().equals("connection.url")).findFirst().orElseThrow();
+                .contains("***@es-2.example.com:9200")
+                .doesNotContain("s3cret-pw")
+                .doesNotContain("elastic:");
+        ConfigValue url = new ElasticsearchSinkConnector()
+                .validate(props).configValues().stream()
+                        .filter(v -> v.name().equals("connection.url"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(String.valueOf(url.value())).doesNotContain("s3cret-pw");
         assertThatThrownBy(() -> new ElasticsearchSinkConnector().start(props))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("connection.password")
-                .message().doesNotContain("s3cret-pw");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("connection.password")
+                .message()
+                .doesNotContain("s3cret-pw");
         // user info without a scheme, which is not even a URL, is not echoed either
         props.put("connection.url", "elastic:s3cret-pw@es-2.example.com:9200");
-        assertThat(errors(props).get("connection.url")).singleElement().asString().doesNotContain("s3cret-pw");
+        assertThat(errors(props).get("connection.url"))
+                .singleElement()
+                .asString()
+                .doesNotContain("s3cret-pw");
     }
 
     @Test
@@ -156,21 +185,28 @@ class ElasticsearchSinkConfigTest {
         Map<String, String> remote = base();
         remote.put("connection.url", "http://es.example.com:9200");
         remote.put("connection.api.key", "a2V5");
-        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(remote))).singleElement().asString()
-                .contains("connection.api.key", "connection.url", "http://es.example.com:9200").doesNotContain("a2V5");
+        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(remote)))
+                .singleElement()
+                .asString()
+                .contains("connection.api.key", "connection.url", "http://es.example.com:9200")
+                .doesNotContain("a2V5");
 
         Map<String, String> loopback = base();
         loopback.put("connection.username", "elastic");
         loopback.put("connection.password", "pw");
-        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(loopback))).isEmpty();
+        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(loopback)))
+                .isEmpty();
         Map<String, String> anonymous = base();
         anonymous.put("connection.url", "http://es.example.com:9200");
-        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(anonymous))).isEmpty();
+        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(anonymous)))
+                .isEmpty();
 
         Map<String, String> trustAll = base();
         trustAll.put("connection.url", "https://es.example.com:9200");
         trustAll.put("elastic.https.ssl.trust.all", "true");
-        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(trustAll))).singleElement().asString()
+        assertThat(ElasticsearchConfigValidator.securityWarnings(new ElasticsearchSinkConfig(trustAll)))
+                .singleElement()
+                .asString()
                 .contains("elastic.https.ssl.trust.all", "elastic.https.ssl.ca.file");
     }
 }

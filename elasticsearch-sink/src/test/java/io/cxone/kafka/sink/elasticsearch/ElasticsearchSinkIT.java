@@ -1,26 +1,5 @@
 package io.cxone.kafka.sink.elasticsearch;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cxone.kafka.testkit.TestServices;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.data.Timestamp;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.count;
 import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.properties;
 import static io.cxone.kafka.sink.elasticsearch.ElasticsearchQueries.source;
@@ -33,14 +12,38 @@ import static io.cxone.kafka.sink.elasticsearch.SinkTestSupport.taskMetric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxone.kafka.testkit.TestServices;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 /** The sink on a real Kafka Connect worker and a real Elasticsearch 8.19: what ends up in the index. */
 class ElasticsearchSinkIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    static final Schema AGENT = SchemaBuilder.struct().name("io.cxone.Agent").field("id", Schema.INT64_SCHEMA)
-            .field("name", Schema.OPTIONAL_STRING_SCHEMA).build();
-    static final Schema EVENT = SchemaBuilder.struct().name("io.cxone.Event")
+    static final Schema AGENT = SchemaBuilder.struct()
+            .name("io.cxone.Agent")
+            .field("id", Schema.INT64_SCHEMA)
+            .field("name", Schema.OPTIONAL_STRING_SCHEMA)
+            .build();
+    static final Schema EVENT = SchemaBuilder.struct()
+            .name("io.cxone.Event")
             .field("event_id", Schema.STRING_SCHEMA)
             .field("count", Schema.INT32_SCHEMA)
             .field("duration", Schema.INT64_SCHEMA)
@@ -49,7 +52,10 @@ class ElasticsearchSinkIT {
             .field("at", Timestamp.SCHEMA)
             .field("day", Date.SCHEMA)
             .field("amount", Decimal.schema(2))
-            .field("labels", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build())
+            .field(
+                    "labels",
+                    SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA)
+                            .build())
             .field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
             .field("agent", AGENT)
             .build();
@@ -85,7 +91,8 @@ class ElasticsearchSinkIT {
         for (int i = 0; i < 40; i++) {
             connect.kafka().produce(topic, "k" + i, json(topic, EVENT, event(i)));
         }
-        Map<String, String> config = sinkConfig(topic, TestServices.elasticsearch().url());
+        Map<String, String> config =
+                sinkConfig(topic, TestServices.elasticsearch().url());
         config.put("topic.index.map", topic + ":it-mapping-events");
         config.put("mapping.string.text.subfield", "true");
         deploy(connect, name, config);
@@ -94,7 +101,13 @@ class ElasticsearchSinkIT {
 
         JsonNode properties = properties("it-mapping-events");
         assertThat(properties.path("event_id").path("type").asText()).isEqualTo("keyword");
-        assertThat(properties.path("event_id").path("fields").path("text").path("type").asText()).isEqualTo("text");
+        assertThat(properties
+                        .path("event_id")
+                        .path("fields")
+                        .path("text")
+                        .path("type")
+                        .asText())
+                .isEqualTo("text");
         assertThat(properties.path("count").path("type").asText()).isEqualTo("integer");
         assertThat(properties.path("duration").path("type").asText()).isEqualTo("long");
         assertThat(properties.path("score").path("type").asText()).isEqualTo("double");
@@ -105,7 +118,13 @@ class ElasticsearchSinkIT {
         assertThat(properties.path("amount").path("type").asText()).isEqualTo("keyword");
         assertThat(properties.path("labels").path("type").asText()).isEqualTo("flattened");
         assertThat(properties.path("tags").path("type").asText()).isEqualTo("keyword");
-        assertThat(properties.path("agent").path("properties").path("id").path("type").asText()).isEqualTo("long");
+        assertThat(properties
+                        .path("agent")
+                        .path("properties")
+                        .path("id")
+                        .path("type")
+                        .asText())
+                .isEqualTo("long");
 
         JsonNode doc = source("it-mapping-events", topic + "+0+3");
         assertThat(doc.path("event_id").asText()).isEqualTo("evt-3");
@@ -139,7 +158,8 @@ class ElasticsearchSinkIT {
         String topic = "it-deletes";
         String name = "es-it-deletes";
         freshTopic(connect, topic);
-        Map<String, String> config = sinkConfig(topic, TestServices.elasticsearch().url());
+        Map<String, String> config =
+                sinkConfig(topic, TestServices.elasticsearch().url());
         config.put("key.ignore", "false");
         config.put("behavior.on.null.values", "delete");
         deploy(connect, name, config);
@@ -163,9 +183,12 @@ class ElasticsearchSinkIT {
         String name = "es-it-malformed";
         String dlq = "it-malformed-dlq";
         freshTopic(connect, topic);
-        ElasticsearchQueries.call("PUT", "/" + topic,
+        ElasticsearchQueries.call(
+                "PUT",
+                "/" + topic,
                 "{\"mappings\":{\"dynamic\":\"strict\",\"properties\":{\"id\":{\"type\":\"keyword\"},\"count\":{\"type\":\"integer\"}}}}");
-        Map<String, String> config = sinkConfig(topic, TestServices.elasticsearch().url());
+        Map<String, String> config =
+                sinkConfig(topic, TestServices.elasticsearch().url());
         config.put("value.converter.schemas.enable", "false");
         config.put("schema.ignore", "true");
         config.put("errors.tolerance", "all");
@@ -197,8 +220,10 @@ class ElasticsearchSinkIT {
         String topic = "it-malformed-fail";
         String name = "es-it-malformed-fail";
         freshTopic(connect, topic);
-        ElasticsearchQueries.call("PUT", "/" + topic, "{\"mappings\":{\"properties\":{\"count\":{\"type\":\"integer\"}}}}");
-        Map<String, String> config = sinkConfig(topic, TestServices.elasticsearch().url());
+        ElasticsearchQueries.call(
+                "PUT", "/" + topic, "{\"mappings\":{\"properties\":{\"count\":{\"type\":\"integer\"}}}}");
+        Map<String, String> config =
+                sinkConfig(topic, TestServices.elasticsearch().url());
         config.put("value.converter.schemas.enable", "false");
         config.put("schema.ignore", "true");
         config.put("behavior.on.malformed.documents", "fail");
@@ -207,8 +232,10 @@ class ElasticsearchSinkIT {
         connect.kafka().produce(topic, "a", "{\"count\":1}");
         connect.kafka().produce(topic, "b", "{\"count\":\"x\"}");
 
-        connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(name, 1, "task failed on the malformed document");
-        assertThat(connect.connectorStatus(name).tasks().get(0).trace()).contains("behavior.on.malformed.documents=fail");
+        connect.assertions()
+                .assertConnectorIsRunningAndTasksHaveFailed(name, 1, "task failed on the malformed document");
+        assertThat(connect.connectorStatus(name).tasks().get(0).trace())
+                .contains("behavior.on.malformed.documents=fail");
         assertThat(committedOffset(connect, name, topic)).isLessThanOrEqualTo(1);
         connect.deleteConnector(name);
     }
@@ -218,22 +245,33 @@ class ElasticsearchSinkIT {
         String topic = "it-upsert";
         String name = "es-it-upsert";
         freshTopic(connect, topic);
-        Map<String, String> config = sinkConfig(topic, TestServices.elasticsearch().url());
+        Map<String, String> config =
+                sinkConfig(topic, TestServices.elasticsearch().url());
         config.put("value.converter.schemas.enable", "false");
         config.put("key.ignore", "false");
         config.put("write.method", "upsert");
         deploy(connect, name, config);
 
-        connect.kafka().produce(topic, "contact-1", "{\"status\":\"open\",\"agent\":{\"id\":7,\"name\":\"Ann\"},\"skill\":\"sales\"}");
+        connect.kafka()
+                .produce(
+                        topic,
+                        "contact-1",
+                        "{\"status\":\"open\",\"agent\":{\"id\":7,\"name\":\"Ann\"},\"skill\":\"sales\"}");
         connect.kafka().produce(topic, "contact-2", "{\"status\":\"open\"}");
-        connect.kafka().produce(topic, "contact-1", "{\"status\":\"closed\",\"agent\":{\"team\":\"north\"},\"wrap_up\":\"done\"}");
+        connect.kafka()
+                .produce(
+                        topic,
+                        "contact-1",
+                        "{\"status\":\"closed\",\"agent\":{\"team\":\"north\"},\"wrap_up\":\"done\"}");
 
         await().atMost(WAIT).until(() -> committedOffset(connect, name, topic) == 3);
         assertThat(count(topic)).isEqualTo(2);
         // Field order is the converter's (a schemaless map); JSON trees compare without it.
         ObjectMapper mapper = new ObjectMapper();
-        assertThat(source(topic, "contact-1")).isEqualTo(mapper.readTree(
-                "{\"status\":\"closed\",\"agent\":{\"id\":7,\"name\":\"Ann\",\"team\":\"north\"},\"skill\":\"sales\",\"wrap_up\":\"done\"}"));
+        assertThat(source(topic, "contact-1"))
+                .isEqualTo(
+                        mapper.readTree(
+                                "{\"status\":\"closed\",\"agent\":{\"id\":7,\"name\":\"Ann\",\"team\":\"north\"},\"skill\":\"sales\",\"wrap_up\":\"done\"}"));
         assertThat(source(topic, "contact-2")).isEqualTo(mapper.readTree("{\"status\":\"open\"}"));
         connect.deleteConnector(name);
     }

@@ -1,8 +1,19 @@
 package io.cxone.kafka.sink.elasticsearch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import co.elastic.clients.transport.ElasticsearchTransport;
 import io.cxone.kafka.sink.elasticsearch.writer.FakeBulkTransport;
 import io.cxone.kafka.sink.elasticsearch.writer.FakeBulkTransport.SentBulk;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
@@ -13,18 +24,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /** The task with its Elasticsearch side replaced: what it commits, reports, pauses, opens and closes. */
 class ElasticsearchSinkTaskTest {
@@ -64,12 +63,19 @@ class ElasticsearchSinkTaskTest {
     }
 
     private static SinkRecord record(TopicPartition tp, long offset) {
-        return new SinkRecord(tp.topic(), tp.partition(), Schema.STRING_SCHEMA, "k" + tp.partition() + "-" + offset, null,
-                Map.of("n", offset), offset);
+        return new SinkRecord(
+                tp.topic(),
+                tp.partition(),
+                Schema.STRING_SCHEMA,
+                "k" + tp.partition() + "-" + offset,
+                null,
+                Map.of("n", offset),
+                offset);
     }
 
     private long committed(TopicPartition tp) {
-        OffsetAndMetadata offset = task.preCommit(Map.of(P0, new OffsetAndMetadata(0), P1, new OffsetAndMetadata(0))).get(tp);
+        OffsetAndMetadata offset = task.preCommit(Map.of(P0, new OffsetAndMetadata(0), P1, new OffsetAndMetadata(0)))
+                .get(tp);
         return offset == null ? -1 : offset.offset();
     }
 
@@ -99,7 +105,8 @@ class ElasticsearchSinkTaskTest {
         transport.next().answer(400);
 
         await().until(() -> committed(P0) == 1);
-        assertThat(context.reported).singleElement().satisfies(r -> assertThat(r.kafkaOffset()).isZero());
+        assertThat(context.reported).singleElement().satisfies(r -> assertThat(r.kafkaOffset())
+                .isZero());
     }
 
     @Test
@@ -133,11 +140,21 @@ class ElasticsearchSinkTaskTest {
     @Test
     void startRefusesAnInvalidConfigNamingTheSettingAndOpensNothing() {
         task.initialize(context);
-        Map<String, String> props = Map.of("name", "es-test", "topics", "t", "connection.url", "http://127.0.0.1:9200",
-                "connection.password", "pw");
+        Map<String, String> props = Map.of(
+                "name",
+                "es-test",
+                "topics",
+                "t",
+                "connection.url",
+                "http://127.0.0.1:9200",
+                "connection.password",
+                "pw");
 
-        assertThatThrownBy(() -> task.start(props)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("connection.username").message().doesNotContain("pw");
+        assertThatThrownBy(() -> task.start(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("connection.username")
+                .message()
+                .doesNotContain("pw");
         assertThat(opened).isEmpty();
     }
 
@@ -192,16 +209,13 @@ class ElasticsearchSinkTaskTest {
         }
 
         @Override
-        public void offset(Map<TopicPartition, Long> offsets) {
-        }
+        public void offset(Map<TopicPartition, Long> offsets) {}
 
         @Override
-        public void offset(TopicPartition tp, long offset) {
-        }
+        public void offset(TopicPartition tp, long offset) {}
 
         @Override
-        public void timeout(long timeoutMs) {
-        }
+        public void timeout(long timeoutMs) {}
 
         @Override
         public Set<TopicPartition> assignment() {
@@ -219,8 +233,7 @@ class ElasticsearchSinkTaskTest {
         }
 
         @Override
-        public void requestCommit() {
-        }
+        public void requestCommit() {}
 
         @Override
         public ErrantRecordReporter errantRecordReporter() {

@@ -1,15 +1,12 @@
 package io.cxone.kafka.sink.elasticsearch;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-
-import javax.net.ssl.SSLContext;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -28,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A loopback HTTP proxy in front of the real test Elasticsearch that can fail on purpose: {@link #down()} closes
@@ -41,12 +39,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FaultyElasticsearchProxy implements AutoCloseable {
 
-    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade",
-            "transfer-encoding", "keep-alive");
+    private static final Set<String> RESTRICTED =
+            Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding", "keep-alive");
 
     private final int targetPort;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final AtomicInteger bulkCalls = new AtomicInteger();
     private final AtomicInteger rejectedBulks = new AtomicInteger();
@@ -156,8 +156,11 @@ final class FaultyElasticsearchProxy implements AutoCloseable {
             String required = requiredAuthorization;
             if (required != null && !required.equals(authorization)) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"security\", charset=\"UTF-8\"");
-                respond(exchange, 401, "{\"error\":{\"type\":\"security_exception\",\"reason\":\"unable to authenticate user "
-                        + "for REST request [" + path + "]\"},\"status\":401}");
+                respond(
+                        exchange,
+                        401,
+                        "{\"error\":{\"type\":\"security_exception\",\"reason\":\"unable to authenticate user "
+                                + "for REST request [" + path + "]\"},\"status\":401}");
                 return;
             }
             List<Integer> heldBack = List.of();
@@ -167,8 +170,14 @@ final class FaultyElasticsearchProxy implements AutoCloseable {
                 heldBack = held.positions;
             }
             if (!heldBack.isEmpty() && body.length == 0) {
-                respond(exchange, 200, new String(withRejectedItems("{\"took\":0,\"errors\":false,\"items\":[]}".getBytes(StandardCharsets.UTF_8),
-                        heldBack), StandardCharsets.UTF_8));
+                respond(
+                        exchange,
+                        200,
+                        new String(
+                                withRejectedItems(
+                                        "{\"took\":0,\"errors\":false,\"items\":[]}".getBytes(StandardCharsets.UTF_8),
+                                        heldBack),
+                                StandardCharsets.UTF_8));
                 return;
             }
             if (path.endsWith("/_bulk")) {
@@ -176,15 +185,24 @@ final class FaultyElasticsearchProxy implements AutoCloseable {
                 int n = rejectEvery;
                 if (n > 0 && call % n == 0) {
                     rejectedBulks.incrementAndGet();
-                    respond(exchange, 429, "{\"error\":{\"root_cause\":[{\"type\":\"es_rejected_execution_exception\",\"reason\":"
-                            + "\"injected by test\"}],\"type\":\"es_rejected_execution_exception\",\"reason\":\"injected by test\"},\"status\":429}");
+                    respond(
+                            exchange,
+                            429,
+                            "{\"error\":{\"root_cause\":[{\"type\":\"es_rejected_execution_exception\",\"reason\":"
+                                    + "\"injected by test\"}],\"type\":\"es_rejected_execution_exception\",\"reason\":\"injected by test\"},\"status\":429}");
                     return;
                 }
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + targetPort + path + (query == null ? "" : "?" + query)))
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + targetPort + path + (query == null ? "" : "?" + query)))
                     .timeout(Duration.ofSeconds(60))
-                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-            for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+                    .method(
+                            exchange.getRequestMethod(),
+                            body.length == 0
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
+            for (Map.Entry<String, List<String>> header :
+                    exchange.getRequestHeaders().entrySet()) {
                 if (!RESTRICTED.contains(header.getKey().toLowerCase())) {
                     header.getValue().forEach(v -> request.header(header.getKey(), v));
                 }
@@ -202,7 +220,9 @@ final class FaultyElasticsearchProxy implements AutoCloseable {
                     values.forEach(v -> exchange.getResponseHeaders().add(name, v));
                 }
             });
-            byte[] out = heldBack.isEmpty() || response.statusCode() != 200 ? response.body() : withRejectedItems(response.body(), heldBack);
+            byte[] out = heldBack.isEmpty() || response.statusCode() != 200
+                    ? response.body()
+                    : withRejectedItems(response.body(), heldBack);
             boolean noBody = "HEAD".equals(exchange.getRequestMethod()) || out.length == 0;
             exchange.sendResponseHeaders(response.statusCode(), noBody ? -1 : out.length);
             if (!noBody) {
@@ -211,8 +231,7 @@ final class FaultyElasticsearchProxy implements AutoCloseable {
         }
     }
 
-    private record HeldBack(byte[] body, List<Integer> positions) {
-    }
+    private record HeldBack(byte[] body, List<Integer> positions) {}
 
     /** Drops every n-th operation (action line and, unless a delete, its source line) from an NDJSON bulk body. */
     private HeldBack holdBack(byte[] body) {
@@ -245,8 +264,11 @@ final class FaultyElasticsearchProxy implements AutoCloseable {
         for (int i = 0; i < real.size() + positions.size(); i++) {
             if (positions.contains(i)) {
                 ObjectNode rejected = items.addObject().putObject("index");
-                rejected.put("_index", "held-back").put("status", 429).putObject("error")
-                        .put("type", "es_rejected_execution_exception").put("reason", "injected by test: write queue full");
+                rejected.put("_index", "held-back")
+                        .put("status", 429)
+                        .putObject("error")
+                        .put("type", "es_rejected_execution_exception")
+                        .put("reason", "injected by test: write queue full");
                 rejectedItems.incrementAndGet();
             } else {
                 items.add(real.get(next++));

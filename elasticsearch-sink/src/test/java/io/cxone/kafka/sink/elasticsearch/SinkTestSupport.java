@@ -2,6 +2,13 @@ package io.cxone.kafka.sink.elasticsearch;
 
 import io.apicurio.registry.utils.converter.AvroConverter;
 import io.cxone.kafka.testkit.TestServices;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.runtime.ConnectorConfig;
@@ -9,19 +16,10 @@ import org.apache.kafka.connect.runtime.SinkConnectorConfig;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
-import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
-
 /** Connector configs and record encoding shared by the integration tests. */
 final class SinkTestSupport {
 
-    private SinkTestSupport() {
-    }
+    private SinkTestSupport() {}
 
     /** A sink reading JSON-with-schema values and string keys from {@code topic}. */
     static Map<String, String> sinkConfig(String topic, String esUrl) {
@@ -51,7 +49,8 @@ final class SinkTestSupport {
     /** The committed offset of partition 0 of {@code topic} for a sink connector, or -1. */
     static long committedOffset(EmbeddedConnectCluster connect, String connector, String topic) {
         for (ConnectorOffset offset : connect.connectorOffsets(connector).offsets()) {
-            if (topic.equals(offset.partition().get("kafka_topic")) && Integer.valueOf(0).equals(offset.partition().get("kafka_partition"))) {
+            if (topic.equals(offset.partition().get("kafka_topic"))
+                    && Integer.valueOf(0).equals(offset.partition().get("kafka_partition"))) {
                 return ((Number) offset.offset().get("kafka_offset")).longValue();
             }
         }
@@ -78,7 +77,8 @@ final class SinkTestSupport {
     }
 
     /** Deploys the connector and waits until it and its one task run. */
-    static void deploy(EmbeddedConnectCluster connect, String name, Map<String, String> config) throws InterruptedException {
+    static void deploy(EmbeddedConnectCluster connect, String name, Map<String, String> config)
+            throws InterruptedException {
         connect.configureConnector(name, config);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, name + " running");
     }

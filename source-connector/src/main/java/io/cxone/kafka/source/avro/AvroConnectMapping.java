@@ -1,5 +1,17 @@
 package io.cxone.kafka.source.avro;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.generic.GenericData;
@@ -13,19 +25,6 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
-
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * Maps one Avro schema to a Connect schema and converts generic Avro data (as {@code GenericDatumReader} produces
@@ -42,6 +41,7 @@ public final class AvroConnectMapping {
 
     /** Connect schema parameter keeping the Avro logical type or enum origin of a field. */
     public static final String AVRO_TYPE_PARAMETER = "cxone.avro.type";
+
     public static final String UNION_SCHEMA_NAME = "io.cxone.kafka.avro.Union";
 
     private static final Map<org.apache.avro.Schema, AvroConnectMapping> CACHE = new ConcurrentHashMap<>();
@@ -83,8 +83,7 @@ public final class AvroConnectMapping {
         return converter.apply(avroValue);
     }
 
-    private record Mapped(Schema schema, Function<Object, Object> converter) {
-    }
+    private record Mapped(Schema schema, Function<Object, Object> converter) {}
 
     private static Mapped map(org.apache.avro.Schema schema, boolean optional, Set<String> recordsInProgress) {
         LogicalType logical = schema.getLogicalType();
@@ -120,8 +119,8 @@ public final class AvroConnectMapping {
                 });
             }
             case ENUM: {
-                SchemaBuilder builder = SchemaBuilder.string()
-                        .parameter(AVRO_TYPE_PARAMETER, "enum:" + schema.getFullName());
+                SchemaBuilder builder =
+                        SchemaBuilder.string().parameter(AVRO_TYPE_PARAMETER, "enum:" + schema.getFullName());
                 return new Mapped(optional(builder, optional).build(), Object::toString);
             }
             case STRING: {
@@ -137,26 +136,36 @@ public final class AvroConnectMapping {
                     int scale = decimal.getScale();
                     SchemaBuilder builder = Decimal.builder(scale)
                             .parameter("connect.decimal.precision", Integer.toString(decimal.getPrecision()));
-                    return new Mapped(optional(builder, optional).build(), value -> new BigDecimal(new BigInteger(bytes(value)), scale));
+                    return new Mapped(
+                            optional(builder, optional).build(),
+                            value -> new BigDecimal(new BigInteger(bytes(value)), scale));
                 }
                 return new Mapped(optional(SchemaBuilder.bytes(), optional).build(), AvroConnectMapping::bytes);
             }
             case INT: {
                 if (logical instanceof LogicalTypes.Date) {
-                    return new Mapped(optional(Date.builder(), optional).build(),
+                    return new Mapped(
+                            optional(Date.builder(), optional).build(),
                             value -> new java.util.Date(((Integer) value) * 86_400_000L));
                 }
                 if (logical instanceof LogicalTypes.TimeMillis) {
-                    return new Mapped(optional(Time.builder(), optional).build(), value -> new java.util.Date((Integer) value));
+                    return new Mapped(
+                            optional(Time.builder(), optional).build(), value -> new java.util.Date((Integer) value));
                 }
                 return new Mapped(optional(SchemaBuilder.int32(), optional).build(), Function.identity());
             }
             case LONG: {
-                if (logical instanceof LogicalTypes.TimestampMillis || logical instanceof LogicalTypes.LocalTimestampMillis) {
-                    return new Mapped(optional(Timestamp.builder(), optional).build(), value -> new java.util.Date((Long) value));
+                if (logical instanceof LogicalTypes.TimestampMillis
+                        || logical instanceof LogicalTypes.LocalTimestampMillis) {
+                    return new Mapped(
+                            optional(Timestamp.builder(), optional).build(), value -> new java.util.Date((Long) value));
                 }
-                if (logical instanceof LogicalTypes.TimestampMicros || logical instanceof LogicalTypes.LocalTimestampMicros) {
-                    return new Mapped(optional(Timestamp.builder(), optional).parameter(AVRO_TYPE_PARAMETER, logical.getName()).build(),
+                if (logical instanceof LogicalTypes.TimestampMicros
+                        || logical instanceof LogicalTypes.LocalTimestampMicros) {
+                    return new Mapped(
+                            optional(Timestamp.builder(), optional)
+                                    .parameter(AVRO_TYPE_PARAMETER, logical.getName())
+                                    .build(),
                             value -> new java.util.Date(Math.floorDiv((Long) value, 1000L)));
                 }
                 SchemaBuilder builder = SchemaBuilder.int64();
@@ -209,7 +218,9 @@ public final class AvroConnectMapping {
 
     private static Mapped mapUnion(org.apache.avro.Schema schema, boolean optional, Set<String> recordsInProgress) {
         List<org.apache.avro.Schema> branches = schema.getTypes();
-        List<org.apache.avro.Schema> nonNull = branches.stream().filter(b -> b.getType() != org.apache.avro.Schema.Type.NULL).toList();
+        List<org.apache.avro.Schema> nonNull = branches.stream()
+                .filter(b -> b.getType() != org.apache.avro.Schema.Type.NULL)
+                .toList();
         boolean nullable = nonNull.size() < branches.size();
         if (nonNull.size() == 1) {
             Mapped inner = map(nonNull.get(0), nullable || optional, recordsInProgress);

@@ -5,12 +5,11 @@ import io.apicurio.registry.resolver.SchemaLookupResult;
 import io.apicurio.registry.resolver.SchemaParser;
 import io.apicurio.registry.resolver.data.Record;
 import io.apicurio.registry.serde.data.KafkaSerdeMetadata;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericContainer;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
 
 /**
  * Apicurio's {@link DefaultSchemaResolver} that remembers, per topic, key/value side and Avro schema, the lookup it
@@ -62,7 +61,8 @@ public class CachingSchemaResolver<T> extends DefaultSchemaResolver<Schema, T> {
 
     @Override
     public SchemaLookupResult<Schema> resolveSchema(Record<T> data) {
-        if (!(data.metadata() instanceof KafkaSerdeMetadata metadata) || !(data.payload() instanceof GenericContainer container)) {
+        if (!(data.metadata() instanceof KafkaSerdeMetadata metadata)
+                || !(data.payload() instanceof GenericContainer container)) {
             return super.resolveSchema(data);
         }
         // Avro's Schema caches its hash code and equals() starts with identity: AvroData hands out the same Schema
@@ -87,9 +87,7 @@ public class CachingSchemaResolver<T> extends DefaultSchemaResolver<Schema, T> {
         super.reset();
     }
 
-    private record Key(String topic, boolean isKey, Schema schema) {
-    }
+    private record Key(String topic, boolean isKey, Schema schema) {}
 
-    private record Lookup(SchemaLookupResult<Schema> result, long resolvedAt) {
-    }
+    private record Lookup(SchemaLookupResult<Schema> result, long resolvedAt) {}
 }

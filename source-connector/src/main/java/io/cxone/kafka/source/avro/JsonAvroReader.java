@@ -1,11 +1,6 @@
 package io.cxone.kafka.source.avro;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.avro.LogicalType;
-import org.apache.avro.LogicalTypes;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -19,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.avro.LogicalType;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 
 /**
  * Reads a JSON value as a datum of an Avro schema, producing the same generic representation as a binary
@@ -133,7 +132,10 @@ public final class JsonAvroReader {
             JsonNode value = json.get(field.name());
             if (value == null) {
                 if (field.hasDefaultValue()) {
-                    record.put(field.pos(), GenericData.get().deepCopy(field.schema(), GenericData.get().getDefaultValue(field)));
+                    record.put(
+                            field.pos(),
+                            GenericData.get()
+                                    .deepCopy(field.schema(), GenericData.get().getDefaultValue(field)));
                 } else if (isNullable(field.schema())) {
                     record.put(field.pos(), null);
                 } else {
@@ -147,7 +149,9 @@ public final class JsonAvroReader {
             for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (schema.getField(name) == null) {
-                    throw mismatch(path.isEmpty() ? name : path + "." + name, "field is not in schema " + schema.getFullName());
+                    throw mismatch(
+                            path.isEmpty() ? name : path + "." + name,
+                            "field is not in schema " + schema.getFullName());
                 }
             }
         }
@@ -165,7 +169,8 @@ public final class JsonAvroReader {
         if (json.isObject() && json.size() == 1) {
             String key = json.fieldNames().next();
             for (Schema branch : schema.getTypes()) {
-                if (branch.getType() != Schema.Type.MAP && branch.getType() != Schema.Type.RECORD
+                if (branch.getType() != Schema.Type.MAP
+                        && branch.getType() != Schema.Type.RECORD
                         && (key.equals(branch.getFullName()) || key.equals(branch.getName()))) {
                     return read(json.get(key), branch, path);
                 }
@@ -232,19 +237,27 @@ public final class JsonAvroReader {
     }
 
     private Object readLong(JsonNode json, LogicalType logical, String path) {
-        boolean millis = logical instanceof LogicalTypes.TimestampMillis || logical instanceof LogicalTypes.LocalTimestampMillis;
-        boolean micros = logical instanceof LogicalTypes.TimestampMicros || logical instanceof LogicalTypes.LocalTimestampMicros;
+        boolean millis =
+                logical instanceof LogicalTypes.TimestampMillis || logical instanceof LogicalTypes.LocalTimestampMillis;
+        boolean micros =
+                logical instanceof LogicalTypes.TimestampMicros || logical instanceof LogicalTypes.LocalTimestampMicros;
         if ((millis || micros) && json.isTextual()) {
             try {
                 Instant instant = Instant.parse(json.textValue());
-                return millis ? instant.toEpochMilli() : Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000L);
+                return millis
+                        ? instant.toEpochMilli()
+                        : Math.addExact(
+                                Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000L);
             } catch (DateTimeParseException | ArithmeticException e) {
                 throw mismatch(path, "expected an ISO-8601 instant or epoch " + (millis ? "millis" : "micros"));
             }
         }
         if (!json.isIntegralNumber() || !json.canConvertToLong()) {
-            throw mismatch(path, millis || micros ? "expected an ISO-8601 instant or epoch " + (millis ? "millis" : "micros")
-                    : "expected a 64-bit integer");
+            throw mismatch(
+                    path,
+                    millis || micros
+                            ? "expected an ISO-8601 instant or epoch " + (millis ? "millis" : "micros")
+                            : "expected a 64-bit integer");
         }
         return json.longValue();
     }
@@ -326,7 +339,8 @@ public final class JsonAvroReader {
         if (schema.getType() == Schema.Type.NULL) {
             return true;
         }
-        return schema.getType() == Schema.Type.UNION && schema.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL);
+        return schema.getType() == Schema.Type.UNION
+                && schema.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL);
     }
 
     private static JsonSchemaMismatch mismatch(String path, String what) {

@@ -26,7 +26,10 @@ public enum ApiFlavour {
             return null;
         }
         String v = value.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(f -> f.configName.equals(v)).findFirst().orElse(null);
+        return Arrays.stream(values())
+                .filter(f -> f.configName.equals(v))
+                .findFirst()
+                .orElse(null);
     }
 
     public static List<String> names() {

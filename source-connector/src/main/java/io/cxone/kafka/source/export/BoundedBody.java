@@ -52,9 +52,15 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     static HttpResponse.BodyHandler<byte[]> handler(long limit) {
         return info -> {
             long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            boolean gzip = info.headers().firstValue("Content-Encoding").map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
+            boolean gzip = info.headers()
+                    .firstValue("Content-Encoding")
+                    .map(v -> v.trim().equalsIgnoreCase("gzip"))
+                    .orElse(false);
             TooLargeException refused = declared > limit
-                    ? new TooLargeException(info.statusCode(), "answer of " + declared + " bytes (Content-Length) exceeds the limit of " + limit + " bytes")
+                    ? new TooLargeException(
+                            info.statusCode(),
+                            "answer of " + declared + " bytes (Content-Length) exceeds the limit of " + limit
+                                    + " bytes")
                     : null;
             return new BoundedBody(info.statusCode(), limit, gzip, refused);
         };
@@ -90,7 +96,8 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
         for (ByteBuffer buffer : buffers) {
             if ((long) received.size() + buffer.remaining() > limit) {
                 subscription.cancel();
-                body.completeExceptionally(new TooLargeException(status, "answer exceeds the limit of " + limit + " bytes"));
+                body.completeExceptionally(
+                        new TooLargeException(status, "answer exceeds the limit of " + limit + " bytes"));
                 return;
             }
             byte[] chunk = new byte[buffer.remaining()];

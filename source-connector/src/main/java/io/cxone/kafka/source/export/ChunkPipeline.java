@@ -2,6 +2,10 @@ package io.cxone.kafka.source.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.source.export.ExportSourceConfig.DriftPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.ConnectHeaders;
@@ -9,11 +13,6 @@ import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Turns one source's rows into verified chunks: checks the SHA-256 of the boundary chunk on resume, hashes
@@ -53,13 +52,21 @@ public final class ChunkPipeline {
     /** Partitions an earlier version stored checkpoints under: removed in the next chunk's transaction. */
     private List<Map<String, String>> retiredPartitions;
 
-    public ChunkPipeline(String source, ChunkReader reader, ExportSourceConfig config, ExportMetrics metrics,
-                         Optional<ExportOffset> committed) {
+    public ChunkPipeline(
+            String source,
+            ChunkReader reader,
+            ExportSourceConfig config,
+            ExportMetrics metrics,
+            Optional<ExportOffset> committed) {
         this(source, reader, config, metrics, new StoredCheckpoint(committed, List.of()));
     }
 
-    public ChunkPipeline(String source, ChunkReader reader, ExportSourceConfig config, ExportMetrics metrics,
-                         StoredCheckpoint stored) {
+    public ChunkPipeline(
+            String source,
+            ChunkReader reader,
+            ExportSourceConfig config,
+            ExportMetrics metrics,
+            StoredCheckpoint stored) {
         Optional<ExportOffset> committed = stored.offset();
         this.retiredPartitions = stored.retiredPartitions();
         this.source = source;
@@ -73,7 +80,12 @@ public final class ChunkPipeline {
                 nextRow = offset.rowOffset();
                 pendingCheck = offset.chunkSha256() == null || offset.chunkRows() == 0 ? null : offset;
                 lastChunk = pendingCheck;
-                log.info("Resuming {} job {} at row {} (last chunk sha256 {})", source, offset.job(), nextRow, offset.chunkSha256());
+                log.info(
+                        "Resuming {} job {} at row {} (last chunk sha256 {})",
+                        source,
+                        offset.job(),
+                        nextRow,
+                        offset.chunkSha256());
             }
         });
     }
@@ -128,12 +140,19 @@ public final class ChunkPipeline {
      */
     private void renewJob(UnknownJobException e) {
         if (e.job().equals(renewedJob)) {
-            throw new ConnectException("CXone does not know " + source + " job " + e.job() + " either, although it was just started to"
-                    + " replace a job CXone had forgotten; not starting another. Check that " + ExportSourceConfig.BASE_URL
-                    + " points at the CXone API. Last error: " + e.getMessage(), e);
+            throw new ConnectException(
+                    "CXone does not know " + source + " job " + e.job() + " either, although it was just started to"
+                            + " replace a job CXone had forgotten; not starting another. Check that "
+                            + ExportSourceConfig.BASE_URL
+                            + " points at the CXone API. Last error: " + e.getMessage(),
+                    e);
         }
-        log.warn("CXone no longer knows {} job {} (expired or forgotten: HTTP {}); starting a new job and continuing at row {}",
-                source, e.job(), e.status(), nextRow);
+        log.warn(
+                "CXone no longer knows {} job {} (expired or forgotten: HTTP {}); starting a new job and continuing at row {}",
+                source,
+                e.job(),
+                e.status(),
+                nextRow);
         reader.restart();
         renewedJob = reader.currentJob();
         pendingCheck = lastChunk;
@@ -153,12 +172,15 @@ public final class ChunkPipeline {
         SchemaDrift drift = shape.driftFrom(baseline);
         if (!drift.isEmpty()) {
             metrics.drift();
-            driftReason = source + " job " + reader.currentJob() + " rows " + nextRow + "-" + (nextRow + raw.size() - 1) + ": " + drift.describe();
+            driftReason = source + " job " + reader.currentJob() + " rows " + nextRow + "-" + (nextRow + raw.size() - 1)
+                    + ": " + drift.describe();
             DriftPolicy policy = config.driftPolicy();
             switch (policy) {
-                case FAIL -> throw new ConnectException("Schema drift (" + ExportSourceConfig.SCHEMA_DRIFT_POLICY + "=fail): "
-                        + driftReason + ". Nothing of this chunk was written. Set " + ExportSourceConfig.SCHEMA_DRIFT_POLICY
-                        + " to warn, route or evolve to accept it.");
+                case FAIL ->
+                    throw new ConnectException("Schema drift (" + ExportSourceConfig.SCHEMA_DRIFT_POLICY + "=fail): "
+                            + driftReason + ". Nothing of this chunk was written. Set "
+                            + ExportSourceConfig.SCHEMA_DRIFT_POLICY
+                            + " to warn, route or evolve to accept it.");
                 case WARN -> {
                     log.warn("Schema drift, writing with the chunk's own schema: {}", driftReason);
                     recordShape = shape;
@@ -170,13 +192,18 @@ public final class ChunkPipeline {
                 }
                 case EVOLVE -> {
                     if (!drift.retyped().isEmpty()) {
-                        throw new ConnectException("Schema drift cannot evolve retyped fields (" + ExportSourceConfig.SCHEMA_DRIFT_POLICY
-                                + "=evolve): " + driftReason + ". Nothing of this chunk was written.");
+                        throw new ConnectException(
+                                "Schema drift cannot evolve retyped fields (" + ExportSourceConfig.SCHEMA_DRIFT_POLICY
+                                        + "=evolve): " + driftReason + ". Nothing of this chunk was written.");
                     }
                     baseline = baseline.union(shape);
                     schemaVersion++;
                     recordShape = baseline;
-                    log.warn("Schema drift, evolved to schema version {} (fingerprint {}): {}", schemaVersion, baseline.fingerprint(), driftReason);
+                    log.warn(
+                            "Schema drift, evolved to schema version {} (fingerprint {}): {}",
+                            schemaVersion,
+                            baseline.fingerprint(),
+                            driftReason);
                 }
             }
         }
@@ -194,10 +221,12 @@ public final class ChunkPipeline {
         Long startRowValue = startRow;
         Integer chunkSizeValue = raw.size();
         for (JsonNode row : typed) {
-            // The chunk's first records remove earlier versions' partitions (a null offset is a tombstone), the others carry
+            // The chunk's first records remove earlier versions' partitions (a null offset is a tombstone), the others
+            // carry
             // the checkpoint: all land in the chunk's transaction. The last record always carries the checkpoint.
             Map<String, String> retires = records.size() < retiredPartitions.size() && records.size() < raw.size() - 1
-                    ? retiredPartitions.get(records.size()) : null;
+                    ? retiredPartitions.get(records.size())
+                    : null;
             ConnectHeaders headers = new ConnectHeaders();
             headers.add(HEADER_CHUNK_OFFSET, startRowValue, Schema.INT64_SCHEMA);
             headers.add(HEADER_CHUNK_SIZE, chunkSizeValue, Schema.INT32_SCHEMA);
@@ -209,16 +238,31 @@ public final class ChunkPipeline {
             }
             JsonNode keyValue = keyField == null ? null : row.get(keyField);
             String key = keyValue == null || keyValue.isNull() ? null : keyValue.asText();
-            records.add(new ChunkRecord(retires != null ? retires : partition, retires != null ? null : offsetMap,
-                    retires != null ? 0 : offsetHash, topic,
-                    key == null ? null : Schema.OPTIONAL_STRING_SCHEMA, key, schema, structs.struct(schema, row), headers));
+            records.add(new ChunkRecord(
+                    retires != null ? retires : partition,
+                    retires != null ? null : offsetMap,
+                    retires != null ? 0 : offsetHash,
+                    topic,
+                    key == null ? null : Schema.OPTIONAL_STRING_SCHEMA,
+                    key,
+                    schema,
+                    structs.struct(schema, row),
+                    headers));
         }
         nextRow = endRow;
         lastChunk = offset;
-        retiredPartitions = retiredPartitions.subList(Math.min(retiredPartitions.size(), Math.max(0, raw.size() - 1)), retiredPartitions.size());
+        retiredPartitions = retiredPartitions.subList(
+                Math.min(retiredPartitions.size(), Math.max(0, raw.size() - 1)), retiredPartitions.size());
         long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
         metrics.chunk(records.size(), reader.lastReadBytes(), latencyMs);
-        log.info("Chunk verified: {} job {} rows {}-{} sha256 {} ({} ms)", source, reader.currentJob(), startRow, endRow - 1, sha, latencyMs);
+        log.info(
+                "Chunk verified: {} job {} rows {}-{} sha256 {} ({} ms)",
+                source,
+                reader.currentJob(),
+                startRow,
+                endRow - 1,
+                sha,
+                latencyMs);
         return new ExportChunk(source, reader.currentJob(), startRow, records);
     }
 
@@ -232,8 +276,16 @@ public final class ChunkPipeline {
     static final class ChunkRecord extends SourceRecord {
         private final int hash;
 
-        ChunkRecord(Map<String, ?> partition, Map<String, ?> offset, int offsetHash, String topic, Schema keySchema, Object key,
-                    Schema valueSchema, Object value, Iterable<Header> headers) {
+        ChunkRecord(
+                Map<String, ?> partition,
+                Map<String, ?> offset,
+                int offsetHash,
+                String topic,
+                Schema keySchema,
+                Object key,
+                Schema valueSchema,
+                Object value,
+                Iterable<Header> headers) {
             super(partition, offset, topic, null, keySchema, key, valueSchema, value, null, headers);
             this.hash = (31 * offsetHash + topic.hashCode()) * 31 + java.util.Objects.hashCode(key);
         }
@@ -253,22 +305,30 @@ public final class ChunkPipeline {
     private void verifyBoundaryChunk(ExportOffset committed) {
         List<JsonNode> again = reader.read(committed.chunkStart(), committed.chunkRows());
         String sha = ChunkChecksum.sha256(again);
-        String job = committed.job().equals(reader.currentJob()) ? "job " + committed.job()
+        String job = committed.job().equals(reader.currentJob())
+                ? "job " + committed.job()
                 : "job " + committed.job() + " (re-read from new job " + reader.currentJob() + ")";
         if (sha.equals(committed.chunkSha256())) {
             if (baseline == null) {
                 baseline = ChunkShape.of(again.stream().map(reader::typed).toList(), reader.declaredTypes());
             }
-            log.info("Resume check passed: {} {} rows {}-{} still hash to {}", source, job,
-                    committed.chunkStart(), committed.rowOffset() - 1, sha);
+            log.info(
+                    "Resume check passed: {} {} rows {}-{} still hash to {}",
+                    source,
+                    job,
+                    committed.chunkStart(),
+                    committed.rowOffset() - 1,
+                    sha);
             return;
         }
         metrics.checksumMismatch();
         String what = source + " " + job + " rows " + committed.chunkStart() + "-" + (committed.rowOffset() - 1)
                 + " hash to " + sha + " now, but " + committed.chunkSha256() + " when they were committed";
         switch (config.checksumMismatchPolicy()) {
-            case FAIL -> throw new ConnectException("Checksum mismatch on resume (" + ExportSourceConfig.CHECKSUM_MISMATCH_POLICY
-                    + "=fail): " + what + ". CXone changed data that was already written; nothing more was written.");
+            case FAIL ->
+                throw new ConnectException(
+                        "Checksum mismatch on resume (" + ExportSourceConfig.CHECKSUM_MISMATCH_POLICY + "=fail): "
+                                + what + ". CXone changed data that was already written; nothing more was written.");
             case WARN -> log.warn("Checksum mismatch on resume, continuing after the committed rows: {}", what);
             case RESTART_WINDOW -> {
                 log.warn("Checksum mismatch on resume, exporting the job/window again from its first row: {}", what);

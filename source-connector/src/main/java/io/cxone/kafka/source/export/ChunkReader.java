@@ -1,7 +1,6 @@
 package io.cxone.kafka.source.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 
 /**

@@ -1,7 +1,6 @@
 package io.cxone.kafka.source.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,8 +29,11 @@ public final class ChunkShape {
     public static ChunkShape of(List<? extends JsonNode> typedRows, Map<String, FieldType> declared) {
         Map<String, FieldType> fields = new LinkedHashMap<>();
         for (JsonNode row : typedRows) {
-            row.fields().forEachRemaining(e -> fields.merge(e.getKey(),
-                    declared.getOrDefault(e.getKey(), FieldType.of(e.getValue())), FieldType::merge));
+            row.fields()
+                    .forEachRemaining(e -> fields.merge(
+                            e.getKey(),
+                            declared.getOrDefault(e.getKey(), FieldType.of(e.getValue())),
+                            FieldType::merge));
         }
         return new ChunkShape(fields);
     }
@@ -64,16 +66,21 @@ public final class ChunkShape {
                 retyped.add(name + " " + before + "->" + type);
             }
         });
-        baseline.fields.keySet().stream().filter(name -> !fields.containsKey(name)).forEach(removed::add);
+        baseline.fields.keySet().stream()
+                .filter(name -> !fields.containsKey(name))
+                .forEach(removed::add);
         return new SchemaDrift(added, removed, retyped);
     }
 
     /** Stable id of the field set and types (order-independent), kept in offsets and record headers. */
     public String fingerprint() {
         StringBuilder canonical = new StringBuilder();
-        new TreeMap<>(fields).forEach((name, type) -> canonical.append(name).append(':').append(type).append('\n'));
+        new TreeMap<>(fields)
+                .forEach((name, type) ->
+                        canonical.append(name).append(':').append(type).append('\n'));
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);

@@ -1,6 +1,9 @@
 package io.cxone.kafka.source.export;
 
 import io.cxone.kafka.common.PluginVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -9,10 +12,6 @@ import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * CXone export source connector: exports CXone reports (records API) or Data Extraction entities into a
@@ -32,9 +31,13 @@ public class CxoneExportSourceConnector extends SourceConnector {
     public void start(Map<String, String> props) {
         this.config = ExportConfigValidator.parseForStart(props); // fail fast on a bad configuration
         this.props = Map.copyOf(props);
-        log.info("CXone export connector started: api {}, {} sources, topic {}", config.apiFlavour().configName(),
-                config.sources().size(), config.topic());
-        config.insecureHttpWarning().ifPresent(warning -> log.warn("connector {}: insecure settings: {}", props.get("name"), warning));
+        log.info(
+                "CXone export connector started: api {}, {} sources, topic {}",
+                config.apiFlavour().configName(),
+                config.sources().size(),
+                config.topic());
+        config.insecureHttpWarning()
+                .ifPresent(warning -> log.warn("connector {}: insecure settings: {}", props.get("name"), warning));
     }
 
     @Override
@@ -57,8 +60,7 @@ public class CxoneExportSourceConnector extends SourceConnector {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     @Override
     public ConfigDef config() {

@@ -2,13 +2,6 @@ package io.cxone.kafka.source.export;
 
 import io.cxone.kafka.common.PluginVersion;
 import io.cxone.kafka.common.threads.PluginThreads;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTask;
-import org.apache.kafka.connect.source.TransactionContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +9,12 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.source.TransactionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Exports this task's reports / entities. A reader thread fetches and verifies chunks (CXone calls, retries
@@ -47,15 +46,20 @@ public class CxoneExportSourceTask extends SourceTask {
         http = new CxoneHttp(config.requestTimeout(), config.retryPolicy(), config.responseMaxBytes(), metrics);
         List<ChunkPipeline> pipelines = new ArrayList<>();
         for (String source : config.taskSources()) {
-            StoredCheckpoint stored = StoredCheckpoint.read(context.offsetStorageReader(), config.apiFlavour().configName(), source);
+            StoredCheckpoint stored = StoredCheckpoint.read(
+                    context.offsetStorageReader(), config.apiFlavour().configName(), source);
             pipelines.add(new ChunkPipeline(source, ChunkReader.create(source, config, http), config, metrics, stored));
         }
         running = true;
-        readerThread = PluginThreads.daemonThread("cxone-export-reader-" + String.join(",", config.taskSources()),
-                () -> readLoop(pipelines));
+        readerThread = PluginThreads.daemonThread(
+                "cxone-export-reader-" + String.join(",", config.taskSources()), () -> readLoop(pipelines));
         readerThread.start();
-        log.info("Export task started for {} {} (api {}, chunk size {})", config.apiFlavour() == ApiFlavour.RECORDS ? "reports" : "entities",
-                config.taskSources(), config.apiFlavour().configName(), config.chunkSize());
+        log.info(
+                "Export task started for {} {} (api {}, chunk size {})",
+                config.apiFlavour() == ApiFlavour.RECORDS ? "reports" : "entities",
+                config.taskSources(),
+                config.apiFlavour().configName(),
+                config.chunkSize());
     }
 
     /** Round-robin over the sources; idles briefly when none has a chunk due. */

@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.common.ConnectionUrls;
 import io.cxone.kafka.common.threads.PluginThreads;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP calls to CXone on the JDK client with the connector's retry rules: 429 waits for Retry-After; 5xx, timeouts,
@@ -54,10 +53,16 @@ public final class CxoneHttp implements AutoCloseable {
     /** Call from {@code start()}: the client's threads carry the caller's logging context. */
     public CxoneHttp(Duration timeout, RetryPolicy retry, long maxBodyBytes, ExportMetrics metrics) {
         this.executor = Executors.newCachedThreadPool(PluginThreads.daemon("cxone-export-http-%d"));
-        this.followingRedirects = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL)
-                .executor(executor).build();
-        this.notFollowingRedirects = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor).build();
+        this.followingRedirects = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .executor(executor)
+                .build();
+        this.notFollowingRedirects = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
+                .build();
         this.timeout = timeout;
         this.retry = retry;
         this.maxBodyBytes = maxBodyBytes;
@@ -97,11 +102,14 @@ public final class CxoneHttp implements AutoCloseable {
                     wait = retry.delayAfter(attempt);
                     lastError = "HTTP " + status + ": " + snippet(response.body());
                 } else {
-                    throw new CxoneApiException(status, what + " failed with HTTP " + status + ": " + snippet(response.body()));
+                    throw new CxoneApiException(
+                            status, what + " failed with HTTP " + status + ": " + snippet(response.body()));
                 }
             } catch (BoundedBody.TooLargeException e) {
-                throw new CxoneApiException(e.status(), what + " failed: " + e.getMessage() + " (raise "
-                        + ExportSourceConfig.RESPONSE_MAX_BYTES + " if such answers are expected)");
+                throw new CxoneApiException(
+                        e.status(),
+                        what + " failed: " + e.getMessage() + " (raise " + ExportSourceConfig.RESPONSE_MAX_BYTES
+                                + " if such answers are expected)");
             } catch (IOException e) {
                 lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
                 wait = retry.delayAfter(attempt);
@@ -110,10 +118,17 @@ public final class CxoneHttp implements AutoCloseable {
                 break;
             }
             metrics.retry();
-            log.warn("{} attempt {}/{} failed ({}); retrying in {} ms", what, attempt, retry.maxAttempts(), lastError, wait.toMillis());
+            log.warn(
+                    "{} attempt {}/{} failed ({}); retrying in {} ms",
+                    what,
+                    attempt,
+                    retry.maxAttempts(),
+                    lastError,
+                    wait.toMillis());
             sleep(wait);
         }
-        throw new CxoneApiException(0, what + " failed after " + retry.maxAttempts() + " attempts; last error: " + lastError);
+        throw new CxoneApiException(
+                0, what + " failed after " + retry.maxAttempts() + " attempts; last error: " + lastError);
     }
 
     public JsonNode json(String what, HttpRequest.Builder request, TokenCache tokens) {
@@ -127,7 +142,8 @@ public final class CxoneHttp implements AutoCloseable {
      * request's secrets, to wherever a redirect points.
      */
     private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException {
-        boolean mayFollow = request.method().equals("GET") && request.headers().firstValue("Authorization").isEmpty();
+        boolean mayFollow = request.method().equals("GET")
+                && request.headers().firstValue("Authorization").isEmpty();
         HttpClient client = mayFollow ? followingRedirects : notFollowingRedirects;
         CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request, BoundedBody.handler(maxBodyBytes));
         try {
@@ -145,7 +161,9 @@ public final class CxoneHttp implements AutoCloseable {
                     throw tooLarge;
                 }
             }
-            throw e.getCause() instanceof IOException io ? io : new IOException(String.valueOf(e.getCause()), e.getCause());
+            throw e.getCause() instanceof IOException io
+                    ? io
+                    : new IOException(String.valueOf(e.getCause()), e.getCause());
         }
     }
 
@@ -161,13 +179,18 @@ public final class CxoneHttp implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new CxoneApiException(0, "not a URL: " + ConnectionUrls.redact(url));
         }
-        return HttpRequest.newBuilder(uri).header("Accept-Encoding", "gzip")
-                .version("https".equalsIgnoreCase(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
+        return HttpRequest.newBuilder(uri)
+                .header("Accept-Encoding", "gzip")
+                .version(
+                        "https".equalsIgnoreCase(uri.getScheme())
+                                ? HttpClient.Version.HTTP_2
+                                : HttpClient.Version.HTTP_1_1);
     }
 
     public static HttpRequest.Builder postJson(String url, Object value) {
         try {
-            return request(url).header("Content-Type", "application/json")
+            return request(url)
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(value)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -176,7 +199,8 @@ public final class CxoneHttp implements AutoCloseable {
 
     /** An {@code application/x-www-form-urlencoded} POST, as OAuth token endpoints take. */
     public static HttpRequest.Builder postForm(String url, Map<String, String> fields) {
-        return request(url).header("Content-Type", "application/x-www-form-urlencoded")
+        return request(url)
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(encode(fields)));
     }
 
@@ -187,13 +211,17 @@ public final class CxoneHttp implements AutoCloseable {
 
     private static String encode(Map<String, String> fields) {
         return fields.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
     }
 
     private static Duration retryAfter(HttpResponse<?> response, Duration fallback) {
         try {
-            return response.headers().firstValue("Retry-After").map(v -> Duration.ofSeconds(Long.parseLong(v.trim()))).orElse(fallback);
+            return response.headers()
+                    .firstValue("Retry-After")
+                    .map(v -> Duration.ofSeconds(Long.parseLong(v.trim())))
+                    .orElse(fallback);
         } catch (NumberFormatException e) {
             return fallback;
         }

@@ -7,10 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.cxone.kafka.common.ConnectionUrls;
-import org.apache.kafka.connect.errors.DataException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +21,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.errors.DataException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Real CXone: OIDC discovery and the password grant with access keys, tenant discovery from the token's
@@ -61,18 +60,31 @@ public final class DataExtractionChunkReader implements ChunkReader {
     }
 
     private TokenCache.Token passwordGrantToken() {
-        JsonNode discovery = http.json("OIDC discovery",
-                CxoneHttp.request(config.issuerUrl() + "/.well-known/openid-configuration").GET(), null);
+        JsonNode discovery = http.json(
+                "OIDC discovery",
+                CxoneHttp.request(config.issuerUrl() + "/.well-known/openid-configuration")
+                        .GET(),
+                null);
         String tokenEndpoint = discovery.path("token_endpoint").asText("");
         if (tokenEndpoint.isBlank()) {
             throw new CxoneApiException(0, "OIDC discovery at " + config.issuerUrl() + " gave no token_endpoint");
         }
         config.requireSafeForSecrets(tokenEndpoint, "OIDC discovery at " + config.issuerUrl());
-        HttpRequest.Builder request = CxoneHttp.postForm(tokenEndpoint, Map.of("grant_type", "password",
-                "username", config.accessKeyId(), "password", config.accessKeySecret().value()));
+        HttpRequest.Builder request = CxoneHttp.postForm(
+                tokenEndpoint,
+                Map.of(
+                        "grant_type",
+                        "password",
+                        "username",
+                        config.accessKeyId(),
+                        "password",
+                        config.accessKeySecret().value()));
         if (!config.clientId().isBlank()) {
-            String clientCredentials = config.clientId() + ":" + config.clientSecret().value();
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(clientCredentials.getBytes(StandardCharsets.UTF_8)));
+            String clientCredentials =
+                    config.clientId() + ":" + config.clientSecret().value();
+            request.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(clientCredentials.getBytes(StandardCharsets.UTF_8)));
         }
         JsonNode body = http.json("token request (password grant)", request, null);
         TokenCache.Token token = RecordsChunkReader.tokenFrom(body, "password-grant token response");
@@ -100,7 +112,8 @@ public final class DataExtractionChunkReader implements ChunkReader {
     }
 
     private String discoverApiEndpoint(String tenantId) {
-        String url = CxoneHttp.withQuery(config.issuerUrl() + "/.well-known/cxone-configuration", Map.of("tenantId", tenantId));
+        String url = CxoneHttp.withQuery(
+                config.issuerUrl() + "/.well-known/cxone-configuration", Map.of("tenantId", tenantId));
         JsonNode body = http.json("tenant discovery", CxoneHttp.request(url).GET(), null);
         String endpoint = body.path("api_endpoint").asText("");
         if (endpoint.isBlank()) {
@@ -139,7 +152,11 @@ public final class DataExtractionChunkReader implements ChunkReader {
     @Override
     public boolean startNext() {
         LocalDate next = windowStart == null ? config.startDate() : windowEnd();
-        if (next.plusDays(config.windowDays()).atStartOfDay().toInstant(ZoneOffset.UTC).plus(config.lag()).isAfter(clock.instant())) {
+        if (next.plusDays(config.windowDays())
+                .atStartOfDay()
+                .toInstant(ZoneOffset.UTC)
+                .plus(config.lag())
+                .isAfter(clock.instant())) {
             return false; // the window is not complete (plus lag) yet
         }
         windowStart = next;
@@ -161,14 +178,22 @@ public final class DataExtractionChunkReader implements ChunkReader {
         try {
             extractOnce();
         } catch (UnknownJobException e) {
-            log.warn("CXone no longer knows extraction job {} of {} window {} (HTTP {}); creating a new job for the window",
-                    e.job(), entity, currentJob(), e.status());
+            log.warn(
+                    "CXone no longer knows extraction job {} of {} window {} (HTTP {}); creating a new job for the window",
+                    e.job(),
+                    entity,
+                    currentJob(),
+                    e.status());
             try {
                 extractOnce();
             } catch (UnknownJobException again) {
-                throw new CxoneApiException(again.status(), "CXone does not know extraction job " + again.job() + " of " + entity
-                        + " window " + currentJob() + " either, although it was just created to replace job " + e.job()
-                        + "; not creating another. Last error: " + again.getMessage(), again);
+                throw new CxoneApiException(
+                        again.status(),
+                        "CXone does not know extraction job " + again.job() + " of " + entity
+                                + " window " + currentJob() + " either, although it was just created to replace job "
+                                + e.job()
+                                + "; not creating another. Last error: " + again.getMessage(),
+                        again);
             }
         }
     }
@@ -180,19 +205,28 @@ public final class DataExtractionChunkReader implements ChunkReader {
         body.put("version", config.entityVersion());
         body.put("startDate", windowStart.toString());
         body.put("endDate", windowEnd().toString());
-        JsonNode created = http.json("extraction job create for " + entity + " " + window,
-                CxoneHttp.postJson(api() + "/data-extraction/v1/jobs", body), tokens);
-        String jobId = created.path("jobId").asText(created.path("id").asText(created.path("jobStatus").path("id").asText("")));
+        JsonNode created = http.json(
+                "extraction job create for " + entity + " " + window,
+                CxoneHttp.postJson(api() + "/data-extraction/v1/jobs", body),
+                tokens);
+        String jobId = created.path("jobId")
+                .asText(created.path("id")
+                        .asText(created.path("jobStatus").path("id").asText("")));
         if (jobId.isBlank()) {
-            throw new CxoneApiException(0, "extraction job create for " + entity + " " + window + " returned no job id: " + created);
+            throw new CxoneApiException(
+                    0, "extraction job create for " + entity + " " + window + " returned no job id: " + created);
         }
         log.info("Extraction job {} created for {} window {}", jobId, entity, window);
         long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
         for (int expiredUrls = 0; ; ) {
             JsonNode status;
             try {
-                status = http.json("extraction job " + jobId + " status",
-                        CxoneHttp.request(api() + "/data-extraction/v1/jobs/" + jobId).GET(), tokens).path("jobStatus");
+                status = http.json(
+                                "extraction job " + jobId + " status",
+                                CxoneHttp.request(api() + "/data-extraction/v1/jobs/" + jobId)
+                                        .GET(),
+                                tokens)
+                        .path("jobStatus");
             } catch (CxoneApiException e) {
                 throw UnknownJobException.classify(jobId, e);
             }
@@ -202,20 +236,34 @@ public final class DataExtractionChunkReader implements ChunkReader {
                     String url = status.path("result").path("url").asText("");
                     try {
                         fileRows = download(jobId, url);
-                        log.info("Extraction job {} ({} {}) downloaded: {} rows", jobId, entity, window, fileRows.size());
+                        log.info(
+                                "Extraction job {} ({} {}) downloaded: {} rows",
+                                jobId,
+                                entity,
+                                window,
+                                fileRows.size());
                         return;
                     } catch (CxoneApiException e) {
                         if (!(e.status() == 403 || e.status() == 404 || e.status() == 410) || ++expiredUrls > 5) {
                             throw e;
                         }
-                        log.info("Download URL of extraction job {} expired (HTTP {}); polling the job for a fresh one", jobId, e.status());
+                        log.info(
+                                "Download URL of extraction job {} expired (HTTP {}); polling the job for a fresh one",
+                                jobId,
+                                e.status());
                     }
                 }
-                case "FAILED", "CANCELLED", "EXPIRED" -> throw new CxoneApiException(0, "extraction job " + jobId + " for " + entity
-                        + " " + window + " ended " + state + ": " + status.path("result").path("errorMessage").asText(""));
+                case "FAILED", "CANCELLED", "EXPIRED" ->
+                    throw new CxoneApiException(
+                            0,
+                            "extraction job " + jobId + " for " + entity + " " + window + " ended " + state + ": "
+                                    + status.path("result").path("errorMessage").asText(""));
                 default -> {
                     if (System.nanoTime() > deadline) {
-                        throw new CxoneApiException(0, "extraction job " + jobId + " still " + state + " after " + JOB_TIMEOUT.toMinutes() + " min");
+                        throw new CxoneApiException(
+                                0,
+                                "extraction job " + jobId + " still " + state + " after " + JOB_TIMEOUT.toMinutes()
+                                        + " min");
                     }
                     CxoneHttp.sleep(JOB_POLL_INTERVAL);
                 }
@@ -227,10 +275,11 @@ public final class DataExtractionChunkReader implements ChunkReader {
         if (url.isBlank()) {
             throw new CxoneApiException(0, "extraction job " + jobId + " succeeded without a result url");
         }
-        return http.call("download of extraction job " + jobId, CxoneHttp.request(url).GET(), null, bytes -> {
-            lastReadBytes = bytes.length;
-            return parseCsv(bytes, http.maxBodyBytes());
-        });
+        return http.call(
+                "download of extraction job " + jobId, CxoneHttp.request(url).GET(), null, bytes -> {
+                    lastReadBytes = bytes.length;
+                    return parseCsv(bytes, http.maxBodyBytes());
+                });
     }
 
     /**
@@ -242,7 +291,8 @@ public final class DataExtractionChunkReader implements ChunkReader {
         InputStream in = new ByteArrayInputStream(gzip ? BoundedBody.gunzip(bytes, maxBytes) : bytes);
         List<JsonNode> rows = new ArrayList<>();
         CsvSchema schema = CsvSchema.emptySchema().withHeader().withStrictHeaders(true);
-        try (MappingIterator<Map<String, String>> it = CSV.readerForMapOf(String.class).with(schema).readValues(in)) {
+        try (MappingIterator<Map<String, String>> it =
+                CSV.readerForMapOf(String.class).with(schema).readValues(in)) {
             while (it.hasNextValue()) {
                 Map<String, String> row = it.nextValue();
                 ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -284,7 +334,11 @@ public final class DataExtractionChunkReader implements ChunkReader {
                     case LONG -> typed.put(e.getKey(), Long.parseLong(text.trim()));
                     case DOUBLE -> typed.put(e.getKey(), Double.parseDouble(text.trim()));
                     case BOOLEAN -> typed.put(e.getKey(), parseBoolean(text));
-                    case TIMESTAMP -> typed.put(e.getKey(), StructBuilder.parseInstant(e.getKey(), text.trim()).toEpochMilli());
+                    case TIMESTAMP ->
+                        typed.put(
+                                e.getKey(),
+                                StructBuilder.parseInstant(e.getKey(), text.trim())
+                                        .toEpochMilli());
                     default -> typed.put(e.getKey(), text);
                 }
             } catch (NumberFormatException ex) {

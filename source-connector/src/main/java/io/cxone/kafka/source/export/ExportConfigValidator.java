@@ -1,15 +1,5 @@
 package io.cxone.kafka.source.export;
 
-import io.cxone.kafka.common.ConnectionUrls;
-import io.cxone.kafka.common.config.ConfigProblems;
-import io.cxone.kafka.common.config.ConnectorConfigValidator;
-import io.cxone.kafka.common.retry.Backoff;
-import org.apache.kafka.common.config.ConfigValue;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import static io.cxone.kafka.source.export.ExportSourceConfig.ACCESS_KEY_ID;
 import static io.cxone.kafka.source.export.ExportSourceConfig.ACCESS_KEY_SECRET;
 import static io.cxone.kafka.source.export.ExportSourceConfig.ALLOW_INSECURE_HTTP;
@@ -26,6 +16,15 @@ import static io.cxone.kafka.source.export.ExportSourceConfig.RETRY_BACKOFF_MS;
 import static io.cxone.kafka.source.export.ExportSourceConfig.SCHEMA_DRIFT_POLICY;
 import static io.cxone.kafka.source.export.ExportSourceConfig.TOPIC;
 import static io.cxone.kafka.source.export.ExportSourceConfig.VALIDATE_CREDENTIALS;
+
+import io.cxone.kafka.common.ConnectionUrls;
+import io.cxone.kafka.common.config.ConfigProblems;
+import io.cxone.kafka.common.config.ConnectorConfigValidator;
+import io.cxone.kafka.common.retry.Backoff;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigValue;
 
 /**
  * The export connector's configuration checks beyond single settings: what each API needs, secrets never sent over
@@ -75,22 +74,31 @@ public final class ExportConfigValidator extends ConnectorConfigValidator<Export
                 problems.add(REPORTS, "set at least one report id (comma-separated) for " + API_FLAVOUR + "=records");
             }
             if (c.clientId().isBlank() || c.clientSecret().value().isBlank()) {
-                problems.add(CLIENT_ID, "set " + CLIENT_ID + " and " + CLIENT_SECRET + " (client_credentials grant) for " + API_FLAVOUR + "=records");
+                problems.add(
+                        CLIENT_ID,
+                        "set " + CLIENT_ID + " and " + CLIENT_SECRET + " (client_credentials grant) for " + API_FLAVOUR
+                                + "=records");
             }
         } else {
             if (c.getList(ENTITIES).isEmpty()) {
                 problems.add(ENTITIES, "set at least one entity name for " + API_FLAVOUR + "=data-extraction");
             }
             if (c.accessKeyId().isBlank() || c.accessKeySecret().value().isBlank()) {
-                problems.add(ACCESS_KEY_ID, "set " + ACCESS_KEY_ID + " and " + ACCESS_KEY_SECRET + " (password grant) for " + API_FLAVOUR + "=data-extraction");
+                problems.add(
+                        ACCESS_KEY_ID,
+                        "set " + ACCESS_KEY_ID + " and " + ACCESS_KEY_SECRET + " (password grant) for " + API_FLAVOUR
+                                + "=data-extraction");
             }
         }
         String secretUrlKey = c.secretUrlKey();
         if (!c.getBoolean(ALLOW_INSECURE_HTTP) && ExportSourceConfig.sendsSecretsInClear(c.getString(secretUrlKey))) {
-            problems.add(secretUrlKey, "would send " + c.secretSetting() + " over plain http to a host other than this machine; "
-                    + "use https://, or set " + ALLOW_INSECURE_HTTP + "=true to allow it");
+            problems.add(
+                    secretUrlKey,
+                    "would send " + c.secretSetting() + " over plain http to a host other than this machine; "
+                            + "use https://, or set " + ALLOW_INSECURE_HTTP + "=true to allow it");
         }
-        if (c.driftPolicy() == ExportSourceConfig.DriftPolicy.ROUTE && c.driftTopic().isBlank()) {
+        if (c.driftPolicy() == ExportSourceConfig.DriftPolicy.ROUTE
+                && c.driftTopic().isBlank()) {
             problems.add(DRIFT_TOPIC, "set a topic for drifted chunks when " + SCHEMA_DRIFT_POLICY + "=route");
         }
         if (c.driftTopic().equals(c.topic())) {
@@ -125,18 +133,26 @@ public final class ExportConfigValidator extends ConnectorConfigValidator<Export
         ConfigProblems problems = new ConfigProblems();
         boolean records = config.apiFlavour() == ApiFlavour.RECORDS;
         RetryPolicy once = new RetryPolicy(1, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)));
-        Duration timeout = config.requestTimeout().compareTo(CREDENTIALS_CHECK_TIMEOUT) < 0 ? config.requestTimeout() : CREDENTIALS_CHECK_TIMEOUT;
+        Duration timeout = config.requestTimeout().compareTo(CREDENTIALS_CHECK_TIMEOUT) < 0
+                ? config.requestTimeout()
+                : CREDENTIALS_CHECK_TIMEOUT;
         try (ExportMetrics metrics = new ExportMetrics(null);
-             CxoneHttp http = new CxoneHttp(timeout, once, config.responseMaxBytes(), metrics)) {
+                CxoneHttp http = new CxoneHttp(timeout, once, config.responseMaxBytes(), metrics)) {
             ChunkReader.create(config.sources().get(0), config, http).authenticate();
         } catch (RuntimeException e) {
             int status = e instanceof CxoneApiException api ? api.status() : 0;
             if (status == 400 || status == 401 || status == 403) {
-                problems.add(records ? CLIENT_SECRET : ACCESS_KEY_SECRET, "CXone refused the credentials ("
-                        + (records ? CLIENT_ID + " / " + CLIENT_SECRET : ACCESS_KEY_ID + " / " + ACCESS_KEY_SECRET)
-                        + ", HTTP " + status + "); check them, or set " + VALIDATE_CREDENTIALS + "=false to skip this check");
+                problems.add(
+                        records ? CLIENT_SECRET : ACCESS_KEY_SECRET,
+                        "CXone refused the credentials ("
+                                + (records
+                                        ? CLIENT_ID + " / " + CLIENT_SECRET
+                                        : ACCESS_KEY_ID + " / " + ACCESS_KEY_SECRET)
+                                + ", HTTP " + status + "); check them, or set " + VALIDATE_CREDENTIALS
+                                + "=false to skip this check");
             } else {
-                problems.add(records || config.getString(ISSUER_URL).isBlank() ? BASE_URL : ISSUER_URL,
+                problems.add(
+                        records || config.getString(ISSUER_URL).isBlank() ? BASE_URL : ISSUER_URL,
                         "could not fetch a CXone token to check the credentials: " + e.getMessage());
             }
         }

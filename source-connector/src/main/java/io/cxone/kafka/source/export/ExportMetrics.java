@@ -28,7 +28,8 @@ public final class ExportMetrics implements AutoCloseable {
         bytes = sensors.counter("bytes", "Response bytes of verified chunks");
         chunkLatency = sensors.latency("chunk-latency", "Time to fetch and verify a chunk");
         drift = sensors.counter("schema-drift-events", "Chunks whose fields drifted from the baseline");
-        checksumMismatch = sensors.counter("checksum-mismatches", "Re-read chunks whose SHA-256 differed from the offset");
+        checksumMismatch =
+                sensors.counter("checksum-mismatches", "Re-read chunks whose SHA-256 differed from the offset");
         retries = sensors.counter("retries", "Retried CXone calls");
     }
 

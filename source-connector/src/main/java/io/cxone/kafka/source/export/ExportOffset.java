@@ -1,7 +1,6 @@
 package io.cxone.kafka.source.export;
 
 import io.cxone.kafka.source.offsets.SourceMaps;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +31,11 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
 
     /** Partition keys. Their hash buckets differ, so every key order Connect is given (a PATCH) serializes the same ({@link SourceMaps}). */
     public static final String PARTITION_API_KEY = "cxone.api";
+
     public static final String PARTITION_SOURCE_KEY = "cxone.source";
     /** Partition keys of versions that built the partition with {@code Map.of}: stored in either order, by JVM. */
     public static final String LEGACY_PARTITION_API_KEY = "api";
+
     public static final String LEGACY_PARTITION_SOURCE_KEY = "source";
 
     public ExportOffset {
@@ -43,10 +44,12 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
             throw new IllegalArgumentException(ROW_OFFSET_KEY + " must be >= 0, was " + rowOffset);
         }
         if (chunkRows < 0 || chunkRows > rowOffset) {
-            throw new IllegalArgumentException(CHUNK_ROWS_KEY + " must be between 0 and " + ROW_OFFSET_KEY + " (" + rowOffset + "), was " + chunkRows);
+            throw new IllegalArgumentException(CHUNK_ROWS_KEY + " must be between 0 and " + ROW_OFFSET_KEY + " ("
+                    + rowOffset + "), was " + chunkRows);
         }
         if (chunkSha256 != null && !chunkSha256.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException(CHUNK_SHA256_KEY + " must be 64 lowercase hex digits, was '" + chunkSha256 + "'");
+            throw new IllegalArgumentException(
+                    CHUNK_SHA256_KEY + " must be 64 lowercase hex digits, was '" + chunkSha256 + "'");
         }
     }
 
@@ -64,7 +67,8 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
      * holds no checkpoint, and removed by the next commit ({@link StoredCheckpoint}).
      */
     public static List<Map<String, String>> legacyPartitions(String api, String source) {
-        return List.of(SourceMaps.exactOrder(LEGACY_PARTITION_API_KEY, api, LEGACY_PARTITION_SOURCE_KEY, source),
+        return List.of(
+                SourceMaps.exactOrder(LEGACY_PARTITION_API_KEY, api, LEGACY_PARTITION_SOURCE_KEY, source),
                 SourceMaps.exactOrder(LEGACY_PARTITION_SOURCE_KEY, source, LEGACY_PARTITION_API_KEY, api));
     }
 
@@ -87,10 +91,15 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
     public static ExportOffset fromMap(Map<String, ?> map) {
         Object version = map.get(VERSION_KEY);
         if (!(version instanceof Number n) || n.intValue() != VERSION) {
-            throw new IllegalArgumentException("offset key '" + VERSION_KEY + "' must be " + VERSION + " (this connector's offset format), was " + version);
+            throw new IllegalArgumentException("offset key '" + VERSION_KEY + "' must be " + VERSION
+                    + " (this connector's offset format), was " + version);
         }
-        return new ExportOffset(string(map, JOB_KEY, true), number(map, ROW_OFFSET_KEY), (int) number(map, CHUNK_ROWS_KEY),
-                string(map, CHUNK_SHA256_KEY, false), string(map, SCHEMA_FINGERPRINT_KEY, false));
+        return new ExportOffset(
+                string(map, JOB_KEY, true),
+                number(map, ROW_OFFSET_KEY),
+                (int) number(map, CHUNK_ROWS_KEY),
+                string(map, CHUNK_SHA256_KEY, false),
+                string(map, SCHEMA_FINGERPRINT_KEY, false));
     }
 
     /**
@@ -100,27 +109,32 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
      * this version's is stored.
      */
     public static void validatePartition(Map<String, ?> partition, boolean reset) {
-        boolean legacy = !partition.containsKey(PARTITION_API_KEY) && !partition.containsKey(PARTITION_SOURCE_KEY)
+        boolean legacy = !partition.containsKey(PARTITION_API_KEY)
+                && !partition.containsKey(PARTITION_SOURCE_KEY)
                 && partition.containsKey(LEGACY_PARTITION_API_KEY);
         if (legacy && !reset) {
-            throw new IllegalArgumentException("source partition " + partition + " uses the keys of an earlier version ('"
+            throw new IllegalArgumentException("source partition " + partition
+                    + " uses the keys of an earlier version ('"
                     + LEGACY_PARTITION_API_KEY + "', '" + LEGACY_PARTITION_SOURCE_KEY + "'); give the partition as GET"
-                    + " /connectors/{name}/offsets shows it, with keys '" + PARTITION_API_KEY + "' and '" + PARTITION_SOURCE_KEY + "'");
+                    + " /connectors/{name}/offsets shows it, with keys '" + PARTITION_API_KEY + "' and '"
+                    + PARTITION_SOURCE_KEY + "'");
         }
         String apiKey = legacy ? LEGACY_PARTITION_API_KEY : PARTITION_API_KEY;
         String sourceKey = legacy ? LEGACY_PARTITION_SOURCE_KEY : PARTITION_SOURCE_KEY;
         for (String key : new String[] {apiKey, sourceKey}) {
             if (!(partition.get(key) instanceof String s) || s.isBlank()) {
-                throw new IllegalArgumentException("source partition key '" + key + "' must be a non-empty string, was " + partition.get(key));
+                throw new IllegalArgumentException(
+                        "source partition key '" + key + "' must be a non-empty string, was " + partition.get(key));
             }
         }
         if (partition.size() != 2) {
-            throw new IllegalArgumentException("source partition " + partition + " must have exactly the keys '" + apiKey + "' and '"
-                    + sourceKey + "'");
+            throw new IllegalArgumentException("source partition " + partition + " must have exactly the keys '"
+                    + apiKey + "' and '" + sourceKey + "'");
         }
         String api = (String) partition.get(apiKey);
         if (ApiFlavour.parse(api) == null) {
-            throw new IllegalArgumentException("source partition key '" + apiKey + "' must be one of " + ApiFlavour.names() + ", was " + api);
+            throw new IllegalArgumentException(
+                    "source partition key '" + apiKey + "' must be one of " + ApiFlavour.names() + ", was " + api);
         }
     }
 

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** The type of one exported field, as seen in the data (JSON) or configured (CSV columns). */
 public enum FieldType {
-    STRING, LONG, DOUBLE, BOOLEAN, TIMESTAMP,
+    STRING,
+    LONG,
+    DOUBLE,
+    BOOLEAN,
+    TIMESTAMP,
     /** Nested object or array: carried as its JSON text. */
     JSON,
     /** Only nulls seen so far: compatible with any type. */

@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The seed "records" API: client_credentials token, {@code POST /api/v2/data-actions/exports} to start an
@@ -46,9 +45,18 @@ public final class RecordsChunkReader implements ChunkReader {
     }
 
     private TokenCache.Token clientCredentialsToken(ExportSourceConfig config) {
-        JsonNode body = http.json("token request (client_credentials) for report " + report,
-                CxoneHttp.postForm(baseUrl + "/api/v2/oauth/token", Map.of("grant_type", "client_credentials",
-                        "client_id", config.clientId(), "client_secret", config.clientSecret().value())), null);
+        JsonNode body = http.json(
+                "token request (client_credentials) for report " + report,
+                CxoneHttp.postForm(
+                        baseUrl + "/api/v2/oauth/token",
+                        Map.of(
+                                "grant_type",
+                                "client_credentials",
+                                "client_id",
+                                config.clientId(),
+                                "client_secret",
+                                config.clientSecret().value())),
+                null);
         return tokenFrom(body, "token response");
     }
 
@@ -56,7 +64,9 @@ public final class RecordsChunkReader implements ChunkReader {
         if (!body.path("access_token").isTextual() || !body.path("expires_in").canConvertToLong()) {
             throw new CxoneApiException(0, what + " lacks access_token or expires_in");
         }
-        return new TokenCache.Token(body.get("access_token").asText(), Duration.ofSeconds(body.get("expires_in").asLong()));
+        return new TokenCache.Token(
+                body.get("access_token").asText(),
+                Duration.ofSeconds(body.get("expires_in").asLong()));
     }
 
     @Override
@@ -75,8 +85,11 @@ public final class RecordsChunkReader implements ChunkReader {
         if (completedAt != null && clock.instant().isBefore(completedAt.plus(exportInterval))) {
             return false;
         }
-        JsonNode created = http.json("export trigger for report " + report,
-                CxoneHttp.postJson(baseUrl + "/api/v2/data-actions/exports", Map.of("report_id", report, "format", "json")), tokens);
+        JsonNode created = http.json(
+                "export trigger for report " + report,
+                CxoneHttp.postJson(
+                        baseUrl + "/api/v2/data-actions/exports", Map.of("report_id", report, "format", "json")),
+                tokens);
         if (!created.path("id").isTextual() || created.get("id").asText().isBlank()) {
             throw new CxoneApiException(0, "export trigger for report " + report + " returned no job id: " + created);
         }
@@ -94,12 +107,16 @@ public final class RecordsChunkReader implements ChunkReader {
 
     @Override
     public List<JsonNode> read(long from, int limit) {
-        String url = CxoneHttp.withQuery(baseUrl + "/api/v2/data-actions/exports/" + job + "/records",
+        String url = CxoneHttp.withQuery(
+                baseUrl + "/api/v2/data-actions/exports/" + job + "/records",
                 Map.of("limit", Integer.toString(limit), "offset", Long.toString(from)));
         List<JsonNode> rows;
         try {
-            rows = http.call("records page of job " + job + " (report " + report + ") at offset " + from,
-                    CxoneHttp.request(url).GET(), tokens, bytes -> {
+            rows = http.call(
+                    "records page of job " + job + " (report " + report + ") at offset " + from,
+                    CxoneHttp.request(url).GET(),
+                    tokens,
+                    bytes -> {
                         lastReadBytes = bytes.length;
                         return parsePage(bytes, limit);
                     });
@@ -128,7 +145,8 @@ public final class RecordsChunkReader implements ChunkReader {
                 out.add(ROWS.readValue(parser));
             }
             if (token != JsonToken.END_ARRAY) {
-                throw new IOException("record " + out.size() + " is not a JSON object"); // a truncated body fails in nextToken()
+                throw new IOException(
+                        "record " + out.size() + " is not a JSON object"); // a truncated body fails in nextToken()
             }
             if (parser.nextToken() != null) {
                 throw new IOException("unexpected content after the JSON array of records");

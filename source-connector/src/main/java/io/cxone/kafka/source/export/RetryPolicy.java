@@ -1,7 +1,6 @@
 package io.cxone.kafka.source.export;
 
 import io.cxone.kafka.common.retry.Backoff;
-
 import java.time.Duration;
 
 /** Bounded retries of one CXone call: at most {@code maxAttempts} attempts, waiting by {@code backoff} between them. */

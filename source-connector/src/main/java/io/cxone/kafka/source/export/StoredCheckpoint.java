@@ -1,13 +1,12 @@
 package io.cxone.kafka.source.export;
 
-import org.apache.kafka.connect.storage.OffsetStorageReader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The checkpoint a task resumes one report / entity from. Connect finds an offset by the exact bytes of its partition.
@@ -43,7 +42,8 @@ public record StoredCheckpoint(Optional<ExportOffset> offset, List<Map<String, S
         List<Map<String, String>> legacyPartitions = ExportOffset.legacyPartitions(api, source);
         List<Optional<ExportOffset>> legacy = new ArrayList<>();
         for (Map<String, String> partition : legacyPartitions) {
-            legacy.add(parse(reader.offset(partition), " (earlier version's partition " + partition.keySet() + ")", source));
+            legacy.add(parse(
+                    reader.offset(partition), " (earlier version's partition " + partition.keySet() + ")", source));
         }
         return choose(source, current, legacyPartitions, legacy);
     }
@@ -55,13 +55,17 @@ public record StoredCheckpoint(Optional<ExportOffset> offset, List<Map<String, S
         try {
             return Optional.of(ExportOffset.fromMap(stored));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("stored checkpoint of " + source + form + " is unreadable: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "stored checkpoint of " + source + form + " is unreadable: " + e.getMessage(), e);
         }
     }
 
     /** The rule above; logs one line when an earlier version's checkpoint is stored. */
-    static StoredCheckpoint choose(String source, Optional<ExportOffset> current, List<Map<String, String>> legacyPartitions,
-                                   List<Optional<ExportOffset>> legacy) {
+    static StoredCheckpoint choose(
+            String source,
+            Optional<ExportOffset> current,
+            List<Map<String, String>> legacyPartitions,
+            List<Optional<ExportOffset>> legacy) {
         List<Map<String, String>> stored = new ArrayList<>();
         List<ExportOffset> found = new ArrayList<>();
         for (int i = 0; i < legacyPartitions.size(); i++) {
@@ -73,10 +77,18 @@ public record StoredCheckpoint(Optional<ExportOffset> offset, List<Map<String, S
         if (found.isEmpty()) {
             return new StoredCheckpoint(current, List.of());
         }
-        String foundText = found.stream().map(o -> "job " + o.job() + " row " + o.rowOffset()).toList().toString();
+        String foundText = found.stream()
+                .map(o -> "job " + o.job() + " row " + o.rowOffset())
+                .toList()
+                .toString();
         if (current.isPresent()) {
-            log.info("Checkpoint of {}: taking job {} row {}; earlier versions' checkpoints {} are leftovers and are removed with the"
-                    + " next commit", source, current.get().job(), current.get().rowOffset(), foundText);
+            log.info(
+                    "Checkpoint of {}: taking job {} row {}; earlier versions' checkpoints {} are leftovers and are removed with the"
+                            + " next commit",
+                    source,
+                    current.get().job(),
+                    current.get().rowOffset(),
+                    foundText);
             return new StoredCheckpoint(current, stored);
         }
         ExportOffset taken = found.get(0);
@@ -86,10 +98,18 @@ public record StoredCheckpoint(Optional<ExportOffset> offset, List<Map<String, S
             boolean sameJob = taken.job().equals(other.job());
             boolean takeOther = sameJob ? other.rowOffset() > taken.rowOffset() : other.rowOffset() < taken.rowOffset();
             taken = takeOther ? other : taken;
-            why = sameJob ? "same job: the one further on" : "different jobs: the one less far on, so no uncommitted row is skipped";
+            why = sameJob
+                    ? "same job: the one further on"
+                    : "different jobs: the one less far on, so no uncommitted row is skipped";
         }
-        log.info("Checkpoint of {}: taking job {} row {} from an earlier version's partition ({} of {}); the next commit writes"
-                + " it under this version's partition and removes the earlier ones", source, taken.job(), taken.rowOffset(), why, foundText);
+        log.info(
+                "Checkpoint of {}: taking job {} row {} from an earlier version's partition ({} of {}); the next commit writes"
+                        + " it under this version's partition and removes the earlier ones",
+                source,
+                taken.job(),
+                taken.rowOffset(),
+                why,
+                foundText);
         return new StoredCheckpoint(Optional.of(taken), stored);
     }
 }

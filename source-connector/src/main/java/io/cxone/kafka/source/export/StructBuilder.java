@@ -1,12 +1,6 @@
 package io.cxone.kafka.source.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.data.Timestamp;
-import org.apache.kafka.connect.errors.DataException;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -14,6 +8,11 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * Turns typed rows into Connect Structs. The Connect schema is derived from the chunk's shape (every field
@@ -23,8 +22,8 @@ import java.util.TreeMap;
 public final class StructBuilder {
 
     private final String schemaName;
-    private record Key(ChunkShape shape, Integer version) {
-    }
+
+    private record Key(ChunkShape shape, Integer version) {}
 
     private final Map<Key, Schema> schemas = new HashMap<>();
 
@@ -45,13 +44,16 @@ public final class StructBuilder {
         // Fields in name order, not in the order the baseline chunk's rows first showed them: after a restart the
         // baseline is the re-read boundary chunk, whose rows may show fields in another order (a JSON row omits a null
         // field), and the schema, its registry version and the records' field order must not depend on that.
-        new TreeMap<>(shape.fields()).forEach((name, type) -> builder.field(name, switch (type) {
-            case LONG -> Schema.OPTIONAL_INT64_SCHEMA;
-            case DOUBLE -> Schema.OPTIONAL_FLOAT64_SCHEMA;
-            case BOOLEAN -> Schema.OPTIONAL_BOOLEAN_SCHEMA;
-            case TIMESTAMP -> Timestamp.builder().optional().build();
-            case STRING, JSON, UNKNOWN -> Schema.OPTIONAL_STRING_SCHEMA;
-        }));
+        new TreeMap<>(shape.fields())
+                .forEach((name, type) -> builder.field(
+                        name,
+                        switch (type) {
+                            case LONG -> Schema.OPTIONAL_INT64_SCHEMA;
+                            case DOUBLE -> Schema.OPTIONAL_FLOAT64_SCHEMA;
+                            case BOOLEAN -> Schema.OPTIONAL_BOOLEAN_SCHEMA;
+                            case TIMESTAMP -> Timestamp.builder().optional().build();
+                            case STRING, JSON, UNKNOWN -> Schema.OPTIONAL_STRING_SCHEMA;
+                        }));
         return builder.build();
     }
 

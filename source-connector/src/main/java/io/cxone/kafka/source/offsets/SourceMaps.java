@@ -23,8 +23,7 @@ import java.util.TreeMap;
  */
 public final class SourceMaps {
 
-    private SourceMaps() {
-    }
+    private SourceMaps() {}
 
     /** An immutable copy of {@code entries} iterating in the worker's order (null values kept). */
     public static <V> Map<String, V> canonical(Map<String, ? extends V> entries) {
@@ -53,7 +52,8 @@ public final class SourceMaps {
      */
     public static Map<String, String> exactOrder(String... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
-            throw new IllegalArgumentException("keys and values come in pairs, got " + keysAndValues.length + " strings");
+            throw new IllegalArgumentException(
+                    "keys and values come in pairs, got " + keysAndValues.length + " strings");
         }
         List<Map.Entry<String, String>> entries = new ArrayList<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -65,6 +65,7 @@ public final class SourceMaps {
     private static final class ExactOrder extends AbstractMap<String, String> {
         /** Never equal to the hash of a plain map with these entries (a HashMap compares hashes before equals). */
         private static final int HASH_SALT = 0x5bd1e995;
+
         private final List<Map.Entry<String, String>> entries;
 
         private ExactOrder(List<Map.Entry<String, String>> entries) {

@@ -1,11 +1,10 @@
 package io.cxone.kafka.source.webhook;
 
-import org.apache.commons.codec.digest.MurmurHash3;
-
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.codec.digest.MurmurHash3;
 
 /**
  * The acknowledged event ids of the dedupe window and where each went, in primitive arrays: an open-addressing table
@@ -29,8 +28,7 @@ import java.util.List;
 final class AcknowledgedIds {
 
     /** Where an id's event went. */
-    record Place(String topic, int partition, long offset) {
-    }
+    record Place(String topic, int partition, long offset) {}
 
     private static final int MIN_TABLE = 1 << 10;
     /** Most slots one lookup or insertion examines; at the table's load (at most half full) runs average under 2. */

@@ -5,14 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileConstants;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileConstants;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 
 /**
  * Reads an Avro Object Container File body into records of the configured schema, every step bounded by the
@@ -60,8 +59,12 @@ final class AvroContainerReader {
         int[] shape = shape(JsonFactory.builder().build(), own, Integer.MAX_VALUE);
         this.maxSchemaNodes = Math.max(MIN_WRITER_SCHEMA_NODES, 2 * shape[0]);
         int maxDepth = Math.max(MIN_WRITER_SCHEMA_DEPTH, 2 * shape[1]);
-        this.schemaJson = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(maxDepth).maxDocumentLength(maxSchemaBytes).build()).build();
+        this.schemaJson = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(maxDepth)
+                        .maxDocumentLength(maxSchemaBytes)
+                        .build())
+                .build();
     }
 
     /** The events of a container file, or a {@link RejectedRequest} naming where and why, whatever failed. */
@@ -75,7 +78,8 @@ final class AvroContainerReader {
     }
 
     /** {@code at} tracks where reading is, for the message when it fails. */
-    private List<GenericRecord> read(byte[] body, int maxEvents, DecodeBudget budget, StringBuilder at) throws IOException {
+    private List<GenericRecord> read(byte[] body, int maxEvents, DecodeBudget budget, StringBuilder at)
+            throws IOException {
         BinaryDecoder file = DecoderFactory.get().binaryDecoder(body, null);
         BudgetedDecoder header = new BudgetedDecoder(file, budget);
         byte[] magic = new byte[DataFileConstants.MAGIC.length];
@@ -88,7 +92,9 @@ final class AvroContainerReader {
             for (long i = 0; i < entries; i++) {
                 String key = header.readString();
                 ByteBuffer value = header.readBytes(null);
-                meta.put(key, Arrays.copyOfRange(value.array(), value.arrayOffset(), value.arrayOffset() + value.limit()));
+                meta.put(
+                        key,
+                        Arrays.copyOfRange(value.array(), value.arrayOffset(), value.arrayOffset() + value.limit()));
             }
         }
         byte[] sync = new byte[DataFileConstants.SYNC_SIZE];
@@ -111,13 +117,17 @@ final class AvroContainerReader {
                 throw new RejectedRequest(400, "negative event count " + count + " or size " + size);
             }
             if (count > maxEvents - records.size()) {
-                throw new RejectedRequest(413, "the file holds more than " + WebhookConfig.REQUEST_MAX_EVENTS + "="
-                        + maxEvents + " events");
+                throw new RejectedRequest(
+                        413,
+                        "the file holds more than " + WebhookConfig.REQUEST_MAX_EVENTS + "=" + maxEvents + " events");
             }
             int remaining = file.remainingBytes();
             if (size > remaining - (long) DataFileConstants.SYNC_SIZE) {
-                throw new RejectedRequest(400, "block of " + size + " bytes declared where only "
-                        + Math.max(0, remaining - DataFileConstants.SYNC_SIZE) + " bytes remain before its sync marker");
+                throw new RejectedRequest(
+                        400,
+                        "block of " + size + " bytes declared where only "
+                                + Math.max(0, remaining - DataFileConstants.SYNC_SIZE)
+                                + " bytes remain before its sync marker");
             }
             int offset = body.length - remaining;
             file.skipFixed((int) size);
@@ -132,8 +142,10 @@ final class AvroContainerReader {
                 budget.spendBytes(size, "holds");
                 data = ByteBuffer.wrap(body, offset, (int) size);
             }
-            BudgetedDecoder events = new BudgetedDecoder(DecoderFactory.get().binaryDecoder(data.array(),
-                    data.arrayOffset() + data.position(), data.remaining(), null), budget);
+            BudgetedDecoder events = new BudgetedDecoder(
+                    DecoderFactory.get()
+                            .binaryDecoder(data.array(), data.arrayOffset() + data.position(), data.remaining(), null),
+                    budget);
             for (long i = 0; i < count; i++) {
                 at.setLength(0);
                 at.append("event ").append(records.size());
@@ -154,16 +166,18 @@ final class AvroContainerReader {
         return switch (name) {
             case NULL_CODEC -> false;
             case DEFLATE_CODEC -> true;
-            default -> throw new RejectedRequest(400, "codec '" + EventBodyDecoder.oneLine(name)
-                    + "' is not accepted; use null or deflate");
+            default ->
+                throw new RejectedRequest(
+                        400, "codec '" + EventBodyDecoder.oneLine(name) + "' is not accepted; use null or deflate");
         };
     }
 
     /** The embedded writer schema: bounded in size, nesting and node count before Avro parses it. */
     private Schema writerSchema(byte[] json) {
         if (json.length > maxSchemaBytes) {
-            throw new RejectedRequest(400, "writer schema of " + json.length + " bytes is larger than the "
-                    + maxSchemaBytes + " accepted");
+            throw new RejectedRequest(
+                    400,
+                    "writer schema of " + json.length + " bytes is larger than the " + maxSchemaBytes + " accepted");
         }
         int nodes;
         try {
@@ -172,7 +186,8 @@ final class AvroContainerReader {
             throw new RejectedRequest(400, "writer schema " + e.getMessage());
         }
         if (nodes > maxSchemaNodes) {
-            throw new RejectedRequest(400, "writer schema has more than " + maxSchemaNodes + " JSON objects and arrays");
+            throw new RejectedRequest(
+                    400, "writer schema has more than " + maxSchemaNodes + " JSON objects and arrays");
         }
         try {
             return new Schema.Parser().parse(new String(json, StandardCharsets.UTF_8));

@@ -1,15 +1,14 @@
 package io.cxone.kafka.source.webhook;
 
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.util.thread.Invocable;
-import org.eclipse.jetty.util.thread.Scheduler;
-
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Reads a whole request body without holding a thread while it arrives: it fails with 413 once the body passes the
@@ -37,6 +36,7 @@ final class BoundedBodyReader implements Invocable.Task {
     private final boolean keep;
     /** Set by whoever ends the read first: the reader, or the deadline (which starts when the reader first waits). */
     private final AtomicBoolean finished = new AtomicBoolean();
+
     private volatile Scheduler.Task deadline;
     private byte[] bytes;
     private int size;
@@ -57,8 +57,8 @@ final class BoundedBodyReader implements Invocable.Task {
         new BoundedBodyReader(request, limit, timeoutMillis, done, false).run();
     }
 
-    private BoundedBodyReader(Request request, int limit, long timeoutMillis, BiConsumer<byte[], RejectedRequest> done,
-                              boolean keep) {
+    private BoundedBodyReader(
+            Request request, int limit, long timeoutMillis, BiConsumer<byte[], RejectedRequest> done, boolean keep) {
         this.request = request;
         this.limit = limit;
         this.timeoutMillis = timeoutMillis;
@@ -75,7 +75,9 @@ final class BoundedBodyReader implements Invocable.Task {
                     if (deadline == null) {
                         // only for bodies that did not come with their headers (the usual small one did): no timer
                         // to schedule and cancel for those
-                        deadline = request.getComponents().getScheduler().schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+                        deadline = request.getComponents()
+                                .getScheduler()
+                                .schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
                     }
                     request.demand(this);
                 }
@@ -83,7 +85,11 @@ final class BoundedBodyReader implements Invocable.Task {
             }
             if (Content.Chunk.isFailure(chunk)) {
                 // a transient failure (an idle timeout while the caller is slow) ends the read too: the caller retries
-                finish(null, new RejectedRequest(400, "body could not be read: " + chunk.getFailure().getMessage()));
+                finish(
+                        null,
+                        new RejectedRequest(
+                                400,
+                                "body could not be read: " + chunk.getFailure().getMessage()));
                 return;
             }
             if (finished.get()) { // the deadline passed: the answer is out, the rest is not read
@@ -127,8 +133,12 @@ final class BoundedBodyReader implements Invocable.Task {
     }
 
     private void expire() {
-        finish(null, new RejectedRequest(408, "body not received within request.body.timeout.ms=" + timeoutMillis
-                + " (" + size + " bytes arrived)"));
+        finish(
+                null,
+                new RejectedRequest(
+                        408,
+                        "body not received within request.body.timeout.ms=" + timeoutMillis + " (" + size
+                                + " bytes arrived)"));
     }
 
     private void finish(byte[] body, RejectedRequest rejection) {

@@ -1,11 +1,10 @@
 package io.cxone.kafka.source.webhook;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.util.Utf8;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * A {@link BinaryDecoder} over one request's bytes that checks every length and count the data declares before
@@ -96,7 +95,8 @@ final class BudgetedDecoder extends Decoder {
     @Override
     public ByteBuffer readBytes(ByteBuffer old) throws IOException {
         int length = declaredLength("bytes value");
-        ByteBuffer result = old != null && old.hasArray() && length <= old.capacity() ? old.clear() : ByteBuffer.allocate(length);
+        ByteBuffer result =
+                old != null && old.hasArray() && length <= old.capacity() ? old.clear() : ByteBuffer.allocate(length);
         in.readFixed(result.array(), result.arrayOffset() + result.position(), length);
         result.limit(length);
         return result;
@@ -186,8 +186,10 @@ final class BudgetedDecoder extends Decoder {
 
     private long spend(long count, String kind) {
         if (count > 0 && kind.equals("map") && count > in.remainingBytes()) {
-            throw new RejectedRequest(400, "map declares " + count + " entries where only " + in.remainingBytes()
-                    + " bytes remain (each entry takes at least one)");
+            throw new RejectedRequest(
+                    400,
+                    "map declares " + count + " entries where only " + in.remainingBytes()
+                            + " bytes remain (each entry takes at least one)");
         }
         budget.spendItems(count);
         return count;
@@ -204,8 +206,9 @@ final class BudgetedDecoder extends Decoder {
             throw new RejectedRequest(400, kind + " declares a negative length " + length);
         }
         if (length > in.remainingBytes()) {
-            throw new RejectedRequest(400, kind + " of " + length + " bytes declared where only " + in.remainingBytes()
-                    + " bytes remain");
+            throw new RejectedRequest(
+                    400,
+                    kind + " of " + length + " bytes declared where only " + in.remainingBytes() + " bytes remain");
         }
     }
 }

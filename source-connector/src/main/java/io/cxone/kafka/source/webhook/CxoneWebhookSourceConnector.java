@@ -2,6 +2,8 @@ package io.cxone.kafka.source.webhook;
 
 import io.cxone.kafka.common.PluginVersion;
 import io.cxone.kafka.common.config.ConfigEnums;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -9,9 +11,6 @@ import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * Receives CXone events pushed over HTTP (Avro datum, Avro container file or JSON) and writes them to one topic,
@@ -33,8 +32,13 @@ public class CxoneWebhookSourceConnector extends SourceConnector {
     public void start(Map<String, String> props) {
         WebhookConfig config = VALIDATOR.parseValid(props);
         this.props = Map.copyOf(props);
-        log.info("webhook connector started: topic {}, {}:{}{}, auth {}", config.topic(), config.bindAddress(),
-                config.port(), config.path(), ConfigEnums.configName(config.authMode()));
+        log.info(
+                "webhook connector started: topic {}, {}:{}{}, auth {}",
+                config.topic(),
+                config.bindAddress(),
+                config.port(),
+                config.path(),
+                ConfigEnums.configName(config.authMode()));
     }
 
     @Override

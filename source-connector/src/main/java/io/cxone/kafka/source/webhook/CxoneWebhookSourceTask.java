@@ -1,18 +1,11 @@
 package io.cxone.kafka.source.webhook;
 
-import io.cxone.kafka.common.RejectionLog;
 import io.cxone.kafka.common.PluginVersion;
+import io.cxone.kafka.common.RejectionLog;
 import io.cxone.kafka.common.config.ConfigEnums;
 import io.cxone.kafka.common.metrics.PluginSensors;
 import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.source.avro.AvroConnectMapping;
-import org.apache.avro.Schema;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTask;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +14,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the webhook listener and hands accepted requests to the worker: {@link #poll()} returns whole requests,
@@ -49,34 +48,61 @@ public class CxoneWebhookSourceTask extends SourceTask {
         queue = new IngestQueue(config.queueMaxEvents());
         metrics = new WebhookMetrics(PluginSensors.of(context == null ? null : context.pluginMetrics()), queue::depth);
         EventDeduplicator deduplicator = config.dedupeEnabled()
-                ? new EventDeduplicator(config.dedupeWindow(), config.dedupeMaxEntries(), Clock.systemUTC()) : null;
-        deadLetters = config.dlqTopic().isEmpty() ? null
-                : new DeadLetterPublisher(config.dlqTopic(), config.dlqProducerSettings(), "cxone-webhook-dlq-" + config.taskIndex());
+                ? new EventDeduplicator(config.dedupeWindow(), config.dedupeMaxEntries(), Clock.systemUTC())
+                : null;
+        deadLetters = config.dlqTopic().isEmpty()
+                ? null
+                : new DeadLetterPublisher(
+                        config.dlqTopic(), config.dlqProducerSettings(), "cxone-webhook-dlq-" + config.taskIndex());
         timer = new ScheduledThreadPoolExecutor(1, PluginThreads.daemon("cxone-webhook-timer-" + config.taskIndex()));
         // Ack timeouts: one sweep over the unsettled requests every tenth of ack.timeout.ms (so a timeout fires up to
         // 10% late), instead of a timer per request scheduled and cancelled by every request.
         long sweepMillis = Math.max(10, Math.min(1000, config.ackTimeout().toMillis() / 10));
         timer.scheduleWithFixedDelay(this::expireOverdue, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         rejections = new RejectionLog("webhook request");
-        timer.scheduleWithFixedDelay(rejections::endInterval, RejectionLog.INTERVAL_MILLIS, RejectionLog.INTERVAL_MILLIS,
+        timer.scheduleWithFixedDelay(
+                rejections::endInterval,
+                RejectionLog.INTERVAL_MILLIS,
+                RejectionLog.INTERVAL_MILLIS,
                 TimeUnit.MILLISECONDS);
-        EventBodyDecoder decoder = new EventBodyDecoder(schema, config.requestMaxEvents(), config.requestMaxDecodedBytes(),
-                config.ignoreUnknownJsonFields());
-        WebhookRequestHandler handler = new WebhookRequestHandler(config, new RequestAuthenticator(config, Clock.systemUTC()),
-                decoder::decode, mapping, queue, deduplicator, deadLetters, metrics, rejections, Clock.systemUTC());
+        EventBodyDecoder decoder = new EventBodyDecoder(
+                schema, config.requestMaxEvents(), config.requestMaxDecodedBytes(), config.ignoreUnknownJsonFields());
+        WebhookRequestHandler handler = new WebhookRequestHandler(
+                config,
+                new RequestAuthenticator(config, Clock.systemUTC()),
+                decoder::decode,
+                mapping,
+                queue,
+                deduplicator,
+                deadLetters,
+                metrics,
+                rejections,
+                Clock.systemUTC());
         String threadName = "cxone-webhook-http-" + config.taskIndex();
-        listener = new WebhookListener(config, handler, new JsonErrorHandler(metrics, rejections), threadName,
+        listener = new WebhookListener(
+                config,
+                handler,
+                new JsonErrorHandler(metrics, rejections),
+                threadName,
                 PluginThreads.daemon(threadName + "-%d"));
         listener.start();
-        log.info("webhook task {} listening on {}{} (topic {}, schema {}, auth {}, queue {} events, ack timeout {} ms, dedupe {})",
-                config.taskIndex(), listener.describe(), config.path(), config.topic(), schema.getFullName(),
-                ConfigEnums.configName(config.authMode()), config.queueMaxEvents(), config.ackTimeout().toMillis(),
+        log.info(
+                "webhook task {} listening on {}{} (topic {}, schema {}, auth {}, queue {} events, ack timeout {} ms, dedupe {})",
+                config.taskIndex(),
+                listener.describe(),
+                config.path(),
+                config.topic(),
+                schema.getFullName(),
+                ConfigEnums.configName(config.authMode()),
+                config.queueMaxEvents(),
+                config.ackTimeout().toMillis(),
                 config.dedupeEnabled() ? config.dedupeWindow().toMillis() + " ms" : "off");
     }
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        List<PendingRequest> requests = queue.take(config.pollMaxEvents(), POLL_WAIT_MS, config.pollLinger().toNanos());
+        List<PendingRequest> requests = queue.take(
+                config.pollMaxEvents(), POLL_WAIT_MS, config.pollLinger().toNanos());
         if (requests.isEmpty()) {
             return null;
         }
@@ -109,7 +135,10 @@ public class CxoneWebhookSourceTask extends SourceTask {
                 request.expireIfOverdue(now);
             }
         } catch (RuntimeException e) {
-            log.error("webhook task {}: ack timeout sweep failed", config.taskIndex(), e); // thrown, it would stop the sweeps
+            log.error(
+                    "webhook task {}: ack timeout sweep failed",
+                    config.taskIndex(),
+                    e); // thrown, it would stop the sweeps
         }
     }
 

@@ -1,16 +1,15 @@
 package io.cxone.kafka.source.webhook;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Copies rejected bodies (raw bytes) to the DLQ topic with headers {@code status}, {@code reason},
@@ -28,7 +27,8 @@ final class DeadLetterPublisher implements AutoCloseable {
     /** {@code settings}: the connector's dlq.-prefixed producer settings ({@link WebhookConfig#dlqProducerSettings()}). */
     DeadLetterPublisher(String topic, Map<String, Object> settings, String clientId) {
         this.topic = topic;
-        this.producer = new KafkaProducer<>(producerConfig(settings, clientId), new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                producerConfig(settings, clientId), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** This publisher's defaults, overridden by the connector's settings (bootstrap servers, security, ...). */

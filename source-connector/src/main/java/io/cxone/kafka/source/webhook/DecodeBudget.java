@@ -33,8 +33,10 @@ final class DecodeBudget {
      */
     void spendBytes(long count, String verb) {
         if (count > maxBytes - spent) {
-            throw new RejectedRequest(413, verb + " more than " + WebhookConfig.REQUEST_MAX_DECODED_BYTES + "="
-                    + maxBytes + " bytes of event data");
+            throw new RejectedRequest(
+                    413,
+                    verb + " more than " + WebhookConfig.REQUEST_MAX_DECODED_BYTES + "=" + maxBytes
+                            + " bytes of event data");
         }
         spent += count;
     }
@@ -42,9 +44,11 @@ final class DecodeBudget {
     /** Counts {@code count} more array or map items, {@value #ITEM_BYTES} bytes each; 413 once the budget is spent. */
     void spendItems(long count) {
         if (count > (maxBytes - spent) / ITEM_BYTES) {
-            throw new RejectedRequest(413, "Avro data declares " + count + " array/map items where "
-                    + WebhookConfig.REQUEST_MAX_DECODED_BYTES + "=" + maxBytes + " leaves room for "
-                    + (maxBytes - spent) / ITEM_BYTES + " more (each item counts as " + ITEM_BYTES + " bytes)");
+            throw new RejectedRequest(
+                    413,
+                    "Avro data declares " + count + " array/map items where "
+                            + WebhookConfig.REQUEST_MAX_DECODED_BYTES + "=" + maxBytes + " leaves room for "
+                            + (maxBytes - spent) / ITEM_BYTES + " more (each item counts as " + ITEM_BYTES + " bytes)");
         }
         spent += count * ITEM_BYTES;
     }

@@ -9,17 +9,16 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.source.avro.JsonAvroReader;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
-
 import java.io.EOFException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
 
 /**
  * Turns a request body into Avro records of the configured schema, or a {@link RejectedRequest} (400/413/415)
@@ -57,12 +56,14 @@ final class EventBodyDecoder {
         this.schema = schema;
         this.maxEvents = maxEvents;
         this.maxDecodedBytes = maxDecodedBytes;
-        this.mapper = new ObjectMapper(JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(MAX_JSON_DEPTH)
-                        .maxNumberLength(MAX_JSON_NUMBER_LENGTH)
-                        .maxStringLength(maxDecodedBytes)
-                        .maxDocumentLength(maxDecodedBytes)
-                        .build()).build())
+        this.mapper = new ObjectMapper(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder()
+                                .maxNestingDepth(MAX_JSON_DEPTH)
+                                .maxNumberLength(MAX_JSON_NUMBER_LENGTH)
+                                .maxStringLength(maxDecodedBytes)
+                                .maxDocumentLength(maxDecodedBytes)
+                                .build())
+                        .build())
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         this.jsonReader = new JsonAvroReader(ignoreUnknownJsonFields);
@@ -76,7 +77,9 @@ final class EventBodyDecoder {
             return null;
         }
         int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 
     /** The body's events, or a {@link RejectedRequest} (4xx) saying why not; nothing else escapes. */
@@ -104,8 +107,10 @@ final class EventBodyDecoder {
         } catch (Throwable e) {
             throw rejection("application/avro " + schema.getName() + " datum", e);
         }
-        throw new RejectedRequest(400, "application/avro body holds bytes after the " + schema.getName()
-                + " datum (one datum per request; send avro/binary container files for many)");
+        throw new RejectedRequest(
+                400,
+                "application/avro body holds bytes after the " + schema.getName()
+                        + " datum (one datum per request; send avro/binary container files for many)");
     }
 
     private List<GenericRecord> decodeContainer(byte[] body, DecodeBudget budget) {
@@ -125,8 +130,13 @@ final class EventBodyDecoder {
             throw new RejectedRequest(400, "JSON exceeds a limit: " + constraintMessage(e));
         } catch (JsonProcessingException e) {
             JsonLocation location = e.getLocation();
-            throw new RejectedRequest(400, "malformed JSON" + (location == null ? "" : " at line " + location.getLineNr()
-                    + " column " + location.getColumnNr()) + ": " + oneLine(e.getOriginalMessage()));
+            throw new RejectedRequest(
+                    400,
+                    "malformed JSON"
+                            + (location == null
+                                    ? ""
+                                    : " at line " + location.getLineNr() + " column " + location.getColumnNr())
+                            + ": " + oneLine(e.getOriginalMessage()));
         } catch (Throwable e) {
             throw rejection("JSON body", e);
         }
@@ -139,8 +149,10 @@ final class EventBodyDecoder {
                     throw new RejectedRequest(400, "JSON array holds no events");
                 }
                 if (root.size() > maxEvents) {
-                    throw new RejectedRequest(413, "JSON array holds " + root.size() + " events, more than "
-                            + WebhookConfig.REQUEST_MAX_EVENTS + "=" + maxEvents);
+                    throw new RejectedRequest(
+                            413,
+                            "JSON array holds " + root.size() + " events, more than " + WebhookConfig.REQUEST_MAX_EVENTS
+                                    + "=" + maxEvents);
                 }
                 List<GenericRecord> records = new ArrayList<>(root.size());
                 for (int i = 0; i < root.size(); i++) {
@@ -150,7 +162,8 @@ final class EventBodyDecoder {
             }
             return List.of((GenericRecord) jsonReader.read(root, schema, ""));
         } catch (JsonAvroReader.JsonSchemaMismatch e) {
-            throw new RejectedRequest(400, "JSON does not match schema " + schema.getFullName() + ": " + e.getMessage());
+            throw new RejectedRequest(
+                    400, "JSON does not match schema " + schema.getFullName() + ": " + e.getMessage());
         } catch (Throwable e) {
             throw rejection("JSON body", e);
         }
@@ -166,7 +179,8 @@ final class EventBodyDecoder {
             return new RejectedRequest(rejected.status(), what + ": " + rejected.reason());
         }
         if (e instanceof EOFException) {
-            return new RejectedRequest(400, what + ": ends early" + (e.getMessage() == null ? "" : " (" + oneLine(e) + ")"));
+            return new RejectedRequest(
+                    400, what + ": ends early" + (e.getMessage() == null ? "" : " (" + oneLine(e) + ")"));
         }
         if (e instanceof StackOverflowError) {
             return new RejectedRequest(400, what + ": nests too deeply to decode");

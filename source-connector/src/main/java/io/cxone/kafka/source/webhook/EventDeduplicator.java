@@ -1,13 +1,12 @@
 package io.cxone.kafka.source.webhook;
 
-import org.apache.kafka.clients.producer.RecordMetadata;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Remembers event ids acknowledged within a window, so a caller's retry of an event already in Kafka is answered
@@ -18,13 +17,13 @@ import java.util.Map;
 final class EventDeduplicator {
 
     /** Where an earlier copy of an event went. */
-    record Published(String topic, int partition, long offset) {
-    }
+    record Published(String topic, int partition, long offset) {}
 
     private final long windowMillis;
     private final Clock clock;
     /** Ids claimed by a request whose events are not acknowledged yet, with that request's id. */
     private final Map<String, String> publishing = new HashMap<>();
+
     private final AcknowledgedIds acknowledged;
 
     EventDeduplicator(Duration window, int maxEntries, Clock clock) {
@@ -79,7 +78,12 @@ final class EventDeduplicator {
 
     synchronized void published(String id, String requestId, RecordMetadata metadata) {
         publishing.remove(id, requestId);
-        acknowledged.put(id, metadata.topic(), metadata.partition(), metadata.hasOffset() ? metadata.offset() : -1, clock.millis());
+        acknowledged.put(
+                id,
+                metadata.topic(),
+                metadata.partition(),
+                metadata.hasOffset() ? metadata.offset() : -1,
+                clock.millis());
     }
 
     /** Forgets ids of a request that was not published, so a retry publishes them. */

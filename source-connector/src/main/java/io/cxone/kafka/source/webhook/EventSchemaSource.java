@@ -2,10 +2,6 @@ package io.cxone.kafka.source.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
-import org.apache.kafka.common.config.ConfigException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,6 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Where the events' Avro schema comes from: {@value WebhookConfig#SCHEMA_INLINE}, {@value WebhookConfig#SCHEMA_FILE},
@@ -27,8 +26,7 @@ public final class EventSchemaSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private EventSchemaSource() {
-    }
+    private EventSchemaSource() {}
 
     public static Schema load(WebhookConfig config) {
         if (!config.schemaInline().isBlank()) {
@@ -43,7 +41,10 @@ public final class EventSchemaSource {
             }
         }
         if (!config.schemaRegistrySubject().isBlank()) {
-            return fromRegistry(config.schemaRegistryUrl(), config.schemaRegistrySubject(), config.schemaRegistryVersion().trim());
+            return fromRegistry(
+                    config.schemaRegistryUrl(),
+                    config.schemaRegistrySubject(),
+                    config.schemaRegistryVersion().trim());
         }
         return builtIn();
     }
@@ -59,22 +60,34 @@ public final class EventSchemaSource {
 
     static Schema fromRegistry(String baseUrl, String subject, String version) {
         if (baseUrl.isBlank()) {
-            throw new ConfigException(WebhookConfig.SCHEMA_REGISTRY_URL, baseUrl, "is required with " + WebhookConfig.SCHEMA_REGISTRY_SUBJECT);
+            throw new ConfigException(
+                    WebhookConfig.SCHEMA_REGISTRY_URL,
+                    baseUrl,
+                    "is required with " + WebhookConfig.SCHEMA_REGISTRY_SUBJECT);
         }
         String url = baseUrl.replaceAll("/+$", "") + "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8)
                 + "/versions/" + URLEncoder.encode(version, StandardCharsets.UTF_8);
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Accept", "application/json")
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new ConfigException(WebhookConfig.SCHEMA_REGISTRY_SUBJECT, subject,
+                throw new ConfigException(
+                        WebhookConfig.SCHEMA_REGISTRY_SUBJECT,
+                        subject,
                         "GET " + url + " answered " + response.statusCode());
             }
             JsonNode body = JSON.readTree(response.body());
             JsonNode schema = body.get("schema");
             if (schema == null || !schema.isTextual()) {
-                throw new ConfigException(WebhookConfig.SCHEMA_REGISTRY_SUBJECT, subject, "GET " + url + " returned no schema");
+                throw new ConfigException(
+                        WebhookConfig.SCHEMA_REGISTRY_SUBJECT, subject, "GET " + url + " returned no schema");
             }
             return parse(schema.textValue(), WebhookConfig.SCHEMA_REGISTRY_SUBJECT, subject + "/" + version);
         } catch (IOException e) {
@@ -83,7 +96,8 @@ public final class EventSchemaSource {
             Thread.currentThread().interrupt();
             throw new ConfigException(WebhookConfig.SCHEMA_REGISTRY_URL, baseUrl, "interrupted");
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(WebhookConfig.SCHEMA_REGISTRY_URL, baseUrl, "is not a valid URL: " + e.getMessage());
+            throw new ConfigException(
+                    WebhookConfig.SCHEMA_REGISTRY_URL, baseUrl, "is not a valid URL: " + e.getMessage());
         }
     }
 

@@ -3,7 +3,6 @@ package io.cxone.kafka.source.webhook;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
-
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -77,8 +76,9 @@ final class IngestQueue {
                 break;
             }
             next = queue.poll();
-            for (long lingering = lingerUntil - System.nanoTime(); next == null && lingering > 0 && !taken.isEmpty();
-                 lingering = lingerUntil - System.nanoTime()) {
+            for (long lingering = lingerUntil - System.nanoTime();
+                    next == null && lingering > 0 && !taken.isEmpty();
+                    lingering = lingerUntil - System.nanoTime()) {
                 LockSupport.parkNanos(Math.min(lingering, LINGER_SLICE_NANOS));
                 if (Thread.currentThread().isInterrupted()) {
                     return taken; // hand over what was taken; the worker sees the interrupt next

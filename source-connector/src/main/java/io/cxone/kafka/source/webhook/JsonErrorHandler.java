@@ -1,6 +1,7 @@
 package io.cxone.kafka.source.webhook;
 
 import io.cxone.kafka.common.RejectionLog;
+import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -9,8 +10,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-
-import java.nio.ByteBuffer;
 
 /**
  * Answers the errors Jetty raises itself, before the webhook handler sees a request (a bad request line 400, URI too

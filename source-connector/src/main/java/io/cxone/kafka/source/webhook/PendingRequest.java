@@ -1,13 +1,12 @@
 package io.cxone.kafka.source.webhook;
 
-import org.apache.kafka.clients.producer.RecordMetadata;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * The records of one accepted HTTP request, from the queue to Kafka's acknowledgement. It is handed to the worker
@@ -15,7 +14,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class PendingRequest {
 
-    enum State { QUEUED, POLLED, WITHDRAWN }
+    enum State {
+        QUEUED,
+        POLLED,
+        WITHDRAWN
+    }
 
     /** Completes a request's future when it was withdrawn before Kafka saw it or the task stopped. */
     static final class NotPublished extends RuntimeException {

@@ -1,7 +1,5 @@
 package io.cxone.kafka.source.webhook;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -11,6 +9,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Authenticates webhook callers. Missing or malformed credentials answer 401, wrong ones 403. Secrets are compared
@@ -41,10 +41,16 @@ final class RequestAuthenticator {
         this.timestampHeader = config.hmacTimestampHeader();
         this.tolerance = config.hmacTolerance();
         this.expectedBasicDigest = mode == WebhookConfig.AuthMode.BASIC
-                ? sha256(config.basicUsername() + ":" + config.basicPassword().value()) : null;
-        this.expectedBearerDigest = mode == WebhookConfig.AuthMode.BEARER ? sha256(config.bearerToken().value()) : null;
-        this.hmacKey = mode == WebhookConfig.AuthMode.HMAC_SHA256 ? config.hmacSecret().value().getBytes(StandardCharsets.UTF_8) : null;
-        this.seen = mode == WebhookConfig.AuthMode.HMAC_SHA256 ? new SeenSignatures(config.hmacReplayMaxEntries()) : null;
+                ? sha256(config.basicUsername() + ":" + config.basicPassword().value())
+                : null;
+        this.expectedBearerDigest = mode == WebhookConfig.AuthMode.BEARER
+                ? sha256(config.bearerToken().value())
+                : null;
+        this.hmacKey = mode == WebhookConfig.AuthMode.HMAC_SHA256
+                ? config.hmacSecret().value().getBytes(StandardCharsets.UTF_8)
+                : null;
+        this.seen =
+                mode == WebhookConfig.AuthMode.HMAC_SHA256 ? new SeenSignatures(config.hmacReplayMaxEntries()) : null;
     }
 
     WebhookConfig.AuthMode mode() {
@@ -78,8 +84,7 @@ final class RequestAuthenticator {
                     throw new RejectedRequest(401, signatureHeader + ": missing");
                 }
             }
-            case NONE -> {
-            }
+            case NONE -> {}
         }
     }
 
@@ -109,8 +114,10 @@ final class RequestAuthenticator {
         String signature = HexFormat.of().formatHex(givenBytes);
         // a signature is valid while now is within the tolerance of its time: remembered that long after it arrives
         if (!seen.claim(signature, clock.millis(), 2 * tolerance.toMillis())) {
-            throw new RejectedRequest(401, signatureHeader + ": signature already used (a replay); sign each request "
-                    + "with the current time");
+            throw new RejectedRequest(
+                    401,
+                    signatureHeader + ": signature already used (a replay); sign each request "
+                            + "with the current time");
         }
         return signature;
     }
@@ -171,7 +178,8 @@ final class RequestAuthenticator {
         if (authorization == null || authorization.isBlank()) {
             throw new RejectedRequest(401, "Authorization: missing " + scheme + " credentials");
         }
-        if (authorization.length() <= scheme.length() + 1 || !authorization.regionMatches(true, 0, scheme + " ", 0, scheme.length() + 1)) {
+        if (authorization.length() <= scheme.length() + 1
+                || !authorization.regionMatches(true, 0, scheme + " ", 0, scheme.length() + 1)) {
             throw new RejectedRequest(401, "Authorization: expected the " + scheme + " scheme");
         }
         return authorization.substring(scheme.length() + 1);

@@ -4,14 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.common.RejectionLog;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,6 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How the webhook answers: each request exactly once ({@link Exchange}), with its status counted, its rejection
@@ -35,7 +34,11 @@ final class WebhookAnswers {
     private final RejectionLog rejections;
     private final int retryAfterSeconds;
 
-    WebhookAnswers(RequestAuthenticator authenticator, WebhookMetrics metrics, RejectionLog rejections, int retryAfterSeconds) {
+    WebhookAnswers(
+            RequestAuthenticator authenticator,
+            WebhookMetrics metrics,
+            RejectionLog rejections,
+            int retryAfterSeconds) {
         this.authenticator = authenticator;
         this.metrics = metrics;
         this.rejections = rejections;
@@ -81,7 +84,8 @@ final class WebhookAnswers {
                 return false;
             }
             if (status != 200 && signature != null) {
-                authenticator.releaseSignature(signature); // not accepted: the caller may send the same signed request again
+                authenticator.releaseSignature(
+                        signature); // not accepted: the caller may send the same signed request again
             }
             metrics.request(status);
             response.setStatus(status);
@@ -94,11 +98,14 @@ final class WebhookAnswers {
                 response.getHeaders().put(HttpHeader.ALLOW, "POST");
             }
             if (status == 401) {
-                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, switch (authenticator.mode()) {
-                    case BASIC -> "Basic realm=\"cxone-webhook\"";
-                    case BEARER -> "Bearer realm=\"cxone-webhook\"";
-                    default -> "HMAC-SHA256 realm=\"cxone-webhook\"";
-                });
+                response.getHeaders()
+                        .put(
+                                HttpHeader.WWW_AUTHENTICATE,
+                                switch (authenticator.mode()) {
+                                    case BASIC -> "Basic realm=\"cxone-webhook\"";
+                                    case BEARER -> "Bearer realm=\"cxone-webhook\"";
+                                    default -> "HMAC-SHA256 realm=\"cxone-webhook\"";
+                                });
             }
             response.write(true, body, callback);
             return true;
@@ -119,7 +126,10 @@ final class WebhookAnswers {
         }
 
         void reject(int status, String reason) {
-            if (answer(status, ByteBuffer.wrap(rejectionBody(status, reason, requestId)), status == 429 || status == 503)) {
+            if (answer(
+                    status,
+                    ByteBuffer.wrap(rejectionBody(status, reason, requestId)),
+                    status == 429 || status == 503)) {
                 rejections.rejected(requestId, Request.getRemoteAddr(request), status, reason);
             }
         }
@@ -144,9 +154,14 @@ final class WebhookAnswers {
      * The 200 body: {@code {"requestId", "accepted", "results": [{"index", "eventId", "duplicate", "topic", "partition",
      * "offset"}]}}, streamed (it is written for every request, one result per event).
      */
-    static ByteBuffer successBody(String requestId, List<String> ids, EventDeduplicator.Published[] duplicates,
-                                      int[] recordIndex, RecordMetadata[] metadata) {
-        // sized for the usual answer (ids of up to ~64 characters), so it is written into one array and sent without a copy
+    static ByteBuffer successBody(
+            String requestId,
+            List<String> ids,
+            EventDeduplicator.Published[] duplicates,
+            int[] recordIndex,
+            RecordMetadata[] metadata) {
+        // sized for the usual answer (ids of up to ~64 characters), so it is written into one array and sent without a
+        // copy
         ByteArrayBuilder out = new ByteArrayBuilder(128 + 192 * ids.size());
         try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
             json.writeStartObject();
@@ -167,7 +182,8 @@ final class WebhookAnswers {
                         int first = (int) duplicate.offset();
                         RecordMetadata firstMetadata = recordIndex[first] >= 0 ? metadata[recordIndex[first]] : null;
                         duplicate = firstMetadata != null
-                                ? new EventDeduplicator.Published(firstMetadata.topic(), firstMetadata.partition(), firstMetadata.offset())
+                                ? new EventDeduplicator.Published(
+                                        firstMetadata.topic(), firstMetadata.partition(), firstMetadata.offset())
                                 : duplicates[first];
                     }
                     if (duplicate != null) {
@@ -187,7 +203,8 @@ final class WebhookAnswers {
             throw new UncheckedIOException(e); // writing to memory
         }
         return out.size() == out.getCurrentSegmentLength()
-                ? ByteBuffer.wrap(out.getCurrentSegment(), 0, out.size()) : ByteBuffer.wrap(out.toByteArray());
+                ? ByteBuffer.wrap(out.getCurrentSegment(), 0, out.size())
+                : ByteBuffer.wrap(out.toByteArray());
     }
 
     private static void writePlace(JsonGenerator json, String topic, int partition, long offset) throws IOException {

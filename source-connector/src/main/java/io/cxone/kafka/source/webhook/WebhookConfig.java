@@ -1,18 +1,17 @@
 package io.cxone.kafka.source.webhook;
 
 import io.cxone.kafka.common.config.ConfigEnums;
-import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.types.Password;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Configuration of the CXone webhook source: the setting names, the {@link ConfigDef} assembled from one fragment per
@@ -69,6 +68,7 @@ public final class WebhookConfig extends AbstractConfig {
     // Dead letters
     /** Every key with this prefix but dlq.topic is a setting of the DLQ producer. */
     public static final String DLQ_PREFIX = "dlq.";
+
     public static final String DLQ_TOPIC = "dlq.topic";
     public static final String DLQ_BOOTSTRAP_SERVERS = "dlq.bootstrap.servers";
     // Task only
@@ -76,7 +76,10 @@ public final class WebhookConfig extends AbstractConfig {
 
     /** How callers authenticate; written none, basic, bearer, hmac-sha256. */
     public enum AuthMode {
-        NONE, BASIC, BEARER, HMAC_SHA256
+        NONE,
+        BASIC,
+        BEARER,
+        HMAC_SHA256
     }
 
     public static final ConfigDef CONFIG_DEF = buildConfigDef();
@@ -290,7 +293,8 @@ public final class WebhookConfig extends AbstractConfig {
      */
     public Map<String, Object> dlqProducerSettings() {
         Map<String, Object> settings = new HashMap<>(originalsWithPrefix(DLQ_PREFIX));
-        CONFIG_DEF.names().stream().filter(name -> name.startsWith(DLQ_PREFIX))
+        CONFIG_DEF.names().stream()
+                .filter(name -> name.startsWith(DLQ_PREFIX))
                 .forEach(name -> settings.remove(name.substring(DLQ_PREFIX.length())));
         settings.put(DLQ_BOOTSTRAP_SERVERS.substring(DLQ_PREFIX.length()), dlqBootstrapServers());
         return settings;

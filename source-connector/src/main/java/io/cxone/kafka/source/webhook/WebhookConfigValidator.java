@@ -3,17 +3,16 @@ package io.cxone.kafka.source.webhook;
 import io.cxone.kafka.common.config.ConfigProblems;
 import io.cxone.kafka.common.config.ConnectorConfigValidator;
 import io.cxone.kafka.source.avro.AvroConnectMapping;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
-import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.connect.errors.DataException;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * Checks a webhook connector configuration in the shared order: single settings (the {@code ConfigDef}, files and
@@ -41,11 +40,15 @@ public final class WebhookConfigValidator extends ConnectorConfigValidator<Webho
     protected void checkCombinations(WebhookConfig config, ConfigProblems problems) {
         checkAuth(config, problems);
         long sources = Stream.of(config.schemaInline(), config.schemaFile(), config.schemaRegistrySubject())
-                .filter(s -> !s.isBlank()).count();
+                .filter(s -> !s.isBlank())
+                .count();
         if (sources > 1) {
-            problems.add(WebhookConfig.SCHEMA_INLINE, "set at most one of schema.inline, schema.file, schema.registry.subject");
+            problems.add(
+                    WebhookConfig.SCHEMA_INLINE,
+                    "set at most one of schema.inline, schema.file, schema.registry.subject");
         }
-        if (!config.schemaRegistrySubject().isBlank() && config.schemaRegistryUrl().isBlank()) {
+        if (!config.schemaRegistrySubject().isBlank()
+                && config.schemaRegistryUrl().isBlank()) {
             problems.add(WebhookConfig.SCHEMA_REGISTRY_URL, "is required with schema.registry.subject");
         }
         if (config.tlsEnabled() && isBlank(config.tlsKeystorePassword())) {
@@ -60,10 +63,13 @@ public final class WebhookConfigValidator extends ConnectorConfigValidator<Webho
             }
         }
         if (config.requestMaxEvents() > config.queueMaxEvents()) {
-            problems.add(WebhookConfig.REQUEST_MAX_EVENTS, "must not exceed queue.max.events (" + config.queueMaxEvents() + ")");
+            problems.add(
+                    WebhookConfig.REQUEST_MAX_EVENTS,
+                    "must not exceed queue.max.events (" + config.queueMaxEvents() + ")");
         }
         if (config.requestMaxDecodedBytes() < config.requestMaxBytes()) {
-            problems.add(WebhookConfig.REQUEST_MAX_DECODED_BYTES,
+            problems.add(
+                    WebhookConfig.REQUEST_MAX_DECODED_BYTES,
                     "must be at least request.max.bytes (" + config.requestMaxBytes() + ")");
         }
     }
@@ -95,10 +101,13 @@ public final class WebhookConfigValidator extends ConnectorConfigValidator<Webho
             }
             case NONE -> {
                 if (!config.authNoneAllowPublic() && !isLoopback(config.bindAddress())) {
-                    problems.add(WebhookConfig.AUTH_MODE, "auth.mode=none on listener.bind.address="
-                            + config.bindAddress() + " (not a loopback address) lets anyone who reaches the port publish "
-                            + "events: choose basic, bearer or hmac-sha256, bind to 127.0.0.1, or set "
-                            + WebhookConfig.AUTH_NONE_ALLOW_PUBLIC + "=true if that is meant");
+                    problems.add(
+                            WebhookConfig.AUTH_MODE,
+                            "auth.mode=none on listener.bind.address="
+                                    + config.bindAddress()
+                                    + " (not a loopback address) lets anyone who reaches the port publish "
+                                    + "events: choose basic, bearer or hmac-sha256, bind to 127.0.0.1, or set "
+                                    + WebhookConfig.AUTH_NONE_ALLOW_PUBLIC + "=true if that is meant");
                 }
             }
         }
@@ -118,11 +127,13 @@ public final class WebhookConfigValidator extends ConnectorConfigValidator<Webho
 
     private static void checkDlqProducerSettings(Map<String, String> props, List<ConfigValue> results) {
         for (String key : props.keySet()) {
-            if (key.startsWith(WebhookConfig.DLQ_PREFIX) && !WebhookConfig.CONFIG_DEF.names().contains(key)
+            if (key.startsWith(WebhookConfig.DLQ_PREFIX)
+                    && !WebhookConfig.CONFIG_DEF.names().contains(key)
                     && !ProducerConfig.configNames().contains(key.substring(WebhookConfig.DLQ_PREFIX.length()))) {
                 ConfigValue unknown = new ConfigValue(key);
-                unknown.addErrorMessage("not a Kafka producer setting; every " + WebhookConfig.DLQ_PREFIX + "-prefixed key but "
-                        + WebhookConfig.DLQ_TOPIC + " is passed to the DLQ producer without the prefix");
+                unknown.addErrorMessage(
+                        "not a Kafka producer setting; every " + WebhookConfig.DLQ_PREFIX + "-prefixed key but "
+                                + WebhookConfig.DLQ_TOPIC + " is passed to the DLQ producer without the prefix");
                 results.add(unknown);
             }
         }
@@ -152,7 +163,10 @@ public final class WebhookConfigValidator extends ConnectorConfigValidator<Webho
 
     /** The schema setting a {@link ConfigException} of {@link EventSchemaSource} names. */
     private static String keyOf(ConfigException e) {
-        for (String key : List.of(WebhookConfig.SCHEMA_INLINE, WebhookConfig.SCHEMA_FILE, WebhookConfig.SCHEMA_REGISTRY_URL,
+        for (String key : List.of(
+                WebhookConfig.SCHEMA_INLINE,
+                WebhookConfig.SCHEMA_FILE,
+                WebhookConfig.SCHEMA_REGISTRY_URL,
                 WebhookConfig.SCHEMA_REGISTRY_SUBJECT)) {
             if (e.getMessage() != null && e.getMessage().contains("configuration " + key + ":")) {
                 return key;

@@ -1,5 +1,7 @@
 package io.cxone.kafka.source.webhook;
 
+import java.util.concurrent.ThreadFactory;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -11,9 +13,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.apache.kafka.connect.errors.ConnectException;
-
-import java.util.concurrent.ThreadFactory;
 
 /**
  * The task's embedded Jetty 12 server: one connector (HTTP, or HTTPS from a keystore) in front of one handler, at most
@@ -29,8 +28,12 @@ final class WebhookListener {
      * @param threadName    name of Jetty's pool (in its dumps and JMX)
      * @param threadFactory makes the pool's threads, so they carry the task's logging context (from {@code start()})
      */
-    WebhookListener(WebhookConfig config, Handler handler, JsonErrorHandler errorHandler, String threadName,
-                    ThreadFactory threadFactory) {
+    WebhookListener(
+            WebhookConfig config,
+            Handler handler,
+            JsonErrorHandler errorHandler,
+            String threadName,
+            ThreadFactory threadFactory) {
         // Jetty's defaults (60 s idle timeout, reserved threads and queue sized by Jetty); only the factory is ours
         QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 4, 60_000, -1, null, null, threadFactory);
         threads.setName(threadName);
@@ -46,7 +49,9 @@ final class WebhookListener {
             ssl.setKeyStorePassword(config.tlsKeystorePassword().value());
             ssl.setKeyStoreType(config.tlsKeystoreType());
             http.addCustomizer(new SecureRequestCustomizer(false));
-            connector = new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+            connector = new ServerConnector(
+                    server,
+                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
                     new HttpConnectionFactory(http));
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -68,8 +73,10 @@ final class WebhookListener {
             server.start();
         } catch (Exception e) {
             stop();
-            throw new ConnectException("webhook listener could not start on " + connector.getHost() + ":" + connector.getPort()
-                    + ": " + e.getMessage(), e);
+            throw new ConnectException(
+                    "webhook listener could not start on " + connector.getHost() + ":" + connector.getPort() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -1,12 +1,11 @@
 package io.cxone.kafka.source.webhook;
 
 import io.cxone.kafka.common.metrics.PluginSensors;
-import org.apache.kafka.common.metrics.Sensor;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
+import org.apache.kafka.common.metrics.Sensor;
 
 /**
  * Sensors of one webhook task, published as Connect plugin metrics (JMX
@@ -16,7 +15,8 @@ import java.util.function.IntSupplier;
 final class WebhookMetrics implements AutoCloseable {
 
     // 408: body timeout; 414, 426, 431, 505: refused by Jetty before the handler (JsonErrorHandler)
-    static final List<Integer> STATUSES = List.of(200, 400, 401, 403, 404, 405, 408, 413, 414, 415, 426, 429, 431, 500, 503, 505);
+    static final List<Integer> STATUSES =
+            List.of(200, 400, 401, 403, 404, 405, 408, 413, 414, 415, 426, 429, 431, 500, 503, 505);
 
     private final PluginSensors sensors;
     private final Map<Integer, Sensor> requests = new ConcurrentHashMap<>();
@@ -40,15 +40,18 @@ final class WebhookMetrics implements AutoCloseable {
         ackLatency = sensors.latency("ack-latency", "Time from acceptance to Kafka acknowledgement");
         polls = sensors.counter("polls", "poll() calls that handed requests to the worker");
         polledEvents = sensors.counter("polled-events", "Events handed to the worker by poll()");
-        queueWaitMicros = sensors.counter("queue-wait-time-us",
-                "Summed per request: time from acceptance until poll() handed it to the worker");
-        kafkaMicros = sensors.counter("kafka-time-us",
+        queueWaitMicros = sensors.counter(
+                "queue-wait-time-us", "Summed per request: time from acceptance until poll() handed it to the worker");
+        kafkaMicros = sensors.counter(
+                "kafka-time-us",
                 "Summed per request: time from poll() until Kafka acknowledged its last event (send and commit)");
     }
 
     private Sensor requestsWith(int status) {
-        return requests.computeIfAbsent(status, s -> sensors.counter("requests", "HTTP requests answered with this status",
-                Map.of("status", Integer.toString(s))));
+        return requests.computeIfAbsent(
+                status,
+                s -> sensors.counter(
+                        "requests", "HTTP requests answered with this status", Map.of("status", Integer.toString(s))));
     }
 
     void request(int status) {

@@ -1,10 +1,9 @@
 package io.cxone.kafka.source.webhook;
 
+import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.source.SourceRecord;
-
-import java.util.Map;
 
 /**
  * A source record that knows the request and position it came from, so {@code commitRecord} can acknowledge it.
@@ -15,8 +14,17 @@ final class WebhookRecord extends SourceRecord {
     private final PendingRequest request;
     private final int index;
 
-    WebhookRecord(PendingRequest request, int index, Map<String, ?> sourcePartition, Map<String, ?> sourceOffset,
-                  String topic, Schema keySchema, Object key, Schema valueSchema, Object value, Headers headers) {
+    WebhookRecord(
+            PendingRequest request,
+            int index,
+            Map<String, ?> sourcePartition,
+            Map<String, ?> sourceOffset,
+            String topic,
+            Schema keySchema,
+            Object key,
+            Schema valueSchema,
+            Object value,
+            Headers headers) {
         super(sourcePartition, sourceOffset, topic, null, keySchema, key, valueSchema, value, null, headers);
         this.request = request;
         this.index = index;

@@ -3,18 +3,6 @@ package io.cxone.kafka.source.webhook;
 import io.cxone.kafka.common.RejectionLog;
 import io.cxone.kafka.source.avro.AvroConnectMapping;
 import io.cxone.kafka.source.offsets.SourceMaps;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.header.ConnectHeaders;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,6 +16,17 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Handles {@code POST <path>}: checks method, auth, size and content type, decodes the body into records of the
@@ -43,6 +42,7 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
     static final int INLINE_DECODE_BYTES = 64 * 1024;
     /** A refused request's declared body up to this size is read and dropped, not left unread (see rejectUnread). */
     static final int DISCARD_MAX_BYTES = 64 * 1024;
+
     private static final Pattern CALLER_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final WebhookConfig config;
@@ -67,9 +67,17 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         List<GenericRecord> decode(String mediaType, byte[] body);
     }
 
-    WebhookRequestHandler(WebhookConfig config, RequestAuthenticator authenticator, BodyDecoder decoder,
-                          AvroConnectMapping mapping, IngestQueue queue, EventDeduplicator deduplicator,
-                          DeadLetterPublisher deadLetters, WebhookMetrics metrics, RejectionLog rejections, Clock clock) {
+    WebhookRequestHandler(
+            WebhookConfig config,
+            RequestAuthenticator authenticator,
+            BodyDecoder decoder,
+            AvroConnectMapping mapping,
+            IngestQueue queue,
+            EventDeduplicator deduplicator,
+            DeadLetterPublisher deadLetters,
+            WebhookMetrics metrics,
+            RejectionLog rejections,
+            Clock clock) {
         this.config = config;
         this.path = config.path();
         this.authenticator = authenticator;
@@ -99,7 +107,8 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String callerId = request.getHeaders().get("X-Request-Id");
-        String requestId = callerId != null && CALLER_REQUEST_ID.matcher(callerId).matches() ? callerId : requestIds.next();
+        String requestId =
+                callerId != null && CALLER_REQUEST_ID.matcher(callerId).matches() ? callerId : requestIds.next();
         WebhookAnswers.Exchange exchange = answers.open(request, response, callback, requestId);
         String mediaType;
         try {
@@ -112,12 +121,15 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
             authenticator.checkHeaders(exchange::header);
             long declared = request.getLength();
             if (declared > config.requestMaxBytes()) {
-                throw new RejectedRequest(413, "body of " + declared + " bytes exceeds request.max.bytes=" + config.requestMaxBytes());
+                throw new RejectedRequest(
+                        413, "body of " + declared + " bytes exceeds request.max.bytes=" + config.requestMaxBytes());
             }
             mediaType = EventBodyDecoder.mediaType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
             if (mediaType == null || !EventBodyDecoder.SUPPORTED.contains(mediaType)) {
-                throw new RejectedRequest(415, "Content-Type " + (mediaType == null ? "missing" : mediaType)
-                        + " not supported; use application/avro, avro/binary or application/json");
+                throw new RejectedRequest(
+                        415,
+                        "Content-Type " + (mediaType == null ? "missing" : mediaType)
+                                + " not supported; use application/avro, avro/binary or application/json");
             }
         } catch (RejectedRequest e) {
             rejectUnread(exchange, e);
@@ -126,20 +138,23 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
             exchange.fail(e);
             return true;
         }
-        BoundedBodyReader.read(request, config.requestMaxBytes(), config.requestBodyTimeout().toMillis(), (body, unreadable) -> {
-            if (unreadable != null) {
-                exchange.closeConnection(); // the rest of the body was not read
-                exchange.reject(unreadable.status(), unreadable.reason());
-            } else if (body.length > INLINE_DECODE_BYTES) {
-                try {
-                    executor.execute(() -> process(exchange, mediaType, body));
-                } catch (RejectedExecutionException e) { // Jetty's pool and its queue are full: the caller retries later
-                    exchange.reject(503, "listener busy: too many large bodies being decoded; retry later");
-                }
-            } else {
-                process(exchange, mediaType, body);
-            }
-        });
+        BoundedBodyReader.read(
+                request, config.requestMaxBytes(), config.requestBodyTimeout().toMillis(), (body, unreadable) -> {
+                    if (unreadable != null) {
+                        exchange.closeConnection(); // the rest of the body was not read
+                        exchange.reject(unreadable.status(), unreadable.reason());
+                    } else if (body.length > INLINE_DECODE_BYTES) {
+                        try {
+                            executor.execute(() -> process(exchange, mediaType, body));
+                        } catch (
+                                RejectedExecutionException
+                                        e) { // Jetty's pool and its queue are full: the caller retries later
+                            exchange.reject(503, "listener busy: too many large bodies being decoded; retry later");
+                        }
+                    } else {
+                        process(exchange, mediaType, body);
+                    }
+                });
         return true;
     }
 
@@ -154,12 +169,13 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         if (declared > 0 && declared <= DISCARD_MAX_BYTES) {
             // A small body (a caller with a wrong credential or type) is read and dropped before the answer: closing a
             // socket with unread bytes resets it, and the reset can destroy the answer before the caller reads it.
-            BoundedBodyReader.discard(request, (int) declared, config.requestBodyTimeout().toMillis(), (dropped, unreadable) -> {
-                if (unreadable != null) {
-                    exchange.closeConnection();
-                }
-                exchange.reject(rejection.status(), rejection.reason());
-            });
+            BoundedBodyReader.discard(
+                    request, (int) declared, config.requestBodyTimeout().toMillis(), (dropped, unreadable) -> {
+                        if (unreadable != null) {
+                            exchange.closeConnection();
+                        }
+                        exchange.reject(rejection.status(), rejection.reason());
+                    });
             return;
         }
         // HTTP/1.1: a body comes with a Content-Length above 0 or a Transfer-Encoding (chunked, length -1)
@@ -201,7 +217,8 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
             values.add(mapping.toConnect(event)); // before claiming ids: nothing below can fail half-way
         }
         EventDeduplicator.Published[] duplicates = deduplicator == null
-                ? new EventDeduplicator.Published[events.size()] : deduplicator.claim(exchange.requestId(), ids);
+                ? new EventDeduplicator.Published[events.size()]
+                : deduplicator.claim(exchange.requestId(), ids);
         int fresh = 0;
         for (EventDeduplicator.Published duplicate : duplicates) {
             if (duplicate == null) {
@@ -228,8 +245,17 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
             if (remote != null) {
                 headers.addString("remote-address", remote);
             }
-            pending.add(new WebhookRecord(pending, r, sourcePartition, sourceOffset, config.topic(),
-                    Schema.OPTIONAL_STRING_SCHEMA, ids.get(i), valueSchema, values.get(i), headers));
+            pending.add(new WebhookRecord(
+                    pending,
+                    r,
+                    sourcePartition,
+                    sourceOffset,
+                    config.topic(),
+                    Schema.OPTIONAL_STRING_SCHEMA,
+                    ids.get(i),
+                    valueSchema,
+                    values.get(i),
+                    headers));
             if (ids.get(i) != null) {
                 claimedIds.add(ids.get(i));
             }
@@ -239,45 +265,70 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
             metrics.duplicates(events.size() - fresh);
         }
         if (fresh == 0) {
-            exchange.answer(200, WebhookAnswers.successBody(exchange.requestId(), ids, duplicates, recordIndex, new RecordMetadata[0]), false);
+            exchange.answer(
+                    200,
+                    WebhookAnswers.successBody(
+                            exchange.requestId(), ids, duplicates, recordIndex, new RecordMetadata[0]),
+                    false);
             log.debug("webhook request {}: all {} events are duplicates", exchange.requestId(), events.size());
             return;
         }
         pending.expireAt(acceptedNanos + config.ackTimeout().toNanos(), () -> onTimeout(exchange, pending));
         if (!queue.offer(pending)) {
             release(exchange.requestId(), claimedIds);
-            throw new RejectedRequest(429, "queue full (" + queue.depth() + " of " + queue.capacity()
-                    + " events waiting for Kafka); nothing of this request was accepted, retry later");
+            throw new RejectedRequest(
+                    429,
+                    "queue full (" + queue.depth() + " of " + queue.capacity()
+                            + " events waiting for Kafka); nothing of this request was accepted, retry later");
         }
         // Kafka's acknowledgement arrives on the worker's task thread (commitRecord, after the transaction commit with
         // exactly-once); building and writing the answer there would hold up the next poll, so it runs on Jetty's pool.
         // (Not one answering thread for all: writing an answer goes on to read and handle the connection's next request
         // on the same thread, so a single thread for them all fell behind.)
-        pending.acked().whenCompleteAsync((metadata, error) -> {
-            if (error == null) {
-                long now = System.nanoTime();
-                long ackMillis = TimeUnit.NANOSECONDS.toMillis(now - acceptedNanos);
-                metrics.published(pending.size(), ackMillis);
-                metrics.requestTimes(pending.polledNanos() - acceptedNanos, now - pending.polledNanos());
-                if (deduplicator != null) {
-                    for (int i = 0; i < events.size(); i++) {
-                        if (recordIndex[i] >= 0 && ids.get(i) != null && metadata[recordIndex[i]] != null) {
-                            deduplicator.published(ids.get(i), exchange.requestId(), metadata[recordIndex[i]]);
-                        }
-                    }
-                }
-                if (exchange.answer(200, WebhookAnswers.successBody(exchange.requestId(), ids, duplicates, recordIndex, metadata), false)) {
-                    log.debug("webhook request {}: {} events acknowledged in {} ms", exchange.requestId(), pending.size(), ackMillis);
-                } else {
-                    log.info("webhook request {}: {} events acknowledged after the caller got 503 (ack.timeout.ms)",
-                            exchange.requestId(), pending.size());
-                }
-            } else {
-                release(exchange.requestId(), claimedIds);
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                exchange.reject(503, "not published: " + cause.getMessage() + "; retry later");
-            }
-        }, executor);
+        pending.acked()
+                .whenCompleteAsync(
+                        (metadata, error) -> {
+                            if (error == null) {
+                                long now = System.nanoTime();
+                                long ackMillis = TimeUnit.NANOSECONDS.toMillis(now - acceptedNanos);
+                                metrics.published(pending.size(), ackMillis);
+                                metrics.requestTimes(
+                                        pending.polledNanos() - acceptedNanos, now - pending.polledNanos());
+                                if (deduplicator != null) {
+                                    for (int i = 0; i < events.size(); i++) {
+                                        if (recordIndex[i] >= 0
+                                                && ids.get(i) != null
+                                                && metadata[recordIndex[i]] != null) {
+                                            deduplicator.published(
+                                                    ids.get(i), exchange.requestId(), metadata[recordIndex[i]]);
+                                        }
+                                    }
+                                }
+                                if (exchange.answer(
+                                        200,
+                                        WebhookAnswers.successBody(
+                                                exchange.requestId(), ids, duplicates, recordIndex, metadata),
+                                        false)) {
+                                    log.debug(
+                                            "webhook request {}: {} events acknowledged in {} ms",
+                                            exchange.requestId(),
+                                            pending.size(),
+                                            ackMillis);
+                                } else {
+                                    log.info(
+                                            "webhook request {}: {} events acknowledged after the caller got 503 (ack.timeout.ms)",
+                                            exchange.requestId(),
+                                            pending.size());
+                                }
+                            } else {
+                                release(exchange.requestId(), claimedIds);
+                                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                        ? error.getCause()
+                                        : error;
+                                exchange.reject(503, "not published: " + cause.getMessage() + "; retry later");
+                            }
+                        },
+                        executor);
     }
 
     private void onTimeout(WebhookAnswers.Exchange exchange, PendingRequest pending) {
@@ -285,10 +336,15 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
         if (pending.withdraw("Kafka did not take the events within ack.timeout.ms=" + millis)) {
             return; // the acked() callback answers 503; nothing was published
         }
-        log.warn("webhook request {}: {} events handed to Kafka but not acknowledged within {} ms; answering 503",
-                exchange.requestId(), pending.size(), millis);
-        exchange.reject(503, "Kafka did not acknowledge within ack.timeout.ms=" + millis
-                + "; the events may still be published, retry later");
+        log.warn(
+                "webhook request {}: {} events handed to Kafka but not acknowledged within {} ms; answering 503",
+                exchange.requestId(),
+                pending.size(),
+                millis);
+        exchange.reject(
+                503,
+                "Kafka did not acknowledge within ack.timeout.ms=" + millis
+                        + "; the events may still be published, retry later");
     }
 
     private void release(String requestId, List<String> claimedIds) {
@@ -300,7 +356,8 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
     private void deadLetter(String requestId, RejectedRequest rejection, String mediaType, byte[] body) {
         if (deadLetters != null && (rejection.status() == 400 || rejection.status() == 413)) {
             // on the pool: the DLQ producer may block (metadata, full buffer), and this may be a selector thread
-            executor.execute(() -> deadLetters.publish(requestId, rejection.status(), rejection.reason(), mediaType, body));
+            executor.execute(
+                    () -> deadLetters.publish(requestId, rejection.status(), rejection.reason(), mediaType, body));
         }
     }
 

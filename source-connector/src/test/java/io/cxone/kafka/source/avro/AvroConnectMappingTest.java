@@ -1,6 +1,13 @@
 package io.cxone.kafka.source.avro;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -9,14 +16,6 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Test;
-
-import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AvroConnectMappingTest {
 
@@ -49,7 +48,8 @@ class AvroConnectMappingTest {
         assertThat(schema.field("kind").schema().type()).isEqualTo(org.apache.kafka.connect.data.Schema.Type.STRING);
         assertThat(schema.field("opt").schema().isOptional()).isTrue();
         assertThat(schema.field("either").schema().name()).isEqualTo(AvroConnectMapping.UNION_SCHEMA_NAME);
-        assertThat(schema.field("list").schema().valueSchema().type()).isEqualTo(org.apache.kafka.connect.data.Schema.Type.INT64);
+        assertThat(schema.field("list").schema().valueSchema().type())
+                .isEqualTo(org.apache.kafka.connect.data.Schema.Type.INT64);
         assertThat(schema.field("map").schema().valueSchema().isOptional()).isTrue();
         assertThat(schema.field("nested").schema().name()).isEqualTo("t.Nested");
     }
@@ -61,8 +61,12 @@ class AvroConnectMappingTest {
         record.put("ms", 1_000L);
         record.put("us", 2_000_999L);
         record.put("day", 1);
-        record.put("amount", ByteBuffer.wrap(new BigDecimal("12.34").unscaledValue().toByteArray()));
-        record.put("price", new GenericData.Fixed(RICH.getField("price").schema(), new byte[]{(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xF6}));
+        record.put(
+                "amount",
+                ByteBuffer.wrap(new BigDecimal("12.34").unscaledValue().toByteArray()));
+        record.put("price", new GenericData.Fixed(RICH.getField("price").schema(), new byte[] {
+            (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xF6
+        }));
         record.put("kind", new GenericData.EnumSymbol(RICH.getField("kind").schema(), "B"));
         record.put("opt", null);
         record.put("either", "text");
@@ -93,7 +97,8 @@ class AvroConnectMappingTest {
         String json = """
                 {"id":"6f1c2a7e-6f0a-4a8e-9d7c-2b1f3e4d5a6b","ms":"1970-01-01T00:00:01Z","us":2000999,"day":"1970-01-02",
                  "amount":"12.34","price":-1.0,"kind":"B","either":"text","list":[1,2],"map":{"x":1.5},"nested":{"flag":true}}""";
-        GenericRecord fromJson = (GenericRecord) new JsonAvroReader(false).read(new ObjectMapper().readTree(json), RICH, "");
+        GenericRecord fromJson =
+                (GenericRecord) new JsonAvroReader(false).read(new ObjectMapper().readTree(json), RICH, "");
         Struct struct = (Struct) AvroConnectMapping.of(RICH).toConnect(fromJson);
         struct.validate();
         assertThat(struct.get("ms")).isEqualTo(new java.util.Date(1_000L));
@@ -105,13 +110,16 @@ class AvroConnectMappingTest {
 
     @Test
     void mappingIsBuiltOncePerSchema() {
-        assertThat(AvroConnectMapping.of(RICH)).isSameAs(AvroConnectMapping.of(new Schema.Parser().parse(RICH.toString())));
+        assertThat(AvroConnectMapping.of(RICH))
+                .isSameAs(AvroConnectMapping.of(new Schema.Parser().parse(RICH.toString())));
     }
 
     @Test
     void recursiveRecordsAreRefused() {
         Schema recursive = new Schema.Parser().parse("""
                 {"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]}]}""");
-        assertThatThrownBy(() -> AvroConnectMapping.of(recursive)).isInstanceOf(DataException.class).hasMessageContaining("recursive");
+        assertThatThrownBy(() -> AvroConnectMapping.of(recursive))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("recursive");
     }
 }

@@ -1,5 +1,7 @@
 package io.cxone.kafka.source.avro;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apicurio.registry.resolver.DefaultSchemaResolver;
@@ -14,17 +16,6 @@ import io.apicurio.registry.serde.data.KafkaSerdeRecord;
 import io.apicurio.registry.serde.strategy.TopicIdStrategy;
 import io.apicurio.registry.utils.converter.AvroConverter;
 import io.cxone.kafka.testkit.TestServices;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,8 +30,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link CachingSchemaResolver} on the real registry: the converter as the shipped connector JSONs configure it writes
@@ -59,8 +58,10 @@ class CachingSchemaResolverIT {
 
     @Test
     void bothShippedConnectorsUseTheCachingResolver() throws Exception {
-        for (String json : new String[]{"cxone-webhook-source.json", "cxone-export-source.json"}) {
-            assertThat(valueConverterSettings(json)).as(json).containsEntry(RESOLVER_KEY, CachingSchemaResolver.class.getName());
+        for (String json : new String[] {"cxone-webhook-source.json", "cxone-export-source.json"}) {
+            assertThat(valueConverterSettings(json))
+                    .as(json)
+                    .containsEntry(RESOLVER_KEY, CachingSchemaResolver.class.getName());
         }
     }
 
@@ -73,11 +74,17 @@ class CachingSchemaResolverIT {
         AvroConverter caching = converter(shipped);
         AvroConverter plain = converter(apicurioDefault);
 
-        Schema v1 = SchemaBuilder.struct().name("io.cxone.test.CachingResolverEvent")
-                .field("id", Schema.STRING_SCHEMA).field("n", Schema.INT64_SCHEMA).build();
-        Schema v2 = SchemaBuilder.struct().name("io.cxone.test.CachingResolverEvent")
-                .field("id", Schema.STRING_SCHEMA).field("n", Schema.INT64_SCHEMA)
-                .field("note", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Schema v1 = SchemaBuilder.struct()
+                .name("io.cxone.test.CachingResolverEvent")
+                .field("id", Schema.STRING_SCHEMA)
+                .field("n", Schema.INT64_SCHEMA)
+                .build();
+        Schema v2 = SchemaBuilder.struct()
+                .name("io.cxone.test.CachingResolverEvent")
+                .field("id", Schema.STRING_SCHEMA)
+                .field("n", Schema.INT64_SCHEMA)
+                .field("note", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
         byte[] first = null;
         for (int i = 0; i < 3; i++) { // repeated records take the cached path
             Struct event = new Struct(v1).put("id", "e-" + i).put("n", (long) i);
@@ -109,21 +116,27 @@ class CachingSchemaResolverIT {
         long plainId = resolveTimes(plain, topic, event, 100);
         // Apicurio 2.6.13 rebuilds the schema text for every record: the reason CachingSchemaResolver exists. If this
         // fails after an Apicurio upgrade, the default resolver caches by itself and the class can go.
-        assertThat(forDefault.calls).as("schema text built by the default resolver").hasValue(100);
+        assertThat(forDefault.calls)
+                .as("schema text built by the default resolver")
+                .hasValue(100);
 
         AtomicLong clock = new AtomicLong();
         CountingParser forCaching = new CountingParser();
         CachingSchemaResolver<Object> caching = new CachingSchemaResolver<>(clock::get);
         caching.configure(resolverConfig(30_000), forCaching);
         assertThat(resolveTimes(caching, topic, event, 100)).isEqualTo(plainId);
-        assertThat(forCaching.calls).as("schema text built by the caching resolver").hasValue(1);
+        assertThat(forCaching.calls)
+                .as("schema text built by the caching resolver")
+                .hasValue(1);
 
         clock.addAndGet(TimeUnit.SECONDS.toNanos(29));
         resolveTimes(caching, topic, event, 10);
         assertThat(forCaching.calls).as("within the check period").hasValue(1);
         clock.addAndGet(TimeUnit.SECONDS.toNanos(2));
         assertThat(resolveTimes(caching, topic, event, 10)).isEqualTo(plainId);
-        assertThat(forCaching.calls).as("after the check period: resolved again, once").hasValue(2);
+        assertThat(forCaching.calls)
+                .as("after the check period: resolved again, once")
+                .hasValue(2);
 
         resolveTimes(caching, topic + "-other", event, 10);
         assertThat(forCaching.calls).as("another topic is another subject").hasValue(3);
@@ -145,15 +158,15 @@ class CachingSchemaResolverIT {
     /** A record of a one-field schema named {@code name}, parsed from its text (as a decoder would). */
     private static GenericRecord event(String name) {
         org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse("""
-                {"type":"record","name":"%s","namespace":"io.cxone.test","fields":[{"name":"id","type":"string"}]}"""
-                .formatted(name));
+                {"type":"record","name":"%s","namespace":"io.cxone.test","fields":[{"name":"id","type":"string"}]}""".formatted(name));
         GenericRecord event = new GenericData.Record(schema);
         event.put("id", "e-1");
         return event;
     }
 
     /** Resolves the same record n times; returns the content id, the same every time. */
-    private static long resolveTimes(SchemaResolver<org.apache.avro.Schema, Object> resolver, String topic, Object event, int n) {
+    private static long resolveTimes(
+            SchemaResolver<org.apache.avro.Schema, Object> resolver, String topic, Object event, int n) {
         long id = -1;
         for (int i = 0; i < n; i++) {
             SchemaLookupResult<org.apache.avro.Schema> result = resolver.resolveSchema(
@@ -202,12 +215,15 @@ class CachingSchemaResolverIT {
 
     /** The {@code value.converter.*} settings of a shipped connector JSON, prefix removed, registry URL of the harness. */
     private static Map<String, String> valueConverterSettings(String file) throws Exception {
-        JsonNode config = JSON.readTree(Files.readString(Path.of("../connectors", file))).path("config");
+        JsonNode config =
+                JSON.readTree(Files.readString(Path.of("../connectors", file))).path("config");
         Map<String, String> settings = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().startsWith("value.converter.")) {
-                settings.put(e.getKey().substring("value.converter.".length()), e.getValue().asText());
+                settings.put(
+                        e.getKey().substring("value.converter.".length()),
+                        e.getValue().asText());
             }
         }
         settings.put("apicurio.registry.url", TestServices.registry().apicurioApiUrl());
@@ -228,11 +244,18 @@ class CachingSchemaResolverIT {
 
     private static GenericRecord decodeThroughCcompat(byte[] value) throws Exception {
         int id = schemaId(value);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(TestServices.registry().ccompatUrl() + "/schemas/ids/" + id)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create(TestServices.registry().ccompatUrl() + "/schemas/ids/" + id))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("ccompat /schemas/ids/" + id).isEqualTo(200);
-        org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(JSON.readTree(response.body()).get("schema").asText());
+        org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser()
+                .parse(JSON.readTree(response.body()).get("schema").asText());
         byte[] payload = Arrays.copyOfRange(value, 5, value.length);
-        return new GenericDatumReader<GenericRecord>(schema).read(null, DecoderFactory.get().binaryDecoder(payload, null));
+        return new GenericDatumReader<GenericRecord>(schema)
+                .read(null, DecoderFactory.get().binaryDecoder(payload, null));
     }
 }

@@ -1,15 +1,13 @@
 package io.cxone.kafka.source.export;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.cxone.kafka.common.retry.Backoff;
 import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.fault.FaultSpec;
 import io.cxone.kafka.simulator.http.Endpoint;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,9 +18,10 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * CxoneHttp on the JDK client against the real simulator over HTTP: answers over the size limit fail at once (declared,
@@ -37,8 +36,12 @@ class CxoneHttpTest {
 
     @BeforeAll
     static void start() {
-        simulator = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(2_000).jobRunningTime(Duration.ZERO)
-                .throttleInterval(Duration.ZERO).build());
+        simulator = CxoneSimulator.start(SimulatorOptions.builder()
+                .port(0)
+                .rowCount(2_000)
+                .jobRunningTime(Duration.ZERO)
+                .throttleInterval(Duration.ZERO)
+                .build());
     }
 
     @AfterAll
@@ -57,7 +60,11 @@ class CxoneHttpTest {
     }
 
     private CxoneHttp http(Duration timeout, long maxBodyBytes) {
-        http = new CxoneHttp(timeout, new RetryPolicy(3, new Backoff(Duration.ofMillis(1), Duration.ofSeconds(5))), maxBodyBytes, metrics);
+        http = new CxoneHttp(
+                timeout,
+                new RetryPolicy(3, new Backoff(Duration.ofMillis(1), Duration.ofSeconds(5))),
+                maxBodyBytes,
+                metrics);
         return http;
     }
 
@@ -71,7 +78,9 @@ class CxoneHttpTest {
         props.put(ExportSourceConfig.ACCESS_KEY_SECRET, simulator.options().accessKeySecret());
         props.put(ExportSourceConfig.REPORTS, "http-report");
         props.put(ExportSourceConfig.ENTITIES, "recording-interaction-metadata");
-        props.put(ExportSourceConfig.START_DATE, LocalDate.now(ZoneOffset.UTC).minusDays(2).toString());
+        props.put(
+                ExportSourceConfig.START_DATE,
+                LocalDate.now(ZoneOffset.UTC).minusDays(2).toString());
         props.put(ExportSourceConfig.LAG_MINUTES, "0");
         props.put(ExportSourceConfig.TOPIC, "t");
         return new ExportSourceConfig(props);
@@ -88,25 +97,35 @@ class CxoneHttpTest {
         ChunkReader reader = records(http(Duration.ofSeconds(10), LIMIT));
         assertThat(reader.read(0, 10)).hasSize(10);
 
-        assertThatThrownBy(() -> reader.read(0, 1_000)).isInstanceOf(CxoneApiException.class)
+        assertThatThrownBy(() -> reader.read(0, 1_000))
+                .isInstanceOf(CxoneApiException.class)
                 .hasMessageContaining("(Content-Length) exceeds the limit of " + LIMIT + " bytes")
                 .hasMessageContaining(ExportSourceConfig.RESPONSE_MAX_BYTES);
-        assertThat(simulator.requests().count(Endpoint.EXPORT_RECORDS)).as("not retried").isEqualTo(2);
+        assertThat(simulator.requests().count(Endpoint.EXPORT_RECORDS))
+                .as("not retried")
+                .isEqualTo(2);
         assertThat(metrics.sensors().value("retries-total")).hasValue(0);
     }
 
     @Test
     void aDownloadOverTheLimitFailsAsItStreamsOrAsItInflates() {
         CxoneHttp small = http(Duration.ofSeconds(10), LIMIT);
-        assertThatThrownBy(() -> ChunkReader.create("recording-interaction-metadata", config("data-extraction"), small).startNext())
-                .isInstanceOf(CxoneApiException.class).hasMessageContaining("download of extraction job")
+        assertThatThrownBy(() -> ChunkReader.create("recording-interaction-metadata", config("data-extraction"), small)
+                        .startNext())
+                .isInstanceOf(CxoneApiException.class)
+                .hasMessageContaining("download of extraction job")
                 .hasMessageContaining("answer exceeds the limit of " + LIMIT + " bytes"); // streamed: no Content-Length
-        assertThat(simulator.requests().count(Endpoint.DOWNLOAD)).as("not retried").isEqualTo(1);
+        assertThat(simulator.requests().count(Endpoint.DOWNLOAD))
+                .as("not retried")
+                .isEqualTo(1);
 
-        byte[] csv = "id,name\n1,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n".repeat(1_000).getBytes(StandardCharsets.UTF_8);
+        byte[] csv = "id,name\n1,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+                .repeat(1_000)
+                .getBytes(StandardCharsets.UTF_8);
         byte[] gzipped = gzip(csv);
         assertThat(gzipped.length).isLessThan((int) LIMIT);
-        assertThatThrownBy(() -> DataExtractionChunkReader.parseCsv(gzipped, LIMIT)).isInstanceOf(BoundedBody.TooLargeException.class)
+        assertThatThrownBy(() -> DataExtractionChunkReader.parseCsv(gzipped, LIMIT))
+                .isInstanceOf(BoundedBody.TooLargeException.class)
                 .hasMessageContaining("inflates to more than the limit of " + LIMIT + " bytes");
     }
 

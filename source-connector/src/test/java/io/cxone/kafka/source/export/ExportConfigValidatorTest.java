@@ -1,16 +1,15 @@
 package io.cxone.kafka.source.export;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.http.Endpoint;
-import org.apache.kafka.common.config.ConfigException;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
 
 /** Combinations reported on the setting to fix; the credentials check only when asked for; the enum spellings accepted. */
 class ExportConfigValidatorTest {
@@ -36,15 +35,28 @@ class ExportConfigValidatorTest {
         props.put(ExportSourceConfig.RETRY_BACKOFF_MAX_MS, "1000");
 
         Map<String, List<String>> errors = errors(props);
-        assertThat(errors).containsOnlyKeys(ExportSourceConfig.REPORTS, ExportSourceConfig.DRIFT_TOPIC, ExportSourceConfig.RETRY_BACKOFF_MS);
-        assertThat(errors.get(ExportSourceConfig.DRIFT_TOPIC)).singleElement().asString().contains("schema.drift.policy=route");
-        assertThat(errors.get(ExportSourceConfig.RETRY_BACKOFF_MS)).singleElement().asString().contains("retry.backoff.max.ms");
-        assertThatThrownBy(() -> validator.parseValid(props)).isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(errors).containsKey(e.getMessage().substring(0, e.getMessage().indexOf(": "))));
+        assertThat(errors)
+                .containsOnlyKeys(
+                        ExportSourceConfig.REPORTS,
+                        ExportSourceConfig.DRIFT_TOPIC,
+                        ExportSourceConfig.RETRY_BACKOFF_MS);
+        assertThat(errors.get(ExportSourceConfig.DRIFT_TOPIC))
+                .singleElement()
+                .asString()
+                .contains("schema.drift.policy=route");
+        assertThat(errors.get(ExportSourceConfig.RETRY_BACKOFF_MS))
+                .singleElement()
+                .asString()
+                .contains("retry.backoff.max.ms");
+        assertThatThrownBy(() -> validator.parseValid(props))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(errors)
+                        .containsKey(e.getMessage().substring(0, e.getMessage().indexOf(": "))));
 
         Map<String, String> dataExtraction = records("http://127.0.0.1:8700", "secret");
         dataExtraction.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
-        assertThat(errors(dataExtraction)).containsOnlyKeys(ExportSourceConfig.ENTITIES, ExportSourceConfig.ACCESS_KEY_ID);
+        assertThat(errors(dataExtraction))
+                .containsOnlyKeys(ExportSourceConfig.ENTITIES, ExportSourceConfig.ACCESS_KEY_ID);
     }
 
     @Test
@@ -67,29 +79,44 @@ class ExportConfigValidatorTest {
         assertThat(config.driftPolicy()).isEqualTo(ExportSourceConfig.DriftPolicy.EVOLVE);
 
         props.put(ExportSourceConfig.SCHEMA_DRIFT_POLICY, "drop");
-        assertThat(errors(props).get(ExportSourceConfig.SCHEMA_DRIFT_POLICY)).singleElement().asString()
+        assertThat(errors(props).get(ExportSourceConfig.SCHEMA_DRIFT_POLICY))
+                .singleElement()
+                .asString()
                 .contains("[fail, warn, route, evolve]");
     }
 
     @Test
     void credentialsAreCheckedAgainstCxoneOnlyWhenValidatingWithTheCheckOnAndARefusalLandsOnTheSecret() {
-        try (CxoneSimulator simulator = CxoneSimulator.start(SimulatorOptions.builder().port(0).build())) {
+        try (CxoneSimulator simulator =
+                CxoneSimulator.start(SimulatorOptions.builder().port(0).build())) {
             Map<String, String> wrongSecret = records(simulator.baseUrl(), "not-the-secret");
             wrongSecret.put(ExportSourceConfig.CLIENT_ID, simulator.options().clientId());
 
             assertThat(errors(wrongSecret)).as("off by default").isEmpty();
-            assertThat(simulator.requests().count(Endpoint.TOKEN)).as("no network when off").isZero();
+            assertThat(simulator.requests().count(Endpoint.TOKEN))
+                    .as("no network when off")
+                    .isZero();
 
             wrongSecret.put(ExportSourceConfig.VALIDATE_CREDENTIALS, "true");
             Map<String, List<String>> errors = errors(wrongSecret);
             assertThat(errors).containsOnlyKeys(ExportSourceConfig.CLIENT_SECRET);
-            assertThat(errors.get(ExportSourceConfig.CLIENT_SECRET)).singleElement().asString()
-                    .contains("refused the credentials").doesNotContain("not-the-secret");
-            assertThat(simulator.requests().count(Endpoint.TOKEN)).as("one attempt, no retries").isEqualTo(1);
-            assertThat(ExportConfigValidator.parseForStart(wrongSecret).getBoolean(ExportSourceConfig.VALIDATE_CREDENTIALS)).isTrue();
-            assertThat(simulator.requests().count(Endpoint.TOKEN)).as("start() does not check again").isEqualTo(1);
+            assertThat(errors.get(ExportSourceConfig.CLIENT_SECRET))
+                    .singleElement()
+                    .asString()
+                    .contains("refused the credentials")
+                    .doesNotContain("not-the-secret");
+            assertThat(simulator.requests().count(Endpoint.TOKEN))
+                    .as("one attempt, no retries")
+                    .isEqualTo(1);
+            assertThat(ExportConfigValidator.parseForStart(wrongSecret)
+                            .getBoolean(ExportSourceConfig.VALIDATE_CREDENTIALS))
+                    .isTrue();
+            assertThat(simulator.requests().count(Endpoint.TOKEN))
+                    .as("start() does not check again")
+                    .isEqualTo(1);
 
-            Map<String, String> rightSecret = records(simulator.baseUrl(), simulator.options().clientSecret());
+            Map<String, String> rightSecret =
+                    records(simulator.baseUrl(), simulator.options().clientSecret());
             rightSecret.put(ExportSourceConfig.CLIENT_ID, simulator.options().clientId());
             rightSecret.put(ExportSourceConfig.VALIDATE_CREDENTIALS, "true");
             assertThat(errors(rightSecret)).isEmpty();

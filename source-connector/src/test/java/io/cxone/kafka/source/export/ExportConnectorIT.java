@@ -1,5 +1,8 @@
 package io.cxone.kafka.source.export;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.data.FieldType;
@@ -7,20 +10,6 @@ import io.cxone.kafka.simulator.data.SchemaDrift;
 import io.cxone.kafka.simulator.fault.FaultSpec;
 import io.cxone.kafka.simulator.http.Endpoint;
 import io.cxone.kafka.testkit.TestServices;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.connect.runtime.ConnectorConfig;
-import org.apache.kafka.connect.runtime.SourceConnectorConfig;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,9 +21,19 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.connect.runtime.ConnectorConfig;
+import org.apache.kafka.connect.runtime.SourceConnectorConfig;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The export connector on a real Connect worker (exactly-once source support on) against the CXone simulator,
@@ -54,7 +53,8 @@ class ExportConnectorIT {
     }
 
     private CxoneSimulator simulator(long rows) {
-        CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(rows).build());
+        CxoneSimulator sim = CxoneSimulator.start(
+                SimulatorOptions.builder().port(0).rowCount(rows).build());
         cleanup.add(sim);
         return sim;
     }
@@ -90,7 +90,11 @@ class ExportConnectorIT {
         config.put(ExportSourceConfig.ENTITIES, "recording-interaction-metadata");
         config.put(ExportSourceConfig.ACCESS_KEY_ID, sim.options().accessKeyId());
         config.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.options().accessKeySecret());
-        config.put(ExportSourceConfig.START_DATE, java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(daysBack).toString());
+        config.put(
+                ExportSourceConfig.START_DATE,
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                        .minusDays(daysBack)
+                        .toString());
         config.put(ExportSourceConfig.LAG_MINUTES, "0");
         return config;
     }
@@ -109,12 +113,14 @@ class ExportConnectorIT {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }
@@ -126,9 +132,15 @@ class ExportConnectorIT {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of("bootstrap.servers", TestServices.kafkaBootstrapServers()))) {
             TopicPartition tp = new TopicPartition(topic, 0);
-            return admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()),
-                    new org.apache.kafka.clients.admin.ListOffsetsOptions(stable ? org.apache.kafka.common.IsolationLevel.READ_COMMITTED
-                            : org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)).partitionResult(tp).get().offset();
+            return admin.listOffsets(
+                            Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()),
+                            new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                                    stable
+                                            ? org.apache.kafka.common.IsolationLevel.READ_COMMITTED
+                                            : org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED))
+                    .partitionResult(tp)
+                    .get()
+                    .offset();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -141,7 +153,8 @@ class ExportConnectorIT {
             if (!connector.equals(bean.getKeyProperty("connector")) || !"0".equals(bean.getKeyProperty("task"))) {
                 continue;
             }
-            for (javax.management.MBeanAttributeInfo attribute : jmx.getMBeanInfo(bean).getAttributes()) {
+            for (javax.management.MBeanAttributeInfo attribute :
+                    jmx.getMBeanInfo(bean).getAttributes()) {
                 if (attribute.getName().equals(name)) {
                     return ((Number) jmx.getAttribute(bean, name)).doubleValue();
                 }
@@ -175,10 +188,15 @@ class ExportConnectorIT {
         assertThat(keys(records)).hasSize(1200);
 
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byChunk = new HashMap<>();
-        records.forEach(r -> byChunk.computeIfAbsent(header(r, ChunkPipeline.HEADER_CHUNK_OFFSET), k -> new ArrayList<>()).add(r));
+        records.forEach(
+                r -> byChunk.computeIfAbsent(header(r, ChunkPipeline.HEADER_CHUNK_OFFSET), k -> new ArrayList<>())
+                        .add(r));
         assertThat(byChunk.keySet()).containsExactlyInAnyOrder("0", "250", "500", "750", "1000");
         byChunk.forEach((offset, chunk) -> {
-            assertThat(chunk.stream().map(r -> header(r, ChunkPipeline.HEADER_CHUNK_SHA256)).distinct()).hasSize(1);
+            assertThat(chunk.stream()
+                            .map(r -> header(r, ChunkPipeline.HEADER_CHUNK_SHA256))
+                            .distinct())
+                    .hasSize(1);
             assertThat(header(chunk.get(0), ChunkPipeline.HEADER_CHUNK_SIZE)).isEqualTo(Integer.toString(chunk.size()));
         });
         assertThat(header(records.get(0), ChunkPipeline.HEADER_JOB_ID)).isNotBlank();
@@ -202,7 +220,9 @@ class ExportConnectorIT {
         sim.clearFaults();
         await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 1500);
         // A duplicated chunk would arrive after the last one: the count must stay exact for a while.
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> committed(topic).size() == 1500);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> committed(topic).size() == 1500);
         List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
         assertThat(keys(records)).hasSize(1500);
         assertThat(records).hasSize(1500);
@@ -228,7 +248,8 @@ class ExportConnectorIT {
     @Test
     void driftWithPolicyRouteSendsTheDriftedChunksToTheDriftTopicWithAReason() {
         CxoneSimulator sim = simulator(600);
-        sim.arm(FaultSpec.schemaDrift(new SchemaDrift(SchemaDrift.Change.RETYPE, "duration_ms", FieldType.STRING, 400)));
+        sim.arm(FaultSpec.schemaDrift(
+                new SchemaDrift(SchemaDrift.Change.RETYPE, "duration_ms", FieldType.STRING, 400)));
         String topic = uniqueName("export-drift-route");
         String driftTopic = topic + "-drift";
         connect.kafka().createTopic(topic, 1);
@@ -243,14 +264,16 @@ class ExportConnectorIT {
         assertThat(committed(topic)).hasSize(400);
         List<ConsumerRecord<byte[], byte[]>> drifted = committed(driftTopic);
         assertThat(drifted).hasSize(200);
-        assertThat(header(drifted.get(0), ChunkPipeline.HEADER_DRIFT_REASON)).contains("retyped [duration_ms LONG->STRING]");
+        assertThat(header(drifted.get(0), ChunkPipeline.HEADER_DRIFT_REASON))
+                .contains("retyped [duration_ms LONG->STRING]");
         connect.deleteConnector(name);
     }
 
     @Test
     void tokenExpiryThrottlingAndServerErrorsAreRetriedToACompleteExport() throws Exception {
         // Enough rows that pages remain to be read after the token expiry below: the reader runs up to two verified
-        // chunks ahead of what is committed, so with few rows it could finish before the expiry and never re-authenticate.
+        // chunks ahead of what is committed, so with few rows it could finish before the expiry and never
+        // re-authenticate.
         CxoneSimulator sim = simulator(2000);
         String topic = uniqueName("export-faults");
         connect.kafka().createTopic(topic, 1);
@@ -266,8 +289,12 @@ class ExportConnectorIT {
         assertThat(keys(committed(topic))).hasSize(2000);
         assertThat(sim.requests().count(Endpoint.EXPORT_RECORDS, 429)).isEqualTo(2);
         assertThat(sim.requests().count(Endpoint.EXPORT_RECORDS, 503)).isEqualTo(2);
-        assertThat(sim.requests().count(Endpoint.TOKEN)).as("a new token after expiry").isGreaterThanOrEqualTo(2);
-        assertThat(metric(name, "retries-total")).as("two 429s, two 503s, one malformed body").isEqualTo(5);
+        assertThat(sim.requests().count(Endpoint.TOKEN))
+                .as("a new token after expiry")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(metric(name, "retries-total"))
+                .as("two 429s, two 503s, one malformed body")
+                .isEqualTo(5);
         connect.assertions();
         assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
         connect.deleteConnector(name);
@@ -290,9 +317,11 @@ class ExportConnectorIT {
         sim.arm(FaultSpec.differentRows(Endpoint.EXPORT_RECORDS, -1));
         connect.resumeConnector(name);
 
-        connect.assertions().assertConnectorIsRunningAndTasksHaveFailed(name, 1, "task should fail on checksum mismatch");
+        connect.assertions()
+                .assertConnectorIsRunningAndTasksHaveFailed(name, 1, "task should fail on checksum mismatch");
         assertThat(connect.connectorStatus(name).tasks().get(0).trace())
-                .contains("Checksum mismatch on resume").contains("checksum.mismatch.policy=fail");
+                .contains("Checksum mismatch on resume")
+                .contains("checksum.mismatch.policy=fail");
         assertThat(committed(topic)).hasSize(committedBefore);
         connect.deleteConnector(name);
     }
@@ -314,15 +343,23 @@ class ExportConnectorIT {
         // 2. On resume: the job in the stored offset is gone (like a restarted simulator after ./stack down/up).
         connect.stopConnector(name);
         connect.assertions().assertConnectorIsStopped(name, "connector should stop");
-        assertThat(committed(topic).size()).as("rows left to export after the resume").isLessThan(1000);
+        assertThat(committed(topic).size())
+                .as("rows left to export after the resume")
+                .isLessThan(1000);
         sim.arm(FaultSpec.forgetJobs());
         connect.resumeConnector(name);
 
         await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 1000);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> committed(topic).size() == 1000);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> committed(topic).size() == 1000);
         List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
         assertThat(keys(records)).hasSize(1000);
-        assertThat(records.stream().map(r -> header(r, ChunkPipeline.HEADER_JOB_ID)).distinct()).as("the first job and two new ones").hasSize(3);
+        assertThat(records.stream()
+                        .map(r -> header(r, ChunkPipeline.HEADER_JOB_ID))
+                        .distinct())
+                .as("the first job and two new ones")
+                .hasSize(3);
         assertThat(sim.requests().count(Endpoint.EXPORT_RECORDS, 404)).isEqualTo(2);
         assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
         connect.deleteConnector(name);
@@ -344,8 +381,10 @@ class ExportConnectorIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 400);
         List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
         assertThat(records).hasSize(400);
-        assertThat(records.subList(0, 200)).noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"channel\""));
-        assertThat(records.subList(200, 400)).allMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"channel\":\""));
+        assertThat(records.subList(0, 200))
+                .noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"channel\""));
+        assertThat(records.subList(200, 400))
+                .allMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"channel\":\""));
         assertThat(header(records.get(399), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT))
                 .isNotEqualTo(header(records.get(0), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT));
         assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
@@ -380,7 +419,11 @@ class ExportConnectorIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= before + 500);
         List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
         assertThat(records).hasSize(before + 500);
-        assertThat(records.stream().map(r -> header(r, ChunkPipeline.HEADER_JOB_ID)).distinct()).as("a second export job").hasSize(2);
+        assertThat(records.stream()
+                        .map(r -> header(r, ChunkPipeline.HEADER_JOB_ID))
+                        .distinct())
+                .as("a second export job")
+                .hasSize(2);
         assertThat(keys(records.subList(before, records.size()))).hasSize(500);
         assertThat(metric(name, "checksum-mismatches-total")).isEqualTo(1);
         connect.deleteConnector(name);
@@ -388,8 +431,12 @@ class ExportConnectorIT {
 
     @Test
     void dataExtractionHonoursTheThrottleWithRetryAfter() {
-        CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(50)
-                .jobRunningTime(Duration.ofMillis(100)).throttleInterval(Duration.ofSeconds(2)).build());
+        CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder()
+                .port(0)
+                .rowCount(50)
+                .jobRunningTime(Duration.ofMillis(100))
+                .throttleInterval(Duration.ofSeconds(2))
+                .build());
         cleanup.add(sim);
         String topic = uniqueName("export-throttle");
         connect.kafka().createTopic(topic, 1);
@@ -400,30 +447,41 @@ class ExportConnectorIT {
 
         await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 100);
         assertThat(committed(topic)).hasSize(100);
-        assertThat(sim.requests().count(Endpoint.JOB_CREATE, 429) + sim.requests().count(Endpoint.JOB_STATUS, 429))
-                .as("throttled calls answered 429 and were retried after Retry-After").isPositive();
+        assertThat(sim.requests().count(Endpoint.JOB_CREATE, 429)
+                        + sim.requests().count(Endpoint.JOB_STATUS, 429))
+                .as("throttled calls answered 429 and were retried after Retry-After")
+                .isPositive();
         assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
         connect.deleteConnector(name);
     }
 
     @Test
     void dataExtractionWindowsLandOnceAndAnExpiredUrlIsRepolled() {
-        CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(300)
-                .jobRunningTime(Duration.ofMillis(200)).throttleInterval(Duration.ZERO).build());
+        CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder()
+                .port(0)
+                .rowCount(300)
+                .jobRunningTime(Duration.ofMillis(200))
+                .throttleInterval(Duration.ZERO)
+                .build());
         cleanup.add(sim);
         sim.arm(FaultSpec.expiredUrl(1));
         String topic = uniqueName("export-extraction");
         connect.kafka().createTopic(topic, 1);
         String name = uniqueName("export-extraction");
         Map<String, String> config = extractionConnector(sim, topic, 120, 3);
-        config.put(ExportSourceConfig.CSV_COLUMN_TYPES, "duration_ms:long,score:double,resolved:boolean,event_time:timestamp");
+        config.put(
+                ExportSourceConfig.CSV_COLUMN_TYPES,
+                "duration_ms:long,score:double,resolved:boolean,event_time:timestamp");
         connect.configureConnector(name, config);
 
         // Three complete one-day windows before today, 300 rows each.
         await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 900);
         List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
         assertThat(records).hasSize(900);
-        assertThat(records.stream().map(r -> header(r, ChunkPipeline.HEADER_JOB_ID)).distinct()).hasSize(3);
+        assertThat(records.stream()
+                        .map(r -> header(r, ChunkPipeline.HEADER_JOB_ID))
+                        .distinct())
+                .hasSize(3);
         assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).containsPattern("\"duration_ms\":\\d+");
         assertThat(sim.requests().count(Endpoint.DOWNLOAD, 403)).isEqualTo(1);
         connect.deleteConnector(name);
@@ -446,7 +504,9 @@ class ExportConnectorIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 100);
         connect.removeWorker();
         int atBoundary = committed(topic).size();
-        assertThat(atBoundary).as("only whole chunks are visible, and one is left to export").isIn(100, 200, 300, 400, 500);
+        assertThat(atBoundary)
+                .as("only whole chunks are visible, and one is left to export")
+                .isIn(100, 200, 300, 400, 500);
 
         // 2. Mid-chunk: the restarted task is held after 40 records of its first chunk went into the chunk's open
         // transaction; the worker goes, cannot stop the task gracefully, cancels it; the next one fences it.
@@ -455,7 +515,8 @@ class ExportConnectorIT {
         connect.addWorker();
         try {
             await().atMost(Duration.ofSeconds(90)).until(() -> HoldMidChunk.HELD.getCount() == 0);
-            await().atMost(Duration.ofSeconds(30)).until(() -> logEndOffset(topic, false) - logEndOffset(topic, true) >= 40);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> logEndOffset(topic, false) - logEndOffset(topic, true) >= 40);
             assertThat(committed(topic)).hasSize(atBoundary);
             connect.removeWorker();
         } finally {
@@ -464,11 +525,15 @@ class ExportConnectorIT {
         connect.addWorker();
 
         await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 600);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> committed(topic).size() == 600);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> committed(topic).size() == 600);
         List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
         assertThat(records).hasSize(600);
         assertThat(keys(records)).hasSize(600);
-        assertThat(logEndOffset(topic, false)).as("the aborted 40 records stay in the log, never visible").isGreaterThan(600 + 40);
+        assertThat(logEndOffset(topic, false))
+                .as("the aborted 40 records stay in the log, never visible")
+                .isGreaterThan(600 + 40);
         connect.deleteConnector(name);
     }
 
@@ -477,8 +542,11 @@ class ExportConnectorIT {
         String name = uniqueName("export-drift-warn");
         List<ConsumerRecord<byte[], byte[]>> records = exportWithFieldAddedAtRow200(name, "warn");
         assertThat(header(records.get(299), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT))
-                .as("each drifted chunk carries its own shape").isEqualTo(header(records.get(399), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT));
-        assertThat(metric(name, "schema-drift-events-total")).as("two drifted chunks").isEqualTo(2);
+                .as("each drifted chunk carries its own shape")
+                .isEqualTo(header(records.get(399), ChunkPipeline.HEADER_SCHEMA_FINGERPRINT));
+        assertThat(metric(name, "schema-drift-events-total"))
+                .as("two drifted chunks")
+                .isEqualTo(2);
         assertThat(metric(name, "chunks-total")).isEqualTo(4);
         assertThat(metric(name, "records-total")).isEqualTo(400);
         assertThat(metric(name, "bytes-total")).isGreaterThan(400 * 20);
@@ -501,18 +569,23 @@ class ExportConnectorIT {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> sim.requests().count(Endpoint.EXPORT_RECORDS, 429) == 1);
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> metric(name, "retries-total") == 1);
-        assertThat(readerThreadAlive(name)).as("the reader waits out the 600 s Retry-After").isTrue();
+        assertThat(readerThreadAlive(name))
+                .as("the reader waits out the 600 s Retry-After")
+                .isTrue();
         long pagesBefore = sim.requests().count(Endpoint.EXPORT_RECORDS);
 
         connect.deleteConnector(name);
         // Far below the 600 s wait: stop() interrupts it instead of sitting it out (or being abandoned by the worker).
         await().atMost(Duration.ofSeconds(30)).until(() -> !readerThreadAlive(name));
-        assertThat(sim.requests().count(Endpoint.EXPORT_RECORDS)).as("no retry after stop").isEqualTo(pagesBefore);
+        assertThat(sim.requests().count(Endpoint.EXPORT_RECORDS))
+                .as("no retry after stop")
+                .isEqualTo(pagesBefore);
         assertThat(committed(topic)).isEmpty();
     }
 
     private static boolean readerThreadAlive(String report) {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("cxone-export-reader-" + report) && t.isAlive());
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("cxone-export-reader-" + report) && t.isAlive());
     }
 
     @Test
@@ -525,7 +598,9 @@ class ExportConnectorIT {
 
         config.put(ExportSourceConfig.VALIDATE_CREDENTIALS, "true");
         assertThat(errors(config)).containsOnlyKeys(ExportSourceConfig.CLIENT_SECRET);
-        assertThat(errors(config).get(ExportSourceConfig.CLIENT_SECRET).get(0)).contains("CXone refused the credentials").contains("HTTP 401")
+        assertThat(errors(config).get(ExportSourceConfig.CLIENT_SECRET).get(0))
+                .contains("CXone refused the credentials")
+                .contains("HTTP 401")
                 .doesNotContain("wrong-secret");
 
         config.put(ExportSourceConfig.CLIENT_SECRET, sim.options().clientSecret());
@@ -537,11 +612,13 @@ class ExportConnectorIT {
     /** Errors of PUT /connector-plugins/{class}/config/validate, by field. */
     private Map<String, List<String>> errors(Map<String, String> config) {
         Map<String, List<String>> out = new HashMap<>();
-        connect.validateConnectorConfig(CxoneExportSourceConnector.class.getSimpleName(), config).configs().forEach(v -> {
-            if (!v.configValue().errors().isEmpty()) {
-                out.put(v.configValue().name(), v.configValue().errors());
-            }
-        });
+        connect.validateConnectorConfig(CxoneExportSourceConnector.class.getSimpleName(), config)
+                .configs()
+                .forEach(v -> {
+                    if (!v.configValue().errors().isEmpty()) {
+                        out.put(v.configValue().name(), v.configValue().errors());
+                    }
+                });
         return out;
     }
 
@@ -551,7 +628,9 @@ class ExportConnectorIT {
     private String offsetsTopic() throws Exception {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of("bootstrap.servers", TestServices.kafkaBootstrapServers()))) {
-            return admin.listTopics().names().get().stream().filter(t -> t.startsWith("connect-offset-topic")).findFirst()
+            return admin.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith("connect-offset-topic"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no offsets topic"));
         }
     }
@@ -562,8 +641,10 @@ class ExportConnectorIT {
         props.put("bootstrap.servers", TestServices.kafkaBootstrapServers());
         props.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
         props.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
-        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props)) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(offsetsTopic(), key, value)).get();
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(props)) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(offsetsTopic(), key, value))
+                    .get();
         }
     }
 
@@ -578,7 +659,8 @@ class ExportConnectorIT {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -594,22 +676,35 @@ class ExportConnectorIT {
         return latest;
     }
 
-    private static String offsetKey(String connector, String firstKey, String firstValue, String secondKey, String secondValue) {
-        return "[\"" + connector + "\",{\"" + firstKey + "\":\"" + firstValue + "\",\"" + secondKey + "\":\"" + secondValue + "\"}]";
+    private static String offsetKey(
+            String connector, String firstKey, String firstValue, String secondKey, String secondValue) {
+        return "[\"" + connector + "\",{\"" + firstKey + "\":\"" + firstValue + "\",\"" + secondKey + "\":\""
+                + secondValue + "\"}]";
     }
 
     /** An export job of the report, started the way the connector starts one (the simulator serves the same rows for every job). */
     private static String startExportJob(CxoneSimulator sim, String report) throws Exception {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-        String form = "grant_type=client_credentials&client_id=" + sim.options().clientId() + "&client_secret=" + sim.options().clientSecret();
-        String tokenBody = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.baseUrl() + "/api/v2/oauth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String form = "grant_type=client_credentials&client_id=" + sim.options().clientId() + "&client_secret="
+                + sim.options().clientSecret();
+        String tokenBody = client.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.baseUrl() + "/api/v2/oauth/token"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
         String token = CxoneHttp.JSON.readTree(tokenBody).get("access_token").asText();
-        String created = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.baseUrl() + "/api/v2/data-actions/exports"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"report_id\":\"" + report + "\",\"format\":\"json\"}")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String created = client.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(sim.baseUrl() + "/api/v2/data-actions/exports"))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "{\"report_id\":\"" + report + "\",\"format\":\"json\"}"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
         return CxoneHttp.JSON.readTree(created).get("id").asText();
     }
 
@@ -640,15 +735,21 @@ class ExportConnectorIT {
         String job = startExportJob(sim, "report-1");
         String reversedKey = offsetKey(name, "source", "report-1", "api", "records");
         String canonicalKey = offsetKey(name, "cxone.source", "report-1", "cxone.api", "records");
-        assertThat(reversedKey).isEqualTo(io.cxone.kafka.source.offsets.OffsetsTopicBytes.key(name, ExportOffset.legacyPartitions("records", "report-1").get(1)));
+        assertThat(reversedKey)
+                .isEqualTo(io.cxone.kafka.source.offsets.OffsetsTopicBytes.key(
+                        name,
+                        ExportOffset.legacyPartitions("records", "report-1").get(1)));
         writeStoredOffset(reversedKey, oldOffsetValue(job, 600, 100));
         long jobsBefore = sim.requests().count(Endpoint.EXPORT_CREATE);
 
         connect.configureConnector(name, recordsConnector(sim, topic, 100));
         await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 400);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> committed(topic).size() == 400);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> committed(topic).size() == 400);
         List<ConsumerRecord<byte[], byte[]>> resumed = committed(topic);
-        assertThat(resumed).allSatisfy(r -> assertThat(header(r, ChunkPipeline.HEADER_JOB_ID)).isEqualTo(job));
+        assertThat(resumed).allSatisfy(r -> assertThat(header(r, ChunkPipeline.HEADER_JOB_ID))
+                .isEqualTo(job));
         assertThat(header(resumed.get(0), ChunkPipeline.HEADER_CHUNK_OFFSET)).isEqualTo("600");
         assertThat(keys(resumed)).isEqualTo(expectedKeys(sim, "report-1", 600, 1000));
         assertThat(sim.requests().count(Endpoint.EXPORT_CREATE)).isEqualTo(jobsBefore);
@@ -661,10 +762,15 @@ class ExportConnectorIT {
         connect.stopConnector(name);
         connect.assertions().assertConnectorIsStopped(name, "connector should stop");
         connect.resetConnectorOffsets(name);
-        assertThat(storedOffsets(name)).containsEntry(canonicalKey, null).containsEntry(reversedKey, null).hasSize(2);
+        assertThat(storedOffsets(name))
+                .containsEntry(canonicalKey, null)
+                .containsEntry(reversedKey, null)
+                .hasSize(2);
         connect.resumeConnector(name);
         await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 1400);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> committed(topic).size() == 1400);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> committed(topic).size() == 1400);
         List<ConsumerRecord<byte[], byte[]>> again = committed(topic).subList(400, 1400);
         assertThat(keys(again)).isEqualTo(expectedKeys(sim, "report-1", 0, 1000));
         assertThat(header(again.get(0), ChunkPipeline.HEADER_CHUNK_OFFSET)).isEqualTo("0");
@@ -686,14 +792,18 @@ class ExportConnectorIT {
         String name = uniqueName("export-stale");
         String finishedJob = startExportJob(sim, "report-1");
         String newerJob = startExportJob(sim, "report-1");
-        writeStoredOffset(offsetKey(name, "source", "report-1", "api", "records"), oldOffsetValue(finishedJob, 1000, 100));
+        writeStoredOffset(
+                offsetKey(name, "source", "report-1", "api", "records"), oldOffsetValue(finishedJob, 1000, 100));
         writeStoredOffset(offsetKey(name, "api", "records", "source", "report-1"), oldOffsetValue(newerJob, 300, 100));
 
         connect.configureConnector(name, recordsConnector(sim, topic, 100));
         await().atMost(Duration.ofSeconds(60)).until(() -> committed(topic).size() >= 700);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> committed(topic).size() == 700);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> committed(topic).size() == 700);
         List<ConsumerRecord<byte[], byte[]>> records = committed(topic);
-        assertThat(records).allSatisfy(r -> assertThat(header(r, ChunkPipeline.HEADER_JOB_ID)).isEqualTo(newerJob));
+        assertThat(records).allSatisfy(r -> assertThat(header(r, ChunkPipeline.HEADER_JOB_ID))
+                .isEqualTo(newerJob));
         assertThat(keys(records)).isEqualTo(expectedKeys(sim, "report-1", 300, 1000));
         assertThat(header(records.get(0), ChunkPipeline.HEADER_CHUNK_OFFSET)).isEqualTo("300");
         connect.deleteConnector(name);

@@ -5,18 +5,6 @@ import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.fault.FaultSpec;
 import io.cxone.kafka.simulator.http.Endpoint;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +23,17 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * One export of several reports through a Connect worker that runs in its own JVM and is killed with SIGKILL several
@@ -56,15 +55,37 @@ public final class ExportKillRun {
         void start();
     }
 
-    public record Settings(String bootstrapServers, String connector, String topic, List<String> reports, int rowsPerReport,
-                           int chunkSize, int kills, Duration pageDelay, long seed) {
-    }
+    public record Settings(
+            String bootstrapServers,
+            String connector,
+            String topic,
+            List<String> reports,
+            int rowsPerReport,
+            int chunkSize,
+            int kills,
+            Duration pageDelay,
+            long seed) {}
 
-    public record Result(int kills, int killsInOpenTransaction, long expected, long committed, long distinct, long lost, long dup,
-                         int chunks, int brokenChunks, int badChecksums, Map<String, Integer> jobsPerReport, long jobsCreated) {
+    public record Result(
+            int kills,
+            int killsInOpenTransaction,
+            long expected,
+            long committed,
+            long distinct,
+            long lost,
+            long dup,
+            int chunks,
+            int brokenChunks,
+            int badChecksums,
+            Map<String, Integer> jobsPerReport,
+            long jobsCreated) {
 
         public boolean exactlyOnce() {
-            return lost == 0 && dup == 0 && committed == expected && brokenChunks == 0 && badChecksums == 0
+            return lost == 0
+                    && dup == 0
+                    && committed == expected
+                    && brokenChunks == 0
+                    && badChecksums == 0
                     && jobsPerReport.values().stream().allMatch(n -> n == 1)
                     // one more job per kill at most: a kill before a job's first commit leaves no checkpoint to resume
                     && jobsCreated <= jobsPerReport.size() + kills;
@@ -76,8 +97,9 @@ public final class ExportKillRun {
         }
 
         public String checks() {
-            return "kills_in_open_transaction=" + killsInOpenTransaction + " chunks=" + chunks + " broken_chunks=" + brokenChunks
-                    + " bad_sha256=" + badChecksums + " jobs_per_report=" + jobsPerReport + " jobs_created=" + jobsCreated;
+            return "kills_in_open_transaction=" + killsInOpenTransaction + " chunks=" + chunks + " broken_chunks="
+                    + brokenChunks + " bad_sha256=" + badChecksums + " jobs_per_report=" + jobsPerReport
+                    + " jobs_created=" + jobsCreated;
         }
     }
 
@@ -96,11 +118,16 @@ public final class ExportKillRun {
     }
 
     public Result run() throws Exception {
-        try (CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(settings.rowsPerReport()).build());
-             Admin admin = Admin.create(Map.of("bootstrap.servers", settings.bootstrapServers()))) {
+        try (CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder()
+                        .port(0)
+                        .rowCount(settings.rowsPerReport())
+                        .build());
+                Admin admin = Admin.create(Map.of("bootstrap.servers", settings.bootstrapServers()))) {
             // Pages take a while, so kills land in every phase of a chunk: reading, verifying, sending, committing.
             sim.arm(FaultSpec.delay(Endpoint.EXPORT_RECORDS, settings.pageDelay(), -1));
-            admin.createTopics(List.of(new NewTopic(settings.topic(), 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(settings.topic(), 1, (short) 1)))
+                    .all()
+                    .get();
             long expected = (long) settings.rowsPerReport() * settings.reports().size();
             deploy(sim);
             int inTransaction = 0;
@@ -112,7 +139,8 @@ public final class ExportKillRun {
                 if (!inOpenTransaction) {
                     // Some progress first (a chunk), then a random moment within the next few pages.
                     awaitProgress(admin, before, Duration.ofSeconds(60));
-                    Thread.sleep(random.nextInt((int) Math.max(1, settings.pageDelay().toMillis() * 4)));
+                    Thread.sleep(random.nextInt(
+                            (int) Math.max(1, settings.pageDelay().toMillis() * 4)));
                 }
                 if (committedCount(admin) >= expected) {
                     log("export finished before kill " + kill + "; stopping the kills there");
@@ -121,14 +149,18 @@ public final class ExportKillRun {
                 worker.kill();
                 kills++;
                 inTransaction += inOpenTransaction ? 1 : 0;
-                log("kill " + kill + (inOpenTransaction ? " (transaction open)" : "") + " at " + committedCount(admin) + " committed rows");
+                log("kill " + kill + (inOpenTransaction ? " (transaction open)" : "") + " at " + committedCount(admin)
+                        + " committed rows");
                 worker.start();
             }
             awaitTaskRunning();
             awaitStable(admin, expected, Duration.ofMinutes(30));
             Result result = verify(sim, expected, kills, inTransaction);
             put("/connectors/" + settings.connector() + "/stop", null);
-            HTTP.send(HttpRequest.newBuilder(URI.create(worker.restUrl() + "/connectors/" + settings.connector())).DELETE().build(),
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create(worker.restUrl() + "/connectors/" + settings.connector()))
+                            .DELETE()
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
             return result;
         } finally {
@@ -163,12 +195,18 @@ public final class ExportKillRun {
     }
 
     private void put(String path, String json) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(worker.restUrl() + path))
-                .header("Content-Type", "application/json")
-                .PUT(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(worker.restUrl() + path))
+                        .header("Content-Type", "application/json")
+                        .PUT(
+                                json == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
-            throw new IllegalStateException("PUT " + path + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "PUT " + path + " answered " + response.statusCode() + ": " + response.body());
         }
     }
 
@@ -177,15 +215,22 @@ public final class ExportKillRun {
         String last = "";
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(worker.restUrl() + "/connectors/"
-                        + settings.connector() + "/status")).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(
+                                        worker.restUrl() + "/connectors/" + settings.connector() + "/status"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 last = response.body();
                 JsonNode tasks = CxoneHttp.JSON.readTree(last).path("tasks");
-                if (tasks.size() == 1 && "RUNNING".equals(tasks.get(0).path("state").asText())) {
+                if (tasks.size() == 1
+                        && "RUNNING".equals(tasks.get(0).path("state").asText())) {
                     return;
                 }
-                if (tasks.size() == 1 && "FAILED".equals(tasks.get(0).path("state").asText())) {
-                    throw new IllegalStateException("export task failed: " + tasks.get(0).path("trace").asText());
+                if (tasks.size() == 1
+                        && "FAILED".equals(tasks.get(0).path("state").asText())) {
+                    throw new IllegalStateException(
+                            "export task failed: " + tasks.get(0).path("trace").asText());
                 }
             } catch (java.io.IOException e) {
                 last = e.toString();
@@ -250,7 +295,10 @@ public final class ExportKillRun {
 
     private long endOffset(Admin admin, IsolationLevel isolation) throws Exception {
         TopicPartition tp = new TopicPartition(settings.topic(), 0);
-        return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(isolation)).partitionResult(tp).get().offset();
+        return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(isolation))
+                .partitionResult(tp)
+                .get()
+                .offset();
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
@@ -280,8 +328,7 @@ public final class ExportKillRun {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private record RowAt(String report, int index) {
-    }
+    private record RowAt(String report, int index) {}
 
     private Result verify(CxoneSimulator sim, long expected, int kills, int killsInTransaction) throws Exception {
         Map<String, RowAt> rowByKey = new HashMap<>();
@@ -310,7 +357,9 @@ public final class ExportKillRun {
             String job = header(r, ChunkPipeline.HEADER_JOB_ID);
             String chunk = job + "@" + header(r, ChunkPipeline.HEADER_CHUNK_OFFSET);
             chunkKeys.computeIfAbsent(chunk, c -> new ArrayList<>()).add(key);
-            chunkHeaders.putIfAbsent(chunk, new String[] {header(r, ChunkPipeline.HEADER_CHUNK_SIZE), header(r, ChunkPipeline.HEADER_CHUNK_SHA256)});
+            chunkHeaders.putIfAbsent(chunk, new String[] {
+                header(r, ChunkPipeline.HEADER_CHUNK_SIZE), header(r, ChunkPipeline.HEADER_CHUNK_SHA256)
+            });
             RowAt at = rowByKey.get(key);
             if (at != null) {
                 jobsByReport.computeIfAbsent(at.report(), k -> new HashSet<>()).add(job);
@@ -331,19 +380,34 @@ public final class ExportKillRun {
             }
             if (!whole) {
                 broken++;
-                log("chunk " + chunk.getKey() + " is not whole: " + keys.size() + " records, header size " + headers[0]);
+                log("chunk " + chunk.getKey() + " is not whole: " + keys.size() + " records, header size "
+                        + headers[0]);
                 continue;
             }
             List<JsonNode> rows = rowsByReport.get(first.report()).subList((int) start, (int) start + keys.size());
             if (!ChunkChecksum.sha256(rows).equals(headers[1])) {
                 badSha++;
-                log("chunk " + chunk.getKey() + " has sha256 " + headers[1] + " but its rows hash to " + ChunkChecksum.sha256(rows));
+                log("chunk " + chunk.getKey() + " has sha256 " + headers[1] + " but its rows hash to "
+                        + ChunkChecksum.sha256(rows));
             }
         }
         Map<String, Integer> jobsPerReport = new java.util.TreeMap<>();
-        settings.reports().forEach(report -> jobsPerReport.put(report, jobsByReport.getOrDefault(report, Set.of()).size()));
-        return new Result(kills, killsInTransaction, expected, committed[0], seen.size(), lost, dup[0], chunkKeys.size(),
-                broken, badSha, jobsPerReport, sim.requests().count(Endpoint.EXPORT_CREATE));
+        settings.reports()
+                .forEach(report -> jobsPerReport.put(
+                        report, jobsByReport.getOrDefault(report, Set.of()).size()));
+        return new Result(
+                kills,
+                killsInTransaction,
+                expected,
+                committed[0],
+                seen.size(),
+                lost,
+                dup[0],
+                chunkKeys.size(),
+                broken,
+                badSha,
+                jobsPerReport,
+                sim.requests().count(Endpoint.EXPORT_CREATE));
     }
 
     private static void log(String message) {
@@ -355,13 +419,16 @@ public final class ExportKillRun {
      * Kills the worker's JVM (pid from {@code .stack/run/connect.pid}) and brings it back with {@code ./stack restart connect}.
      */
     public static void main(String[] args) throws Exception {
-        // stdout carries the result lines only; progress goes to stderr, and the simulator's per-request logs are dropped.
+        // stdout carries the result lines only; progress goes to stderr, and the simulator's per-request logs are
+        // dropped.
         org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
         Path root = Path.of(args[0]).toAbsolutePath();
         int kills = Integer.parseInt(args[1]);
         int rows = Integer.parseInt(args[2]);
         int chunkSize = Integer.parseInt(args[3]);
-        Path stateDir = System.getenv("CXONE_STACK_HOME") == null ? root.resolve(".stack") : Path.of(System.getenv("CXONE_STACK_HOME"));
+        Path stateDir = System.getenv("CXONE_STACK_HOME") == null
+                ? root.resolve(".stack")
+                : Path.of(System.getenv("CXONE_STACK_HOME"));
         Path pidFile = stateDir.resolve("run/connect.pid");
         Worker stackWorker = new Worker() {
             @Override
@@ -377,7 +444,8 @@ public final class ExportKillRun {
                         pid.load(in);
                     }
                     ProcessHandle handle = ProcessHandle.of(Long.parseLong(pid.getProperty("pid")))
-                            .orElseThrow(() -> new IllegalStateException("Connect worker in " + pidFile + " is not running"));
+                            .orElseThrow(() ->
+                                    new IllegalStateException("Connect worker in " + pidFile + " is not running"));
                     handle.destroyForcibly(); // SIGKILL
                     handle.onExit().get(30, TimeUnit.SECONDS);
                 } catch (Exception e) {
@@ -389,7 +457,9 @@ public final class ExportKillRun {
             public void start() {
                 try {
                     Process restart = new ProcessBuilder(root.resolve("stack").toString(), "restart", "connect")
-                            .directory(root.toFile()).inheritIO().start();
+                            .directory(root.toFile())
+                            .inheritIO()
+                            .start();
                     if (restart.waitFor() != 0) {
                         throw new IllegalStateException("./stack restart connect failed");
                     }
@@ -402,8 +472,16 @@ public final class ExportKillRun {
             }
         };
         String suffix = Long.toString(System.currentTimeMillis(), 36);
-        Settings settings = new Settings("127.0.0.1:9092", "cxone-export-kill-" + suffix, "cxone.export.kill-" + suffix,
-                List.of("kill-report-1", "kill-report-2"), rows, chunkSize, kills, Duration.ofMillis(100), System.nanoTime());
+        Settings settings = new Settings(
+                "127.0.0.1:9092",
+                "cxone-export-kill-" + suffix,
+                "cxone.export.kill-" + suffix,
+                List.of("kill-report-1", "kill-report-2"),
+                rows,
+                chunkSize,
+                kills,
+                Duration.ofMillis(100),
+                System.nanoTime());
         Result result = new ExportKillRun(settings, stackWorker).run();
         System.out.println(result.line());
         System.out.println(result.checks());

@@ -1,15 +1,14 @@
 package io.cxone.kafka.source.export;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.header.Header;
-import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.transforms.Transformation;
-
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.transforms.Transformation;
 
 /**
  * Test-only transformation that holds the worker's task thread in the middle of a chunk, once per JVM: once the
@@ -39,8 +38,10 @@ public class HoldMidChunk implements Transformation<SourceRecord> {
     @Override
     public SourceRecord apply(SourceRecord record) {
         Header offset = record.headers().lastWithName(ChunkPipeline.HEADER_CHUNK_OFFSET);
-        if (offset != null && ((Number) offset.value()).longValue() == target
-                && seen.incrementAndGet() == afterRecords + 1 && USED.compareAndSet(false, true)) {
+        if (offset != null
+                && ((Number) offset.value()).longValue() == target
+                && seen.incrementAndGet() == afterRecords + 1
+                && USED.compareAndSet(false, true)) {
             HELD.countDown();
             try {
                 RELEASE.await(2, TimeUnit.MINUTES);
@@ -54,10 +55,13 @@ public class HoldMidChunk implements Transformation<SourceRecord> {
     @Override
     public ConfigDef config() {
         return new ConfigDef()
-                .define("after.records", ConfigDef.Type.STRING, ConfigDef.Importance.HIGH, "records of it to let through first");
+                .define(
+                        "after.records",
+                        ConfigDef.Type.STRING,
+                        ConfigDef.Importance.HIGH,
+                        "records of it to let through first");
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,10 +1,19 @@
 package io.cxone.kafka.source.export;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.cxone.kafka.common.retry.Backoff;
 import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.fault.FaultSpec;
 import io.cxone.kafka.simulator.http.Endpoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -12,16 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A job CXone no longer knows (expired, or forgotten by a restart) at resume and mid-export: the pipeline, reading
@@ -32,12 +31,16 @@ class JobRenewalTest {
 
     private static final String REPORT = "renewal-report";
     private static CxoneSimulator simulator;
-    private final CxoneHttp http = new CxoneHttp(Duration.ofSeconds(10),
-            new RetryPolicy(3, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50))), 1 << 20, new ExportMetrics(null));
+    private final CxoneHttp http = new CxoneHttp(
+            Duration.ofSeconds(10),
+            new RetryPolicy(3, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50))),
+            1 << 20,
+            new ExportMetrics(null));
 
     @BeforeAll
     static void start() {
-        simulator = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(500).build());
+        simulator = CxoneSimulator.start(
+                SimulatorOptions.builder().port(0).rowCount(500).build());
     }
 
     @AfterAll
@@ -69,7 +72,11 @@ class JobRenewalTest {
 
     private ChunkPipeline pipeline(String checksumPolicy, ExportOffset committed) {
         ExportSourceConfig config = config(checksumPolicy);
-        return new ChunkPipeline(REPORT, ChunkReader.create(REPORT, config, http), config, new ExportMetrics(null),
+        return new ChunkPipeline(
+                REPORT,
+                ChunkReader.create(REPORT, config, http),
+                config,
+                new ExportMetrics(null),
                 Optional.ofNullable(committed));
     }
 
@@ -83,7 +90,10 @@ class JobRenewalTest {
     }
 
     private static List<String> ids(List<ExportChunk> chunks) {
-        return chunks.stream().flatMap(c -> c.records().stream()).map(r -> ((Struct) r.value()).get("id").toString()).toList();
+        return chunks.stream()
+                .flatMap(c -> c.records().stream())
+                .map(r -> ((Struct) r.value()).get("id").toString())
+                .toList();
     }
 
     private static ExportOffset offsetOf(ExportChunk chunk) {
@@ -119,7 +129,8 @@ class JobRenewalTest {
     @Test
     void aJobForgottenMidExportIsReplacedAndTheExportContinues() {
         ChunkPipeline pipeline = pipeline("fail", null);
-        List<ExportChunk> chunks = new ArrayList<>(List.of(pipeline.next().orElseThrow(), pipeline.next().orElseThrow()));
+        List<ExportChunk> chunks = new ArrayList<>(
+                List.of(pipeline.next().orElseThrow(), pipeline.next().orElseThrow()));
         simulator.arm(FaultSpec.jobNotFound(Endpoint.EXPORT_RECORDS, 1));
         chunks.addAll(drain(pipeline));
 
@@ -146,8 +157,10 @@ class JobRenewalTest {
         ExportOffset committed = exportPartWay(1);
         simulator.arm(FaultSpec.forgetJobs());
         simulator.arm(FaultSpec.differentRows(Endpoint.EXPORT_RECORDS, 1));
-        assertThatThrownBy(() -> pipeline("fail", committed).next()).isInstanceOf(ConnectException.class)
-                .hasMessageContaining("Checksum mismatch").hasMessageContaining("re-read from new job")
+        assertThatThrownBy(() -> pipeline("fail", committed).next())
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("Checksum mismatch")
+                .hasMessageContaining("re-read from new job")
                 .hasMessageContaining("checksum.mismatch.policy=fail");
 
         simulator.arm(FaultSpec.forgetJobs());
@@ -162,17 +175,25 @@ class JobRenewalTest {
         simulator.arm(FaultSpec.jobNotFound(Endpoint.EXPORT_RECORDS, 3));
         int created = (int) simulator.requests().count(Endpoint.EXPORT_CREATE, 201);
 
-        assertThatThrownBy(() -> pipeline("fail", committed).next()).isInstanceOf(ConnectException.class)
-                .hasMessageContaining("does not know " + REPORT + " job").hasMessageContaining("either")
+        assertThatThrownBy(() -> pipeline("fail", committed).next())
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("does not know " + REPORT + " job")
+                .hasMessageContaining("either")
                 .hasMessageContaining(ExportSourceConfig.BASE_URL);
-        assertThat(simulator.requests().count(Endpoint.EXPORT_CREATE, 201)).as("one new job, not more").isEqualTo(created + 1);
+        assertThat(simulator.requests().count(Endpoint.EXPORT_CREATE, 201))
+                .as("one new job, not more")
+                .isEqualTo(created + 1);
     }
 
     /** Data Extraction: a checkpoint names a window, so a resume always creates a job; a job forgotten while polled is replaced. */
     @Test
     void anExtractionJobForgottenWhilePolledIsReplacedOnceForTheSameWindow() {
-        try (CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(50)
-                .jobRunningTime(Duration.ZERO).throttleInterval(Duration.ZERO).build())) {
+        try (CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder()
+                .port(0)
+                .rowCount(50)
+                .jobRunningTime(Duration.ZERO)
+                .throttleInterval(Duration.ZERO)
+                .build())) {
             Map<String, String> props = new HashMap<>();
             props.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
             props.put(ExportSourceConfig.BASE_URL, sim.baseUrl());
@@ -190,12 +211,18 @@ class JobRenewalTest {
             ChunkReader reader = ChunkReader.create("recording-interaction-metadata", config, http);
             assertThat(reader.startNext()).isTrue();
             assertThat(reader.read(0, 100)).hasSize(50);
-            assertThat(sim.requests().count(Endpoint.JOB_CREATE, 202)).as("the forgotten job and its replacement").isEqualTo(2);
+            assertThat(sim.requests().count(Endpoint.JOB_CREATE, 202))
+                    .as("the forgotten job and its replacement")
+                    .isEqualTo(2);
 
             sim.arm(FaultSpec.jobNotFound(Endpoint.JOB_STATUS, 2));
-            assertThatThrownBy(reader::restart).isInstanceOf(CxoneApiException.class)
-                    .hasMessageContaining("does not know extraction job").hasMessageContaining("either");
-            assertThat(sim.requests().count(Endpoint.JOB_CREATE, 202)).as("one replacement, not more").isEqualTo(4);
+            assertThatThrownBy(reader::restart)
+                    .isInstanceOf(CxoneApiException.class)
+                    .hasMessageContaining("does not know extraction job")
+                    .hasMessageContaining("either");
+            assertThat(sim.requests().count(Endpoint.JOB_CREATE, 202))
+                    .as("one replacement, not more")
+                    .isEqualTo(4);
         }
     }
 }

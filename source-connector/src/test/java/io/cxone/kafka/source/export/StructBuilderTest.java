@@ -1,12 +1,11 @@
 package io.cxone.kafka.source.export;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.apache.kafka.connect.data.Field;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class StructBuilderTest {
 
@@ -24,8 +23,10 @@ class StructBuilderTest {
      */
     @Test
     void schemaDoesNotDependOnTheOrderRowsShowFieldsIn() throws Exception {
-        ChunkShape firstChunk = ChunkShape.of(rows("{\"id\":\"1\",\"agent\":\"a\"}", "{\"id\":\"2\",\"agent\":\"b\",\"skill\":\"s\"}"));
-        ChunkShape boundaryChunk = ChunkShape.of(rows("{\"skill\":\"s\",\"id\":\"9\"}", "{\"id\":\"10\",\"agent\":\"c\",\"skill\":\"t\"}"));
+        ChunkShape firstChunk =
+                ChunkShape.of(rows("{\"id\":\"1\",\"agent\":\"a\"}", "{\"id\":\"2\",\"agent\":\"b\",\"skill\":\"s\"}"));
+        ChunkShape boundaryChunk = ChunkShape.of(
+                rows("{\"skill\":\"s\",\"id\":\"9\"}", "{\"id\":\"10\",\"agent\":\"c\",\"skill\":\"t\"}"));
         assertThat(firstChunk.fingerprint()).isEqualTo(boundaryChunk.fingerprint());
         org.apache.kafka.connect.data.Schema before = new StructBuilder("r1").schemaFor(firstChunk, 1);
         org.apache.kafka.connect.data.Schema after = new StructBuilder("r1").schemaFor(boundaryChunk, 1);

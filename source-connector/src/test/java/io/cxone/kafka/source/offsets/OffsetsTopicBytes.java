@@ -1,16 +1,14 @@
 package io.cxone.kafka.source.offsets;
 
-import org.apache.kafka.connect.json.JsonConverter;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import org.apache.kafka.connect.json.JsonConverter;
 
 /** Offsets-topic records as the worker writes them: its internal JsonConverter without schemas, keys {@code [connector, partition]}. */
 public final class OffsetsTopicBytes {
 
-    private OffsetsTopicBytes() {
-    }
+    private OffsetsTopicBytes() {}
 
     public static JsonConverter converter(boolean isKey) {
         JsonConverter converter = new JsonConverter();
@@ -19,7 +17,9 @@ public final class OffsetsTopicBytes {
     }
 
     public static String key(String connector, Map<String, ?> partition) {
-        return new String(converter(true).fromConnectData(connector, null, Arrays.asList(connector, partition)), StandardCharsets.UTF_8);
+        return new String(
+                converter(true).fromConnectData(connector, null, Arrays.asList(connector, partition)),
+                StandardCharsets.UTF_8);
     }
 
     public static String value(String connector, Map<String, ?> offset) {
@@ -30,6 +30,8 @@ public final class OffsetsTopicBytes {
     @SuppressWarnings("unchecked")
     public static Map<String, Object> asTheWorkerReadsIt(Map<String, ?> map) {
         JsonConverter converter = converter(false);
-        return (Map<String, Object>) converter.toConnectData("c", converter.fromConnectData("c", null, map)).value();
+        return (Map<String, Object>) converter
+                .toConnectData("c", converter.fromConnectData("c", null, map))
+                .value();
     }
 }

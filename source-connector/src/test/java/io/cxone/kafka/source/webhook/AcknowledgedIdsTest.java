@@ -1,19 +1,17 @@
 package io.cxone.kafka.source.webhook;
 
-import org.junit.jupiter.api.Test;
-
-import org.apache.commons.codec.digest.MurmurHash3;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.commons.codec.digest.MurmurHash3;
+import org.junit.jupiter.api.Test;
 
 class AcknowledgedIdsTest {
 
@@ -99,7 +97,7 @@ class AcknowledgedIdsTest {
                     oldest.next();
                     oldest.remove();
                 }
-                model.put(id, new long[]{step, now});
+                model.put(id, new long[] {step, now});
             }
             if (random.nextInt(10) == 0) {
                 long cutoff = now - window;
@@ -141,7 +139,9 @@ class AcknowledgedIdsTest {
         }
         long operations = 2L * colliding.size() + colliding.size(); // put = lookup + free slot, then find
         assertThat(ids.refused()).isZero();
-        assertThat((double) ids.probes() / operations).as("slots examined per operation").isLessThan(4.0);
+        assertThat((double) ids.probes() / operations)
+                .as("slots examined per operation")
+                .isLessThan(4.0);
     }
 
     /** Even when ids do line up (here: the unseeded hash they were chosen for), no operation examines more than MAX_PROBE slots. */

@@ -1,16 +1,7 @@
 package io.cxone.kafka.source.webhook;
 
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import org.eclipse.jetty.http.HttpHeader;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,9 +18,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The non-blocking body reader on a real Jetty server, fed by a raw socket so the body can arrive in pieces: the
@@ -60,7 +58,8 @@ class BoundedBodyReaderTest {
                 BoundedBodyReader.read(request, limit, TIMEOUT_MILLIS, (body, rejected) -> {
                     response.setStatus(rejected == null ? 200 : rejected.status());
                     if (rejected != null) {
-                        response.getHeaders().put(HttpHeader.CONNECTION, "close"); // as the webhook does: the rest is unread
+                        response.getHeaders()
+                                .put(HttpHeader.CONNECTION, "close"); // as the webhook does: the rest is unread
                     }
                     String text = rejected == null ? new String(body, StandardCharsets.US_ASCII) : rejected.reason();
                     response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)), callback);
@@ -81,7 +80,8 @@ class BoundedBodyReaderTest {
     void aBodyArrivingInPiecesIsReadWhole() throws Exception {
         String answer = exchange(List.of(
                 "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 26\r\nConnection: close\r\n\r\nabcdefgh",
-                "ijklmnopq", "rstuvwxyz"));
+                "ijklmnopq",
+                "rstuvwxyz"));
         assertThat(answer).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nabcdefghijklmnopqrstuvwxyz");
     }
 
@@ -89,7 +89,8 @@ class BoundedBodyReaderTest {
     void aChunkedBodyWithinTheLimitIsReadWhole() throws Exception {
         String answer = exchange(List.of(
                 "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n",
-                "6\r\n world\r\n", "0\r\n\r\n"));
+                "6\r\n world\r\n",
+                "0\r\n\r\n"));
         assertThat(answer).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nhello world");
     }
 
@@ -97,8 +98,10 @@ class BoundedBodyReaderTest {
     void aChunkedBodyOverTheLimitIsRefusedWith413() throws Exception {
         String sixty = "x".repeat(60);
         String answer = exchange(List.of(
-                "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3c\r\n" + sixty + "\r\n",
-                "3c\r\n" + sixty + "\r\n", "0\r\n\r\n"));
+                "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3c\r\n" + sixty
+                        + "\r\n",
+                "3c\r\n" + sixty + "\r\n",
+                "0\r\n\r\n"));
         assertThat(answer).startsWith("HTTP/1.1 413").contains("body exceeds request.max.bytes=" + LIMIT);
     }
 
@@ -128,7 +131,9 @@ class BoundedBodyReaderTest {
             trickle.setDaemon(true);
             trickle.start();
             String answer = readUntilClosed(socket.getInputStream());
-            assertThat(answer).startsWith("HTTP/1.1 408").contains("Connection: close")
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 408")
+                    .contains("Connection: close")
                     .contains("body not received within request.body.timeout.ms=" + TIMEOUT_MILLIS);
             trickle.interrupt();
         }
@@ -147,13 +152,15 @@ class BoundedBodyReaderTest {
             for (int i = 0; i < connections; i++) {
                 Socket socket = new Socket("127.0.0.1", port);
                 sockets.add(socket);
-                socket.getOutputStream().write(("POST /large HTTP/1.1\r\nHost: x\r\nContent-Length: " + LARGE_LIMIT
-                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write(("POST /large HTTP/1.1\r\nHost: x\r\nContent-Length: " + LARGE_LIMIT + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> reading.get() == connections);
             long grown = heapUsedAfterGc() - before;
-            System.out.printf("heap growth with %d header-only connections declaring %d bytes each: %d KiB%n",
+            System.out.printf(
+                    "heap growth with %d header-only connections declaring %d bytes each: %d KiB%n",
                     connections, LARGE_LIMIT, grown / 1024);
             assertThat(grown).as("heap growth in bytes").isLessThan(connections * (long) LARGE_LIMIT / 8);
         } finally {

@@ -1,14 +1,13 @@
 package io.cxone.kafka.source.webhook;
 
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigValue;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
 
 /** The DLQ producer takes the connector's dlq.-prefixed producer settings (a secured cluster's SASL/SSL among them). */
 class DeadLetterPublisherTest {
@@ -27,13 +26,16 @@ class DeadLetterPublisherTest {
         WebhookConfig config = new WebhookConfig(props(Map.of(
                 "dlq.security.protocol", "SASL_SSL",
                 "dlq.sasl.mechanism", "SCRAM-SHA-512",
-                "dlq.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
+                "dlq.sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";",
                 "dlq.ssl.truststore.location", "/etc/kafka/truststore.p12",
                 "dlq.acks", "1")));
 
-        Map<String, Object> producer = DeadLetterPublisher.producerConfig(config.dlqProducerSettings(), "cxone-webhook-dlq-0");
+        Map<String, Object> producer =
+                DeadLetterPublisher.producerConfig(config.dlqProducerSettings(), "cxone-webhook-dlq-0");
 
-        assertThat(producer).containsEntry("bootstrap.servers", "127.0.0.1:1")
+        assertThat(producer)
+                .containsEntry("bootstrap.servers", "127.0.0.1:1")
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                 .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.p12")
@@ -41,7 +43,9 @@ class DeadLetterPublisherTest {
                 .containsEntry("client.id", "cxone-webhook-dlq-0")
                 .containsKey("sasl.jaas.config")
                 .doesNotContainKeys("topic", "dlq.topic");
-        assertThat(new WebhookConfigValidator().validate(props(Map.of("dlq.security.protocol", "SASL_SSL"))).configValues())
+        assertThat(new WebhookConfigValidator()
+                        .validate(props(Map.of("dlq.security.protocol", "SASL_SSL")))
+                        .configValues())
                 .allSatisfy(v -> assertThat(v.errorMessages()).isEmpty());
     }
 
@@ -52,18 +56,25 @@ class DeadLetterPublisherTest {
                 "dlq.security.protocol", "SSL",
                 "dlq.ssl.truststore.location", "/nonexistent/dlq-truststore.p12")));
 
-        assertThatThrownBy(() -> new DeadLetterPublisher("events.dlq", config.dlqProducerSettings(), "cxone-webhook-dlq-0").close())
+        assertThatThrownBy(
+                        () -> new DeadLetterPublisher("events.dlq", config.dlqProducerSettings(), "cxone-webhook-dlq-0")
+                                .close())
                 .isInstanceOf(KafkaException.class)
-                .rootCause().hasMessageContaining("/nonexistent/dlq-truststore.p12");
+                .rootCause()
+                .hasMessageContaining("/nonexistent/dlq-truststore.p12");
     }
 
     @Test
     void aDlqKeyNoProducerKnowsIsReportedOnThatKey() {
         Map<String, ConfigValue> byName = new HashMap<>();
-        new WebhookConfigValidator().validate(props(Map.of("dlq.sasl.mechansim", "PLAIN"))).configValues()
+        new WebhookConfigValidator()
+                .validate(props(Map.of("dlq.sasl.mechansim", "PLAIN")))
+                .configValues()
                 .forEach(v -> byName.put(v.name(), v));
 
-        assertThat(byName.get("dlq.sasl.mechansim").errorMessages()).singleElement().asString()
+        assertThat(byName.get("dlq.sasl.mechansim").errorMessages())
+                .singleElement()
+                .asString()
                 .contains("not a Kafka producer setting");
     }
 }

@@ -1,12 +1,17 @@
 package io.cxone.kafka.source.webhook;
 
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.HTTP;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.datum;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.decode;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.event;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.post;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.readAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.stack.Ports;
 import io.cxone.kafka.testkit.TestServices;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.Test;
-
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -17,15 +22,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.HTTP;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.datum;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.decode;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.event;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.post;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.readAll;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.Test;
 
 /**
  * connectors/cxone-webhook-source.json as ./stack deploys it (only the registry URL and the listener port point at
@@ -36,7 +35,8 @@ class DeployedWebhookConnectorIT {
     @Test
     void localStackConnectorStartsCleanlyAndPublishes() throws Exception {
         EmbeddedConnectCluster connect = WebhookTestSupport.connect();
-        JsonNode spec = WebhookTestSupport.JSON.readTree(Path.of("../connectors/cxone-webhook-source.json").toFile());
+        JsonNode spec = WebhookTestSupport.JSON.readTree(
+                Path.of("../connectors/cxone-webhook-source.json").toFile());
         String name = spec.path("name").asText();
         Map<String, String> config = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = spec.path("config").fields(); it.hasNext(); ) {
@@ -45,14 +45,22 @@ class DeployedWebhookConnectorIT {
         }
         int port = Ports.freePort();
         config.put(WebhookConfig.PORT, Integer.toString(port));
-        config.put("value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());
+        config.put(
+                "value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());
 
         connect.configureConnector(name, config);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "deployed webhook connector running");
-        String url = "http://127.0.0.1:" + port + spec.path("config").path(WebhookConfig.PATH).asText();
-        await().atMost(Duration.ofSeconds(30)).ignoreException(ConnectException.class)
-                .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 405);
+        String url = "http://127.0.0.1:" + port
+                + spec.path("config").path(WebhookConfig.PATH).asText();
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreException(ConnectException.class)
+                .until(() -> HTTP.send(
+                                        HttpRequest.newBuilder(URI.create(url))
+                                                .GET()
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 405);
 
         HttpResponse<String> ok = post(url, "application/avro", datum(event("deployed-1", "CALL_STARTED")));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);

@@ -1,13 +1,5 @@
 package io.cxone.kafka.source.webhook;
 
-import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileConstants;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.Deflater;
+import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileConstants;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 
 /**
  * Hostile webhook bodies for the built-in DataActionEvent schema, built byte by byte, and the pieces to build more.
@@ -26,8 +25,7 @@ final class HostileBodies {
     static final byte[] SYNC = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     static final Schema EVENT_SCHEMA = WebhookTestSupport.EVENT_SCHEMA;
 
-    private HostileBodies() {
-    }
+    private HostileBodies() {}
 
     /** {@code application/avro}, 8 bytes: event_id declares a string of 1.9e9 bytes, 3 follow. */
     static byte[] stringLengthBomb() {
@@ -89,14 +87,16 @@ final class HostileBodies {
     /** {@code schema} with one more field, last. */
     static Schema withField(Schema schema, String name, String type) {
         String json = schema.toString();
-        return new Schema.Parser().parse(json.substring(0, json.lastIndexOf(']'))
-                + ",{\"name\":\"" + name + "\",\"type\":" + type + "}]}");
+        return new Schema.Parser()
+                .parse(json.substring(0, json.lastIndexOf(']')) + ",{\"name\":\"" + name + "\",\"type\":" + type
+                        + "}]}");
     }
 
     /** A container file of one block holding one datum encoded by hand, written by Avro's own writer. */
     static byte[] containerOfEncoded(Schema writerSchema, byte[] datum) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(writerSchema))) {
+        try (DataFileWriter<GenericRecord> writer =
+                new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(writerSchema))) {
             writer.create(writerSchema, out);
             writer.appendEncoded(ByteBuffer.wrap(datum));
         } catch (IOException e) {

@@ -1,17 +1,5 @@
 package io.cxone.kafka.source.webhook;
 
-import org.apache.avro.Schema;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +17,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import org.apache.avro.Schema;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 
 /**
  * A seeded corpus of hostile and malformed webhook requests, for the adversarial IT. The same seed gives the same
@@ -44,12 +43,31 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
 
     /** What a case attacks; the IT reports counts and outcomes per category. */
     enum Category {
-        LENGTH_BOMB, COUNT_BOMB, COMPRESSION_BOMB, CODEC, TRUNCATED_AVRO, BITFLIP_AVRO, CONTAINER_STRUCTURE,
-        DEEP_JSON, HUGE_JSON, NUMERIC_BOMB, CONTENT_LENGTH, CHUNKED, SLOW_BODY, METHOD_PATH_TYPE, MALFORMED_HTTP, AUTH
+        LENGTH_BOMB,
+        COUNT_BOMB,
+        COMPRESSION_BOMB,
+        CODEC,
+        TRUNCATED_AVRO,
+        BITFLIP_AVRO,
+        CONTAINER_STRUCTURE,
+        DEEP_JSON,
+        HUGE_JSON,
+        NUMERIC_BOMB,
+        CONTENT_LENGTH,
+        CHUNKED,
+        SLOW_BODY,
+        METHOD_PATH_TYPE,
+        MALFORMED_HTTP,
+        AUTH
     }
 
     /** Which listener a case goes to: the open one (auth.mode=none) or one per auth mode. */
-    enum Target { OPEN, BASIC, BEARER, HMAC }
+    enum Target {
+        OPEN,
+        BASIC,
+        BEARER,
+        HMAC
+    }
 
     /**
      * What counts as handled: a 4xx whose body is JSON with an {@code error} reason; for protocol abuse, where Jetty's
@@ -57,12 +75,23 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
      * without a supported HTTP version, also the 505 HTTP prescribes for it (RFC 9110 15.6.6), the one 5xx that
      * refuses the caller rather than reporting a failure of the server.
      */
-    enum Expect { REJECT_JSON, REJECT_OR_CLOSE, REJECT_VERSION_OR_CLOSE }
+    enum Expect {
+        REJECT_JSON,
+        REJECT_OR_CLOSE,
+        REJECT_VERSION_OR_CLOSE
+    }
 
     /** The HMAC headers the IT adds at send time (they sign the current time); basic and bearer cases carry theirs. */
     enum Auth {
-        NONE, HMAC_OK, HMAC_EXPIRED, HMAC_FUTURE, HMAC_WRONG_SECRET, HMAC_OTHER_BODY,
-        HMAC_NO_SIGNATURE, HMAC_NO_TIMESTAMP, HMAC_NOT_HEX
+        NONE,
+        HMAC_OK,
+        HMAC_EXPIRED,
+        HMAC_FUTURE,
+        HMAC_WRONG_SECRET,
+        HMAC_OTHER_BODY,
+        HMAC_NO_SIGNATURE,
+        HMAC_NO_TIMESTAMP,
+        HMAC_NOT_HEX
     }
 
     /**
@@ -70,9 +99,21 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
      * Protocol abuse is raw bytes over a socket: {@link #raw} parts, each after {@link #gapMillis} (a trickle), then
      * the output is half-closed or left open.
      */
-    record HostileRequest(int index, Category category, String description, Target target, Expect expect, int status,
-                          String method, String path, List<String> headers, Auth auth, byte[] body,
-                          List<byte[]> raw, long gapMillis, boolean halfClose) {
+    record HostileRequest(
+            int index,
+            Category category,
+            String description,
+            Target target,
+            Expect expect,
+            int status,
+            String method,
+            String path,
+            List<String> headers,
+            Auth auth,
+            byte[] body,
+            List<byte[]> raw,
+            long gapMillis,
+            boolean halfClose) {
 
         boolean slow() {
             return category == Category.SLOW_BODY;
@@ -92,6 +133,7 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
     static final int HMAC_TOLERANCE_SECONDS = 60;
     /** The listeners' request.max.bytes and request.max.events: the defaults, which is what this corpus tests. */
     static final int MAX_BYTES = 1024 * 1024;
+
     static final int MAX_EVENTS = 1000;
 
     /** The built-in event schema plus an optional decimal, so numeric bombs reach a decimal conversion. */
@@ -116,11 +158,36 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
             Map.entry(Category.MALFORMED_HTTP, 80), Map.entry(Category.AUTH, 100)));
 
     private static final long[] HUGE_LENGTHS = {
-            1L << 20, 1L << 24, 1L << 28, 500_000_000L, 1_900_000_000L, Integer.MAX_VALUE - 8, Integer.MAX_VALUE,
-            1L << 31, 1L << 32, 1L << 40, 1L << 62, Long.MAX_VALUE, -1, -2, Integer.MIN_VALUE, Long.MIN_VALUE};
+        1L << 20,
+        1L << 24,
+        1L << 28,
+        500_000_000L,
+        1_900_000_000L,
+        Integer.MAX_VALUE - 8,
+        Integer.MAX_VALUE,
+        1L << 31,
+        1L << 32,
+        1L << 40,
+        1L << 62,
+        Long.MAX_VALUE,
+        -1,
+        -2,
+        Integer.MIN_VALUE,
+        Long.MIN_VALUE
+    };
     private static final long[] HUGE_COUNTS = {
-            1001, 100_000, 500_000_000L, Integer.MAX_VALUE, 1L << 31, 1L << 40, 1L << 62, Long.MAX_VALUE,
-            -500_000_000L, -(1L << 62), Long.MIN_VALUE + 1};
+        1001,
+        100_000,
+        500_000_000L,
+        Integer.MAX_VALUE,
+        1L << 31,
+        1L << 40,
+        1L << 62,
+        Long.MAX_VALUE,
+        -500_000_000L,
+        -(1L << 62),
+        Long.MIN_VALUE + 1
+    };
 
     private final long seed;
     private final List<Category> order = new ArrayList<>();
@@ -241,15 +308,35 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
         }
 
         HostileRequest toRequest() {
-            return new HostileRequest(index, category, description, target, expect, status, method, path,
-                    List.copyOf(headers), auth, body, raw, gapMillis, halfClose);
+            return new HostileRequest(
+                    index,
+                    category,
+                    description,
+                    target,
+                    expect,
+                    status,
+                    method,
+                    path,
+                    List.copyOf(headers),
+                    auth,
+                    body,
+                    raw,
+                    gapMillis,
+                    halfClose);
         }
     }
 
     // ---- Avro datum length and count bombs ----
 
     /** Where in the datum a hostile length goes; the fields before it are written validly. */
-    private enum LengthAt { EVENT_ID, ACTION_TYPE, USER_ID, METADATA_KEY, METADATA_VALUE, AMOUNT }
+    private enum LengthAt {
+        EVENT_ID,
+        ACTION_TYPE,
+        USER_ID,
+        METADATA_KEY,
+        METADATA_VALUE,
+        AMOUNT
+    }
 
     private void lengthBomb(Case c) throws IOException {
         if (c.random.nextInt(5) == 0) { // a container whose block or header says it is huge
@@ -345,9 +432,12 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 c.post(EventBodyDecoder.AVRO_DATUM, out.toByteArray(), "datum metadata map count " + count);
             }
             case 2 -> { // the writer schema adds a collection of zero-byte items the reader skips
-                String items = c.pick(List.of("\"null\"", "{\"type\":\"record\",\"name\":\"Nothing\",\"fields\":[]}",
+                String items = c.pick(List.of(
+                        "\"null\"",
+                        "{\"type\":\"record\",\"name\":\"Nothing\",\"fields\":[]}",
                         "{\"type\":\"array\",\"items\":\"null\"}"));
-                String collection = c.random.nextBoolean() ? "{\"type\":\"array\",\"items\":" + items + "}"
+                String collection = c.random.nextBoolean()
+                        ? "{\"type\":\"array\",\"items\":" + items + "}"
                         : "{\"type\":\"map\",\"values\":" + items + "}";
                 long huge = c.pick(new long[] {1L << 62, Long.MAX_VALUE, 1L << 40, Integer.MAX_VALUE, 500_000_000L});
                 Schema writer = withExtraField(collection);
@@ -360,13 +450,16 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 }
                 e.writeLong(0);
                 byte[] sync = randomBytes(c.random, 16);
-                c.post(EventBodyDecoder.AVRO_CONTAINER, container(writer.toString(), null, sync,
-                        List.of(new Block(1, -1, data.toByteArray(), sync))), "container zero-size items x" + huge + " in " + collection);
+                c.post(
+                        EventBodyDecoder.AVRO_CONTAINER,
+                        container(writer.toString(), null, sync, List.of(new Block(1, -1, data.toByteArray(), sync))),
+                        "container zero-size items x" + huge + " in " + collection);
             }
             default -> { // the block claims that many objects
                 byte[] sync = randomBytes(c.random, 16);
                 byte[] events = datum(randomEvent(c.random, "blk-" + c.index));
-                c.post(c.pick(List.of(EventBodyDecoder.AVRO_CONTAINER, EventBodyDecoder.AVRO_CONTAINER_ALT)),
+                c.post(
+                        c.pick(List.of(EventBodyDecoder.AVRO_CONTAINER, EventBodyDecoder.AVRO_CONTAINER_ALT)),
                         container(SCHEMA.toString(), null, sync, List.of(new Block(count, -1, events, sync))),
                         "container block object count " + count);
             }
@@ -383,25 +476,40 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
         List<Block> list = new ArrayList<>();
         for (int b = 0; b < blocks; b++) {
             // zeros are valid empty events (6 bytes each): each block claims more than request.max.events of them
-            list.add(new Block(c.pick(new long[] {MAX_EVENTS + 1, 100_000, Integer.MAX_VALUE, 1L << 62}), -1, data, sync));
+            list.add(new Block(
+                    c.pick(new long[] {MAX_EVENTS + 1, 100_000, Integer.MAX_VALUE, 1L << 62}), -1, data, sync));
         }
-        c.post(EventBodyDecoder.AVRO_CONTAINER, container(SCHEMA.toString(), "deflate", sync, list),
+        c.post(
+                EventBodyDecoder.AVRO_CONTAINER,
+                container(SCHEMA.toString(), "deflate", sync, list),
                 blocks + " deflate block(s) each inflating to " + mebibytes + " MiB of zeros");
     }
 
     // ---- codecs ----
 
     private void codec(Case c) throws IOException {
-        String codec = c.pick(List.of("snappy", "bzip2", "xz", "zstandard", "lz4", "brotli", "gzip", "made-up-codec",
-                "deflate-9", "null;deflate", "../../../etc/passwd", "x".repeat(4096)));
+        String codec = c.pick(List.of(
+                "snappy",
+                "bzip2",
+                "xz",
+                "zstandard",
+                "lz4",
+                "brotli",
+                "gzip",
+                "made-up-codec",
+                "deflate-9",
+                "null;deflate",
+                "../../../etc/passwd",
+                "x".repeat(4096)));
         byte[] body = null;
-        CodecFactory factory = switch (codec) {
-            case "snappy" -> CodecFactory.snappyCodec();
-            case "bzip2" -> CodecFactory.bzip2Codec();
-            case "xz" -> CodecFactory.xzCodec(6);
-            case "zstandard" -> CodecFactory.zstandardCodec(3);
-            default -> null;
-        };
+        CodecFactory factory =
+                switch (codec) {
+                    case "snappy" -> CodecFactory.snappyCodec();
+                    case "bzip2" -> CodecFactory.bzip2Codec();
+                    case "xz" -> CodecFactory.xzCodec(6);
+                    case "zstandard" -> CodecFactory.zstandardCodec(3);
+                    default -> null;
+                };
         if (factory != null && c.random.nextBoolean()) {
             // a real file in that codec, holding a valid event: refused for its codec alone
             try {
@@ -412,10 +520,17 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
         }
         if (body == null) {
             byte[] sync = randomBytes(c.random, 16);
-            body = container(SCHEMA.toString(), codec, sync,
-                    List.of(new Block(1 + c.random.nextInt(5), -1, randomBytes(c.random, 1 + c.random.nextInt(2048)), sync)));
+            body = container(
+                    SCHEMA.toString(),
+                    codec,
+                    sync,
+                    List.of(new Block(
+                            1 + c.random.nextInt(5), -1, randomBytes(c.random, 1 + c.random.nextInt(2048)), sync)));
         }
-        c.post(EventBodyDecoder.AVRO_CONTAINER, body, "avro.codec=" + (codec.length() > 40 ? codec.substring(0, 40) + "…" : codec));
+        c.post(
+                EventBodyDecoder.AVRO_CONTAINER,
+                body,
+                "avro.codec=" + (codec.length() > 40 ? codec.substring(0, 40) + "…" : codec));
     }
 
     // ---- truncated and bit-flipped Avro ----
@@ -426,10 +541,15 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
             int cut = 1 + c.random.nextInt(good.length - 1);
             c.post(EventBodyDecoder.AVRO_DATUM, Arrays.copyOf(good, cut), "datum cut at " + cut + " of " + good.length);
         } else { // a single-block file: a prefix ends in the header, right after it (no events), or inside the block
-            byte[] good = writeContainer(c.random.nextBoolean() ? CodecFactory.nullCodec() : CodecFactory.deflateCodec(6),
-                    randomEvents(c.random, "trunc-" + c.index, 1 + c.random.nextInt(5)), c.random);
+            byte[] good = writeContainer(
+                    c.random.nextBoolean() ? CodecFactory.nullCodec() : CodecFactory.deflateCodec(6),
+                    randomEvents(c.random, "trunc-" + c.index, 1 + c.random.nextInt(5)),
+                    c.random);
             int cut = 1 + c.random.nextInt(good.length - 1);
-            c.post(EventBodyDecoder.AVRO_CONTAINER, Arrays.copyOf(good, cut), "container cut at " + cut + " of " + good.length);
+            c.post(
+                    EventBodyDecoder.AVRO_CONTAINER,
+                    Arrays.copyOf(good, cut),
+                    "container cut at " + cut + " of " + good.length);
         }
     }
 
@@ -444,7 +564,10 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                     return;
                 }
             }
-            c.post(EventBodyDecoder.AVRO_DATUM, Arrays.copyOf(good, good.length - 1), "datum cut short (no flip failed)");
+            c.post(
+                    EventBodyDecoder.AVRO_DATUM,
+                    Arrays.copyOf(good, good.length - 1),
+                    "datum cut short (no flip failed)");
             return;
         }
         // a null-codec file whose parts are known: flip the magic, a sync marker, the block size, or the block data
@@ -463,8 +586,10 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
         byte[] flipped;
         switch (part) {
             case "magic" -> flipped = flip(whole, 0, 4, 1 + c.random.nextInt(3), c.random);
-            case "header sync" -> flipped = flip(whole, header.length - 16, header.length, 1 + c.random.nextInt(3), c.random);
-            case "block sync" -> flipped = flip(whole, whole.length - 16, whole.length, 1 + c.random.nextInt(3), c.random);
+            case "header sync" ->
+                flipped = flip(whole, header.length - 16, header.length, 1 + c.random.nextInt(3), c.random);
+            case "block sync" ->
+                flipped = flip(whole, whole.length - 16, whole.length, 1 + c.random.nextInt(3), c.random);
             case "block size" -> {
                 // the size varint follows the count varint; flip within it, keeping the count intact
                 int countLength = varintLength(events);
@@ -473,8 +598,10 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
             default -> {
                 flipped = null;
                 for (int attempt = 0; attempt < 100 && flipped == null; attempt++) {
-                    byte[] candidate = flip(whole, dataStart, dataStart + blockData.length, 1 + c.random.nextInt(6), c.random);
-                    if (!decodes(Arrays.copyOfRange(candidate, dataStart, dataStart + blockData.length), events, false)) {
+                    byte[] candidate =
+                            flip(whole, dataStart, dataStart + blockData.length, 1 + c.random.nextInt(6), c.random);
+                    if (!decodes(
+                            Arrays.copyOfRange(candidate, dataStart, dataStart + blockData.length), events, false)) {
                         flipped = candidate;
                     }
                 }
@@ -526,14 +653,28 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
             data.write(datum(event));
         }
         Block good = new Block(events.size(), -1, data.toByteArray(), sync);
-        String kind = c.pick(List.of("bad magic", "bad sync", "missing schema", "schema not JSON", "huge schema",
-                "deep schema", "recursive schema", "recursive data", "header only", "empty blocks", "schema twice"));
+        String kind = c.pick(List.of(
+                "bad magic",
+                "bad sync",
+                "missing schema",
+                "schema not JSON",
+                "huge schema",
+                "deep schema",
+                "recursive schema",
+                "recursive data",
+                "header only",
+                "empty blocks",
+                "schema twice"));
         byte[] body;
         switch (kind) {
             case "bad magic" -> {
                 body = container(SCHEMA.toString(), null, sync, List.of(good));
-                byte[] magic = c.pick(List.of(new byte[] {'O', 'b', 'j', 0}, new byte[] {'O', 'B', 'J', 1},
-                        new byte[] {0, 0, 0, 0}, new byte[] {(byte) 0x89, 'P', 'N', 'G'}, randomBytes(c.random, 4)));
+                byte[] magic = c.pick(List.of(
+                        new byte[] {'O', 'b', 'j', 0},
+                        new byte[] {'O', 'B', 'J', 1},
+                        new byte[] {0, 0, 0, 0},
+                        new byte[] {(byte) 0x89, 'P', 'N', 'G'},
+                        randomBytes(c.random, 4)));
                 if (Arrays.equals(magic, MAGIC)) {
                     magic[3] = 2;
                 }
@@ -544,28 +685,48 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 other[c.random.nextInt(16)] ^= (byte) (1 + c.random.nextInt(255));
                 body = container(SCHEMA.toString(), null, sync, List.of(new Block(good.count, -1, good.data, other)));
             }
-            case "missing schema" -> body = container(null, c.random.nextBoolean() ? "null" : null, sync, List.of(good));
-            case "schema not JSON" -> body = container(c.pick(List.of("not json", "{", "[]", "null", "\"\"",
-                    "{\"type\":\"record\"}", "{\"type\":\"record\",\"name\":\"DataActionEvent\",\"fields\":{}}",
-                    "{\"type\":\"nope\"}", "\"DataActionEvent\"")), null, sync, List.of(good));
+            case "missing schema" ->
+                body = container(null, c.random.nextBoolean() ? "null" : null, sync, List.of(good));
+            case "schema not JSON" ->
+                body = container(
+                        c.pick(List.of(
+                                "not json",
+                                "{",
+                                "[]",
+                                "null",
+                                "\"\"",
+                                "{\"type\":\"record\"}",
+                                "{\"type\":\"record\",\"name\":\"DataActionEvent\",\"fields\":{}}",
+                                "{\"type\":\"nope\"}",
+                                "\"DataActionEvent\"")),
+                        null,
+                        sync,
+                        List.of(good));
             case "huge schema" -> {
                 // ~400 KB of schema without the reader's required fields: resolution must fail, never match
                 StringBuilder fields = new StringBuilder();
                 int n = 5_000 + c.random.nextInt(15_000);
                 for (int i = 0; i < n; i++) {
-                    fields.append(i == 0 ? "" : ",").append("{\"name\":\"f").append(i).append("\",\"type\":\"null\"}");
+                    fields.append(i == 0 ? "" : ",")
+                            .append("{\"name\":\"f")
+                            .append(i)
+                            .append("\",\"type\":\"null\"}");
                 }
                 String schema = c.random.nextBoolean()
-                        ? "{\"type\":\"record\",\"name\":\"DataActionEvent\",\"namespace\":\"com.nice.cxone.events\",\"fields\":[" + fields + "]}"
+                        ? "{\"type\":\"record\",\"name\":\"DataActionEvent\",\"namespace\":\"com.nice.cxone.events\",\"fields\":["
+                                + fields + "]}"
                         : "{\"type\":\"record\",\"name\":\"DataActionEvent\",\"namespace\":\"com.nice.cxone.events\",\"doc\":\""
-                        + "d".repeat(300_000 + c.random.nextInt(500_000)) + "\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}";
+                                + "d".repeat(300_000 + c.random.nextInt(500_000))
+                                + "\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}";
                 body = container(schema, null, sync, List.of(good));
             }
             case "deep schema" -> {
                 int depth = c.pick(List.of(500, 2_000, 10_000));
                 StringBuilder schema = new StringBuilder();
                 for (int i = 0; i < depth; i++) {
-                    schema.append("{\"type\":\"record\",\"name\":\"R").append(i).append("\",\"fields\":[{\"name\":\"f\",\"type\":");
+                    schema.append("{\"type\":\"record\",\"name\":\"R")
+                            .append(i)
+                            .append("\",\"fields\":[{\"name\":\"f\",\"type\":");
                 }
                 schema.append("\"null\"");
                 schema.append("}]}".repeat(depth));
@@ -573,7 +734,8 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
             }
             case "recursive schema" -> {
                 // a record that must contain itself: skipping it never reads a byte and never ends
-                Schema writer = withExtraField("{\"type\":\"record\",\"name\":\"Loop\",\"fields\":[{\"name\":\"next\",\"type\":\"Loop\"}]}");
+                Schema writer = withExtraField(
+                        "{\"type\":\"record\",\"name\":\"Loop\",\"fields\":[{\"name\":\"next\",\"type\":\"Loop\"}]}");
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 writeEventFields(EncoderFactory.get().directBinaryEncoder(bytes, null), c, "loop-" + c.index);
                 body = container(writer.toString(), null, sync, List.of(new Block(1, -1, bytes.toByteArray(), sync)));
@@ -581,7 +743,8 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
             case "recursive data" -> {
                 // a linked list of 10^5..4x10^5 links the reader skips; the bytes after it are cut, so even a
                 // reader that survives the depth finds no valid event
-                Schema writer = withExtraField("{\"type\":\"record\",\"name\":\"Link\",\"fields\":[{\"name\":\"next\",\"type\":[\"null\",\"Link\"]}]}");
+                Schema writer = withExtraField(
+                        "{\"type\":\"record\",\"name\":\"Link\",\"fields\":[{\"name\":\"next\",\"type\":[\"null\",\"Link\"]}]}");
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 writeEventFields(EncoderFactory.get().directBinaryEncoder(bytes, null), c, "chain-" + c.index);
                 int links = 100_000 + c.random.nextInt(300_000);
@@ -590,7 +753,8 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 bytes.write(chain);
                 body = container(writer.toString(), null, sync, List.of(new Block(1, -1, bytes.toByteArray(), sync)));
             }
-            case "header only" -> body = container(SCHEMA.toString(), c.random.nextBoolean() ? "deflate" : null, sync, List.of());
+            case "header only" ->
+                body = container(SCHEMA.toString(), c.random.nextBoolean() ? "deflate" : null, sync, List.of());
             case "empty blocks" -> {
                 List<Block> empties = new ArrayList<>();
                 for (int i = 10_000 + c.random.nextInt(30_000); i > 0; i--) {
@@ -606,7 +770,8 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 e.writeString("avro.schema");
                 e.writeBytes(SCHEMA.toString().getBytes(StandardCharsets.UTF_8));
                 e.writeString("avro.schema");
-                e.writeBytes("{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"long\"}]}".getBytes(StandardCharsets.UTF_8));
+                e.writeBytes("{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"long\"}]}"
+                        .getBytes(StandardCharsets.UTF_8));
                 e.writeLong(0);
                 out.write(sync);
                 e.writeLong(1);
@@ -616,7 +781,9 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 body = out.toByteArray();
             }
         }
-        c.post(c.random.nextBoolean() ? EventBodyDecoder.AVRO_CONTAINER : EventBodyDecoder.AVRO_CONTAINER_ALT, body,
+        c.post(
+                c.random.nextBoolean() ? EventBodyDecoder.AVRO_CONTAINER : EventBodyDecoder.AVRO_CONTAINER_ALT,
+                body,
                 "container " + kind);
     }
 
@@ -629,26 +796,45 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
         switch (shape) {
             case "arrays" -> json.append("[".repeat(depth)).append("]".repeat(depth));
             case "objects" -> json.append("{\"a\":".repeat(depth)).append("1").append("}".repeat(depth));
-            case "in metadata" -> json.append("{\"event_id\":\"deep-").append(c.index)
-                    .append("\",\"timestamp\":1,\"action_type\":\"A\",\"metadata\":{\"k\":")
-                    .append("[".repeat(depth)).append("]".repeat(depth)).append("}}");
+            case "in metadata" ->
+                json.append("{\"event_id\":\"deep-")
+                        .append(c.index)
+                        .append("\",\"timestamp\":1,\"action_type\":\"A\",\"metadata\":{\"k\":")
+                        .append("[".repeat(depth))
+                        .append("]".repeat(depth))
+                        .append("}}");
             default -> json.append(c.random.nextBoolean() ? "[".repeat(depth) : "{\"a\":".repeat(depth));
         }
-        c.post(EventBodyDecoder.JSON, json.toString().getBytes(StandardCharsets.UTF_8), "JSON " + shape + " nested " + depth + " deep");
+        c.post(
+                EventBodyDecoder.JSON,
+                json.toString().getBytes(StandardCharsets.UTF_8),
+                "JSON " + shape + " nested " + depth + " deep");
     }
 
     private void hugeJson(Case c) {
-        String kind = c.pick(List.of("long string in a number field", "long field name", "many unknown fields",
-                "events over request.max.events", "array of numbers", "array of empty objects", "unterminated string",
+        String kind = c.pick(List.of(
+                "long string in a number field",
+                "long field name",
+                "many unknown fields",
+                "events over request.max.events",
+                "array of numbers",
+                "array of empty objects",
+                "unterminated string",
                 "many duplicate keys"));
         int big = 200_000 + c.random.nextInt(700_000);
         StringBuilder json = new StringBuilder(big + 200);
         switch (kind) {
-            case "long string in a number field" -> json.append("{\"event_id\":\"huge-").append(c.index)
-                    .append("\",\"timestamp\":\"").append("9".repeat(big)).append("\",\"action_type\":\"A\",\"metadata\":{}}");
+            case "long string in a number field" ->
+                json.append("{\"event_id\":\"huge-")
+                        .append(c.index)
+                        .append("\",\"timestamp\":\"")
+                        .append("9".repeat(big))
+                        .append("\",\"action_type\":\"A\",\"metadata\":{}}");
             case "long field name" -> json.append("{\"").append("n".repeat(big)).append("\":1,\"event_id\":\"x\"}");
             case "many unknown fields" -> {
-                json.append("{\"event_id\":\"huge-").append(c.index).append("\",\"timestamp\":1,\"action_type\":\"A\",\"metadata\":{}");
+                json.append("{\"event_id\":\"huge-")
+                        .append(c.index)
+                        .append("\",\"timestamp\":1,\"action_type\":\"A\",\"metadata\":{}");
                 for (int i = 0; json.length() < big; i++) {
                     json.append(",\"u").append(i).append("\":0");
                 }
@@ -658,7 +844,11 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 int n = MAX_EVENTS + 1 + c.random.nextInt(9_000);
                 json.append('[');
                 for (int i = 0; i < n; i++) {
-                    json.append(i == 0 ? "" : ",").append("{\"event_id\":\"many-").append(c.index).append('-').append(i)
+                    json.append(i == 0 ? "" : ",")
+                            .append("{\"event_id\":\"many-")
+                            .append(c.index)
+                            .append('-')
+                            .append(i)
                             .append("\",\"timestamp\":1,\"action_type\":\"A\",\"metadata\":{}}");
                 }
                 json.append(']');
@@ -686,24 +876,48 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 json.append(",\"timestamp\":\"not a number\"}");
             }
         }
-        c.post(EventBodyDecoder.JSON, json.toString().getBytes(StandardCharsets.UTF_8), "JSON " + kind + ", " + json.length() + " chars");
+        c.post(
+                EventBodyDecoder.JSON,
+                json.toString().getBytes(StandardCharsets.UTF_8),
+                "JSON " + kind + ", " + json.length() + " chars");
     }
 
     private void numericBomb(Case c) {
-        String number = c.pick(List.of("1e999999999", "1E+999999999", "-9.99e999999999", "1e-999999999", "1e2147483647",
-                "1e-2147483648", "123.456e888888888", "0." + "0".repeat(200_000) + "1", "9".repeat(100_000),
-                "-" + "9".repeat(5_000), "1" + "0".repeat(2_000) + ".5"));
+        String number = c.pick(List.of(
+                "1e999999999",
+                "1E+999999999",
+                "-9.99e999999999",
+                "1e-999999999",
+                "1e2147483647",
+                "1e-2147483648",
+                "123.456e888888888",
+                "0." + "0".repeat(200_000) + "1",
+                "9".repeat(100_000),
+                "-" + "9".repeat(5_000),
+                "1" + "0".repeat(2_000) + ".5"));
         String field = c.pick(List.of("amount", "amount", "amount-string", "timestamp", "metadata", "array"));
         String event = "{\"event_id\":\"num-" + c.index + "\",\"timestamp\":1,\"action_type\":\"A\",\"metadata\":{}";
-        String json = switch (field) {
-            case "amount" -> event + ",\"amount\":" + number + "}";
-            case "amount-string" -> event + ",\"amount\":\"" + number + "\"}";
-            case "timestamp" -> "{\"event_id\":\"num-" + c.index + "\",\"timestamp\":" + number + ",\"action_type\":\"A\",\"metadata\":{}}";
-            case "metadata" -> "{\"event_id\":\"num-" + c.index + "\",\"timestamp\":1,\"action_type\":\"A\",\"metadata\":{\"n\":" + number + "}}";
-            default -> "[" + (event + ",\"amount\":" + number + "}" + ",").repeat(1 + c.random.nextInt(4)) + event + ",\"amount\":" + number + "}]";
-        };
-        c.post(EventBodyDecoder.JSON, json.getBytes(StandardCharsets.UTF_8),
-                field + " = " + (number.length() > 24 ? number.substring(0, 12) + "…(" + number.length() + " chars)" : number));
+        String json =
+                switch (field) {
+                    case "amount" -> event + ",\"amount\":" + number + "}";
+                    case "amount-string" -> event + ",\"amount\":\"" + number + "\"}";
+                    case "timestamp" ->
+                        "{\"event_id\":\"num-" + c.index + "\",\"timestamp\":" + number
+                                + ",\"action_type\":\"A\",\"metadata\":{}}";
+                    case "metadata" ->
+                        "{\"event_id\":\"num-" + c.index
+                                + "\",\"timestamp\":1,\"action_type\":\"A\",\"metadata\":{\"n\":" + number + "}}";
+                    default ->
+                        "[" + (event + ",\"amount\":" + number + "}" + ",").repeat(1 + c.random.nextInt(4)) + event
+                                + ",\"amount\":" + number + "}]";
+                };
+        c.post(
+                EventBodyDecoder.JSON,
+                json.getBytes(StandardCharsets.UTF_8),
+                field + " = "
+                        + (number.length() > 24
+                                ? number.substring(0, 12) + "…(" + number.length() + " chars)"
+                                : number));
     }
 
     // ---- HTTP framing: lengths, chunks, slow bodies ----
@@ -720,9 +934,18 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
         byte[] hostile = truncatedDatum(c.random, "cl-" + c.index);
         switch (c.random.nextInt(6)) {
             case 0 -> { // declared over request.max.bytes: refused from the header, no body read
-                long declared = c.pick(new long[] {MAX_BYTES + 1L, 8L * MAX_BYTES, Integer.MAX_VALUE, 1L << 31, 1L << 53, Long.MAX_VALUE});
-                c.raw("Content-Length " + declared + " over request.max.bytes",
-                        head("POST", PATH, "Content-Type", "application/avro", "Content-Length", Long.toString(declared)),
+                long declared = c.pick(new long[] {
+                    MAX_BYTES + 1L, 8L * MAX_BYTES, Integer.MAX_VALUE, 1L << 31, 1L << 53, Long.MAX_VALUE
+                });
+                c.raw(
+                        "Content-Length " + declared + " over request.max.bytes",
+                        head(
+                                "POST",
+                                PATH,
+                                "Content-Type",
+                                "application/avro",
+                                "Content-Length",
+                                Long.toString(declared)),
                         randomBytes(c.random, c.random.nextInt(4096)));
                 c.expect = Expect.REJECT_JSON;
                 c.status = 413;
@@ -731,20 +954,39 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
             case 1 -> { // declared fewer bytes than sent: the declared prefix is a cut datum
                 int declared = Math.max(1, hostile.length);
                 byte[] extra = randomBytes(c.random, 1 + c.random.nextInt(8192));
-                c.raw("Content-Length " + declared + " with " + extra.length + " more bytes after it",
-                        head("POST", PATH, "Content-Type", "application/avro", "Content-Length", Integer.toString(declared), "Connection", "close"),
-                        hostile, extra);
+                c.raw(
+                        "Content-Length " + declared + " with " + extra.length + " more bytes after it",
+                        head(
+                                "POST",
+                                PATH,
+                                "Content-Type",
+                                "application/avro",
+                                "Content-Length",
+                                Integer.toString(declared),
+                                "Connection",
+                                "close"),
+                        hostile,
+                        extra);
                 c.expect = Expect.REJECT_JSON;
             }
             case 2 -> { // declared more than sent, then the caller stops sending
                 int declared = hostile.length + 1 + c.random.nextInt(MAX_BYTES - hostile.length - 1);
-                c.raw("Content-Length " + declared + ", " + hostile.length + " sent, then output closed",
-                        head("POST", PATH, "Content-Type", "application/avro", "Content-Length", Integer.toString(declared)), hostile);
+                c.raw(
+                        "Content-Length " + declared + ", " + hostile.length + " sent, then output closed",
+                        head(
+                                "POST",
+                                PATH,
+                                "Content-Type",
+                                "application/avro",
+                                "Content-Length",
+                                Integer.toString(declared)),
+                        hostile);
                 c.halfClose = true;
             }
             case 3 -> { // not a length Jetty can parse, or two of them, or a length and chunked (request smuggling)
                 String how = c.pick(List.of("-1", "+5", "5 5", "0x10", "99999999999999999999999", "", "1e3", "12abc"));
-                List<String> headers = new ArrayList<>(List.of("Content-Type", "application/avro", "Content-Length", how));
+                List<String> headers =
+                        new ArrayList<>(List.of("Content-Type", "application/avro", "Content-Length", how));
                 String description = "Content-Length '" + how + "'";
                 if (c.random.nextBoolean()) {
                     headers.addAll(List.of("Content-Length", Integer.toString(hostile.length + 3)));
@@ -757,15 +999,33 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 c.halfClose = true;
             }
             case 4 -> { // zero length
-                c.raw("Content-Length 0", head("POST", PATH, "Content-Type", c.pick(List.of("application/avro", "application/json", "avro/binary")),
-                        "Content-Length", "0", "Connection", "close"));
+                c.raw(
+                        "Content-Length 0",
+                        head(
+                                "POST",
+                                PATH,
+                                "Content-Type",
+                                c.pick(List.of("application/avro", "application/json", "avro/binary")),
+                                "Content-Length",
+                                "0",
+                                "Connection",
+                                "close"));
                 c.expect = Expect.REJECT_JSON;
                 c.status = 400;
             }
             default -> { // declared and sent over the limit, after an Expect: 100-continue
                 int declared = MAX_BYTES + 1 + c.random.nextInt(MAX_BYTES);
-                c.raw("Expect: 100-continue with Content-Length " + declared,
-                        head("POST", PATH, "Content-Type", "application/json", "Content-Length", Integer.toString(declared), "Expect", "100-continue"),
+                c.raw(
+                        "Expect: 100-continue with Content-Length " + declared,
+                        head(
+                                "POST",
+                                PATH,
+                                "Content-Type",
+                                "application/json",
+                                "Content-Length",
+                                Integer.toString(declared),
+                                "Expect",
+                                "100-continue"),
                         randomBytes(c.random, 65536));
                 c.halfClose = true;
             }
@@ -773,8 +1033,13 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
     }
 
     private void chunked(Case c) throws IOException {
-        byte[] head = head("POST", PATH, "Content-Type", c.pick(List.of("application/avro", "application/json", "avro/binary")),
-                "Transfer-Encoding", "chunked");
+        byte[] head = head(
+                "POST",
+                PATH,
+                "Content-Type",
+                c.pick(List.of("application/avro", "application/json", "avro/binary")),
+                "Transfer-Encoding",
+                "chunked");
         switch (c.random.nextInt(5)) {
             case 0 -> { // well-formed chunks adding up to more than request.max.bytes
                 int total = MAX_BYTES + 1 + c.random.nextInt(MAX_BYTES);
@@ -791,12 +1056,21 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 c.status = 413;
             }
             case 1 -> { // a chunk size too large to be true
-                String size = c.pick(List.of("7FFFFFFFFFFFFFFF", "FFFFFFFFFFFFFFFFFF", "100000000", "FFFFFFFF", "-1", "zz"));
-                c.raw("chunk size " + size, head, (size + "\r\n").getBytes(StandardCharsets.US_ASCII), randomBytes(c.random, 4096));
+                String size =
+                        c.pick(List.of("7FFFFFFFFFFFFFFF", "FFFFFFFFFFFFFFFFFF", "100000000", "FFFFFFFF", "-1", "zz"));
+                c.raw(
+                        "chunk size " + size,
+                        head,
+                        (size + "\r\n").getBytes(StandardCharsets.US_ASCII),
+                        randomBytes(c.random, 4096));
                 c.halfClose = true;
             }
             case 2 -> { // a chunk that says 0x100 bytes, holds 10, then the caller closes
-                c.raw("chunk shorter than its size", head, "100\r\n".getBytes(StandardCharsets.US_ASCII), randomBytes(c.random, 10));
+                c.raw(
+                        "chunk shorter than its size",
+                        head,
+                        "100\r\n".getBytes(StandardCharsets.US_ASCII),
+                        randomBytes(c.random, 10));
                 c.halfClose = true;
             }
             case 3 -> { // many 1-byte chunks of garbage, under the limit
@@ -850,17 +1124,29 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 c.raw("chunked, one 1-byte chunk per 500 ms", parts.toArray(byte[][]::new));
                 c.gapMillis = 500;
             }
-            case 2 -> c.raw("Content-Length 1 MiB, " + hostile.length + " bytes, then silence",
-                    head("POST", PATH, "Content-Type", "application/avro", "Content-Length", Integer.toString(MAX_BYTES)), hostile);
-            default -> c.raw("headers only, Content-Length 100, no body ever",
-                    head("POST", PATH, "Content-Type", "application/avro", "Content-Length", "100"));
+            case 2 ->
+                c.raw(
+                        "Content-Length 1 MiB, " + hostile.length + " bytes, then silence",
+                        head(
+                                "POST",
+                                PATH,
+                                "Content-Type",
+                                "application/avro",
+                                "Content-Length",
+                                Integer.toString(MAX_BYTES)),
+                        hostile);
+            default ->
+                c.raw(
+                        "headers only, Content-Length 100, no body ever",
+                        head("POST", PATH, "Content-Type", "application/avro", "Content-Length", "100"));
         }
     }
 
     // ---- methods, paths, content types ----
 
     private void methodPathType(Case c) throws IOException {
-        byte[] hostile = c.random.nextBoolean() ? truncatedDatum(c.random, "mpt-" + c.index) : lengthBombDatum(c.random);
+        byte[] hostile =
+                c.random.nextBoolean() ? truncatedDatum(c.random, "mpt-" + c.index) : lengthBombDatum(c.random);
         switch (c.random.nextInt(3)) {
             case 0 -> {
                 c.method = c.pick(List.of("GET", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "FOO", "PROPFIND"));
@@ -871,22 +1157,45 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
                 }
             }
             case 1 -> {
-                c.path = c.pick(List.of("/", "/webhook/cxone", "/webhook/cxone/events/", "/webhook/cxone/events/x",
-                        "/WEBHOOK/CXONE/EVENTS", "/webhook/cxone/events.json", "/webhook/cxone/event", "/favicon.ico",
-                        "/webhook/cxone/events/..;/x", "/webhook/cxone/%2e%2e/events", "/" + "a".repeat(4000),
+                c.path = c.pick(List.of(
+                        "/",
+                        "/webhook/cxone",
+                        "/webhook/cxone/events/",
+                        "/webhook/cxone/events/x",
+                        "/WEBHOOK/CXONE/EVENTS",
+                        "/webhook/cxone/events.json",
+                        "/webhook/cxone/event",
+                        "/favicon.ico",
+                        "/webhook/cxone/events/..;/x",
+                        "/webhook/cxone/%2e%2e/events",
+                        "/" + "a".repeat(4000),
                         "/webhook/cxone/events?x=" + "q".repeat(2000)));
-                c.post("application/avro", hostile, "path " + (c.path.length() > 40 ? c.path.substring(0, 40) + "…" : c.path));
+                c.post(
+                        "application/avro",
+                        hostile,
+                        "path " + (c.path.length() > 40 ? c.path.substring(0, 40) + "…" : c.path));
                 if (!c.path.startsWith(PATH + "?")) {
                     // some paths are ambiguous to Jetty's URI checks (400 from Jetty) rather than 404 from the webhook
-                    c.expect = c.path.contains("%") || c.path.contains(";") ? Expect.REJECT_OR_CLOSE : Expect.REJECT_JSON;
+                    c.expect =
+                            c.path.contains("%") || c.path.contains(";") ? Expect.REJECT_OR_CLOSE : Expect.REJECT_JSON;
                     c.status = c.expect == Expect.REJECT_JSON ? 404 : 0;
                 }
             }
             default -> {
-                String type = c.pick(List.of("text/plain", "application/xml", "multipart/form-data; boundary=x",
-                        "application/x-www-form-urlencoded", "application/avro+json", "*/*", "application/",
-                        "application/octet-stream", "application/json-patch+json", "t/" + "x".repeat(4000),
-                        "APPLICATION/AVRO", "application/json; charset=utf-32", "avro/binary; codec=snappy"));
+                String type = c.pick(List.of(
+                        "text/plain",
+                        "application/xml",
+                        "multipart/form-data; boundary=x",
+                        "application/x-www-form-urlencoded",
+                        "application/avro+json",
+                        "*/*",
+                        "application/",
+                        "application/octet-stream",
+                        "application/json-patch+json",
+                        "t/" + "x".repeat(4000),
+                        "APPLICATION/AVRO",
+                        "application/json; charset=utf-32",
+                        "avro/binary; codec=snappy"));
                 c.post(type, hostile, "Content-Type " + (type.length() > 40 ? type.substring(0, 40) + "…" : type));
             }
         }
@@ -897,57 +1206,134 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
     private void malformedHttp(Case c) throws IOException {
         byte[] hostile = truncatedDatum(c.random, "mal-" + c.index);
         String len = Integer.toString(hostile.length);
-        String kind = c.pick(List.of("garbage line", "no version", "bad version", "binary", "TLS on plain", "h2 preface",
-                "HTTP/0.9", "long URI", "no Host", "two Hosts", "no colon", "space before colon", "obs-fold", "NUL",
-                "huge header", "many headers", "bare CR", "Upgrade h2c", "Upgrade websocket", "absolute URI", "CONNECT",
-                "pipelined garbage", "non-ASCII header"));
-        byte[] request = switch (kind) {
-            case "garbage line" -> ("GARBAGE" + c.random.nextInt(1000) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            case "no version" -> ("POST " + PATH + "\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            case "bad version" -> ("POST " + PATH + " " + c.pick(List.of("HTTP/9.9", "HTTP/1.", "HTTP/1.1 extra", "HTTX/1.1", "http/1.1"))
-                    + "\r\nHost: localhost\r\nContent-Length: " + len + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            case "binary" -> randomBytes(c.random, 1 + c.random.nextInt(2000));
-            case "TLS on plain" -> new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xa5, 0x01, 0x00, 0x00, (byte) 0xa1, 0x03, 0x03};
-            case "h2 preface" -> "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-            case "HTTP/0.9" -> ("GET " + PATH + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            case "long URI" -> ("POST " + PATH + "?" + "u".repeat(9_000 + c.random.nextInt(60_000)) + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            case "no Host" -> ("POST " + PATH + " HTTP/1.1\r\nContent-Type: application/avro\r\nContent-Length: " + len + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            case "two Hosts" -> ("POST " + PATH + " HTTP/1.1\r\nHost: a\r\nHost: b\r\nContent-Type: application/avro\r\nContent-Length: "
-                    + len + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            case "no colon" -> ("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type application/avro\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            case "space before colon" -> ("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Length : " + len + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            case "obs-fold" -> ("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/\r\n avro\r\nContent-Length: "
-                    + len + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            case "NUL" -> ("POST " + PATH + " HTTP/1.1\r\nHost: local\0host\r\nContent-Length: " + len + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-            case "huge header" -> ("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "h".repeat(16_000 + c.random.nextInt(100_000))
-                    + "\r\nContent-Length: " + len + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            case "many headers" -> {
-                StringBuilder s = new StringBuilder("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\n");
-                for (int i = 2_000 + c.random.nextInt(8_000); i > 0; i--) {
-                    s.append("X-H").append(i).append(": v\r\n");
-                }
-                yield s.append("Content-Length: ").append(len).append("\r\n\r\n").toString().getBytes(StandardCharsets.US_ASCII);
-            }
-            case "bare CR" -> ("POST " + PATH + " HTTP/1.1\rHost: localhost\rContent-Length: " + len + "\r\r").getBytes(StandardCharsets.US_ASCII);
-            case "Upgrade h2c" -> ("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
-                    + "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\nContent-Type: application/avro\r\nContent-Length: " + len + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            case "Upgrade websocket" -> ("GET " + PATH + " HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            case "absolute URI" -> ("POST http://evil.example" + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/avro\r\nContent-Length: "
-                    + len + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            case "CONNECT" -> "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-            case "pipelined garbage" -> ("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/avro\r\nContent-Length: "
-                    + len + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            default -> ("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nX-Caf\u00e9: \u00ff\u00fe\r\nContent-Type: application/avro\r\nContent-Length: "
-                    + len + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        };
-        boolean withBody = kind.equals("bad version") || kind.equals("no Host") || kind.equals("two Hosts") || kind.equals("space before colon")
-                || kind.equals("obs-fold") || kind.equals("NUL") || kind.equals("huge header") || kind.equals("many headers")
-                || kind.equals("bare CR") || kind.equals("Upgrade h2c") || kind.equals("absolute URI") || kind.equals("pipelined garbage")
+        String kind = c.pick(List.of(
+                "garbage line",
+                "no version",
+                "bad version",
+                "binary",
+                "TLS on plain",
+                "h2 preface",
+                "HTTP/0.9",
+                "long URI",
+                "no Host",
+                "two Hosts",
+                "no colon",
+                "space before colon",
+                "obs-fold",
+                "NUL",
+                "huge header",
+                "many headers",
+                "bare CR",
+                "Upgrade h2c",
+                "Upgrade websocket",
+                "absolute URI",
+                "CONNECT",
+                "pipelined garbage",
+                "non-ASCII header"));
+        byte[] request =
+                switch (kind) {
+                    case "garbage line" ->
+                        ("GARBAGE" + c.random.nextInt(1000) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                    case "no version" ->
+                        ("POST " + PATH + "\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                    case "bad version" ->
+                        ("POST " + PATH + " "
+                                        + c.pick(List.of(
+                                                "HTTP/9.9", "HTTP/1.", "HTTP/1.1 extra", "HTTX/1.1", "http/1.1"))
+                                        + "\r\nHost: localhost\r\nContent-Length: " + len + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "binary" -> randomBytes(c.random, 1 + c.random.nextInt(2000));
+                    case "TLS on plain" ->
+                        new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xa5, 0x01, 0x00, 0x00, (byte) 0xa1, 0x03, 0x03};
+                    case "h2 preface" -> "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+                    case "HTTP/0.9" -> ("GET " + PATH + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    case "long URI" ->
+                        ("POST " + PATH + "?" + "u".repeat(9_000 + c.random.nextInt(60_000))
+                                        + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "no Host" ->
+                        ("POST " + PATH + " HTTP/1.1\r\nContent-Type: application/avro\r\nContent-Length: " + len
+                                        + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "two Hosts" ->
+                        ("POST " + PATH
+                                        + " HTTP/1.1\r\nHost: a\r\nHost: b\r\nContent-Type: application/avro\r\nContent-Length: "
+                                        + len + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "no colon" ->
+                        ("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type application/avro\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "space before colon" ->
+                        ("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Length : " + len + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "obs-fold" ->
+                        ("POST " + PATH
+                                        + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/\r\n avro\r\nContent-Length: "
+                                        + len + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "NUL" ->
+                        ("POST " + PATH + " HTTP/1.1\r\nHost: local\0host\r\nContent-Length: " + len + "\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1);
+                    case "huge header" ->
+                        ("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nX-Big: "
+                                        + "h".repeat(16_000 + c.random.nextInt(100_000)) + "\r\nContent-Length: " + len
+                                        + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "many headers" -> {
+                        StringBuilder s = new StringBuilder("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\n");
+                        for (int i = 2_000 + c.random.nextInt(8_000); i > 0; i--) {
+                            s.append("X-H").append(i).append(": v\r\n");
+                        }
+                        yield s.append("Content-Length: ")
+                                .append(len)
+                                .append("\r\n\r\n")
+                                .toString()
+                                .getBytes(StandardCharsets.US_ASCII);
+                    }
+                    case "bare CR" ->
+                        ("POST " + PATH + " HTTP/1.1\rHost: localhost\rContent-Length: " + len + "\r\r")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "Upgrade h2c" ->
+                        ("POST " + PATH
+                                        + " HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                                        + "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\nContent-Type: application/avro\r\nContent-Length: "
+                                        + len + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "Upgrade websocket" ->
+                        ("GET " + PATH + " HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                                        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "absolute URI" ->
+                        ("POST http://evil.example" + PATH
+                                        + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/avro\r\nContent-Length: "
+                                        + len + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "CONNECT" ->
+                        "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII);
+                    case "pipelined garbage" ->
+                        ("POST " + PATH
+                                        + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/avro\r\nContent-Length: "
+                                        + len + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                    default ->
+                        ("POST " + PATH
+                                        + " HTTP/1.1\r\nHost: localhost\r\nX-Caf\u00e9: \u00ff\u00fe\r\nContent-Type: application/avro\r\nContent-Length: "
+                                        + len + "\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1);
+                };
+        boolean withBody = kind.equals("bad version")
+                || kind.equals("no Host")
+                || kind.equals("two Hosts")
+                || kind.equals("space before colon")
+                || kind.equals("obs-fold")
+                || kind.equals("NUL")
+                || kind.equals("huge header")
+                || kind.equals("many headers")
+                || kind.equals("bare CR")
+                || kind.equals("Upgrade h2c")
+                || kind.equals("absolute URI")
+                || kind.equals("pipelined garbage")
                 || kind.equals("non-ASCII header");
         List<byte[]> parts = new ArrayList<>(List.of(request));
         if (withBody) {
@@ -966,50 +1352,79 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
     // ---- auth ----
 
     private void auth(Case c) throws IOException {
-        byte[] body = switch (c.random.nextInt(4)) {
-            case 0 -> lengthBombDatum(c.random);
-            case 1 -> truncatedDatum(c.random, "auth-" + c.index);
-            case 2 -> ("{\"event_id\":\"auth-" + c.index + "\",\"timestamp\":1,\"action_type\":\"A\",\"metadata\":{},\"amount\":1e999999999}")
-                    .getBytes(StandardCharsets.UTF_8);
-            default -> ("[" + "[".repeat(50_000) + "]".repeat(50_000) + "]").getBytes(StandardCharsets.UTF_8);
-        };
+        byte[] body =
+                switch (c.random.nextInt(4)) {
+                    case 0 -> lengthBombDatum(c.random);
+                    case 1 -> truncatedDatum(c.random, "auth-" + c.index);
+                    case 2 ->
+                        ("{\"event_id\":\"auth-" + c.index
+                                        + "\",\"timestamp\":1,\"action_type\":\"A\",\"metadata\":{},\"amount\":1e999999999}")
+                                .getBytes(StandardCharsets.UTF_8);
+                    default -> ("[" + "[".repeat(50_000) + "]".repeat(50_000) + "]").getBytes(StandardCharsets.UTF_8);
+                };
         String type = body[0] == '{' || body[0] == '[' ? EventBodyDecoder.JSON : EventBodyDecoder.AVRO_DATUM;
         c.target = Target.values()[1 + c.random.nextInt(3)];
         switch (c.target) {
             case BASIC -> {
-                String how = c.pick(List.of("missing", "wrong password", "wrong user", "not base64", "empty", "bearer scheme",
-                        "huge", "no colon"));
-                String value = switch (how) {
-                    case "missing" -> null;
-                    case "wrong password" -> basic(BASIC_USER, BASIC_PASSWORD + "x");
-                    case "wrong user" -> basic("admin", BASIC_PASSWORD);
-                    case "not base64" -> "Basic %%%not-base64%%%";
-                    case "empty" -> "Basic ";
-                    case "bearer scheme" -> "Bearer " + BASIC_PASSWORD;
-                    case "huge" -> "Basic " + "A".repeat(3_000 + c.random.nextInt(2_000));
-                    default -> "Basic " + Base64.getEncoder().encodeToString((BASIC_USER + BASIC_PASSWORD).getBytes(StandardCharsets.UTF_8));
-                };
+                String how = c.pick(List.of(
+                        "missing",
+                        "wrong password",
+                        "wrong user",
+                        "not base64",
+                        "empty",
+                        "bearer scheme",
+                        "huge",
+                        "no colon"));
+                String value =
+                        switch (how) {
+                            case "missing" -> null;
+                            case "wrong password" -> basic(BASIC_USER, BASIC_PASSWORD + "x");
+                            case "wrong user" -> basic("admin", BASIC_PASSWORD);
+                            case "not base64" -> "Basic %%%not-base64%%%";
+                            case "empty" -> "Basic ";
+                            case "bearer scheme" -> "Bearer " + BASIC_PASSWORD;
+                            case "huge" -> "Basic " + "A".repeat(3_000 + c.random.nextInt(2_000));
+                            default ->
+                                "Basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString(
+                                                        (BASIC_USER + BASIC_PASSWORD).getBytes(StandardCharsets.UTF_8));
+                        };
                 authPost(c, type, body, value, "basic: " + how);
                 c.status = how.startsWith("wrong") || how.equals("no colon") ? 403 : how.equals("missing") ? 401 : 0;
             }
             case BEARER -> {
-                String how = c.pick(List.of("missing", "wrong token", "empty", "basic scheme", "huge", "token prefix", "token plus junk"));
-                String value = switch (how) {
-                    case "missing" -> null;
-                    case "wrong token" -> "Bearer " + BEARER_TOKEN.replace('0', '1');
-                    case "empty" -> "Bearer ";
-                    case "basic scheme" -> basic(BASIC_USER, BEARER_TOKEN);
-                    case "huge" -> "Bearer " + "t".repeat(3_000 + c.random.nextInt(2_000));
-                    case "token prefix" -> "Bearer " + BEARER_TOKEN.substring(0, 10);
-                    default -> "Bearer " + BEARER_TOKEN + "x";
-                };
+                String how = c.pick(List.of(
+                        "missing", "wrong token", "empty", "basic scheme", "huge", "token prefix", "token plus junk"));
+                String value =
+                        switch (how) {
+                            case "missing" -> null;
+                            case "wrong token" -> "Bearer " + BEARER_TOKEN.replace('0', '1');
+                            case "empty" -> "Bearer ";
+                            case "basic scheme" -> basic(BASIC_USER, BEARER_TOKEN);
+                            case "huge" -> "Bearer " + "t".repeat(3_000 + c.random.nextInt(2_000));
+                            case "token prefix" -> "Bearer " + BEARER_TOKEN.substring(0, 10);
+                            default -> "Bearer " + BEARER_TOKEN + "x";
+                        };
                 authPost(c, type, body, value, "bearer: " + how);
-                c.status = how.equals("missing") ? 401 : how.equals("wrong token") || how.equals("token prefix") || how.equals("token plus junk") ? 403 : 0;
+                c.status = how.equals("missing")
+                        ? 401
+                        : how.equals("wrong token") || how.equals("token prefix") || how.equals("token plus junk")
+                                ? 403
+                                : 0;
             }
             default -> {
                 // a valid signature lets a hostile body through to the decoder: it must be refused there
-                c.auth = c.pick(List.of(Auth.HMAC_OK, Auth.HMAC_OK, Auth.HMAC_EXPIRED, Auth.HMAC_FUTURE, Auth.HMAC_WRONG_SECRET,
-                        Auth.HMAC_OTHER_BODY, Auth.HMAC_NO_SIGNATURE, Auth.HMAC_NO_TIMESTAMP, Auth.HMAC_NOT_HEX));
+                c.auth = c.pick(List.of(
+                        Auth.HMAC_OK,
+                        Auth.HMAC_OK,
+                        Auth.HMAC_EXPIRED,
+                        Auth.HMAC_FUTURE,
+                        Auth.HMAC_WRONG_SECRET,
+                        Auth.HMAC_OTHER_BODY,
+                        Auth.HMAC_NO_SIGNATURE,
+                        Auth.HMAC_NO_TIMESTAMP,
+                        Auth.HMAC_NOT_HEX));
                 c.post(type, body, "hmac: " + c.auth);
                 c.status = switch (c.auth) {
                     case HMAC_NO_SIGNATURE, HMAC_NO_TIMESTAMP -> 401;
@@ -1038,15 +1453,21 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
         GenericRecord event = new GenericData.Record(SCHEMA);
         event.put("event_id", id);
         event.put("timestamp", 1_700_000_000_000L + random.nextInt(1 << 30));
-        event.put("action_type", List.of("CALL_STARTED", "CALL_ENDED", "AGENT_STATE", "X").get(random.nextInt(4)));
+        event.put(
+                "action_type",
+                List.of("CALL_STARTED", "CALL_ENDED", "AGENT_STATE", "X").get(random.nextInt(4)));
         event.put("user_id", random.nextBoolean() ? null : "agent-" + random.nextInt(100));
         Map<String, String> metadata = new LinkedHashMap<>();
         for (int i = random.nextInt(4); i > 0; i--) {
             metadata.put("k" + i, "v" + random.nextInt(1000));
         }
         event.put("metadata", metadata);
-        event.put("amount", random.nextBoolean() ? null
-                : ByteBuffer.wrap(BigInteger.valueOf(random.nextInt(10_000_000) - 5_000_000L).toByteArray()));
+        event.put(
+                "amount",
+                random.nextBoolean()
+                        ? null
+                        : ByteBuffer.wrap(BigInteger.valueOf(random.nextInt(10_000_000) - 5_000_000L)
+                                .toByteArray()));
         return event;
     }
 
@@ -1069,7 +1490,8 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
     /** A valid JSON event of {@link #SCHEMA}, its amount a decimal. */
     static byte[] validJson(String id) {
         return ("{\"event_id\":\"" + id + "\",\"timestamp\":1763000000000,\"action_type\":\"CALL_STARTED\","
-                + "\"user_id\":\"agent-7\",\"metadata\":{\"queue\":\"billing\"},\"amount\":12.34}").getBytes(StandardCharsets.UTF_8);
+                        + "\"user_id\":\"agent-7\",\"metadata\":{\"queue\":\"billing\"},\"amount\":12.34}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] truncatedDatum(Random random, String id) throws IOException {
@@ -1120,8 +1542,7 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
     private static final byte[] MAGIC = {'O', 'b', 'j', 1};
 
     /** A block: its object count, its declared byte size (-1: the data's), its data and the sync marker after it. */
-    record Block(long count, long declaredSize, byte[] data, byte[] sync) {
-    }
+    record Block(long count, long declaredSize, byte[] data, byte[] sync) {}
 
     /** A container file; {@code schema} null leaves avro.schema out, {@code codec} null leaves avro.codec out. */
     static byte[] container(String schema, String codec, byte[] sync, List<Block> blocks) throws IOException {
@@ -1139,7 +1560,8 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
     }
 
     /** The header after the magic: the metadata map, then the sync marker. */
-    private static void writeHeader(BinaryEncoder e, ByteArrayOutputStream out, String schema, String codec, byte[] sync) throws IOException {
+    private static void writeHeader(
+            BinaryEncoder e, ByteArrayOutputStream out, String schema, String codec, byte[] sync) throws IOException {
         int entries = (schema == null ? 0 : 1) + (codec == null ? 0 : 1);
         if (entries > 0) {
             e.writeLong(entries);
@@ -1157,9 +1579,11 @@ final class HostileRequests implements Iterable<HostileRequests.HostileRequest> 
     }
 
     /** A valid file by Avro's own writer, its sync marker drawn from {@code random} (Avro's own is not seeded). */
-    private static byte[] writeContainer(CodecFactory codec, List<GenericRecord> events, Random random) throws IOException {
+    private static byte[] writeContainer(CodecFactory codec, List<GenericRecord> events, Random random)
+            throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(SCHEMA))) {
+        try (DataFileWriter<GenericRecord> writer =
+                new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(SCHEMA))) {
             writer.setCodec(codec);
             writer.create(SCHEMA, out, randomBytes(random, 16));
             for (GenericRecord event : events) {

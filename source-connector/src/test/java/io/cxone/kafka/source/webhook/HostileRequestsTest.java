@@ -1,16 +1,15 @@
 package io.cxone.kafka.source.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cxone.kafka.source.webhook.HostileRequests.Category;
 import io.cxone.kafka.source.webhook.HostileRequests.HostileRequest;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The adversarial corpus: reproducible per seed, over a thousand requests in every category, invalid where it must be. */
 class HostileRequestsTest {
@@ -25,7 +24,9 @@ class HostileRequestsTest {
             seen.merge(request.category(), 1, Integer::sum);
             // a datum the listener could decode would be accepted, and its event would reach the topic
             if (request.raw() == null && request.headers().contains(EventBodyDecoder.AVRO_DATUM)) {
-                assertThat(HostileRequests.decodes(request.body(), 1, true)).as(request.toString()).isFalse();
+                assertThat(HostileRequests.decodes(request.body(), 1, true))
+                        .as(request.toString())
+                        .isFalse();
             }
         }
         assertThat(corpus.size()).isGreaterThanOrEqualTo(1000);
@@ -37,7 +38,9 @@ class HostileRequestsTest {
             assertThat(fingerprint(again.build(i))).as("case %d again", i).isEqualTo(fingerprints.get(i));
         }
         for (int i = 0; i < 20; i++) {
-            assertThat(fingerprint(other.build(i))).as("case %d of another seed", i).isNotEqualTo(fingerprints.get(i));
+            assertThat(fingerprint(other.build(i)))
+                    .as("case %d of another seed", i)
+                    .isNotEqualTo(fingerprints.get(i));
         }
     }
 

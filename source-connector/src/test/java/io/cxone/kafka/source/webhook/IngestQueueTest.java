@@ -1,8 +1,7 @@
 package io.cxone.kafka.source.webhook;
 
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,9 +10,9 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
 
 class IngestQueueTest {
 
@@ -111,9 +110,17 @@ class IngestQueueTest {
     void dedupeAnswersAcknowledgedIdsAndBlocksIdsInFlight() {
         Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
         Clock clock = new Clock() {
-            public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-            public Clock withZone(java.time.ZoneId zone) { return this; }
-            public Instant instant() { return now[0]; }
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            public Instant instant() {
+                return now[0];
+            }
         };
         EventDeduplicator dedupe = new EventDeduplicator(Duration.ofSeconds(60), 100, clock);
         EventDeduplicator.Published[] first = dedupe.claim("r1", List.of("x", "y", "x"));
@@ -121,8 +128,9 @@ class IngestQueueTest {
         assertThat(first[1]).isNull();
         assertThat(first[2].offset()).isZero(); // repeat of position 0 inside the request
 
-        assertThatThrownBy(() -> dedupe.claim("r2", List.of("x"))).isInstanceOfSatisfying(RejectedRequest.class,
-                e -> assertThat(e.status()).isEqualTo(503));
+        assertThatThrownBy(() -> dedupe.claim("r2", List.of("x")))
+                .isInstanceOfSatisfying(
+                        RejectedRequest.class, e -> assertThat(e.status()).isEqualTo(503));
 
         dedupe.published("x", "r1", new RecordMetadata(new TopicPartition("t", 1), 41, 0, 0, 0, 0));
         dedupe.released("r1", List.of("y"));

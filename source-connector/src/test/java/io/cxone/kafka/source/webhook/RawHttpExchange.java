@@ -27,11 +27,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class RawHttpExchange {
 
-    enum Kind { ANSWERED, CLOSED, TIMEOUT }
+    enum Kind {
+        ANSWERED,
+        CLOSED,
+        TIMEOUT
+    }
 
     /** What came back; {@code status} and the rest only for {@link Kind#ANSWERED}. */
-    record Outcome(Kind kind, int status, String contentType, byte[] body, long millis, String detail) {
-    }
+    record Outcome(Kind kind, int status, String contentType, byte[] body, long millis, String detail) {}
 
     private static final int MAX_RESPONSE_BYTES = 256 * 1024;
     /** Closes sockets whose deadline passed: a blocked write or read then ends at once. */
@@ -41,15 +44,15 @@ final class RawHttpExchange {
         return thread;
     });
 
-    private RawHttpExchange() {
-    }
+    private RawHttpExchange() {}
 
     /**
      * Connects, writes each part ({@code gapMillis} apart, stopping early once the server answered or closed), then
      * half-closes the output if asked, and reads the answer until it is complete, the server closes, or the timeout
      * (counted from the connect) passes.
      */
-    static Outcome send(InetSocketAddress address, List<byte[]> parts, long gapMillis, boolean halfClose, Duration timeout) {
+    static Outcome send(
+            InetSocketAddress address, List<byte[]> parts, long gapMillis, boolean halfClose, Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -57,10 +60,13 @@ final class RawHttpExchange {
         boolean eof = false;
         String detail = "";
         try (Socket socket = new Socket()) {
-            ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
-                expired.set(true);
-                closeQuietly(socket);
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> watchdog = WATCHDOG.schedule(
+                    () -> {
+                        expired.set(true);
+                        closeQuietly(socket);
+                    },
+                    timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
             try {
                 socket.connect(address, (int) Math.min(timeout.toMillis(), 10_000));
                 socket.setTcpNoDelay(true);
@@ -133,9 +139,15 @@ final class RawHttpExchange {
             return answer;
         }
         if (expired.get()) {
-            return new Outcome(Kind.TIMEOUT, 0, null, null, millis, bytes.length + " bytes of an answer by the deadline");
+            return new Outcome(
+                    Kind.TIMEOUT, 0, null, null, millis, bytes.length + " bytes of an answer by the deadline");
         }
-        return new Outcome(Kind.CLOSED, 0, null, null, millis,
+        return new Outcome(
+                Kind.CLOSED,
+                0,
+                null,
+                null,
+                millis,
                 bytes.length == 0 ? detail : "closed after " + bytes.length + " bytes that are no HTTP answer");
     }
 
@@ -171,15 +183,16 @@ final class RawHttpExchange {
                 body = Arrays.copyOfRange(bytes, head.bodyStart, bytes.length);
             }
         } else {
-            int end = head.contentLength >= 0 ? (int) Math.min(bytes.length, head.bodyStart + head.contentLength) : bytes.length;
+            int end = head.contentLength >= 0
+                    ? (int) Math.min(bytes.length, head.bodyStart + head.contentLength)
+                    : bytes.length;
             body = Arrays.copyOfRange(bytes, head.bodyStart, end);
         }
         return new Outcome(Kind.ANSWERED, head.status, head.contentType, body, millis, "");
     }
 
     /** The status line and headers of the final answer (interim 1xx answers skipped); null until they are all there. */
-    private record Head(int status, String contentType, long contentLength, boolean chunked, int bodyStart) {
-    }
+    private record Head(int status, String contentType, long contentLength, boolean chunked, int bodyStart) {}
 
     private static Head head(byte[] bytes) {
         int from = 0;
@@ -221,9 +234,9 @@ final class RawHttpExchange {
                             contentLength = -1;
                         }
                     }
-                    case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-                    default -> {
-                    }
+                    case "transfer-encoding" ->
+                        chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                    default -> {}
                 }
             }
             return new Head(status, contentType, contentLength, chunked, end + 4);

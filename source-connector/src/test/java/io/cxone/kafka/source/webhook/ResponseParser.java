@@ -65,7 +65,11 @@ final class ResponseParser {
      */
     private void endOfLine(int length) {
         if (status < 0) {
-            if (length < 12 || !startsWith(length, "HTTP/1.1 ") || !isDigit(line[9]) || !isDigit(line[10]) || !isDigit(line[11])) {
+            if (length < 12
+                    || !startsWith(length, "HTTP/1.1 ")
+                    || !isDigit(line[9])
+                    || !isDigit(line[10])
+                    || !isDigit(line[11])) {
                 throw new IllegalStateException("not an HTTP/1.1 status line: " + text(0, length));
             }
             status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
@@ -73,8 +77,8 @@ final class ResponseParser {
             if (startsWith(length, "content-length:")) {
                 contentLength = Long.parseLong(text(15, length).trim());
             } else if (startsWith(length, "transfer-encoding:")) {
-                throw new IllegalStateException("response " + status + " with Transfer-Encoding: " + text(18, length).trim()
-                        + "; the generator reads Content-Length bodies only");
+                throw new IllegalStateException("response " + status + " with Transfer-Encoding: "
+                        + text(18, length).trim() + "; the generator reads Content-Length bodies only");
             } else if (startsWith(length, "connection:")) {
                 close = text(11, length).toLowerCase(Locale.ROOT).contains("close");
             }

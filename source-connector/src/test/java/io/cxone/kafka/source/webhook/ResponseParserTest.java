@@ -1,19 +1,20 @@
 package io.cxone.kafka.source.webhook;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ResponseParserTest {
 
-    private static final String OK = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}";
-    private static final String BUSY = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\ncontent-length: 4\r\n\r\nbusy";
+    private static final String OK =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}";
+    private static final String BUSY =
+            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\ncontent-length: 4\r\n\r\nbusy";
 
     private final ResponseParser parser = new ResponseParser();
 
@@ -21,8 +22,12 @@ class ResponseParserTest {
     void aResponseSplitAtAnyByteIsReadOnceComplete() {
         for (int cut = 1; cut < OK.length(); cut++) {
             ResponseParser fresh = new ResponseParser();
-            assertThat(fresh.next(bytes(OK.substring(0, cut)))).as("after %d bytes", cut).isEqualTo(-1);
-            assertThat(fresh.next(bytes(OK.substring(cut)))).as("cut at %d", cut).isEqualTo(200);
+            assertThat(fresh.next(bytes(OK.substring(0, cut))))
+                    .as("after %d bytes", cut)
+                    .isEqualTo(-1);
+            assertThat(fresh.next(bytes(OK.substring(cut))))
+                    .as("cut at %d", cut)
+                    .isEqualTo(200);
         }
     }
 
@@ -34,7 +39,8 @@ class ResponseParserTest {
     @Test
     void responsesOneByteAtATimeKeepTheirStatuses() {
         List<Integer> statuses = new ArrayList<>();
-        for (byte b : (BUSY + OK + "HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII)) {
+        for (byte b : (BUSY + OK + "HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)) {
             int status = parser.next(ByteBuffer.wrap(new byte[] {b}));
             if (status >= 0) {
                 statuses.add(status);
@@ -60,9 +66,11 @@ class ResponseParserTest {
 
     @Test
     void whatItCannotCountFailsNamingIt() {
-        assertThatThrownBy(() -> new ResponseParser().next(bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")))
+        assertThatThrownBy(
+                        () -> new ResponseParser().next(bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")))
                 .hasMessageContaining("Transfer-Encoding: chunked");
-        assertThatThrownBy(() -> new ResponseParser().next(bytes("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n")))
+        assertThatThrownBy(
+                        () -> new ResponseParser().next(bytes("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n")))
                 .hasMessageContaining("200 without Content-Length");
         assertThatThrownBy(() -> new ResponseParser().next(bytes("HTTP/1.0 200 OK\r\n")))
                 .hasMessageContaining("not an HTTP/1.1 status line: HTTP/1.0 200 OK");

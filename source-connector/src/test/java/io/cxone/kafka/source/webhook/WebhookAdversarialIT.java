@@ -1,18 +1,13 @@
 package io.cxone.kafka.source.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.source.webhook.HostileRequests.Category;
 import io.cxone.kafka.source.webhook.HostileRequests.Expect;
 import io.cxone.kafka.source.webhook.HostileRequests.HostileRequest;
 import io.cxone.kafka.source.webhook.HostileRequests.Target;
 import io.cxone.kafka.testkit.TestServices;
-import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -30,17 +25,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The webhook listener under attack, on the real embedded worker whose heap is small (its own failsafe JVM, see the
@@ -59,41 +58,76 @@ class WebhookAdversarialIT {
     private static final long SEED = Long.getLong("webhook.adversarial.seed", new SecureRandom().nextLong());
     private static final long MIB = 1024 * 1024;
     /** An answer slower than this is a hang: the fixed listener answers every case in milliseconds. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(Long.getLong("webhook.adversarial.timeout.seconds", 30));
-    private static final Set<Category> CATEGORIES = categories(System.getProperty("webhook.adversarial.categories", ""));
+    private static final Duration REQUEST_TIMEOUT =
+            Duration.ofSeconds(Long.getLong("webhook.adversarial.timeout.seconds", 30));
+
+    private static final Set<Category> CATEGORIES =
+            categories(System.getProperty("webhook.adversarial.categories", ""));
     /** Slow bodies: the listener must end them by its body time limit, set short below. */
     private static final Duration SLOW_TIMEOUT = Duration.ofSeconds(45);
+
     private static final int HEADER_ONLY_CONNECTIONS = 300;
 
     /** Settings every adversarial listener shares: the corpus schema, and a short limit on slow bodies. */
     private static final Map<String, String> COMMON = Map.of(
-            WebhookConfig.SCHEMA_INLINE, HostileRequests.SCHEMA.toString(),
-            WebhookConfig.REQUEST_BODY_TIMEOUT_MS, "5000");
+            WebhookConfig.SCHEMA_INLINE,
+            HostileRequests.SCHEMA.toString(),
+            WebhookConfig.REQUEST_BODY_TIMEOUT_MS,
+            "5000");
 
     private static final Map<Target, WebhookTestSupport.Webhook> WEBHOOKS = new EnumMap<>(Target.class);
     /** HTTP/1.1 only: a default client offers an h2c upgrade on every first request, which is not what a case sends. */
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     @BeforeAll
     static void startListeners() throws Exception {
-        System.out.printf("webhook adversarial: seed %d (replay with -Dwebhook.adversarial.seed=%d), max heap %d MiB%n",
+        System.out.printf(
+                "webhook adversarial: seed %d (replay with -Dwebhook.adversarial.seed=%d), max heap %d MiB%n",
                 SEED, SEED, Runtime.getRuntime().maxMemory() / MIB);
         WEBHOOKS.put(Target.OPEN, start("wh-adv-open", Map.of(WebhookConfig.AUTH_MODE, "none")));
-        WEBHOOKS.put(Target.BASIC, start("wh-adv-basic", Map.of(WebhookConfig.AUTH_MODE, "basic",
-                WebhookConfig.AUTH_BASIC_USERNAME, HostileRequests.BASIC_USER,
-                WebhookConfig.AUTH_BASIC_PASSWORD, HostileRequests.BASIC_PASSWORD)));
+        WEBHOOKS.put(
+                Target.BASIC,
+                start(
+                        "wh-adv-basic",
+                        Map.of(
+                                WebhookConfig.AUTH_MODE,
+                                "basic",
+                                WebhookConfig.AUTH_BASIC_USERNAME,
+                                HostileRequests.BASIC_USER,
+                                WebhookConfig.AUTH_BASIC_PASSWORD,
+                                HostileRequests.BASIC_PASSWORD)));
         // the header-only connections wait for their bodies on this one: long enough to measure them all open
-        WEBHOOKS.put(Target.BEARER, start("wh-adv-bearer", Map.of(WebhookConfig.AUTH_MODE, "bearer",
-                WebhookConfig.AUTH_BEARER_TOKEN, HostileRequests.BEARER_TOKEN,
-                WebhookConfig.REQUEST_BODY_TIMEOUT_MS, "120000",
-                WebhookConfig.MAX_CONNECTIONS, Integer.toString(2 * HEADER_ONLY_CONNECTIONS))));
-        WEBHOOKS.put(Target.HMAC, start("wh-adv-hmac", Map.of(WebhookConfig.AUTH_MODE, "hmac-sha256",
-                WebhookConfig.AUTH_HMAC_SECRET, HostileRequests.HMAC_SECRET,
-                WebhookConfig.AUTH_HMAC_TOLERANCE_SECONDS, Integer.toString(HostileRequests.HMAC_TOLERANCE_SECONDS))));
+        WEBHOOKS.put(
+                Target.BEARER,
+                start(
+                        "wh-adv-bearer",
+                        Map.of(
+                                WebhookConfig.AUTH_MODE,
+                                "bearer",
+                                WebhookConfig.AUTH_BEARER_TOKEN,
+                                HostileRequests.BEARER_TOKEN,
+                                WebhookConfig.REQUEST_BODY_TIMEOUT_MS,
+                                "120000",
+                                WebhookConfig.MAX_CONNECTIONS,
+                                Integer.toString(2 * HEADER_ONLY_CONNECTIONS))));
+        WEBHOOKS.put(
+                Target.HMAC,
+                start(
+                        "wh-adv-hmac",
+                        Map.of(
+                                WebhookConfig.AUTH_MODE,
+                                "hmac-sha256",
+                                WebhookConfig.AUTH_HMAC_SECRET,
+                                HostileRequests.HMAC_SECRET,
+                                WebhookConfig.AUTH_HMAC_TOLERANCE_SECONDS,
+                                Integer.toString(HostileRequests.HMAC_TOLERANCE_SECONDS))));
     }
 
-    private static WebhookTestSupport.Webhook start(String name, Map<String, String> settings) throws InterruptedException {
+    private static WebhookTestSupport.Webhook start(String name, Map<String, String> settings)
+            throws InterruptedException {
         Map<String, String> config = new HashMap<>(COMMON);
         config.putAll(settings);
         return WebhookTestSupport.start(name, config);
@@ -117,18 +151,27 @@ class WebhookAdversarialIT {
                 socket.connect(new InetSocketAddress("127.0.0.1", bearer.port()), 10_000);
                 String auth = i % 3 == 0 ? "" : "Authorization: Bearer " + HostileRequests.BEARER_TOKEN + "\r\n";
                 OutputStream out = socket.getOutputStream();
-                out.write(("POST " + HostileRequests.PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/avro\r\n"
-                        + auth + "Content-Length: " + MIB + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(("POST " + HostileRequests.PATH
+                                + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/avro\r\n" + auth
+                                + "Content-Length: " + MIB + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
             // an answer on a connection opened after them all: the listener has taken up the ones before
-            HttpResponse<String> after = CLIENT.send(HttpRequest.newBuilder(URI.create(bearer.url())).GET()
-                    .timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> after = CLIENT.send(
+                    HttpRequest.newBuilder(URI.create(bearer.url()))
+                            .GET()
+                            .timeout(REQUEST_TIMEOUT)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(after.statusCode()).isEqualTo(405);
             long during = heapAfterGc();
-            System.out.printf("webhook adversarial: %d header-only connections declaring %d bytes: heap after GC %d MiB before, "
-                    + "%d MiB with them open (+%d MiB)%n", HEADER_ONLY_CONNECTIONS, MIB, before / MIB, during / MIB, (during - before) / MIB);
-            assertThat(during - before).as("heap held by %d connections that sent headers only", HEADER_ONLY_CONNECTIONS)
+            System.out.printf(
+                    "webhook adversarial: %d header-only connections declaring %d bytes: heap after GC %d MiB before, "
+                            + "%d MiB with them open (+%d MiB)%n",
+                    HEADER_ONLY_CONNECTIONS, MIB, before / MIB, during / MIB, (during - before) / MIB);
+            assertThat(during - before)
+                    .as("heap held by %d connections that sent headers only", HEADER_ONLY_CONNECTIONS)
                     .isLessThan(32 * MIB);
         } finally {
             for (Socket socket : sockets) {
@@ -164,8 +207,12 @@ class WebhookAdversarialIT {
                     record(send(request), histogram, statuses, failures);
                 }
                 if (++taken % 200 == 0) { // progress, so a run that stalls shows where
-                    System.out.printf("webhook adversarial: %d taken, %d s, statuses so far %s, %d failures%n", taken,
-                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), statuses, failures.size());
+                    System.out.printf(
+                            "webhook adversarial: %d taken, %d s, statuses so far %s, %d failures%n",
+                            taken,
+                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+                            statuses,
+                            failures.size());
                 }
             }
             for (Future<Result> result : slow) {
@@ -179,26 +226,46 @@ class WebhookAdversarialIT {
 
         Map<String, Integer> recordsByTopic = new TreeMap<>();
         for (WebhookTestSupport.Webhook webhook : WEBHOOKS.values()) {
-            recordsByTopic.put(webhook.topic(), WebhookTestSupport.readAll(webhook.topic()).size());
+            recordsByTopic.put(
+                    webhook.topic(), WebhookTestSupport.readAll(webhook.topic()).size());
         }
         Map<String, String> states = new TreeMap<>();
         for (WebhookTestSupport.Webhook webhook : WEBHOOKS.values()) {
             states.put(webhook.name(), state(webhook.name()));
         }
 
-        System.out.printf("webhook adversarial: seed %d, %d requests in %d s; per category %s%n", SEED,
-                statuses.values().stream().mapToInt(Integer::intValue).sum(), sentMillis / 1000, HostileRequests.counts());
+        System.out.printf(
+                "webhook adversarial: seed %d, %d requests in %d s; per category %s%n",
+                SEED,
+                statuses.values().stream().mapToInt(Integer::intValue).sum(),
+                sentMillis / 1000,
+                HostileRequests.counts());
         System.out.printf("webhook adversarial: statuses %s%n", statuses);
         histogram.forEach((category, h) -> System.out.printf("webhook adversarial:   %-20s %s%n", category, h));
-        System.out.printf("webhook adversarial: heap after GC %d MiB before the corpus, %d MiB after (%+d MiB), max %d MiB; "
-                        + "records in the topics %s; states %s; %d failures%n", before / MIB, after / MIB, (after - before) / MIB,
-                Runtime.getRuntime().maxMemory() / MIB, recordsByTopic, states, failures.size());
+        System.out.printf(
+                "webhook adversarial: heap after GC %d MiB before the corpus, %d MiB after (%+d MiB), max %d MiB; "
+                        + "records in the topics %s; states %s; %d failures%n",
+                before / MIB,
+                after / MIB,
+                (after - before) / MIB,
+                Runtime.getRuntime().maxMemory() / MIB,
+                recordsByTopic,
+                states,
+                failures.size());
         failures.stream().limit(40).forEach(f -> System.out.println("webhook adversarial: FAILED " + f));
 
-        assertThat(failures).as("hostile requests not refused with a 4xx and a JSON reason (seed %d)", SEED).isEmpty();
-        assertThat(recordsByTopic.values()).as("records of hostile requests in the topics").containsOnly(0);
-        assertThat(states.values()).as("connector and task states after the corpus").containsOnly("RUNNING");
-        assertThat(after - before).as("heap after GC grew by %d MiB", (after - before) / MIB).isLessThan(48 * MIB);
+        assertThat(failures)
+                .as("hostile requests not refused with a 4xx and a JSON reason (seed %d)", SEED)
+                .isEmpty();
+        assertThat(recordsByTopic.values())
+                .as("records of hostile requests in the topics")
+                .containsOnly(0);
+        assertThat(states.values())
+                .as("connector and task states after the corpus")
+                .containsOnly("RUNNING");
+        assertThat(after - before)
+                .as("heap after GC grew by %d MiB", (after - before) / MIB)
+                .isLessThan(48 * MIB);
 
         // a valid event is still accepted, and lands, on every listener; a replayed HMAC request is refused
         for (Target target : Target.values()) {
@@ -209,11 +276,17 @@ class WebhookAdversarialIT {
             HttpResponse<String> ok = WebhookTestSupport.post(CLIENT, webhook.url(), EventBodyDecoder.JSON, body, auth);
             assertThat(ok.statusCode()).as("%s: %s", target, ok.body()).isEqualTo(200);
             if (target == Target.HMAC) {
-                HttpResponse<String> replay = WebhookTestSupport.post(CLIENT, webhook.url(), EventBodyDecoder.JSON, body, auth);
-                assertThat(replay.statusCode()).as("replayed signature: %s", replay.body()).isBetween(400, 499);
-                assertThat(WebhookTestSupport.json(replay).path("error").asText()).isNotBlank();
+                HttpResponse<String> replay =
+                        WebhookTestSupport.post(CLIENT, webhook.url(), EventBodyDecoder.JSON, body, auth);
+                assertThat(replay.statusCode())
+                        .as("replayed signature: %s", replay.body())
+                        .isBetween(400, 499);
+                assertThat(WebhookTestSupport.json(replay).path("error").asText())
+                        .isNotBlank();
             }
-            assertThat(WebhookTestSupport.readAll(webhook.topic())).as("%s topic", target).hasSize(1);
+            assertThat(WebhookTestSupport.readAll(webhook.topic()))
+                    .as("%s topic", target)
+                    .hasSize(1);
         }
         for (WebhookTestSupport.Webhook webhook : WEBHOOKS.values()) {
             assertThat(state(webhook.name())).as(webhook.name()).isEqualTo("RUNNING");
@@ -232,11 +305,13 @@ class WebhookAdversarialIT {
     }
 
     /** What one request got, without its bytes (a thousand bodies are not kept in a small heap). */
-    private record Result(String request, Category category, String outcome, String problem) {
-    }
+    private record Result(String request, Category category, String outcome, String problem) {}
 
-    private static void record(Result result, Map<Category, Map<String, Integer>> histogram, Map<String, Integer> statuses,
-                               List<String> failures) {
+    private static void record(
+            Result result,
+            Map<Category, Map<String, Integer>> histogram,
+            Map<String, Integer> statuses,
+            List<String> failures) {
         histogram.computeIfAbsent(result.category, c -> new TreeMap<>()).merge(result.outcome, 1, Integer::sum);
         statuses.merge(result.outcome, 1, Integer::sum);
         if (result.problem != null) {
@@ -249,25 +324,31 @@ class WebhookAdversarialIT {
         RawHttpExchange.Outcome outcome;
         try {
             if (request.raw() != null) {
-                outcome = RawHttpExchange.send(new InetSocketAddress("127.0.0.1", webhook.port()), request.raw(),
-                        request.gapMillis(), request.halfClose(), request.slow() ? SLOW_TIMEOUT : REQUEST_TIMEOUT);
+                outcome = RawHttpExchange.send(
+                        new InetSocketAddress("127.0.0.1", webhook.port()),
+                        request.raw(),
+                        request.gapMillis(),
+                        request.halfClose(),
+                        request.slow() ? SLOW_TIMEOUT : REQUEST_TIMEOUT);
             } else {
                 outcome = sendWellFormed(webhook, request);
             }
         } catch (Throwable e) { // an OutOfMemoryError here is the worker's heap too: report it with the case
             return new Result(request.toString(), request.category(), "client error", "client failed: " + e);
         }
-        String label = switch (outcome.kind()) {
-            case ANSWERED -> Integer.toString(outcome.status());
-            case CLOSED -> "closed";
-            case TIMEOUT -> "timeout";
-        };
+        String label =
+                switch (outcome.kind()) {
+                    case ANSWERED -> Integer.toString(outcome.status());
+                    case CLOSED -> "closed";
+                    case TIMEOUT -> "timeout";
+                };
         return new Result(request.toString(), request.category(), label, problem(request, outcome));
     }
 
     private static RawHttpExchange.Outcome sendWellFormed(WebhookTestSupport.Webhook webhook, HostileRequest request)
             throws InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhook.port() + request.path()))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + webhook.port() + request.path()))
                 .timeout(REQUEST_TIMEOUT)
                 .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
         List<String> headers = new ArrayList<>(request.headers());
@@ -278,15 +359,29 @@ class WebhookAdversarialIT {
         long start = System.nanoTime();
         try {
             HttpResponse<byte[]> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new RawHttpExchange.Outcome(RawHttpExchange.Kind.ANSWERED, response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse(null), response.body(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), "");
+            return new RawHttpExchange.Outcome(
+                    RawHttpExchange.Kind.ANSWERED,
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null),
+                    response.body(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                    "");
         } catch (HttpTimeoutException e) {
-            return new RawHttpExchange.Outcome(RawHttpExchange.Kind.TIMEOUT, 0, null, null,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), e.getMessage());
+            return new RawHttpExchange.Outcome(
+                    RawHttpExchange.Kind.TIMEOUT,
+                    0,
+                    null,
+                    null,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                    e.getMessage());
         } catch (IOException e) {
-            return new RawHttpExchange.Outcome(RawHttpExchange.Kind.CLOSED, 0, null, null,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), String.valueOf(e));
+            return new RawHttpExchange.Outcome(
+                    RawHttpExchange.Kind.CLOSED,
+                    0,
+                    null,
+                    null,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                    String.valueOf(e));
         }
     }
 
@@ -294,9 +389,11 @@ class WebhookAdversarialIT {
     private static String problem(HostileRequest request, RawHttpExchange.Outcome outcome) {
         switch (outcome.kind()) {
             case TIMEOUT:
-                return "no answer and no close within " + (request.slow() ? SLOW_TIMEOUT : REQUEST_TIMEOUT).toSeconds() + " s";
+                return "no answer and no close within " + (request.slow() ? SLOW_TIMEOUT : REQUEST_TIMEOUT).toSeconds()
+                        + " s";
             case CLOSED:
-                return request.expect() != Expect.REJECT_JSON ? null
+                return request.expect() != Expect.REJECT_JSON
+                        ? null
                         : "connection closed without an answer after " + outcome.millis() + " ms " + outcome.detail();
             default:
                 break;
@@ -313,8 +410,10 @@ class WebhookAdversarialIT {
             return null; // no body in an answer to HEAD
         }
         String reason = reason(outcome);
-        return reason == null || reason.isBlank() ? "answered " + status + " without a JSON reason: " + outcome.contentType()
-                + " " + excerpt(outcome.body()) : null;
+        return reason == null || reason.isBlank()
+                ? "answered " + status + " without a JSON reason: " + outcome.contentType() + " "
+                        + excerpt(outcome.body())
+                : null;
     }
 
     private static String reason(RawHttpExchange.Outcome outcome) {
@@ -351,21 +450,30 @@ class WebhookAdversarialIT {
             case HMAC_WRONG_SECRET -> signed(secret + "-wrong", now, body);
             case HMAC_OTHER_BODY -> signed(secret, now, "{\"other\":1}".getBytes(StandardCharsets.UTF_8));
             case HMAC_NO_SIGNATURE -> new String[] {"X-Cxone-Timestamp", Long.toString(now)};
-            case HMAC_NO_TIMESTAMP -> new String[] {"X-Cxone-Signature", RequestAuthenticator.signature(secret, Long.toString(now), body)};
-            case HMAC_NOT_HEX -> new String[] {"X-Cxone-Timestamp", Long.toString(now), "X-Cxone-Signature", "sha256=not-hex-at-all"};
+            case HMAC_NO_TIMESTAMP ->
+                new String[] {"X-Cxone-Signature", RequestAuthenticator.signature(secret, Long.toString(now), body)};
+            case HMAC_NOT_HEX ->
+                new String[] {"X-Cxone-Timestamp", Long.toString(now), "X-Cxone-Signature", "sha256=not-hex-at-all"};
         };
     }
 
     private static String[] signed(String secret, long epochSeconds, byte[] body) {
         String timestamp = Long.toString(epochSeconds);
-        return new String[] {"X-Cxone-Timestamp", timestamp,
-                "X-Cxone-Signature", "sha256=" + RequestAuthenticator.signature(secret, timestamp, body)};
+        return new String[] {
+            "X-Cxone-Timestamp",
+            timestamp,
+            "X-Cxone-Signature",
+            "sha256=" + RequestAuthenticator.signature(secret, timestamp, body)
+        };
     }
 
     private static String[] validAuth(Target target, byte[] body, long now) {
         return switch (target) {
             case OPEN -> new String[0];
-            case BASIC -> new String[] {"Authorization", HostileRequests.basic(HostileRequests.BASIC_USER, HostileRequests.BASIC_PASSWORD)};
+            case BASIC ->
+                new String[] {
+                    "Authorization", HostileRequests.basic(HostileRequests.BASIC_USER, HostileRequests.BASIC_PASSWORD)
+                };
             case BEARER -> new String[] {"Authorization", "Bearer " + HostileRequests.BEARER_TOKEN};
             case HMAC -> signed(HostileRequests.HMAC_SECRET, now, body);
         };

@@ -1,14 +1,18 @@
 package io.cxone.kafka.source.webhook;
 
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.EVENT_SCHEMA;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.container;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.datum;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.decode;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.event;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.header;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.json;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.post;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.readAll;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.testkit.TestServices;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
@@ -20,17 +24,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.EVENT_SCHEMA;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.container;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.datum;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.decode;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.event;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.header;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.json;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.post;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.readAll;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Each body type (Avro datum, Avro container file, JSON object and array) becomes the same Avro record in the
@@ -53,25 +52,29 @@ class WebhookBodiesIT {
 
     @Test
     void everyBodyTypeLandsAsTheSameAvroRecordAtTheAnsweredOffset() throws Exception {
-        HttpResponse<String> avro = post(webhook.url(), "application/avro", datum(event("b-1", "CALL_STARTED")),
-                "X-Request-Id", "req-avro-1");
+        HttpResponse<String> avro = post(
+                webhook.url(), "application/avro", datum(event("b-1", "CALL_STARTED")), "X-Request-Id", "req-avro-1");
         assertThat(avro.statusCode()).as(avro.body()).isEqualTo(200);
         assertThat(avro.headers().firstValue("X-Request-Id")).contains("req-avro-1");
 
-        HttpResponse<String> ocf = post(webhook.url(), "avro/binary", container(EVENT_SCHEMA,
-                List.of(event("b-2", "A"), event("b-3", "B"), event("b-4", "C"))));
+        HttpResponse<String> ocf = post(
+                webhook.url(),
+                "avro/binary",
+                container(EVENT_SCHEMA, List.of(event("b-2", "A"), event("b-3", "B"), event("b-4", "C"))));
         assertThat(ocf.statusCode()).as(ocf.body()).isEqualTo(200);
 
         String object = """
                 {"event_id":"b-5","timestamp":"2025-11-13T02:13:20Z","action_type":"CALL_ENDED",
                  "user_id":null,"metadata":{"queue":"sales"}}""";
-        HttpResponse<String> jsonObject = post(webhook.url(), "application/json; charset=utf-8", object.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> jsonObject =
+                post(webhook.url(), "application/json; charset=utf-8", object.getBytes(StandardCharsets.UTF_8));
         assertThat(jsonObject.statusCode()).as(jsonObject.body()).isEqualTo(200);
 
         String array = """
                 [{"event_id":"b-6","timestamp":1763000000000,"action_type":"X","user_id":"agent-7","metadata":{}},
                  {"event_id":"b-7","timestamp":1763000000001,"action_type":"Y","metadata":{"k":"v"}}]""";
-        HttpResponse<String> jsonArray = post(webhook.url(), "application/json", array.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> jsonArray =
+                post(webhook.url(), "application/json", array.getBytes(StandardCharsets.UTF_8));
         assertThat(jsonArray.statusCode()).as(jsonArray.body()).isEqualTo(200);
         assertThat(json(jsonArray).get("results")).hasSize(2);
 
@@ -79,7 +82,8 @@ class WebhookBodiesIT {
         for (HttpResponse<String> response : List.of(avro, ocf, jsonObject, jsonArray)) {
             for (JsonNode result : json(response).get("results")) {
                 assertThat(result.get("topic").asText()).isEqualTo(webhook.topic());
-                answered.put(result.get("offset").asLong(), result.get("eventId").asText());
+                answered.put(
+                        result.get("offset").asLong(), result.get("eventId").asText());
             }
         }
         assertThat(answered).hasSize(7);
@@ -110,7 +114,10 @@ class WebhookBodiesIT {
         assertThat(fromJson.get("user_id")).isNull();
         assertThat(byId.get("b-7").get("user_id")).isNull();
         // the same schema for every body type: one registry id
-        assertThat(records.stream().map(r -> ByteBuffer.wrap(r.value(), 1, 4).getInt()).distinct()).hasSize(1);
+        assertThat(records.stream()
+                        .map(r -> ByteBuffer.wrap(r.value(), 1, 4).getInt())
+                        .distinct())
+                .hasSize(1);
     }
 
     @Test
@@ -128,16 +135,23 @@ class WebhookBodiesIT {
                   {"name":"score","type":["null","double"],"default":null}
                 ]}""";
         String subject = "wh-rich-events-value-source";
-        HttpResponse<String> registered = WebhookTestSupport.HTTP.send(HttpRequest.newBuilder(
-                        URI.create(TestServices.registry().ccompatUrl() + "/subjects/" + subject + "/versions"))
-                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                .POST(HttpRequest.BodyPublishers.ofString(WebhookTestSupport.JSON.writeValueAsString(Map.of("schema", schemaJson))))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> registered = WebhookTestSupport.HTTP.send(
+                HttpRequest.newBuilder(
+                                URI.create(TestServices.registry().ccompatUrl() + "/subjects/" + subject + "/versions"))
+                        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                WebhookTestSupport.JSON.writeValueAsString(Map.of("schema", schemaJson))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
 
-        WebhookTestSupport.Webhook rich = WebhookTestSupport.start("wh-rich", Map.of(
-                WebhookConfig.SCHEMA_REGISTRY_URL, TestServices.registry().ccompatUrl(),
-                WebhookConfig.SCHEMA_REGISTRY_SUBJECT, subject));
+        WebhookTestSupport.Webhook rich = WebhookTestSupport.start(
+                "wh-rich",
+                Map.of(
+                        WebhookConfig.SCHEMA_REGISTRY_URL,
+                        TestServices.registry().ccompatUrl(),
+                        WebhookConfig.SCHEMA_REGISTRY_SUBJECT,
+                        subject));
         String body = """
                 {"event_id":"6f1c2a7e-6f0a-4a8e-9d7c-2b1f3e4d5a6b","at_micros":"2025-11-13T02:13:20.123456Z",
                  "day":"2025-11-13","amount":"12.50","channel":"CHAT","tags":["vip","eu"],
@@ -153,7 +167,8 @@ class WebhookBodiesIT {
         assertThat(value.get("event_id").toString()).isEqualTo("6f1c2a7e-6f0a-4a8e-9d7c-2b1f3e4d5a6b");
         // Connect's Timestamp has millisecond precision
         assertThat(value.get("at_micros")).isEqualTo(1_763_000_000_123L);
-        assertThat(value.get("day")).isEqualTo((int) java.time.LocalDate.parse("2025-11-13").toEpochDay());
+        assertThat(value.get("day"))
+                .isEqualTo((int) java.time.LocalDate.parse("2025-11-13").toEpochDay());
         ByteBuffer amount = (ByteBuffer) value.get("amount");
         byte[] unscaled = new byte[amount.remaining()];
         amount.get(unscaled);
@@ -167,7 +182,8 @@ class WebhookBodiesIT {
     }
 
     private static Map<String, String> stringMap(Object avroMap) {
-        return ((Map<?, ?>) avroMap).entrySet().stream()
-                .collect(Collectors.toMap(e -> e.getKey().toString(), e -> e.getValue().toString()));
+        return ((Map<?, ?>) avroMap)
+                .entrySet().stream().collect(Collectors.toMap(e -> e.getKey().toString(), e -> e.getValue()
+                        .toString()));
     }
 }

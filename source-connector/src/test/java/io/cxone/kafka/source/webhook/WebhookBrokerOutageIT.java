@@ -1,11 +1,13 @@
 package io.cxone.kafka.source.webhook;
 
-import io.cxone.kafka.testkit.TestServices;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.decode;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.json;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.post;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.readAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.cxone.kafka.testkit.TestServices;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,13 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.decode;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.json;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.post;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.readAll;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
 /**
  * With the broker down, requests answer 503 with Retry-After once the ack timeout passes; after it is back, requests
@@ -33,14 +32,17 @@ class WebhookBrokerOutageIT {
     @Test
     void brokerUnavailableAnswers503AndRecoveryAnswers200() throws Exception {
         EmbeddedConnectCluster connect = TestServices.connect();
-        WebhookTestSupport.Webhook webhook = WebhookTestSupport.start("wh-outage", Map.of(WebhookConfig.ACK_TIMEOUT_MS, "2000"));
-        HttpResponse<String> before = post(webhook.url(), "application/json", event("before").getBytes(StandardCharsets.UTF_8));
+        WebhookTestSupport.Webhook webhook =
+                WebhookTestSupport.start("wh-outage", Map.of(WebhookConfig.ACK_TIMEOUT_MS, "2000"));
+        HttpResponse<String> before =
+                post(webhook.url(), "application/json", event("before").getBytes(StandardCharsets.UTF_8));
         assertThat(before.statusCode()).as(before.body()).isEqualTo(200);
 
         connect.kafka().stopOnlyBrokers();
         try {
             for (String id : List.of("down-1", "down-2")) {
-                HttpResponse<String> down = post(webhook.url(), "application/json", event(id).getBytes(StandardCharsets.UTF_8));
+                HttpResponse<String> down =
+                        post(webhook.url(), "application/json", event(id).getBytes(StandardCharsets.UTF_8));
                 assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
                 assertThat(down.headers().firstValue("Retry-After")).isPresent();
                 assertThat(json(down).get("error").asText()).contains("ack.timeout.ms=2000");
@@ -50,10 +52,13 @@ class WebhookBrokerOutageIT {
         }
 
         AtomicReference<HttpResponse<String>> after = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            after.set(post(webhook.url(), "application/json", event("after").getBytes(StandardCharsets.UTF_8)));
-            return after.get().statusCode() == 200;
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    after.set(post(
+                            webhook.url(), "application/json", event("after").getBytes(StandardCharsets.UTF_8)));
+                    return after.get().statusCode() == 200;
+                });
         Set<String> inTopic = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> record : readAll(webhook.topic())) {
             inTopic.add(decode(record.value()).get("event_id").toString());

@@ -1,19 +1,17 @@
 package io.cxone.kafka.source.webhook;
 
-import org.apache.kafka.common.config.ConfigValue;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WebhookConfigValidatorTest {
 
@@ -21,9 +19,10 @@ class WebhookConfigValidatorTest {
         Map<String, String> props = new HashMap<>(settings);
         props.putIfAbsent(WebhookConfig.TOPIC, "events");
         props.putIfAbsent(WebhookConfig.BIND_ADDRESS, "127.0.0.1");
-        return new WebhookConfigValidator().validate(props).configValues().stream()
-                .filter(v -> !v.errorMessages().isEmpty())
-                .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+        return new WebhookConfigValidator()
+                .validate(props).configValues().stream()
+                        .filter(v -> !v.errorMessages().isEmpty())
+                        .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
     }
 
     @Test
@@ -41,7 +40,8 @@ class WebhookConfigValidatorTest {
         assertThat(errors(Map.of(WebhookConfig.PORT, "70000"))).containsKey(WebhookConfig.PORT);
         assertThat(errors(Map.of(WebhookConfig.PATH, "no-slash"))).containsKey(WebhookConfig.PATH);
         assertThat(errors(Map.of(WebhookConfig.AUTH_MODE, "digest"))).containsKey(WebhookConfig.AUTH_MODE);
-        assertThat(errors(Map.of(WebhookConfig.SCHEMA_REGISTRY_VERSION, "0"))).containsKey(WebhookConfig.SCHEMA_REGISTRY_VERSION);
+        assertThat(errors(Map.of(WebhookConfig.SCHEMA_REGISTRY_VERSION, "0")))
+                .containsKey(WebhookConfig.SCHEMA_REGISTRY_VERSION);
         Map<String, String> noTopic = new HashMap<>();
         noTopic.put(WebhookConfig.TOPIC, "");
         assertThat(errors(noTopic)).containsKey(WebhookConfig.TOPIC);
@@ -53,21 +53,33 @@ class WebhookConfigValidatorTest {
         Map<String, List<String>> errors = errors(Map.of(WebhookConfig.BIND_ADDRESS, "0.0.0.0"));
         assertThat(errors).containsOnlyKeys(WebhookConfig.AUTH_MODE);
         assertThat(errors.get(WebhookConfig.AUTH_MODE).get(0))
-                .contains("auth.mode=none", "listener.bind.address=0.0.0.0", WebhookConfig.AUTH_NONE_ALLOW_PUBLIC + "=true");
-        assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "0.0.0.0", WebhookConfig.AUTH_NONE_ALLOW_PUBLIC, "true"))).isEmpty();
-        assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "0.0.0.0", WebhookConfig.AUTH_MODE, "bearer",
-                WebhookConfig.AUTH_BEARER_TOKEN, "token-123"))).isEmpty();
+                .contains(
+                        "auth.mode=none",
+                        "listener.bind.address=0.0.0.0",
+                        WebhookConfig.AUTH_NONE_ALLOW_PUBLIC + "=true");
+        assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "0.0.0.0", WebhookConfig.AUTH_NONE_ALLOW_PUBLIC, "true")))
+                .isEmpty();
+        assertThat(errors(Map.of(
+                        WebhookConfig.BIND_ADDRESS,
+                        "0.0.0.0",
+                        WebhookConfig.AUTH_MODE,
+                        "bearer",
+                        WebhookConfig.AUTH_BEARER_TOKEN,
+                        "token-123")))
+                .isEmpty();
         assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "10.1.2.3"))).containsOnlyKeys(WebhookConfig.AUTH_MODE);
         assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "::1"))).isEmpty();
         assertThat(errors(Map.of(WebhookConfig.BIND_ADDRESS, "localhost"))).isEmpty();
         // a connector or task started with such a config fails with the same message
         Map<String, String> props = Map.of(WebhookConfig.TOPIC, "events");
-        assertThatThrownBy(() -> new WebhookConfigValidator().parseValid(props)).hasMessageContaining(WebhookConfig.AUTH_NONE_ALLOW_PUBLIC);
+        assertThatThrownBy(() -> new WebhookConfigValidator().parseValid(props))
+                .hasMessageContaining(WebhookConfig.AUTH_NONE_ALLOW_PUBLIC);
     }
 
     @Test
     void authModesNeedTheirSecrets() {
-        assertThat(errors(Map.of(WebhookConfig.AUTH_MODE, "basic"))).containsKeys(WebhookConfig.AUTH_BASIC_USERNAME, WebhookConfig.AUTH_BASIC_PASSWORD);
+        assertThat(errors(Map.of(WebhookConfig.AUTH_MODE, "basic")))
+                .containsKeys(WebhookConfig.AUTH_BASIC_USERNAME, WebhookConfig.AUTH_BASIC_PASSWORD);
         assertThat(errors(Map.of(WebhookConfig.AUTH_MODE, "bearer"))).containsKey(WebhookConfig.AUTH_BEARER_TOKEN);
         assertThat(errors(Map.of(WebhookConfig.AUTH_MODE, "hmac-sha256", WebhookConfig.AUTH_HMAC_SECRET, "short")))
                 .containsKey(WebhookConfig.AUTH_HMAC_SECRET);
@@ -75,44 +87,67 @@ class WebhookConfigValidatorTest {
 
     @Test
     void combinationsAndSchemaProblemsAreReportedOnTheRightField(@TempDir Path dir) throws Exception {
-        Path schemaFile = Files.writeString(dir.resolve("x.avsc"), "{\"type\":\"record\",\"name\":\"A\",\"fields\":[]}");
+        Path schemaFile =
+                Files.writeString(dir.resolve("x.avsc"), "{\"type\":\"record\",\"name\":\"A\",\"fields\":[]}");
         Path keystore = Files.writeString(dir.resolve("keystore.p12"), "not read by validation");
-        assertThat(errors(Map.of(WebhookConfig.SCHEMA_INLINE, "{\"type\":\"record\",\"name\":\"A\",\"fields\":[]}",
-                WebhookConfig.SCHEMA_FILE, schemaFile.toString()))).containsOnlyKeys(WebhookConfig.SCHEMA_INLINE);
+        assertThat(errors(Map.of(
+                        WebhookConfig.SCHEMA_INLINE,
+                        "{\"type\":\"record\",\"name\":\"A\",\"fields\":[]}",
+                        WebhookConfig.SCHEMA_FILE,
+                        schemaFile.toString())))
+                .containsOnlyKeys(WebhookConfig.SCHEMA_INLINE);
         assertThat(errors(Map.of(WebhookConfig.SCHEMA_INLINE, "{not json"))).containsKey(WebhookConfig.SCHEMA_INLINE);
         assertThat(errors(Map.of(WebhookConfig.SCHEMA_INLINE, "\"string\""))).containsKey(WebhookConfig.SCHEMA_INLINE);
-        assertThat(errors(Map.of(WebhookConfig.SCHEMA_FILE, "/does/not/exist.avsc"))).containsKey(WebhookConfig.SCHEMA_FILE);
-        assertThat(errors(Map.of(WebhookConfig.SCHEMA_REGISTRY_SUBJECT, "s"))).containsKey(WebhookConfig.SCHEMA_REGISTRY_URL);
-        assertThat(errors(Map.of(WebhookConfig.DLQ_TOPIC, "dead"))).containsKey(WebhookConfig.DLQ_BOOTSTRAP_SERVERS);
-        assertThat(errors(Map.of(WebhookConfig.SCHEMA_FILE, dir.toString()))).as("a directory is no schema file")
+        assertThat(errors(Map.of(WebhookConfig.SCHEMA_FILE, "/does/not/exist.avsc")))
                 .containsKey(WebhookConfig.SCHEMA_FILE);
-        assertThat(errors(Map.of(WebhookConfig.TLS_KEYSTORE_PATH, "/nope.p12"))).containsOnlyKeys(WebhookConfig.TLS_KEYSTORE_PATH);
+        assertThat(errors(Map.of(WebhookConfig.SCHEMA_REGISTRY_SUBJECT, "s")))
+                .containsKey(WebhookConfig.SCHEMA_REGISTRY_URL);
+        assertThat(errors(Map.of(WebhookConfig.DLQ_TOPIC, "dead"))).containsKey(WebhookConfig.DLQ_BOOTSTRAP_SERVERS);
+        assertThat(errors(Map.of(WebhookConfig.SCHEMA_FILE, dir.toString())))
+                .as("a directory is no schema file")
+                .containsKey(WebhookConfig.SCHEMA_FILE);
+        assertThat(errors(Map.of(WebhookConfig.TLS_KEYSTORE_PATH, "/nope.p12")))
+                .containsOnlyKeys(WebhookConfig.TLS_KEYSTORE_PATH);
         assertThat(errors(Map.of(WebhookConfig.TLS_KEYSTORE_PATH, keystore.toString())))
                 .containsOnlyKeys(WebhookConfig.TLS_KEYSTORE_PASSWORD);
         assertThat(errors(Map.of(WebhookConfig.REQUEST_MAX_EVENTS, "50", WebhookConfig.QUEUE_MAX_EVENTS, "10")))
                 .containsKey(WebhookConfig.REQUEST_MAX_EVENTS);
-        assertThat(errors(Map.of(WebhookConfig.REQUEST_MAX_BYTES, "2000000", WebhookConfig.REQUEST_MAX_DECODED_BYTES, "1000000")))
-                .containsEntry(WebhookConfig.REQUEST_MAX_DECODED_BYTES, List.of("must be at least request.max.bytes (2000000)"));
-        assertThat(errors(Map.of(WebhookConfig.REQUEST_MAX_DECODED_BYTES, "100"))).containsKey(WebhookConfig.REQUEST_MAX_DECODED_BYTES);
+        assertThat(errors(Map.of(
+                        WebhookConfig.REQUEST_MAX_BYTES,
+                        "2000000",
+                        WebhookConfig.REQUEST_MAX_DECODED_BYTES,
+                        "1000000")))
+                .containsEntry(
+                        WebhookConfig.REQUEST_MAX_DECODED_BYTES,
+                        List.of("must be at least request.max.bytes (2000000)"));
+        assertThat(errors(Map.of(WebhookConfig.REQUEST_MAX_DECODED_BYTES, "100")))
+                .containsKey(WebhookConfig.REQUEST_MAX_DECODED_BYTES);
     }
 
     @Test
     void authModesAreReadAsTheyAreWritten() {
-        assertThat(new WebhookConfig(Map.of(WebhookConfig.TOPIC, "t", WebhookConfig.AUTH_MODE, "HMAC-SHA256")).authMode())
+        assertThat(new WebhookConfig(Map.of(WebhookConfig.TOPIC, "t", WebhookConfig.AUTH_MODE, "HMAC-SHA256"))
+                        .authMode())
                 .isEqualTo(WebhookConfig.AuthMode.HMAC_SHA256);
-        assertThat(WebhookConfig.CONFIG_DEF.configKeys().get(WebhookConfig.AUTH_MODE).validator.toString())
+        assertThat(WebhookConfig.CONFIG_DEF
+                        .configKeys()
+                        .get(WebhookConfig.AUTH_MODE)
+                        .validator
+                        .toString())
                 .contains("[none, basic, bearer, hmac-sha256]");
     }
 
     @Test
     void passwordsAreNeverShownInErrors() {
-        Map<String, List<String>> errors = errors(Map.of(WebhookConfig.AUTH_MODE, "hmac-sha256", WebhookConfig.AUTH_HMAC_SECRET, "tiny-secret"));
+        Map<String, List<String>> errors =
+                errors(Map.of(WebhookConfig.AUTH_MODE, "hmac-sha256", WebhookConfig.AUTH_HMAC_SECRET, "tiny-secret"));
         assertThat(errors.toString()).doesNotContain("tiny-secret");
     }
 
     @Test
     void taskNListensOnPortPlusN() {
-        List<Map<String, String>> tasks = WebhookConfig.taskConfigs(Map.of(WebhookConfig.TOPIC, "t", WebhookConfig.PORT, "9000"), 3);
+        List<Map<String, String>> tasks =
+                WebhookConfig.taskConfigs(Map.of(WebhookConfig.TOPIC, "t", WebhookConfig.PORT, "9000"), 3);
         assertThat(tasks).hasSize(3);
         assertThat(new WebhookConfig(tasks.get(2)).port()).isEqualTo(9002);
     }

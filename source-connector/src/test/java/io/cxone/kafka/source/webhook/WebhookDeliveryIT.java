@@ -1,13 +1,14 @@
 package io.cxone.kafka.source.webhook;
 
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.decode;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.json;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.post;
+import static io.cxone.kafka.source.webhook.WebhookTestSupport.readAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.testkit.TestServices;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.junit.jupiter.api.Test;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,13 +21,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.decode;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.json;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.post;
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.readAll;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.Test;
 
 /**
  * Answers follow Kafka: a full queue answers 429 and accepts nothing of the request, Kafka not taking events within
@@ -39,23 +38,30 @@ class WebhookDeliveryIT {
     @Test
     void fullQueueAnswers429AndEveryAcknowledgedEventIsInTheTopic() throws Exception {
         EmbeddedConnectCluster connect = TestServices.connect();
-        WebhookTestSupport.Webhook webhook = WebhookTestSupport.start("wh-overload", Map.of(
-                WebhookConfig.QUEUE_MAX_EVENTS, "6",
-                WebhookConfig.REQUEST_MAX_EVENTS, "2",
-                WebhookConfig.ACK_TIMEOUT_MS, "60000",
-                WebhookConfig.RETRY_AFTER_SECONDS, "2"));
+        WebhookTestSupport.Webhook webhook = WebhookTestSupport.start(
+                "wh-overload",
+                Map.of(
+                        WebhookConfig.QUEUE_MAX_EVENTS, "6",
+                        WebhookConfig.REQUEST_MAX_EVENTS, "2",
+                        WebhookConfig.ACK_TIMEOUT_MS, "60000",
+                        WebhookConfig.RETRY_AFTER_SECONDS, "2"));
         connect.pauseConnector(webhook.name());
         connect.assertions().assertConnectorAndExactlyNumTasksArePaused(webhook.name(), 1, "connector did not pause");
 
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             String body = "[" + jsonEvent("o-" + i + "-a") + "," + jsonEvent("o-" + i + "-b") + "]";
-            calls.add(WebhookTestSupport.HTTP.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(webhook.url()))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(90))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+            calls.add(WebhookTestSupport.HTTP.sendAsync(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(webhook.url()))
+                            .header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(90))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         // 3 requests fill the queue (6 events) and wait for Kafka; the other 7 are refused at once
-        await().atMost(Duration.ofSeconds(30)).until(() -> calls.stream().filter(CompletableFuture::isDone).count() == 7);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> calls.stream().filter(CompletableFuture::isDone).count() == 7);
         for (CompletableFuture<HttpResponse<String>> call : calls) {
             if (call.isDone()) {
                 HttpResponse<String> refused = call.join();
@@ -96,12 +102,14 @@ class WebhookDeliveryIT {
     @Test
     void kafkaNotTakingEventsWithinTheAckTimeoutAnswers503AndPublishesNothing() throws Exception {
         EmbeddedConnectCluster connect = TestServices.connect();
-        WebhookTestSupport.Webhook webhook = WebhookTestSupport.start("wh-slow", Map.of(WebhookConfig.ACK_TIMEOUT_MS, "1500"));
+        WebhookTestSupport.Webhook webhook =
+                WebhookTestSupport.start("wh-slow", Map.of(WebhookConfig.ACK_TIMEOUT_MS, "1500"));
         connect.pauseConnector(webhook.name());
         connect.assertions().assertConnectorAndExactlyNumTasksArePaused(webhook.name(), 1, "connector did not pause");
 
         long started = System.nanoTime();
-        HttpResponse<String> slow = post(webhook.url(), "application/json", jsonEvent("slow-1").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> slow =
+                post(webhook.url(), "application/json", jsonEvent("slow-1").getBytes(StandardCharsets.UTF_8));
         assertThat(slow.statusCode()).as(slow.body()).isEqualTo(503);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isGreaterThanOrEqualTo(1400);
         assertThat(slow.headers().firstValue("Retry-After")).contains("1");
@@ -109,7 +117,8 @@ class WebhookDeliveryIT {
 
         connect.resumeConnector(webhook.name());
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(webhook.name(), 1, "connector did not resume");
-        HttpResponse<String> ok = post(webhook.url(), "application/json", jsonEvent("slow-2").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> ok =
+                post(webhook.url(), "application/json", jsonEvent("slow-2").getBytes(StandardCharsets.UTF_8));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         List<ConsumerRecord<byte[], byte[]>> records = readAll(webhook.topic());
         assertThat(records).hasSize(1);
@@ -120,12 +129,15 @@ class WebhookDeliveryIT {
 
     @Test
     void retriedEventsAreAnsweredFromTheDedupeWindowAndPublishedOnce() throws Exception {
-        WebhookTestSupport.Webhook webhook = WebhookTestSupport.start("wh-dedupe", Map.of(WebhookConfig.DEDUPE_WINDOW_MS, "60000"));
-        HttpResponse<String> first = post(webhook.url(), "application/json", jsonEvent("d-1").getBytes(StandardCharsets.UTF_8));
+        WebhookTestSupport.Webhook webhook =
+                WebhookTestSupport.start("wh-dedupe", Map.of(WebhookConfig.DEDUPE_WINDOW_MS, "60000"));
+        HttpResponse<String> first =
+                post(webhook.url(), "application/json", jsonEvent("d-1").getBytes(StandardCharsets.UTF_8));
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         long offset = json(first).get("results").get(0).get("offset").asLong();
 
-        HttpResponse<String> retry = post(webhook.url(), "application/json", jsonEvent("d-1").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> retry =
+                post(webhook.url(), "application/json", jsonEvent("d-1").getBytes(StandardCharsets.UTF_8));
         assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
         JsonNode retried = json(retry).get("results").get(0);
         assertThat(retried.get("duplicate").asBoolean()).isTrue();
@@ -138,16 +150,20 @@ class WebhookDeliveryIT {
         assertThat(results.get(0).get("duplicate").asBoolean()).isTrue();
         assertThat(results.get(1).has("duplicate")).isFalse();
         assertThat(results.get(2).get("duplicate").asBoolean()).isTrue();
-        assertThat(results.get(2).get("offset").asLong()).isEqualTo(results.get(1).get("offset").asLong());
+        assertThat(results.get(2).get("offset").asLong())
+                .isEqualTo(results.get(1).get("offset").asLong());
 
         List<ConsumerRecord<byte[], byte[]>> records = readAll(webhook.topic());
-        assertThat(records.stream().map(r -> {
-            try {
-                return decode(r.value()).get("event_id").toString();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).collect(Collectors.toList())).containsExactly("d-1", "d-2");
+        assertThat(records.stream()
+                        .map(r -> {
+                            try {
+                                return decode(r.value()).get("event_id").toString();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        })
+                        .collect(Collectors.toList()))
+                .containsExactly("d-1", "d-2");
         assertThat(metric(webhook.name(), "duplicates-total")).isEqualTo(3L);
         assertThat(metric(webhook.name(), "requests-total", "200")).isEqualTo(3L);
         TestServices.connect().deleteConnector(webhook.name());

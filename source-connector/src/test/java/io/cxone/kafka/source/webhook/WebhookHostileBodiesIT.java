@@ -1,15 +1,5 @@
 package io.cxone.kafka.source.webhook;
 
-import io.cxone.kafka.testkit.TestServices;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.net.http.HttpResponse;
-import java.util.List;
-import java.util.Map;
-
 import static io.cxone.kafka.source.webhook.HostileBodies.blockSizeBomb;
 import static io.cxone.kafka.source.webhook.HostileBodies.containerWithCodec;
 import static io.cxone.kafka.source.webhook.HostileBodies.containerWithoutSchema;
@@ -25,6 +15,15 @@ import static io.cxone.kafka.source.webhook.WebhookTestSupport.json;
 import static io.cxone.kafka.source.webhook.WebhookTestSupport.post;
 import static io.cxone.kafka.source.webhook.WebhookTestSupport.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxone.kafka.testkit.TestServices;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The bodies that once took the worker down (OutOfMemoryError, a core spinning, 500s) each get a 4xx naming the
@@ -48,21 +47,37 @@ class WebhookHostileBodiesIT {
     @Test
     void eachHostileBodyGetsItsStatusAndReasonAndTheWorkerCarriesOn() throws Exception {
         // decoded inline (under 64 KiB)
-        assertRejected("application/avro", stringLengthBomb(), 400, "string of 1900000000 bytes declared where only 3 bytes remain");
-        assertRejected("application/avro", mapCountBomb(), 400, "map declares 500000000 entries where only 8 bytes remain");
-        assertRejected("avro/binary", blockSizeBomb(1L << 31), 400, "block of 2147483648 bytes declared where only 20 bytes remain");
+        assertRejected(
+                "application/avro",
+                stringLengthBomb(),
+                400,
+                "string of 1900000000 bytes declared where only 3 bytes remain");
+        assertRejected(
+                "application/avro", mapCountBomb(), 400, "map declares 500000000 entries where only 8 bytes remain");
+        assertRejected(
+                "avro/binary",
+                blockSizeBomb(1L << 31),
+                400,
+                "block of 2147483648 bytes declared where only 20 bytes remain");
         assertRejected("avro/binary", blockSizeBomb(Integer.MAX_VALUE), 400, "block of 2147483647 bytes declared");
         assertRejected("avro/binary", nullArrayBomb(), 413, "array/map items");
         assertRejected("avro/binary", containerWithoutSchema(), 400, "no writer schema (avro.schema) in the header");
-        assertRejected("avro/binary", containerWithCodec("snappy"), 400, "codec 'snappy' is not accepted; use null or deflate");
+        assertRejected(
+                "avro/binary",
+                containerWithCodec("snappy"),
+                400,
+                "codec 'snappy' is not accepted; use null or deflate");
         // decoded on Jetty's pool (over 64 KiB)
         byte[] deflateBomb = deflateBomb(1_000_000_000L);
         assertThat(deflateBomb.length).isGreaterThan(WebhookRequestHandler.INLINE_DECODE_BYTES);
-        assertRejected("avro/binary", deflateBomb, 413, "inflates to more than request.max.decoded.bytes=8388608 bytes");
+        assertRejected(
+                "avro/binary", deflateBomb, 413, "inflates to more than request.max.decoded.bytes=8388608 bytes");
         assertRejected("application/json", deepJson(100_000), 400, "JSON exceeds a limit: Document nesting depth");
 
-        TestServices.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning(webhook.name(), 1,
-                "the webhook task stopped after hostile bodies");
+        TestServices.connect()
+                .assertions()
+                .assertConnectorAndExactlyNumTasksAreRunning(
+                        webhook.name(), 1, "the webhook task stopped after hostile bodies");
         HttpResponse<String> ok = post(webhook.url(), "application/avro", datum(event("h-1", "OK")));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         List<ConsumerRecord<byte[], byte[]>> records = readAll(webhook.topic());
@@ -70,7 +85,8 @@ class WebhookHostileBodiesIT {
         assertThat(decode(records.get(0).value()).get("event_id").toString()).isEqualTo("h-1");
     }
 
-    private static void assertRejected(String contentType, byte[] body, int status, String reasonPart) throws Exception {
+    private static void assertRejected(String contentType, byte[] body, int status, String reasonPart)
+            throws Exception {
         HttpResponse<String> response = post(webhook.url(), contentType, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(json(response).get("error").asText()).contains(reasonPart);

@@ -1,10 +1,10 @@
 package io.cxone.kafka.source.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,9 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The webhook task's listener on a real Jetty server (no Kafka: nothing here is accepted), spoken to over raw sockets:
@@ -59,13 +58,19 @@ class WebhookListenerTest {
         String auth = "Authorization: Bearer " + TOKEN + "\r\n";
         Map<String, Integer> requests = Map.of(
                 "POST /elsewhere HTTP/1.1\r\n" + auth + "Content-Type: application/json\r\n", 404,
-                "PUT " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\n" + auth + "Content-Type: application/json\r\n", 405,
+                "PUT " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\n" + auth + "Content-Type: application/json\r\n",
+                        405,
                 "POST " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\nContent-Type: application/json\r\n", 401,
-                "POST " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\nAuthorization: Bearer wrong\r\nContent-Type: application/json\r\n", 403,
+                "POST " + WebhookConfig.DEFAULT_PATH
+                                + " HTTP/1.1\r\nAuthorization: Bearer wrong\r\nContent-Type: application/json\r\n",
+                        403,
                 "POST " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\n" + auth + "Content-Type: text/plain\r\n", 415);
         for (Map.Entry<String, Integer> request : requests.entrySet()) {
             String answer = exchange(port, request.getKey() + "Host: x\r\nContent-Length: 1048576\r\n\r\n");
-            assertThat(answer).as(request.getKey()).startsWith("HTTP/1.1 " + request.getValue()).contains("Connection: close");
+            assertThat(answer)
+                    .as(request.getKey())
+                    .startsWith("HTTP/1.1 " + request.getValue())
+                    .contains("Connection: close");
             assertThat(body(answer).get("status").asInt()).isEqualTo(request.getValue());
         }
     }
@@ -81,8 +86,10 @@ class WebhookListenerTest {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             for (int i = 0; i < 3; i++) {
-                send(socket, "POST " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n");
+                send(
+                        socket,
+                        "POST " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong\r\n"
+                                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n");
                 Thread.sleep(100); // the body comes after the handler has refused the headers
                 send(socket, body);
                 String answer = readAnswer(socket.getInputStream());
@@ -96,8 +103,10 @@ class WebhookListenerTest {
     @Test
     void aBodyThatDoesNotArriveInTimeIsRefusedWith408() throws Exception {
         int port = start(Map.of(WebhookConfig.REQUEST_BODY_TIMEOUT_MS, "500"));
-        String answer = exchange(port, "POST " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                + TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"ev");
+        String answer = exchange(
+                port,
+                "POST " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"ev");
         assertThat(answer).startsWith("HTTP/1.1 408").contains("Connection: close");
         assertThat(body(answer).get("error").asText()).contains("request.body.timeout.ms=500");
     }
@@ -110,15 +119,17 @@ class WebhookListenerTest {
     void connectionsBeyondTheLimitWaitUntilOneCloses() throws Exception {
         int port = start(Map.of(WebhookConfig.MAX_CONNECTIONS, "2"));
         String get = "GET " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\nHost: x\r\n\r\n";
-        try (Socket first = new Socket("127.0.0.1", port); Socket second = new Socket("127.0.0.1", port);
-             Socket third = new Socket("127.0.0.1", port)) {
+        try (Socket first = new Socket("127.0.0.1", port);
+                Socket second = new Socket("127.0.0.1", port);
+                Socket third = new Socket("127.0.0.1", port)) {
             for (Socket open : List.of(first, second)) { // both served, and kept open (keep-alive)
                 send(open, get);
                 assertThat(readAnswer(open.getInputStream())).startsWith("HTTP/1.1 405");
             }
             send(third, get);
             third.setSoTimeout(1_000);
-            assertThatThrownBy(() -> third.getInputStream().read()).as("the third connection is not served")
+            assertThatThrownBy(() -> third.getInputStream().read())
+                    .as("the third connection is not served")
                     .isInstanceOf(SocketTimeoutException.class);
             first.close();
             third.setSoTimeout(10_000);
@@ -135,16 +146,26 @@ class WebhookListenerTest {
     void jettysOwnErrorsCarryAJsonReason() throws Exception {
         int port = start(Map.of());
         Map<String, Integer> requests = Map.of(
-                "NOT A REQUEST LINE\r\n\r\n", 400,
-                "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 426,
-                "POST " + WebhookConfig.DEFAULT_PATH + " HTTP/2.0\r\nHost: x\r\n\r\n", 426,
-                "GET / HTTP/3.7\r\nHost: x\r\n\r\n", 505,
-                "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414,
-                "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n", 431);
+                "NOT A REQUEST LINE\r\n\r\n",
+                400,
+                "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+                426,
+                "POST " + WebhookConfig.DEFAULT_PATH + " HTTP/2.0\r\nHost: x\r\n\r\n",
+                426,
+                "GET / HTTP/3.7\r\nHost: x\r\n\r\n",
+                505,
+                "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                414,
+                "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n",
+                431);
         for (Map.Entry<String, Integer> request : requests.entrySet()) {
             String answer = exchange(port, request.getKey());
-            String line = request.getKey().substring(0, Math.min(40, request.getKey().length()));
-            assertThat(answer).as(line).startsWith("HTTP/1.1 " + request.getValue()).contains("Content-Type: application/json");
+            String line =
+                    request.getKey().substring(0, Math.min(40, request.getKey().length()));
+            assertThat(answer)
+                    .as(line)
+                    .startsWith("HTTP/1.1 " + request.getValue())
+                    .contains("Content-Type: application/json");
             JsonNode body = body(answer);
             assertThat(body.get("status").asInt()).as(line).isEqualTo(request.getValue());
             assertThat(body.get("error").asText()).as(line).isNotBlank();

@@ -1,17 +1,13 @@
 package io.cxone.kafka.source.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.common.RejectionLog;
 import io.cxone.kafka.common.metrics.PluginSensors;
 import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.source.avro.AvroConnectMapping;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.slf4j.MDC;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +21,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 /**
  * {@link WebhookRequestHandler} on a real Jetty listener on a loopback port, with its collaborators made here: no
@@ -41,12 +40,14 @@ class WebhookRequestHandlerTest {
     /** Guards against a request left unanswered; no assertion depends on it. */
     private static final long ANSWER_WAIT_SECONDS = 30;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final AtomicInteger decodes = new AtomicInteger();
     /** The logging context of the thread that decoded last. */
     private final AtomicReference<String> decodedWithContext = new AtomicReference<>();
     /** Thrown by the next decode instead of decoding, when set. */
     private final AtomicReference<Throwable> nextDecodeFailure = new AtomicReference<>();
+
     private IngestQueue queue;
     private PluginSensors sensors;
     private WebhookListener listener;
@@ -62,18 +63,30 @@ class WebhookRequestHandlerTest {
     }
 
     private void start(Map<String, String> settings) {
-        Map<String, String> props = new HashMap<>(Map.of(WebhookConfig.TOPIC, TOPIC, WebhookConfig.BIND_ADDRESS, "127.0.0.1",
-                WebhookConfig.PORT, "0", WebhookConfig.AUTH_MODE, "bearer", WebhookConfig.AUTH_BEARER_TOKEN, TOKEN,
-                WebhookConfig.DEDUPE_WINDOW_MS, "600000"));
+        Map<String, String> props = new HashMap<>(Map.of(
+                WebhookConfig.TOPIC,
+                TOPIC,
+                WebhookConfig.BIND_ADDRESS,
+                "127.0.0.1",
+                WebhookConfig.PORT,
+                "0",
+                WebhookConfig.AUTH_MODE,
+                "bearer",
+                WebhookConfig.AUTH_BEARER_TOKEN,
+                TOKEN,
+                WebhookConfig.DEDUPE_WINDOW_MS,
+                "600000"));
         props.putAll(settings);
         WebhookConfig config = new WebhookConfigValidator().parseValid(props);
-        EventBodyDecoder decoder = new EventBodyDecoder(WebhookTestSupport.EVENT_SCHEMA, config.requestMaxEvents(),
-                config.requestMaxDecodedBytes(), false);
+        EventBodyDecoder decoder = new EventBodyDecoder(
+                WebhookTestSupport.EVENT_SCHEMA, config.requestMaxEvents(), config.requestMaxDecodedBytes(), false);
         queue = new IngestQueue(config.queueMaxEvents());
         sensors = PluginSensors.of(null);
         WebhookMetrics metrics = new WebhookMetrics(sensors, queue::depth);
         RejectionLog rejections = new RejectionLog("webhook request");
-        WebhookRequestHandler handler = new WebhookRequestHandler(config, new RequestAuthenticator(config, Clock.systemUTC()),
+        WebhookRequestHandler handler = new WebhookRequestHandler(
+                config,
+                new RequestAuthenticator(config, Clock.systemUTC()),
                 (mediaType, body) -> {
                     decodes.incrementAndGet();
                     decodedWithContext.set(MDC.get(PluginThreads.CONNECTOR_CONTEXT));
@@ -83,18 +96,28 @@ class WebhookRequestHandlerTest {
                     }
                     return decoder.decode(mediaType, body);
                 },
-                AvroConnectMapping.of(WebhookTestSupport.EVENT_SCHEMA), queue,
-                new EventDeduplicator(config.dedupeWindow(), config.dedupeMaxEntries(), Clock.systemUTC()), null, metrics,
-                rejections, Clock.systemUTC());
-        listener = new WebhookListener(config, handler, new JsonErrorHandler(metrics, rejections), "handler-test",
+                AvroConnectMapping.of(WebhookTestSupport.EVENT_SCHEMA),
+                queue,
+                new EventDeduplicator(config.dedupeWindow(), config.dedupeMaxEntries(), Clock.systemUTC()),
+                null,
+                metrics,
+                rejections,
+                Clock.systemUTC());
+        listener = new WebhookListener(
+                config,
+                handler,
+                new JsonErrorHandler(metrics, rejections),
+                "handler-test",
                 PluginThreads.daemon("handler-test-%d"));
         listener.start();
         url = "http://127.0.0.1:" + listener.port() + WebhookConfig.DEFAULT_PATH;
     }
 
     private CompletableFuture<HttpResponse<String>> post(String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(ANSWER_WAIT_SECONDS))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(ANSWER_WAIT_SECONDS))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             request.headers(headers);
         }
@@ -124,8 +147,15 @@ class WebhookRequestHandlerTest {
 
     private static void acknowledge(PendingRequest request, long offset) {
         for (WebhookRecord record : request.records()) {
-            request.ack(record.index(), new RecordMetadata(new TopicPartition(TOPIC, 0), offset + record.index(), 0,
-                    System.currentTimeMillis(), 0, 0));
+            request.ack(
+                    record.index(),
+                    new RecordMetadata(
+                            new TopicPartition(TOPIC, 0),
+                            offset + record.index(),
+                            0,
+                            System.currentTimeMillis(),
+                            0,
+                            0));
         }
     }
 
@@ -141,7 +171,8 @@ class WebhookRequestHandlerTest {
     @Test
     void answers200OnlyOnceTheQueuedEventsAreAcknowledged() throws Exception {
         start(Map.of());
-        CompletableFuture<HttpResponse<String>> response = postAuthorized("[" + event("a-1") + "," + event("a-2") + "]");
+        CompletableFuture<HttpResponse<String>> response =
+                postAuthorized("[" + event("a-1") + "," + event("a-2") + "]");
         PendingRequest queued = takeOne();
         assertThat(queued.records()).hasSize(2);
         answer(post("{}", "Authorization", "Bearer wrong")); // a later exchange was answered meanwhile
@@ -192,7 +223,8 @@ class WebhookRequestHandlerTest {
         HttpResponse<String> wrong = answer(post(event("x-1"), "Authorization", "Bearer not-the-token"));
 
         assertThat(missing.statusCode()).isEqualTo(401);
-        assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(missing.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertThat(wrong.statusCode()).isEqualTo(403);
         assertThat(decodes).hasValue(0);
         assertThat(sensors.value("bytes-total")).hasValue(0);

@@ -1,9 +1,9 @@
 package io.cxone.kafka.source.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cxone.kafka.source.offsets.OffsetsTopicBytes;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The webhook's partition and offset as stored bytes: a change of keys or order fails here, not after a restart. */
 class WebhookSourceMapsTest {

@@ -1,10 +1,26 @@
 package io.cxone.kafka.source.webhook;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.source.avro.CachingSchemaResolver;
 import io.cxone.kafka.stack.Ports;
 import io.cxone.kafka.testkit.TestServices;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
@@ -20,37 +36,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.connect.runtime.ConnectorConfig;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
-import static org.awaitility.Awaitility.await;
-
 /** Shared helpers of the webhook ITs: a connector per test scenario, HTTP calls, and reading the topic back. */
 final class WebhookTestSupport {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Schema EVENT_SCHEMA = EventSchemaSource.builtIn();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Map<Integer, Schema> SCHEMAS_BY_ID = new ConcurrentHashMap<>();
 
-    private WebhookTestSupport() {
-    }
+    private WebhookTestSupport() {}
 
     /** A running webhook connector of the shared embedded cluster. */
-    record Webhook(String name, String topic, int port, String url) {
-    }
+    record Webhook(String name, String topic, int port, String url) {}
 
     static EmbeddedConnectCluster connect() {
         TestServices.startRegistry();
@@ -76,13 +74,20 @@ final class WebhookTestSupport {
         config.put("value.converter.apicurio.registry.schema-resolver", CachingSchemaResolver.class.getName());
         config.putAll(settings);
         connect.configureConnector(name, config);
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "webhook connector " + name + " did not start");
+        connect.assertions()
+                .assertConnectorAndExactlyNumTasksAreRunning(name, 1, "webhook connector " + name + " did not start");
         boolean tls = settings.containsKey(WebhookConfig.TLS_KEYSTORE_PATH);
         String url = (tls ? "https" : "http") + "://127.0.0.1:" + port + WebhookConfig.DEFAULT_PATH;
         if (!tls) {
-            await().atMost(Duration.ofSeconds(30)).ignoreException(ConnectException.class)
-                    .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 405);
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreException(ConnectException.class)
+                    .until(() -> HTTP.send(
+                                            HttpRequest.newBuilder(URI.create(url))
+                                                    .GET()
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 405);
         }
         return new Webhook(name, topic, port, url);
     }
@@ -91,8 +96,10 @@ final class WebhookTestSupport {
         return post(HTTP, url, contentType, body, headers);
     }
 
-    static HttpResponse<String> post(HttpClient client, String url, String contentType, byte[] body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+    static HttpResponse<String> post(HttpClient client, String url, String contentType, byte[] body, String... headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
@@ -127,7 +134,8 @@ final class WebhookTestSupport {
 
     static byte[] container(Schema schema, List<GenericRecord> records) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema))) {
+        try (DataFileWriter<GenericRecord> writer =
+                new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema))) {
             writer.create(schema, out);
             for (GenericRecord record : records) {
                 writer.append(record);
@@ -138,8 +146,13 @@ final class WebhookTestSupport {
 
     /** Every committed record of the topic (read_committed, up to the end offsets). */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) throws Exception {
-        ConsumerRecords<byte[], byte[]> records = connect().kafka().consumeAll(Duration.ofSeconds(30).toMillis(),
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new HashMap<>(), topic);
+        ConsumerRecords<byte[], byte[]> records = connect()
+                .kafka()
+                .consumeAll(
+                        Duration.ofSeconds(30).toMillis(),
+                        Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                        new HashMap<>(),
+                        topic);
         List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
         records.forEach(list::add);
         return list;
@@ -155,18 +168,22 @@ final class WebhookTestSupport {
         Schema schema = SCHEMAS_BY_ID.computeIfAbsent(id, WebhookTestSupport::fetchSchema);
         byte[] payload = new byte[bytes.remaining()];
         bytes.get(payload);
-        return new GenericDatumReader<GenericRecord>(schema).read(null, DecoderFactory.get().binaryDecoder(payload, null));
+        return new GenericDatumReader<GenericRecord>(schema)
+                .read(null, DecoderFactory.get().binaryDecoder(payload, null));
     }
 
     private static Schema fetchSchema(int id) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create(TestServices.registry().ccompatUrl() + "/schemas/ids/" + id)).GET().build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(TestServices.registry().ccompatUrl() + "/schemas/ids/" + id))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new AssertionError("ccompat /schemas/ids/" + id + " answered " + response.statusCode());
             }
-            return new Schema.Parser().parse(JSON.readTree(response.body()).get("schema").asText());
+            return new Schema.Parser()
+                    .parse(JSON.readTree(response.body()).get("schema").asText());
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }

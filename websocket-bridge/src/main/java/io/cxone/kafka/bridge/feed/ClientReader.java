@@ -1,12 +1,11 @@
 package io.cxone.kafka.bridge.feed;
 
-import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.bridge.frame.EncodedRecord;
-import org.apache.kafka.clients.consumer.Consumer;
-
+import io.cxone.kafka.common.threads.PluginThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
 
 /**
  * A Kafka consumer one client runs on a thread of its own, beside the shared feeds: a catch-up reader or a

@@ -1,7 +1,6 @@
 package io.cxone.kafka.bridge.feed;
 
 import io.cxone.kafka.bridge.BridgeConfig;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

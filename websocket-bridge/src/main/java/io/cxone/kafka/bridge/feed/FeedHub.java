@@ -1,16 +1,9 @@
 package io.cxone.kafka.bridge.feed;
 
-import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.bridge.BridgeConfig;
 import io.cxone.kafka.bridge.KafkaClients;
 import io.cxone.kafka.bridge.frame.RecordFrames;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Time;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.cxone.kafka.common.threads.PluginThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The partition feeds of a bridge: at most one per topic-partition, started by the first client that needs it
@@ -36,12 +35,14 @@ public final class FeedHub implements AutoCloseable {
     private final RecordFrames frames;
     /** Creates the Kafka consumers of feeds and catch-up readers, by client id (a test double in unit tests). */
     private final Function<String, Consumer<byte[], byte[]>> consumerFactory;
+
     private final Time time;
     private final Map<TopicPartition, PartitionFeed> feeds = new HashMap<>();
     private final ExecutorService work;
     private final ExecutorService writer;
     /** Kafka consumers in use (each on its own thread): partition feeds, catch-up readers, group-mode readers. */
     private final AtomicInteger consumers = new AtomicInteger();
+
     private boolean closed;
 
     public FeedHub(BridgeConfig config, RecordFrames frames) {
@@ -52,14 +53,18 @@ public final class FeedHub implements AutoCloseable {
      * @param consumerFactory creates the consumer of a feed or catch-up reader from its client id
      * @param time            measures how long a feed has had no client ({@link #UNUSED_LINGER})
      */
-    public FeedHub(BridgeConfig config, RecordFrames frames, Function<String, Consumer<byte[], byte[]>> consumerFactory, Time time) {
+    public FeedHub(
+            BridgeConfig config,
+            RecordFrames frames,
+            Function<String, Consumer<byte[], byte[]>> consumerFactory,
+            Time time) {
         this.config = config;
         this.frames = frames;
         this.consumerFactory = consumerFactory;
         this.time = time;
         this.work = Executors.newCachedThreadPool(PluginThreads.daemon("bridge-subscribe-%d"));
-        this.writer = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                PluginThreads.daemon("bridge-writer-%d"));
+        this.writer = Executors.newFixedThreadPool(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), PluginThreads.daemon("bridge-writer-%d"));
     }
 
     public RecordFrames frames() {
@@ -172,7 +177,8 @@ public final class FeedHub implements AutoCloseable {
 
     public String totalLimitMessage() {
         return "consumer limit reached: the bridge already runs " + config.maxConsumers() + " Kafka consumers ("
-                + BridgeConfig.LIMIT_CONSUMERS_TOTAL + "=" + config.maxConsumers() + "; partition feeds, catch-up and group readers)";
+                + BridgeConfig.LIMIT_CONSUMERS_TOTAL + "=" + config.maxConsumers()
+                + "; partition feeds, catch-up and group readers)";
     }
 
     /** A subscription would need a Kafka consumer beyond a limit; the message names the limit and its setting. */

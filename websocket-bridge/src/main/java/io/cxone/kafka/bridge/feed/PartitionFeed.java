@@ -1,14 +1,8 @@
 package io.cxone.kafka.bridge.feed;
 
-import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.bridge.frame.EncodedRecord;
 import io.cxone.kafka.bridge.frame.OutboundFrame;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.cxone.kafka.common.threads.PluginThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +10,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live head of one topic-partition, shared by every client reading it: one Kafka consumer (assign, no
@@ -77,6 +76,7 @@ public final class PartitionFeed {
     private Member[] members = new Member[0];
     /** The offset after the last record handed to members (the consumer's position), guarded by lock. */
     private long head = -1;
+
     private volatile boolean running = true;
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile long lag;
@@ -202,7 +202,8 @@ public final class PartitionFeed {
             ready.complete(start);
             LOG.info("feed started topic={} partition={} offset={}", partition.topic(), partition.partition(), start);
             while (running) {
-                List<EncodedRecord> encoded = hub.frames().encodeAll(c.poll(hub.pollTimeout()).records(partition));
+                List<EncodedRecord> encoded =
+                        hub.frames().encodeAll(c.poll(hub.pollTimeout()).records(partition));
                 // Known locally after a poll (no request): past the last record, and past any transaction markers.
                 long position = c.position(partition);
                 synchronized (lock) {
@@ -216,8 +217,11 @@ public final class PartitionFeed {
                 }
                 c.currentLag(partition).ifPresent(l -> lag = l);
                 if (hub.retireIfUnused(this)) {
-                    LOG.info("feed stopped topic={} partition={} offset={} reason=no clients", partition.topic(),
-                            partition.partition(), position);
+                    LOG.info(
+                            "feed stopped topic={} partition={} offset={} reason=no clients",
+                            partition.topic(),
+                            partition.partition(),
+                            position);
                     break;
                 }
             }

@@ -1,16 +1,15 @@
 package io.cxone.kafka.bridge.frame;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericEnumSymbol;
-import org.apache.avro.generic.GenericFixed;
-import org.apache.avro.generic.GenericRecord;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericEnumSymbol;
+import org.apache.avro.generic.GenericFixed;
+import org.apache.avro.generic.GenericRecord;
 
 /**
  * Writes a generic Avro datum as plain JSON: records as objects, unions as the chosen branch's value (no
@@ -18,8 +17,7 @@ import java.util.Map;
  */
 final class AvroJson {
 
-    private AvroJson() {
-    }
+    private AvroJson() {}
 
     static void write(JsonGenerator g, Object datum, Schema schema) throws IOException {
         switch (schema.getType()) {
@@ -37,7 +35,12 @@ final class AvroJson {
                 if (datum == null) {
                     g.writeNull();
                 } else {
-                    write(g, datum, schema.getTypes().get(org.apache.avro.generic.GenericData.get().resolveUnion(schema, datum)));
+                    write(
+                            g,
+                            datum,
+                            schema.getTypes()
+                                    .get(org.apache.avro.generic.GenericData.get()
+                                            .resolveUnion(schema, datum)));
                 }
                 break;
             case ARRAY:

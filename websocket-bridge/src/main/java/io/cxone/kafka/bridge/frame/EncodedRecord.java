@@ -13,7 +13,8 @@ public final class EncodedRecord {
 
     /** Where the record's fields start in the frame text: right after {@code {"checksum":"<64 hex>","type":"record",}. */
     static final int FIELDS_START = (FrameChecksum.PREFIX + FrameChecksum.PLACEHOLDER + "\",\"type\":\"record\",")
-            .getBytes(StandardCharsets.US_ASCII).length;
+            .getBytes(StandardCharsets.US_ASCII)
+            .length;
 
     private final String topic;
     private final int partition;
@@ -25,7 +26,8 @@ public final class EncodedRecord {
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
-        this.plain = new OutboundFrame(frame, false, List.of(new OutboundFrame.Span(topic, partition, offset, offset)), 1);
+        this.plain =
+                new OutboundFrame(frame, false, List.of(new OutboundFrame.Span(topic, partition, offset, offset)), 1);
     }
 
     public String topic() {

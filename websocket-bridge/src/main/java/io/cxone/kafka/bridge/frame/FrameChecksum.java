@@ -22,8 +22,7 @@ public final class FrameChecksum {
     public static final int HEX_END = HEX_START + 64;
     static final String PLACEHOLDER = "0".repeat(64);
 
-    private FrameChecksum() {
-    }
+    private FrameChecksum() {}
 
     /** Fills in the checksum of a frame written with {@link #PLACEHOLDER} digits; returns the same array. */
     public static byte[] seal(byte[] frame) {
@@ -42,7 +41,9 @@ public final class FrameChecksum {
         }
         String claimed = frameText.substring(HEX_START, HEX_END);
         String zeroed = PREFIX + PLACEHOLDER + frameText.substring(HEX_END);
-        return HexFormat.of().formatHex(sha256(zeroed.getBytes(StandardCharsets.UTF_8))).equals(claimed);
+        return HexFormat.of()
+                .formatHex(sha256(zeroed.getBytes(StandardCharsets.UTF_8)))
+                .equals(claimed);
     }
 
     private static boolean startsWithPlaceholder(byte[] frame) {

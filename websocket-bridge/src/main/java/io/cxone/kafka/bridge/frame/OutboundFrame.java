@@ -14,8 +14,7 @@ public record OutboundFrame(byte[] payload, boolean binary, List<Span> spans, in
     }
 
     /** The records of one partition in a frame: an inclusive offset range. */
-    public record Span(String topic, int partition, long firstOffset, long lastOffset) {
-    }
+    public record Span(String topic, int partition, long firstOffset, long lastOffset) {}
 
     public int size() {
         return payload.length;

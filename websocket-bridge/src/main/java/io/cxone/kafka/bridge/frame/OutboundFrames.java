@@ -29,7 +29,8 @@ public final class OutboundFrames {
      * every other member of the same hand-over ({@code shared}, null when not sharing) that asked for the same
      * batch size and compression from the same first record.
      */
-    public List<OutboundFrame> of(List<EncodedRecord> records, Map<Long, List<OutboundFrame>> shared, int batch, boolean gz) {
+    public List<OutboundFrame> of(
+            List<EncodedRecord> records, Map<Long, List<OutboundFrame>> shared, int batch, boolean gz) {
         if (batch <= 1) {
             List<OutboundFrame> out = new ArrayList<>(records.size());
             for (EncodedRecord r : records) {
@@ -69,14 +70,24 @@ public final class OutboundFrames {
             return;
         }
         EncodedRecord first = records.get(0);
-        out.add(new OutboundFrame(payload, gz, List.of(new OutboundFrame.Span(first.topic(), first.partition(), first.offset(),
-                records.get(records.size() - 1).offset())), records.size()));
+        out.add(new OutboundFrame(
+                payload,
+                gz,
+                List.of(new OutboundFrame.Span(
+                        first.topic(),
+                        first.partition(),
+                        first.offset(),
+                        records.get(records.size() - 1).offset())),
+                records.size()));
     }
 
     private OutboundFrame tooLarge(EncodedRecord r, int size, boolean gz) {
         tooLarge.tooLarge(r, size);
         byte[] error = RecordFrames.tooLarge(r.topic(), r.partition(), r.offset(), size, frameMaxBytes);
-        return new OutboundFrame(gz ? RecordFrames.gzip(error) : error, gz,
-                List.of(new OutboundFrame.Span(r.topic(), r.partition(), r.offset(), r.offset())), 0);
+        return new OutboundFrame(
+                gz ? RecordFrames.gzip(error) : error,
+                gz,
+                List.of(new OutboundFrame.Span(r.topic(), r.partition(), r.offset(), r.offset())),
+                0);
     }
 }

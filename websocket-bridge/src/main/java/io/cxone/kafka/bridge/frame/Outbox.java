@@ -1,8 +1,6 @@
 package io.cxone.kafka.bridge.frame;
 
 import io.cxone.kafka.bridge.BridgeConfig;
-import org.eclipse.jetty.util.Callback;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * A client's bounded outgoing queue. Producers (partition feeds, the client's catch-up or group reader) never block: when the queue
@@ -37,7 +36,13 @@ public final class Outbox {
         void dropped(OutboundFrame frame);
     }
 
-    public enum Offer { QUEUED, QUEUED_AFTER_DROPS, DROPPED, REJECTED_FULL, CLOSED }
+    public enum Offer {
+        QUEUED,
+        QUEUED_AFTER_DROPS,
+        DROPPED,
+        REJECTED_FULL,
+        CLOSED
+    }
 
     private final int maxMessages;
     private final long maxBytes;
@@ -49,6 +54,7 @@ public final class Outbox {
     private final Executor writer;
     /** A write run is queued on the writer (guarded by lock). */
     private boolean scheduled;
+
     private final long globalMaxBytes;
 
     private final Object lock = new Object();
@@ -60,15 +66,21 @@ public final class Outbox {
     private final Map<String, OutboundFrame.Span> droppedRanges = new LinkedHashMap<>();
 
     /** Frames dropped since the last notice, with per-partition offset ranges. */
-    public record DroppedReport(long frames, List<OutboundFrame.Span> ranges) {
-    }
+    public record DroppedReport(long frames, List<OutboundFrame.Span> ranges) {}
 
     /**
      * @param globalBytes bytes queued by all clients together, checked against {@code globalMaxBytes}: server
      *                    memory stays bounded whatever the number of clients
      */
-    public Outbox(int maxMessages, long maxBytes, AtomicLong globalBytes, long globalMaxBytes, BridgeConfig.SlowClientPolicy policy,
-                  Sink sink, Listener listener, Function<DroppedReport, OutboundFrame> droppedNotice) {
+    public Outbox(
+            int maxMessages,
+            long maxBytes,
+            AtomicLong globalBytes,
+            long globalMaxBytes,
+            BridgeConfig.SlowClientPolicy policy,
+            Sink sink,
+            Listener listener,
+            Function<DroppedReport, OutboundFrame> droppedNotice) {
         this(maxMessages, maxBytes, globalBytes, globalMaxBytes, policy, sink, listener, droppedNotice, null);
     }
 
@@ -77,8 +89,16 @@ public final class Outbox {
      *               offers to every client; with a writer the sockets are written on other threads (cores)
      *               while the feed goes on reading.
      */
-    public Outbox(int maxMessages, long maxBytes, AtomicLong globalBytes, long globalMaxBytes, BridgeConfig.SlowClientPolicy policy,
-                  Sink sink, Listener listener, Function<DroppedReport, OutboundFrame> droppedNotice, Executor writer) {
+    public Outbox(
+            int maxMessages,
+            long maxBytes,
+            AtomicLong globalBytes,
+            long globalMaxBytes,
+            BridgeConfig.SlowClientPolicy policy,
+            Sink sink,
+            Listener listener,
+            Function<DroppedReport, OutboundFrame> droppedNotice,
+            Executor writer) {
         this.writer = writer;
         this.globalBytes = globalBytes;
         this.globalMaxBytes = globalMaxBytes;
@@ -178,7 +198,8 @@ public final class Outbox {
     }
 
     private boolean fits(OutboundFrame frame) {
-        return queue.size() < maxMessages && queuedBytes + frame.size() <= maxBytes
+        return queue.size() < maxMessages
+                && queuedBytes + frame.size() <= maxBytes
                 && globalBytes.get() + frame.size() <= globalMaxBytes;
     }
 
@@ -198,8 +219,12 @@ public final class Outbox {
         for (OutboundFrame.Span span : frame.spans()) {
             String key = span.topic() + "\u0000" + span.partition();
             OutboundFrame.Span previous = droppedRanges.get(key);
-            droppedRanges.put(key, previous == null ? span
-                    : new OutboundFrame.Span(span.topic(), span.partition(), previous.firstOffset(), span.lastOffset()));
+            droppedRanges.put(
+                    key,
+                    previous == null
+                            ? span
+                            : new OutboundFrame.Span(
+                                    span.topic(), span.partition(), previous.firstOffset(), span.lastOffset()));
         }
         listener.dropped(frame);
     }

@@ -4,13 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.DecoderFactory;
 import io.cxone.kafka.bridge.SchemaRegistryClient;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +18,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Builds the frames the bridge sends: record envelopes, batches and control frames, each a JSON object that
@@ -67,7 +66,8 @@ public final class RecordFrames {
         return encoded;
     }
 
-    private static final byte[] BATCH_START = (FrameChecksum.PREFIX + FrameChecksum.PLACEHOLDER + "\",\"type\":\"batch\",\"count\":")
+    private static final byte[] BATCH_START = (FrameChecksum.PREFIX + FrameChecksum.PLACEHOLDER
+                    + "\",\"type\":\"batch\",\"count\":")
             .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RECORDS_START = ",\"records\":[".getBytes(StandardCharsets.US_ASCII);
 
@@ -268,8 +268,14 @@ public final class RecordFrames {
     private static JsonNode parseJson(byte[] value) {
         byte first = firstNonWhitespace(value);
         // Plain strings such as ids are not JSON documents; only objects, arrays and literals are parsed.
-        if (first != '{' && first != '[' && first != '"' && first != 't' && first != 'f' && first != 'n'
-                && first != '-' && (first < '0' || first > '9')) {
+        if (first != '{'
+                && first != '['
+                && first != '"'
+                && first != 't'
+                && first != 'f'
+                && first != 'n'
+                && first != '-'
+                && (first < '0' || first > '9')) {
             return null;
         }
         try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.createParser(value)) {
@@ -289,7 +295,8 @@ public final class RecordFrames {
         return 0;
     }
 
-    private static void writeBytes(JsonGenerator g, String field, String encodingField, byte[] bytes) throws IOException {
+    private static void writeBytes(JsonGenerator g, String field, String encodingField, byte[] bytes)
+            throws IOException {
         if (bytes == null) {
             g.writeNullField(field);
             return;
@@ -305,7 +312,8 @@ public final class RecordFrames {
 
     private static String utf8(byte[] bytes) {
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));

@@ -6,16 +6,6 @@ import io.cxone.kafka.bridge.feed.ClientReader;
 import io.cxone.kafka.bridge.frame.OutboundFrame;
 import io.cxone.kafka.bridge.frame.RecordFrames;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Group mode: one connection's own consumer in the consumer group {@code websocket-bridge.<group>}, on its own
@@ -55,7 +54,8 @@ public final class GroupReader extends ClientReader {
     /** Next offsets to commit, for records already written to the socket (or reported dropped). */
     private final Map<TopicPartition, Long> toCommit = new ConcurrentHashMap<>();
 
-    public GroupReader(long clientId, BridgeConfig config, RecordFrames frames, SubscribeRequest request, Client client) {
+    public GroupReader(
+            long clientId, BridgeConfig config, RecordFrames frames, SubscribeRequest request, Client client) {
         super("bridge-client-" + clientId, client);
         this.clientId = clientId;
         this.config = config;
@@ -73,8 +73,11 @@ public final class GroupReader extends ClientReader {
 
     @Override
     protected void read() {
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(KafkaClients.groupConsumer(config, "websocket-bridge-client-" + clientId,
-                request.group(), request.start().kind() == SubscribeRequest.Start.Kind.EARLIEST ? "earliest" : "latest"));
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(KafkaClients.groupConsumer(
+                config,
+                "websocket-bridge-client-" + clientId,
+                request.group(),
+                request.start().kind() == SubscribeRequest.Start.Kind.EARLIEST ? "earliest" : "latest"));
         reading(c);
         boolean subscribed = false;
         try {
@@ -91,8 +94,13 @@ public final class GroupReader extends ClientReader {
             client.accepted(request);
             c.subscribe(request.topics(), new GroupRebalance(c));
             subscribed = true;
-            LOG.info("client id={} joined group={} topics={} batch={} gzip={}", clientId, "websocket-bridge." + request.group(),
-                    request.topics(), request.batch(), request.gzip());
+            LOG.info(
+                    "client id={} joined group={} topics={} batch={} gzip={}",
+                    clientId,
+                    "websocket-bridge." + request.group(),
+                    request.topics(),
+                    request.batch(),
+                    request.gzip());
             while (!client.closing()) {
                 ConsumerRecords<byte[], byte[]> records = c.poll(config.pollTimeout());
                 for (TopicPartition tp : records.partitions()) {
@@ -159,7 +167,11 @@ public final class GroupReader extends ClientReader {
             try {
                 commit(c, true);
             } catch (RuntimeException e) {
-                LOG.warn("client id={} group={} commit on revocation failed: {}", clientId, request.group(), e.toString());
+                LOG.warn(
+                        "client id={} group={} commit on revocation failed: {}",
+                        clientId,
+                        request.group(),
+                        e.toString());
             }
         }
 
@@ -167,7 +179,9 @@ public final class GroupReader extends ClientReader {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             Map<String, Map<Integer, Long>> positions = new LinkedHashMap<>();
             for (TopicPartition tp : c.assignment()) {
-                positions.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), c.position(tp, Duration.ofSeconds(10)));
+                positions
+                        .computeIfAbsent(tp.topic(), t -> new TreeMap<>())
+                        .put(tp.partition(), c.position(tp, Duration.ofSeconds(10)));
             }
             LOG.info("client id={} group={} assigned positions={}", clientId, request.group(), positions);
             client.assigned(positions, request.group());

@@ -13,16 +13,7 @@ import io.cxone.kafka.bridge.group.GroupReader;
 import io.cxone.kafka.bridge.subscription.ConnectionSubscriptions;
 import io.cxone.kafka.bridge.subscription.PartitionLookup;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CloseStatus;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.FrameHandler;
-import org.eclipse.jetty.websocket.core.OpCode;
 import io.cxone.kafka.common.RejectionLog;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +24,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket client: the frame protocol on its socket ({@link FrameHandler} on Jetty's threads), its
@@ -72,9 +71,20 @@ public final class ClientConnection implements FrameHandler {
     private volatile int batch = 1;
     private volatile String closeReason;
 
-    public ClientConnection(long id, String remote, BridgeConfig.Token token, BridgeConfig config, BridgeMetrics metrics,
-                            RecordFrames frames, FeedHub hub, PartitionLookup lookup, AtomicLong queuedBytesTotal,
-                            RejectionLog rejections, SubscribeRequest initialRequest, String initialError, Runnable onClosed) {
+    public ClientConnection(
+            long id,
+            String remote,
+            BridgeConfig.Token token,
+            BridgeConfig config,
+            BridgeMetrics metrics,
+            RecordFrames frames,
+            FeedHub hub,
+            PartitionLookup lookup,
+            AtomicLong queuedBytesTotal,
+            RejectionLog rejections,
+            SubscribeRequest initialRequest,
+            String initialError,
+            Runnable onClosed) {
         this.hub = hub;
         this.rejections = rejections;
         this.id = id;
@@ -87,9 +97,15 @@ public final class ClientConnection implements FrameHandler {
         this.onClosed = onClosed;
         this.subscriptions = new ConnectionSubscriptions(config, token);
         this.readers = new ConnectionReaders(this, config, metrics, frames, hub, lookup);
-        this.outbox = new Outbox(config.queueMaxMessages(), config.queueMaxBytes(), queuedBytesTotal, config.queueMaxBytesTotal(),
+        this.outbox = new Outbox(
+                config.queueMaxMessages(),
+                config.queueMaxBytes(),
+                queuedBytesTotal,
+                config.queueMaxBytesTotal(),
                 config.slowClientPolicy(),
-                this::write, readers.commitTracking(), report -> OutboundFrame.control(shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip),
+                this::write,
+                readers.commitTracking(),
+                report -> OutboundFrame.control(shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip),
                 hub.writer());
     }
 
@@ -133,7 +149,11 @@ public final class ClientConnection implements FrameHandler {
     public void onOpen(CoreSession coreSession, Callback callback) {
         this.session = coreSession;
         callback.succeeded();
-        LOG.info("client connected id={} remote={} token={} extensions={}", id, remote, token.id(),
+        LOG.info(
+                "client connected id={} remote={} token={} extensions={}",
+                id,
+                remote,
+                token.id(),
                 coreSession.getNegotiatedExtensions());
         coreSession.demand();
         if (initialError != null) {
@@ -155,8 +175,10 @@ public final class ClientConnection implements FrameHandler {
                     incoming.reset();
                     incomingTooLarge = false;
                     if (tooLarge) {
-                        sendError("bad_subscribe", "message larger than " + config.maxMessageBytes() + " bytes ("
-                                + BridgeConfig.LIMIT_MESSAGE_MAX_BYTES + ")");
+                        sendError(
+                                "bad_subscribe",
+                                "message larger than " + config.maxMessageBytes() + " bytes ("
+                                        + BridgeConfig.LIMIT_MESSAGE_MAX_BYTES + ")");
                     } else {
                         onMessage(new String(message, StandardCharsets.UTF_8));
                     }
@@ -172,7 +194,8 @@ public final class ClientConnection implements FrameHandler {
             case OpCode.CLOSE:
                 CloseStatus status = CloseStatus.getCloseStatus(frame);
                 if (closeReason == null) {
-                    closeReason = "client closed " + status.getCode() + (status.getReason() == null ? "" : " " + status.getReason());
+                    closeReason = "client closed " + status.getCode()
+                            + (status.getReason() == null ? "" : " " + status.getReason());
                 }
                 break;
             default:
@@ -314,11 +337,14 @@ public final class ClientConnection implements FrameHandler {
             return;
         }
         s.close(code, truncate(reason), Callback.NOOP);
-        BridgeServer.SCHEDULER.schedule(() -> {
-            if (!s.isClosed()) {
-                s.abort();
-            }
-        }, config.shutdownGrace().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        BridgeServer.SCHEDULER.schedule(
+                () -> {
+                    if (!s.isClosed()) {
+                        s.abort();
+                    }
+                },
+                config.shutdownGrace().toMillis() + 1000,
+                TimeUnit.MILLISECONDS);
     }
 
     private void enqueue(OutboundFrame frame) {

@@ -14,14 +14,13 @@ import io.cxone.kafka.bridge.frame.RecordFrames;
 import io.cxone.kafka.bridge.group.GroupReader;
 import io.cxone.kafka.bridge.subscription.PartitionLookup;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
-import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka side of one connection: what its shared feeds ({@link FeedSubscriptions}), catch-up readers and
@@ -39,11 +38,17 @@ final class ConnectionReaders implements PartitionFeed.Client, CatchUpReader.Cli
     private final OutboundFrames outboundFrames;
     /** Kafka consumers of this connection alone (catch-up readers, group reader), for limits.consumers.per.connection. */
     private final ConnectionConsumers ownConsumers;
+
     private final FeedSubscriptions feeds;
     private volatile GroupReader groupReader;
 
-    ConnectionReaders(ClientConnection connection, BridgeConfig config, BridgeMetrics metrics, RecordFrames frames, FeedHub hub,
-                      PartitionLookup lookup) {
+    ConnectionReaders(
+            ClientConnection connection,
+            BridgeConfig config,
+            BridgeMetrics metrics,
+            RecordFrames frames,
+            FeedHub hub,
+            PartitionLookup lookup) {
         this.connection = connection;
         this.config = config;
         this.metrics = metrics;
@@ -74,7 +79,8 @@ final class ConnectionReaders implements PartitionFeed.Client, CatchUpReader.Cli
         if (connection.closing() || records.isEmpty()) {
             return;
         }
-        connection.enqueueAll(outboundFrames.of(records, shared, connection.batch(), connection.gzip()), shared != null);
+        connection.enqueueAll(
+                outboundFrames.of(records, shared, connection.batch(), connection.gzip()), shared != null);
     }
 
     @Override
@@ -84,8 +90,14 @@ final class ConnectionReaders implements PartitionFeed.Client, CatchUpReader.Cli
 
     private void recordTooLarge(EncodedRecord r, int size) {
         metrics.recordTooLarge();
-        LOG.warn("client id={} record too large topic={} partition={} offset={} frameBytes={} limit={}", connection.id(), r.topic(),
-                r.partition(), r.offset(), size, config.frameMaxBytes());
+        LOG.warn(
+                "client id={} record too large topic={} partition={} offset={} frameBytes={} limit={}",
+                connection.id(),
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                size,
+                config.frameMaxBytes());
     }
 
     @Override

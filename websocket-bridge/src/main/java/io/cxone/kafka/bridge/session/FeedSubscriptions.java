@@ -8,10 +8,6 @@ import io.cxone.kafka.bridge.feed.FeedHub;
 import io.cxone.kafka.bridge.feed.PartitionFeed;
 import io.cxone.kafka.bridge.subscription.PartitionLookup;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
-import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The subscriptions of one connection that read through the shared partition feeds (every mode but group mode):
@@ -36,17 +35,24 @@ final class FeedSubscriptions {
     private final ClientConnection connection;
     /** Where the feeds and catch-up readers deliver this connection's records. */
     private final ConnectionReaders readersClient;
+
     private final BridgeConfig config;
     private final FeedHub hub;
     private final PartitionLookup lookup;
     private final ConnectionConsumers consumers;
     /** Partitions read through feeds, and catch-up readers; this list's monitor also orders subscriptions. */
     private final List<FeedAttachment> attached = new ArrayList<>();
+
     private final List<CatchUpReader> readers = new ArrayList<>();
     private CompletableFuture<Void> applying = CompletableFuture.completedFuture(null);
 
-    FeedSubscriptions(ClientConnection connection, ConnectionReaders readersClient, BridgeConfig config, FeedHub hub,
-                      PartitionLookup lookup, ConnectionConsumers consumers) {
+    FeedSubscriptions(
+            ClientConnection connection,
+            ConnectionReaders readersClient,
+            BridgeConfig config,
+            FeedHub hub,
+            PartitionLookup lookup,
+            ConnectionConsumers consumers) {
         this.connection = connection;
         this.readersClient = readersClient;
         this.config = config;
@@ -65,13 +71,15 @@ final class FeedSubscriptions {
     /** Subscriptions are applied one after the other, off Jetty's threads (they wait for Kafka metadata). */
     void applyLater(SubscribeRequest request) {
         synchronized (attached) {
-            applying = applying.thenRunAsync(() -> {
-                try {
-                    apply(request);
-                } catch (RuntimeException e) {
-                    connection.kafkaFailed("subscribe failed: " + e.getMessage(), e);
-                }
-            }, hub.work());
+            applying = applying.thenRunAsync(
+                    () -> {
+                        try {
+                            apply(request);
+                        } catch (RuntimeException e) {
+                            connection.kafkaFailed("subscribe failed: " + e.getMessage(), e);
+                        }
+                    },
+                    hub.work());
         }
     }
 
@@ -90,15 +98,20 @@ final class FeedSubscriptions {
             connection.unsubscribeFailed(request, e.getMessage());
             return;
         }
-        List<TopicPartition> all = partitions.values().stream().flatMap(List::stream).toList();
+        List<TopicPartition> all =
+                partitions.values().stream().flatMap(List::stream).toList();
         int reading;
         synchronized (attached) {
             reading = attached.size();
         }
         if (reading + all.size() > config.maxPartitionsPerClient()) {
-            connection.unsubscribeFailed(request, ClientConnection.LIMIT_EXCEEDED, "partition limit: these topics have " + all.size()
-                    + " partitions, this connection reads " + reading + ", at most " + config.maxPartitionsPerClient()
-                    + " per connection (" + BridgeConfig.LIMIT_PARTITIONS_PER_CLIENT + ")");
+            connection.unsubscribeFailed(
+                    request,
+                    ClientConnection.LIMIT_EXCEEDED,
+                    "partition limit: these topics have " + all.size()
+                            + " partitions, this connection reads " + reading + ", at most "
+                            + config.maxPartitionsPerClient()
+                            + " per connection (" + BridgeConfig.LIMIT_PARTITIONS_PER_CLIENT + ")");
             return;
         }
         connection.shapeFrames(request);
@@ -165,8 +178,14 @@ final class FeedSubscriptions {
             }
             positions.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), position);
         }
-        LOG.info("client id={} subscribed topics={} start={} positions={} batch={} gzip={}", connection.id(), request.topics(),
-                request.start().kind(), positions, request.batch(), request.gzip());
+        LOG.info(
+                "client id={} subscribed topics={} start={} positions={} batch={} gzip={}",
+                connection.id(),
+                request.topics(),
+                request.start().kind(),
+                positions,
+                request.batch(),
+                request.gzip());
         connection.sendSubscribed(positions, null);
         atHead.forEach(a -> a.feed().release(a.member()));
         behind.removeIf(a -> a.feed().tryJoin(a.member()));
@@ -191,7 +210,8 @@ final class FeedSubscriptions {
         try {
             feed.ready().get(15, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("feed of " + feed.partition() + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "feed of " + feed.partition() + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException | TimeoutException e) {
             throw new IllegalStateException("feed of " + feed.partition() + " not ready: " + e, e);
         }

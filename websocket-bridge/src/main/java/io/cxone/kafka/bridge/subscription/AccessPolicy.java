@@ -24,7 +24,9 @@ public final class AccessPolicy {
     public AccessPolicy(BridgeConfig config) {
         this.authEnabled = config.authEnabled();
         this.tokens = config.tokens();
-        this.allowedOrigins = config.allowedOrigins().stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
+        this.allowedOrigins = config.allowedOrigins().stream()
+                .map(o -> o.toLowerCase(Locale.ROOT))
+                .toList();
     }
 
     /**

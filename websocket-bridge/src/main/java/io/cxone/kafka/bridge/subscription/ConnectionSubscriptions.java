@@ -1,7 +1,6 @@
 package io.cxone.kafka.bridge.subscription;
 
 import io.cxone.kafka.bridge.BridgeConfig;
-
 import java.util.HashSet;
 import java.util.Set;
 
@@ -37,7 +36,8 @@ public final class ConnectionSubscriptions {
     public String admit(SubscribeRequest request) {
         synchronized (this) {
             if (group != null) {
-                return "this connection is in group mode (group '" + group + "'); open another connection for more topics";
+                return "this connection is in group mode (group '" + group
+                        + "'); open another connection for more topics";
             }
             if (request.group() != null && !topics.isEmpty()) {
                 return "group mode must be the first subscription of a connection";
@@ -45,7 +45,8 @@ public final class ConnectionSubscriptions {
         }
         for (String topic : request.topics()) {
             if (config.internalTopic(topic)) {
-                return "topic '" + topic + "' is internal to Kafka or Connect and never streamed (names starting with __, and "
+                return "topic '" + topic
+                        + "' is internal to Kafka or Connect and never streamed (names starting with __, and "
                         + BridgeConfig.TOPICS_INTERNAL + ")";
             }
             if (!token.allows(topic)) {

@@ -1,14 +1,5 @@
 package io.cxone.kafka.bridge.subscription;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +9,14 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Resolves a subscription against Kafka with the bridge's {@link Admin}: the partitions of its topics, and the
@@ -50,7 +49,8 @@ public final class PartitionLookup {
         for (Map.Entry<String, Map<Integer, Long>> e : request.offsets().entrySet()) {
             for (Integer p : e.getValue().keySet()) {
                 if (partitions.get(e.getKey()).stream().noneMatch(tp -> tp.partition() == p)) {
-                    throw new SubscribeRequest.BadSubscribeException("offsets: topic '" + e.getKey() + "' has no partition " + p);
+                    throw new SubscribeRequest.BadSubscribeException(
+                            "offsets: topic '" + e.getKey() + "' has no partition " + p);
                 }
             }
         }
@@ -60,7 +60,9 @@ public final class PartitionLookup {
     /** The partitions of a topic, sorted; null if the topic does not exist. */
     private List<TopicPartition> partitionsOf(String topic) {
         try {
-            TopicDescription description = admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
+            TopicDescription description = admin.describeTopics(List.of(topic))
+                    .topicNameValues()
+                    .get(topic)
                     .get(10, TimeUnit.SECONDS);
             List<TopicPartition> tps = new ArrayList<>();
             description.partitions().forEach(p -> tps.add(new TopicPartition(topic, p.partition())));
@@ -103,10 +105,12 @@ public final class PartitionLookup {
     }
 
     /** Offsets of {@code specs} as a read_committed reader sees them (one admin round trip). */
-    private Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> committedOffsets(Map<TopicPartition, OffsetSpec> specs,
-            String what) {
+    private Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> committedOffsets(
+            Map<TopicPartition, OffsetSpec> specs, String what) {
         try {
-            return admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS);
+            return admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .all()
+                    .get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("looking up " + what + " offsets failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException | TimeoutException e) {
@@ -121,16 +125,20 @@ public final class PartitionLookup {
      */
     public Optional<String> offsetBeyondLogEnd(SubscribeRequest request, Map<TopicPartition, Long> starts) {
         Map<TopicPartition, OffsetSpec> explicit = new HashMap<>();
-        request.offsets().forEach((topic, byPartition) -> byPartition.keySet()
+        request.offsets().forEach((topic, byPartition) -> byPartition
+                .keySet()
                 .forEach(partition -> explicit.put(new TopicPartition(topic, partition), OffsetSpec.latest())));
         if (explicit.isEmpty()) {
             return Optional.empty();
         }
-        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : committedOffsets(explicit, "end").entrySet()) {
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end :
+                committedOffsets(explicit, "end").entrySet()) {
             long requested = starts.get(end.getKey());
             if (requested > end.getValue().offset()) {
-                return Optional.of("offsets: topic '" + end.getKey().topic() + "' partition " + end.getKey().partition()
-                        + ": offset " + requested + " is beyond the end of the log (" + end.getValue().offset()
+                return Optional.of("offsets: topic '" + end.getKey().topic() + "' partition "
+                        + end.getKey().partition()
+                        + ": offset " + requested + " is beyond the end of the log ("
+                        + end.getValue().offset()
                         + "); resume from the offset after the last record received");
             }
         }

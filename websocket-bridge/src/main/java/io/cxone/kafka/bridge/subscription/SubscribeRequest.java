@@ -1,12 +1,11 @@
 package io.cxone.kafka.bridge.subscription;
 
-import io.cxone.kafka.bridge.BridgeConfig;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.cxone.kafka.bridge.BridgeConfig;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,8 +31,13 @@ import java.util.regex.Pattern;
  * name; that is how a client resumes: it sends, per partition, the last delivered offset + 1, or the position
  * from the "subscribed" frame for partitions it has had nothing from.
  */
-public record SubscribeRequest(List<String> topics, Start start, Map<String, Map<Integer, Long>> offsets, int batch, boolean gzip,
-                               String group) {
+public record SubscribeRequest(
+        List<String> topics,
+        Start start,
+        Map<String, Map<Integer, Long>> offsets,
+        int batch,
+        boolean gzip,
+        String group) {
 
     /**
      * A subscribe message is at most three objects deep ({"offsets":{"topic":{"0":42}}}); deeper input is refused
@@ -41,15 +45,24 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
      * {@code limits.message.max.bytes}).
      */
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build()).build());
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(8).build())
+            .build());
+
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    private static final Set<String> JSON_FIELDS = Set.of("type", "topics", "start", "offsets", "batch", "compression", "group");
-    private static final Set<String> QUERY_PARAMS = Set.of("topics", "start", "offsets", "batch", "compression", "group");
+    private static final Set<String> JSON_FIELDS =
+            Set.of("type", "topics", "start", "offsets", "batch", "compression", "group");
+    private static final Set<String> QUERY_PARAMS =
+            Set.of("topics", "start", "offsets", "batch", "compression", "group");
     private static final Pattern GROUP = Pattern.compile("[a-zA-Z0-9._-]{1,100}");
 
     /** Where partitions without an explicit offset start. */
     public record Start(Kind kind, long timestamp) {
-        public enum Kind { LATEST, EARLIEST, TIMESTAMP }
+        public enum Kind {
+            LATEST,
+            EARLIEST,
+            TIMESTAMP
+        }
 
         public static final Start LATEST = new Start(Kind.LATEST, -1);
         public static final Start EARLIEST = new Start(Kind.EARLIEST, -1);
@@ -72,14 +85,16 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
                     // reported below
                 }
             }
-            throw new BadSubscribeException("start: expected latest, earliest or timestamp:<epoch ms>, got '" + value + "'");
+            throw new BadSubscribeException(
+                    "start: expected latest, earliest or timestamp:<epoch ms>, got '" + value + "'");
         }
     }
 
     /** Bounds on what one request may ask for; each refusal names the setting. */
     public record Limits(int batchMax, int topicsMax, int partitionsMax) {
         public static Limits of(BridgeConfig config) {
-            return new Limits(config.batchMaxRecords(), config.maxSubscriptionsPerClient(), config.maxPartitionsPerClient());
+            return new Limits(
+                    config.batchMaxRecords(), config.maxSubscriptionsPerClient(), config.maxPartitionsPerClient());
         }
     }
 
@@ -122,7 +137,8 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
                 }
                 String[] parts = item.trim().split(":");
                 if (parts.length != 3) {
-                    throw new BadSubscribeException("offsets: expected topic:partition:offset, got '" + item.trim() + "'");
+                    throw new BadSubscribeException(
+                            "offsets: expected topic:partition:offset, got '" + item.trim() + "'");
                 }
                 putOffset(offsets, parts[0], parts[1], parts[2]);
             }
@@ -181,9 +197,14 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
                 for (Iterator<Map.Entry<String, JsonNode>> ps = topic.getValue().fields(); ps.hasNext(); ) {
                     Map.Entry<String, JsonNode> p = ps.next();
                     if (!p.getValue().canConvertToLong() || !p.getValue().isIntegralNumber()) {
-                        throw new BadSubscribeException("offsets." + topic.getKey() + "." + p.getKey() + ": expected an integer offset");
+                        throw new BadSubscribeException(
+                                "offsets." + topic.getKey() + "." + p.getKey() + ": expected an integer offset");
                     }
-                    putOffset(offsets, topic.getKey(), p.getKey(), Long.toString(p.getValue().asLong()));
+                    putOffset(
+                            offsets,
+                            topic.getKey(),
+                            p.getKey(),
+                            Long.toString(p.getValue().asLong()));
                 }
             }
         }
@@ -201,8 +222,14 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
         return validated(topics, start, offsets, batch, gzip, group == null ? null : group.asText(), limits);
     }
 
-    private static SubscribeRequest validated(List<String> topics, Start start, Map<String, Map<Integer, Long>> offsets,
-                                              int batch, boolean gzip, String group, Limits limits) {
+    private static SubscribeRequest validated(
+            List<String> topics,
+            Start start,
+            Map<String, Map<Integer, Long>> offsets,
+            int batch,
+            boolean gzip,
+            String group,
+            Limits limits) {
         if (topics.isEmpty()) {
             throw new BadSubscribeException("topics: at least one topic is required");
         }
@@ -231,29 +258,35 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
         }
         if (group != null) {
             if (!GROUP.matcher(group).matches()) {
-                throw new BadSubscribeException("group: expected 1-100 characters of [a-zA-Z0-9._-], got '" + group + "'");
+                throw new BadSubscribeException(
+                        "group: expected 1-100 characters of [a-zA-Z0-9._-], got '" + group + "'");
             }
             if (!offsets.isEmpty()) {
-                throw new BadSubscribeException("offsets cannot be combined with group (the group's committed offsets apply)");
+                throw new BadSubscribeException(
+                        "offsets cannot be combined with group (the group's committed offsets apply)");
             }
             if (start.kind() == Start.Kind.TIMESTAMP) {
-                throw new BadSubscribeException("start: timestamp cannot be combined with group; use latest or earliest");
+                throw new BadSubscribeException(
+                        "start: timestamp cannot be combined with group; use latest or earliest");
             }
         }
         return new SubscribeRequest(List.copyOf(unique), start, offsets, batch, gzip, group);
     }
 
-    private static void putOffset(Map<String, Map<Integer, Long>> offsets, String topic, String partition, String offset) {
+    private static void putOffset(
+            Map<String, Map<Integer, Long>> offsets, String topic, String partition, String offset) {
         int p;
         long o;
         try {
             p = Integer.parseInt(partition.trim());
             o = Long.parseLong(offset.trim());
         } catch (NumberFormatException e) {
-            throw new BadSubscribeException("offsets: partition and offset must be integers in '" + topic + ":" + partition + ":" + offset + "'");
+            throw new BadSubscribeException("offsets: partition and offset must be integers in '" + topic + ":"
+                    + partition + ":" + offset + "'");
         }
         if (p < 0 || o < 0) {
-            throw new BadSubscribeException("offsets: partition and offset must not be negative in '" + topic + ":" + p + ":" + o + "'");
+            throw new BadSubscribeException(
+                    "offsets: partition and offset must not be negative in '" + topic + ":" + p + ":" + o + "'");
         }
         offsets.computeIfAbsent(topic.trim(), k -> new LinkedHashMap<>()).put(p, o);
     }
@@ -270,7 +303,8 @@ public record SubscribeRequest(List<String> topics, Start start, Map<String, Map
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new BadSubscribeException("batch: expected an integer between 1 and " + batchMax + ", got '" + value + "'");
+        throw new BadSubscribeException(
+                "batch: expected an integer between 1 and " + batchMax + ", got '" + value + "'");
     }
 
     private static boolean parseCompression(String value) {

@@ -1,12 +1,6 @@
 package io.cxone.kafka.bridge.feed;
 
 import io.cxone.kafka.bridge.BridgeConfig;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.common.TopicPartition;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,6 +8,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Kafka without a broker for feed unit tests: Kafka's {@link MockConsumer} as the consumer of the feed and of
@@ -23,24 +22,24 @@ public final class FakePartition {
 
     public static final TopicPartition TP = new TopicPartition("orders", 0);
 
-    private FakePartition() {
-    }
+    private FakePartition() {}
 
     /** A bridge config for a feed hub (no broker is contacted: consumers come from the test). */
     public static BridgeConfig config(Map<String, String> extra) {
-        Map<String, String> m = new HashMap<>(Map.of("kafka.bootstrap.servers", "127.0.0.1:1", "auth.enabled", "false",
-                "kafka.poll.timeout.ms", "5"));
+        Map<String, String> m = new HashMap<>(Map.of(
+                "kafka.bootstrap.servers", "127.0.0.1:1", "auth.enabled", "false", "kafka.poll.timeout.ms", "5"));
         m.putAll(extra);
         return BridgeConfig.of(m);
     }
 
     public static ConsumerRecord<byte[], byte[]> record(TopicPartition tp, long offset) {
-        return new ConsumerRecord<>(tp.topic(), tp.partition(), offset, null, ("{\"n\":" + offset + "}").getBytes(StandardCharsets.UTF_8));
+        return new ConsumerRecord<>(
+                tp.topic(), tp.partition(), offset, null, ("{\"n\":" + offset + "}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Routes the hub's consumers by client id: the feed's ("websocket-bridge-feed-…") or a catch-up reader's. */
-    public static Function<String, Consumer<byte[], byte[]>> consumers(Function<TopicPartition, Consumer<byte[], byte[]>> feeds,
-                                                                       Consumer<byte[], byte[]> catchUp) {
+    public static Function<String, Consumer<byte[], byte[]>> consumers(
+            Function<TopicPartition, Consumer<byte[], byte[]>> feeds, Consumer<byte[], byte[]> catchUp) {
         return clientId -> {
             if (clientId.startsWith("websocket-bridge-feed-")) {
                 String tp = clientId.substring("websocket-bridge-feed-".length());
@@ -70,7 +69,8 @@ public final class FakePartition {
             ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
             polls.incrementAndGet();
             if (records.isEmpty()) {
-                LockSupport.parkNanos(Math.min(timeout.toNanos(), Duration.ofMillis(5).toNanos()));
+                LockSupport.parkNanos(
+                        Math.min(timeout.toNanos(), Duration.ofMillis(5).toNanos()));
             }
             return records;
         }

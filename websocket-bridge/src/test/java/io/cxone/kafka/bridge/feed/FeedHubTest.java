@@ -1,19 +1,18 @@
 package io.cxone.kafka.bridge.feed;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.cxone.kafka.bridge.feed.FakePartition.PacedConsumer;
 import io.cxone.kafka.bridge.frame.RecordFrames;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.MockTime;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.MockTime;
+import org.junit.jupiter.api.Test;
 
 /** When partition feeds start and stop, without a broker (Kafka's MockConsumer and MockTime). */
 class FeedHubTest {
@@ -22,8 +21,11 @@ class FeedHubTest {
     private final MockTime time = new MockTime();
 
     private FeedHub hub(Map<String, String> settings) {
-        return new FeedHub(FakePartition.config(settings), new RecordFrames(null),
-                FakePartition.consumers(tp -> consumers.computeIfAbsent(tp, t -> new PacedConsumer(t, 0)), null), time);
+        return new FeedHub(
+                FakePartition.config(settings),
+                new RecordFrames(null),
+                FakePartition.consumers(tp -> consumers.computeIfAbsent(tp, t -> new PacedConsumer(t, 0)), null),
+                time);
     }
 
     @Test
@@ -45,7 +47,9 @@ class FeedHubTest {
 
             hub.detach(second);
             awaitPolls(consumer);
-            assertThat(hub.idleFeedCount()).as("kept for a client that comes back").isEqualTo(1);
+            assertThat(hub.idleFeedCount())
+                    .as("kept for a client that comes back")
+                    .isEqualTo(1);
             assertThat(hub.attachReclaiming(tp)).isSameAs(first);
             hub.detach(first);
 
@@ -66,13 +70,17 @@ class FeedHubTest {
             hub.detach(feedA);
 
             PartitionFeed feedB = hub.attachReclaiming(b);
-            assertThat(consumers.get(a).closed()).as("the unused feed was stopped for its consumer").isTrue();
+            assertThat(consumers.get(a).closed())
+                    .as("the unused feed was stopped for its consumer")
+                    .isTrue();
             feedB.ready().get(10, TimeUnit.SECONDS);
             assertThat(hub.feedCount()).isEqualTo(1);
             assertThat(hub.consumerCount()).isEqualTo(1);
 
-            assertThatThrownBy(() -> hub.attachReclaiming(a)).as("feed b has a client: nothing to reclaim")
-                    .isInstanceOf(FeedHub.ConsumerLimitException.class).hasMessageContaining("limits.consumers.total=1");
+            assertThatThrownBy(() -> hub.attachReclaiming(a))
+                    .as("feed b has a client: nothing to reclaim")
+                    .isInstanceOf(FeedHub.ConsumerLimitException.class)
+                    .hasMessageContaining("limits.consumers.total=1");
         }
     }
 

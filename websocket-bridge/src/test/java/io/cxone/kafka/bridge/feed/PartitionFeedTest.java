@@ -1,5 +1,9 @@
 package io.cxone.kafka.bridge.feed;
 
+import static io.cxone.kafka.bridge.feed.FakePartition.TP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.cxone.kafka.bridge.BridgeConfig;
 import io.cxone.kafka.bridge.feed.FakePartition.PacedConsumer;
 import io.cxone.kafka.bridge.frame.EncodedRecord;
@@ -7,19 +11,14 @@ import io.cxone.kafka.bridge.frame.OutboundFrame;
 import io.cxone.kafka.bridge.frame.OutboundFrames;
 import io.cxone.kafka.bridge.frame.Outbox;
 import io.cxone.kafka.bridge.frame.RecordFrames;
-import org.apache.kafka.common.utils.Time;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.LongStream;
-
-import static io.cxone.kafka.bridge.feed.FakePartition.TP;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.common.utils.Time;
+import org.junit.jupiter.api.Test;
 
 /** The hand-over of one partition feed to its members, without a broker (Kafka's MockConsumer). */
 class PartitionFeedTest {
@@ -38,7 +37,9 @@ class PartitionFeedTest {
 
             consumer.append(TP, 10, 13);
             await().until(() -> early.offsets().contains(12L));
-            assertThat(held.offsets()).as("held: its 'subscribed' frame goes first").isEmpty();
+            assertThat(held.offsets())
+                    .as("held: its 'subscribed' frame goes first")
+                    .isEmpty();
             feed.release(heldMember);
             assertThat(held.offsets()).containsExactly(10L, 11L, 12L);
 
@@ -56,7 +57,7 @@ class PartitionFeedTest {
             PartitionFeed feed = hub.attachReclaiming(TP);
             feed.ready().get(10, TimeUnit.SECONDS);
             // The slow client's socket never completes a write; the fast one's completes at once.
-            QueuedClient slow = new QueuedClient(hub, (frame, callback, more) -> { });
+            QueuedClient slow = new QueuedClient(hub, (frame, callback, more) -> {});
             QueuedClient fast = new QueuedClient(hub, (frame, callback, more) -> callback.succeeded());
             joinAtHeadAndRelease(feed, slow);
             joinAtHeadAndRelease(feed, fast);
@@ -68,8 +69,12 @@ class PartitionFeedTest {
                 long sentUpTo = from + 4;
                 await().until(() -> fast.sent.sum() == sentUpTo);
             }
-            assertThat(slow.outbox.queuedMessages()).as("bounded by client.queue.max.messages").isLessThanOrEqualTo(5);
-            assertThat(slow.dropped.sum()).as("drop-oldest: the slow client's oldest frames go").isPositive();
+            assertThat(slow.outbox.queuedMessages())
+                    .as("bounded by client.queue.max.messages")
+                    .isLessThanOrEqualTo(5);
+            assertThat(slow.dropped.sum())
+                    .as("drop-oldest: the slow client's oldest frames go")
+                    .isPositive();
             assertThat(fast.dropped.sum()).isZero();
         }
     }
@@ -95,7 +100,7 @@ class PartitionFeedTest {
         final LongAdder sent = new LongAdder();
         final LongAdder dropped = new LongAdder();
         final Outbox outbox;
-        private final OutboundFrames frames = new OutboundFrames(1024 * 1024, (record, size) -> { });
+        private final OutboundFrames frames = new OutboundFrames(1024 * 1024, (record, size) -> {});
 
         QueuedClient(FeedHub hub, Outbox.Sink socket) {
             Outbox.Listener counts = new Outbox.Listener() {
@@ -109,8 +114,16 @@ class PartitionFeedTest {
                     dropped.add(frame.records());
                 }
             };
-            outbox = new Outbox(5, 1024 * 1024, new AtomicLong(), Long.MAX_VALUE, BridgeConfig.SlowClientPolicy.DROP_OLDEST, socket,
-                    counts, report -> OutboundFrame.control(RecordFrames.dropped(report.frames(), report.ranges()), false), hub.writer());
+            outbox = new Outbox(
+                    5,
+                    1024 * 1024,
+                    new AtomicLong(),
+                    Long.MAX_VALUE,
+                    BridgeConfig.SlowClientPolicy.DROP_OLDEST,
+                    socket,
+                    counts,
+                    report -> OutboundFrame.control(RecordFrames.dropped(report.frames(), report.ranges()), false),
+                    hub.writer());
         }
 
         @Override
@@ -119,7 +132,6 @@ class PartitionFeedTest {
         }
 
         @Override
-        public void feedFailed(org.apache.kafka.common.TopicPartition partition, String reason) {
-        }
+        public void feedFailed(org.apache.kafka.common.TopicPartition partition, String reason) {}
     }
 }

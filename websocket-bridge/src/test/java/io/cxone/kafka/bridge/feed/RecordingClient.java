@@ -3,7 +3,6 @@ package io.cxone.kafka.bridge.feed;
 import io.cxone.kafka.bridge.catchup.CatchUpReader;
 import io.cxone.kafka.bridge.frame.EncodedRecord;
 import io.cxone.kafka.bridge.frame.OutboundFrame;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,15 +1,14 @@
 package io.cxone.kafka.bridge.frame;
 
-import io.cxone.kafka.bridge.BridgeConfig;
-import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cxone.kafka.bridge.BridgeConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.Test;
 
 class OutboxTest {
 
@@ -38,26 +37,39 @@ class OutboxTest {
 
     private static final Outbox.Listener NO_METRICS = new Outbox.Listener() {
         @Override
-        public void sent(OutboundFrame frame) {
-        }
+        public void sent(OutboundFrame frame) {}
 
         @Override
-        public void dropped(OutboundFrame frame) {
-        }
+        public void dropped(OutboundFrame frame) {}
     };
 
     private static OutboundFrame frame(long offset) {
-        return new OutboundFrame(("f" + offset).getBytes(StandardCharsets.UTF_8), false,
-                List.of(new OutboundFrame.Span("t", 0, offset, offset)), 1);
+        return new OutboundFrame(
+                ("f" + offset).getBytes(StandardCharsets.UTF_8),
+                false,
+                List.of(new OutboundFrame.Span("t", 0, offset, offset)),
+                1);
     }
 
-    private static Outbox outbox(ManualSink sink, BridgeConfig.SlowClientPolicy policy, AtomicLong global, long globalMax) {
-        return new Outbox(3, 1_000_000, global, globalMax, policy, sink, NO_METRICS,
-                report -> OutboundFrame.control(("dropped " + report.frames() + " " + report.ranges()).getBytes(StandardCharsets.UTF_8), false));
+    private static Outbox outbox(
+            ManualSink sink, BridgeConfig.SlowClientPolicy policy, AtomicLong global, long globalMax) {
+        return new Outbox(
+                3,
+                1_000_000,
+                global,
+                globalMax,
+                policy,
+                sink,
+                NO_METRICS,
+                report -> OutboundFrame.control(
+                        ("dropped " + report.frames() + " " + report.ranges()).getBytes(StandardCharsets.UTF_8),
+                        false));
     }
 
     private static List<String> texts(List<OutboundFrame> frames) {
-        return frames.stream().map(f -> new String(f.payload(), StandardCharsets.UTF_8)).toList();
+        return frames.stream()
+                .map(f -> new String(f.payload(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Test
@@ -77,8 +89,15 @@ class OutboxTest {
     void synchronousCompletionDoesNotRecurse() {
         ManualSink sink = new ManualSink();
         sink.synchronous = true;
-        Outbox box = new Outbox(100_000, Long.MAX_VALUE, new AtomicLong(), Long.MAX_VALUE, BridgeConfig.SlowClientPolicy.DISCONNECT,
-                sink, NO_METRICS, r -> null);
+        Outbox box = new Outbox(
+                100_000,
+                Long.MAX_VALUE,
+                new AtomicLong(),
+                Long.MAX_VALUE,
+                BridgeConfig.SlowClientPolicy.DISCONNECT,
+                sink,
+                NO_METRICS,
+                r -> null);
         for (int i = 0; i < 50_000; i++) {
             box.offer(frame(i));
         }
@@ -95,8 +114,9 @@ class OutboxTest {
         }
         assertThat(box.queuedMessages()).isEqualTo(3);
         sink.completeAll();
-        assertThat(texts(sink.written)).containsExactly("f0", "dropped 3 [Span[topic=t, partition=0, firstOffset=1, lastOffset=3]]",
-                "f4", "f5", "f6");
+        assertThat(texts(sink.written))
+                .containsExactly(
+                        "f0", "dropped 3 [Span[topic=t, partition=0, firstOffset=1, lastOffset=3]]", "f4", "f5", "f6");
     }
 
     @Test
@@ -158,8 +178,9 @@ class OutboxTest {
         sink.completeAll();
         sink.completeAll();
         sink.completeAll();
-        assertThat(texts(sink.written)).containsExactly("f0", "dropped 6 [Span[topic=t, partition=0, firstOffset=1, lastOffset=6]]",
-                "f7", "f8", "f9");
+        assertThat(texts(sink.written))
+                .containsExactly(
+                        "f0", "dropped 6 [Span[topic=t, partition=0, firstOffset=1, lastOffset=6]]", "f7", "f8", "f9");
 
         ManualSink stalled = new ManualSink();
         Outbox strict = outbox(stalled, BridgeConfig.SlowClientPolicy.DISCONNECT, new AtomicLong(), Long.MAX_VALUE);

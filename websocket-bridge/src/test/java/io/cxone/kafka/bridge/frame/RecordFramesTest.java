@@ -1,22 +1,21 @@
 package io.cxone.kafka.bridge.frame;
 
-import io.cxone.kafka.bridge.BridgeConfig;
-import io.cxone.kafka.bridge.SchemaRegistryClient;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
-import org.junit.jupiter.api.Test;
-
+import io.cxone.kafka.bridge.BridgeConfig;
+import io.cxone.kafka.bridge.SchemaRegistryClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
 
 class RecordFramesTest {
 
@@ -26,14 +25,25 @@ class RecordFramesTest {
     private static ConsumerRecord<byte[], byte[]> record(byte[] key, byte[] value) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("trace", "abc".getBytes(StandardCharsets.UTF_8));
-        headers.add("bin", new byte[]{(byte) 0xff, 0});
-        return new ConsumerRecord<>("cxone.events", 2, 41L, 1700000000000L, TimestampType.CREATE_TIME, 0, 0,
-                key, value, headers, Optional.empty());
+        headers.add("bin", new byte[] {(byte) 0xff, 0});
+        return new ConsumerRecord<>(
+                "cxone.events",
+                2,
+                41L,
+                1700000000000L,
+                TimestampType.CREATE_TIME,
+                0,
+                0,
+                key,
+                value,
+                headers,
+                Optional.empty());
     }
 
     @Test
     void envelopeCarriesCoordinatesKeyHeadersAndJsonValue() throws Exception {
-        byte[] frame = frames.record(record("k-1".getBytes(StandardCharsets.UTF_8),
+        byte[] frame = frames.record(record(
+                "k-1".getBytes(StandardCharsets.UTF_8),
                 "{\"event_id\":\"e1\",\"n\":1.5}".getBytes(StandardCharsets.UTF_8)));
         String text = new String(frame, StandardCharsets.UTF_8);
         assertThat(text).startsWith("{\"checksum\":\"");
@@ -54,10 +64,12 @@ class RecordFramesTest {
 
     @Test
     void checksumDetectsAnyChangeAndFollowsTheDocumentedRule() throws Exception {
-        String text = new String(frames.record(record(null, "{\"a\":1}".getBytes(StandardCharsets.UTF_8))), StandardCharsets.UTF_8);
+        String text = new String(
+                frames.record(record(null, "{\"a\":1}".getBytes(StandardCharsets.UTF_8))), StandardCharsets.UTF_8);
         assertThat(FrameChecksum.verify(text)).isTrue();
         assertThat(FrameChecksum.verify(text.replace("\"a\":1", "\"a\":2"))).isFalse();
-        assertThat(FrameChecksum.verify(text.replace("\"offset\":41", "\"offset\":42"))).isFalse();
+        assertThat(FrameChecksum.verify(text.replace("\"offset\":41", "\"offset\":42")))
+                .isFalse();
         // The documented rule, computed independently.
         String zeroed = "{\"checksum\":\"" + "0".repeat(64) + text.substring(77);
         java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
@@ -67,9 +79,12 @@ class RecordFramesTest {
 
     @Test
     void nonJsonValuesAndKeysAreBase64AndNullIsNull() throws Exception {
-        JsonNode env = JSON.readTree(frames.record(record(new byte[]{(byte) 0xc3}, "plain text".getBytes(StandardCharsets.UTF_8))));
+        JsonNode env = JSON.readTree(
+                frames.record(record(new byte[] {(byte) 0xc3}, "plain text".getBytes(StandardCharsets.UTF_8))));
         assertThat(env.get("valueFormat").asText()).isEqualTo("base64");
-        assertThat(new String(java.util.Base64.getDecoder().decode(env.get("value").asText()), StandardCharsets.UTF_8)).isEqualTo("plain text");
+        assertThat(new String(
+                        java.util.Base64.getDecoder().decode(env.get("value").asText()), StandardCharsets.UTF_8))
+                .isEqualTo("plain text");
         assertThat(env.get("keyEncoding").asText()).isEqualTo("base64");
 
         JsonNode tomb = JSON.readTree(frames.record(record(null, null)));
@@ -80,10 +95,15 @@ class RecordFramesTest {
 
     @Test
     void avroWireFormatWithoutRegistryPassesAsBase64WithReason() throws Exception {
-        try (SchemaRegistryClient registry = new SchemaRegistryClient(BridgeConfig.of(Map.of("kafka.bootstrap.servers", "127.0.0.1:9092",
-                "auth.enabled", "false", "schema.registry.url", "http://127.0.0.1:1/apis/registry/v2")))) {
+        try (SchemaRegistryClient registry = new SchemaRegistryClient(BridgeConfig.of(Map.of(
+                "kafka.bootstrap.servers",
+                "127.0.0.1:9092",
+                "auth.enabled",
+                "false",
+                "schema.registry.url",
+                "http://127.0.0.1:1/apis/registry/v2")))) {
             RecordFrames withRegistry = new RecordFrames(registry);
-            JsonNode env = JSON.readTree(withRegistry.record(record(null, new byte[]{0, 0, 0, 0, 7, 2, 4})));
+            JsonNode env = JSON.readTree(withRegistry.record(record(null, new byte[] {0, 0, 0, 0, 7, 2, 4})));
             assertThat(env.get("valueFormat").asText()).isEqualTo("base64");
             assertThat(env.get("valueError").asText()).contains("schema id 7");
         }
@@ -108,21 +128,26 @@ class RecordFramesTest {
         byte[] gz = RecordFrames.gzip(text);
         byte[] back = new GZIPInputStream(new ByteArrayInputStream(gz)).readAllBytes();
         assertThat(back).isEqualTo(text);
-        assertThat(FrameChecksum.verify(new String(back, StandardCharsets.UTF_8))).isTrue();
+        assertThat(FrameChecksum.verify(new String(back, StandardCharsets.UTF_8)))
+                .isTrue();
     }
 
     @Test
     void batchFromEncodedRecordsIsByteForByteTheBatchOfTheRecords() {
         List<ConsumerRecord<byte[], byte[]>> records = List.of(
-                record("k-1".getBytes(StandardCharsets.UTF_8), "{\"event_id\":\"e1\"}".getBytes(StandardCharsets.UTF_8)),
-                record(null, new byte[]{1, 2, 3}),
-                record(new byte[]{(byte) 0xfe}, null));
+                record(
+                        "k-1".getBytes(StandardCharsets.UTF_8),
+                        "{\"event_id\":\"e1\"}".getBytes(StandardCharsets.UTF_8)),
+                record(null, new byte[] {1, 2, 3}),
+                record(new byte[] {(byte) 0xfe}, null));
         List<EncodedRecord> encoded = records.stream().map(frames::encode).toList();
         assertThat(new String(encoded.get(0).text(), StandardCharsets.UTF_8).substring(EncodedRecord.FIELDS_START))
                 .startsWith("\"topic\":\"cxone.events\"");
         byte[] batch = RecordFrames.batchOf(encoded);
-        assertThat(new String(batch, StandardCharsets.UTF_8)).isEqualTo(new String(frames.batch(records), StandardCharsets.UTF_8));
-        assertThat(FrameChecksum.verify(new String(batch, StandardCharsets.UTF_8))).isTrue();
+        assertThat(new String(batch, StandardCharsets.UTF_8))
+                .isEqualTo(new String(frames.batch(records), StandardCharsets.UTF_8));
+        assertThat(FrameChecksum.verify(new String(batch, StandardCharsets.UTF_8)))
+                .isTrue();
         assertThat(new String(RecordFrames.batchOf(encoded.subList(0, 1)), StandardCharsets.UTF_8))
                 .isEqualTo(new String(frames.batch(records.subList(0, 1)), StandardCharsets.UTF_8));
     }
@@ -130,11 +155,13 @@ class RecordFramesTest {
     @Test
     void encodedRecordSharesOneFrameAndCompressesOnce() throws Exception {
         EncodedRecord r = frames.encode(record(null, "{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
-        assertThat(r.plain().payload()).isEqualTo(frames.record(record(null, "{\"a\":1}".getBytes(StandardCharsets.UTF_8))));
+        assertThat(r.plain().payload())
+                .isEqualTo(frames.record(record(null, "{\"a\":1}".getBytes(StandardCharsets.UTF_8))));
         assertThat(r.plain().spans()).containsExactly(new OutboundFrame.Span("cxone.events", 2, 41, 41));
         OutboundFrame gz = r.gzipped();
         assertThat(r.gzipped()).isSameAs(gz);
         assertThat(gz.binary()).isTrue();
-        assertThat(new GZIPInputStream(new ByteArrayInputStream(gz.payload())).readAllBytes()).isEqualTo(r.text());
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(gz.payload())).readAllBytes())
+                .isEqualTo(r.text());
     }
 }

@@ -1,12 +1,11 @@
 package io.cxone.kafka.bridge.subscription;
 
-import io.cxone.kafka.bridge.BridgeConfig;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cxone.kafka.bridge.BridgeConfig;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class AccessPolicyTest {
 
@@ -24,7 +23,10 @@ class AccessPolicyTest {
     @Test
     void tokensMapToTheirTopicPatterns() {
         AccessPolicy p = policy("");
-        assertThat(p.authenticate("secret-aaaaaa")).get().extracting(BridgeConfig.Token::id).isEqualTo("a");
+        assertThat(p.authenticate("secret-aaaaaa"))
+                .get()
+                .extracting(BridgeConfig.Token::id)
+                .isEqualTo("a");
         assertThat(p.authenticate("secret-bbbbbb").get().allows("cxone.x")).isFalse();
         assertThat(p.authenticate("secret-bbbbbb").get().allows("audit")).isTrue();
         assertThat(p.authenticate("wrong")).isEmpty();
@@ -37,19 +39,27 @@ class AccessPolicyTest {
     void sameOriginByDefault() {
         AccessPolicy p = policy("");
         assertThat(p.originAllowed(null, "127.0.0.1:8702", false)).isTrue();
-        assertThat(p.originAllowed("http://127.0.0.1:8702", "127.0.0.1:8702", false)).isTrue();
-        assertThat(p.originAllowed("https://127.0.0.1:8702", "127.0.0.1:8702", false)).isFalse();
-        assertThat(p.originAllowed("http://evil.example", "127.0.0.1:8702", false)).isFalse();
-        assertThat(p.originAllowed("http://127.0.0.1:9999", "127.0.0.1:8702", false)).isFalse();
-        assertThat(p.originAllowed("https://bridge.example", "bridge.example", true)).isTrue();
+        assertThat(p.originAllowed("http://127.0.0.1:8702", "127.0.0.1:8702", false))
+                .isTrue();
+        assertThat(p.originAllowed("https://127.0.0.1:8702", "127.0.0.1:8702", false))
+                .isFalse();
+        assertThat(p.originAllowed("http://evil.example", "127.0.0.1:8702", false))
+                .isFalse();
+        assertThat(p.originAllowed("http://127.0.0.1:9999", "127.0.0.1:8702", false))
+                .isFalse();
+        assertThat(p.originAllowed("https://bridge.example", "bridge.example", true))
+                .isTrue();
         assertThat(p.originAllowed("null", "127.0.0.1:8702", false)).isFalse();
     }
 
     @Test
     void allowListAndWildcard() {
         AccessPolicy p = policy("https://dash.example.com");
-        assertThat(p.originAllowed("https://dash.example.com", "bridge:8702", false)).isTrue();
-        assertThat(p.originAllowed("https://other.example.com", "bridge:8702", false)).isFalse();
-        assertThat(policy("*").originAllowed("https://anything", "bridge:8702", false)).isTrue();
+        assertThat(p.originAllowed("https://dash.example.com", "bridge:8702", false))
+                .isTrue();
+        assertThat(p.originAllowed("https://other.example.com", "bridge:8702", false))
+                .isFalse();
+        assertThat(policy("*").originAllowed("https://anything", "bridge:8702", false))
+                .isTrue();
     }
 }

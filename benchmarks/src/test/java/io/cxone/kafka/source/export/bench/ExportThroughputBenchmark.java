@@ -10,6 +10,19 @@ import io.cxone.kafka.source.bench.CpuClock;
 import io.cxone.kafka.source.export.CxoneExportSourceConnector;
 import io.cxone.kafka.source.export.ExportSourceConfig;
 import io.cxone.kafka.testkit.TestServices;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -27,20 +40,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.runtime.ConnectorConfig;
 import org.apache.kafka.connect.runtime.SourceConnectorConfig;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark (not a test): N small rows (default 1,000,000) from the CXone simulator into Kafka through the
@@ -69,7 +68,8 @@ public final class ExportThroughputBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int chunk = 10_000;
-        // Values as shipped (Avro through the registry's converter) by default; "json" for JsonConverter without schemas.
+        // Values as shipped (Avro through the registry's converter) by default; "json" for JsonConverter without
+        // schemas.
         String values = args.length > 1 ? args[1] : "avro";
         if (!values.equals("avro") && !values.equals("json")) {
             throw new IllegalArgumentException("values must be avro (as shipped) or json, not " + values);
@@ -77,15 +77,18 @@ public final class ExportThroughputBenchmark {
         Map<String, String> shipped = shippedSettings(values.equals("avro"));
         System.out.println("connector settings from " + SHIPPED_CONFIG + ": " + shipped);
         EmbeddedConnectCluster connect = TestServices.connect(); // with the registry, started by shippedSettings
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers()))) {
             Map<String, Object> tuned = new HashMap<>();
             shipped.forEach((k, v) -> {
                 if (k.startsWith(PRODUCER_OVERRIDE)) {
                     tuned.put(k.substring(PRODUCER_OVERRIDE.length()), v);
                 }
             });
-            // Unmeasured warm-up rounds, each a connector export and a raw producer run of a fifth of the rows, until the
-            // JIT compilers used under 10% of this JVM's CPU in a round, for at most 2 minutes. A deployed worker runs for days;
+            // Unmeasured warm-up rounds, each a connector export and a raw producer run of a fifth of the rows, until
+            // the
+            // JIT compilers used under 10% of this JVM's CPU in a round, for at most 2 minutes. A deployed worker runs
+            // for days;
             // here the C2 compiler otherwise takes a third of the two cores during a measured phase of a few seconds.
             // It does not settle entirely (connector and raw phases alternate in one JVM and keep deoptimising the
             // producer's and broker's hot methods), so the per-thread CPU below shows its share of each measured phase.
@@ -95,9 +98,9 @@ public final class ExportThroughputBenchmark {
                 CpuClock cpu = new CpuClock();
                 String warmupTopic = "bench-warmup-" + round;
                 try (CxoneSimulator warmup = simulator(warmupRows)) {
-                    export(connect, admin, warmup, shipped, warmupRows, chunk, warmupTopic, () -> { });
+                    export(connect, admin, warmup, shipped, warmupRows, chunk, warmupTopic, () -> {});
                 }
-                rawProducer(connect, warmupTopic + "-raw", readAll(warmupTopic, warmupRows), tuned, 0, () -> { });
+                rawProducer(connect, warmupTopic + "-raw", readAll(warmupTopic, warmupRows), tuned, 0, () -> {});
                 double jitShare = cpu.jitSeconds() / cpu.elapsed()[0];
                 System.out.printf("warm-up round %d: JIT compilers %.0f%% of this JVM's CPU%n", round, jitShare * 100);
                 if (jitShare < 0.10) {
@@ -119,7 +122,7 @@ public final class ExportThroughputBenchmark {
             }
             List<ConsumerRecord<byte[], byte[]>> written = readAll(topic, rows);
 
-            double rawDefaultSeconds = rawProducer(connect, "bench-raw-defaults", written, Map.of(), 0, () -> { });
+            double rawDefaultSeconds = rawProducer(connect, "bench-raw-defaults", written, Map.of(), 0, () -> {});
             CpuClock cpu = new CpuClock();
             double[][] cpuAtFlush = new double[1][];
             double rawTunedSeconds = rawProducer(connect, "bench-raw-tuned", written, tuned, 0, () -> {
@@ -130,26 +133,38 @@ public final class ExportThroughputBenchmark {
             double rawSeconds = Math.min(rawDefaultSeconds, rawTunedSeconds);
             // The same guarantee as the connector's: one transaction per chunk. Shown apart, not the baseline, so the
             // cost of exactly-once itself is visible next to the cost of the connector.
-            double rawTransactionalSeconds = rawProducer(connect, "bench-raw-transactional", written, tuned, chunk, () -> { });
+            double rawTransactionalSeconds =
+                    rawProducer(connect, "bench-raw-transactional", written, tuned, chunk, () -> {});
 
             int n = written.size();
             double connectorRate = n / connectorSeconds;
             double rawRate = n / rawSeconds;
-            System.out.printf("export connector (exactly-once, %d-row chunks): %d records in %.1f s = %.0f records/s%n",
+            System.out.printf(
+                    "export connector (exactly-once, %d-row chunks): %d records in %.1f s = %.0f records/s%n",
                     chunk, n, connectorSeconds, connectorRate);
-            System.out.printf("raw KafkaProducer, client defaults:            %d records in %.1f s = %.0f records/s%n",
+            System.out.printf(
+                    "raw KafkaProducer, client defaults:            %d records in %.1f s = %.0f records/s%n",
                     n, rawDefaultSeconds, n / rawDefaultSeconds);
-            System.out.printf("raw KafkaProducer, connector's settings %s: %d records in %.1f s = %.0f records/s%n",
+            System.out.printf(
+                    "raw KafkaProducer, connector's settings %s: %d records in %.1f s = %.0f records/s%n",
                     tuned, n, rawTunedSeconds, n / rawTunedSeconds);
-            System.out.printf("raw KafkaProducer, connector's settings, one transaction per %d records: %d records in %.1f s = %.0f records/s%n",
+            System.out.printf(
+                    "raw KafkaProducer, connector's settings, one transaction per %d records: %d records in %.1f s = %.0f records/s%n",
                     chunk, n, rawTransactionalSeconds, n / rawTransactionalSeconds);
-            System.out.printf("ratio connector/raw transactional (same guarantee) = %.2f%n", rawTransactionalSeconds / connectorSeconds);
-            System.out.printf("ratio connector/raw (faster non-transactional raw run) = %.2f (target >= 0.80)%n", connectorRate / rawRate);
+            System.out.printf(
+                    "ratio connector/raw transactional (same guarantee) = %.2f%n",
+                    rawTransactionalSeconds / connectorSeconds);
+            System.out.printf(
+                    "ratio connector/raw (faster non-transactional raw run) = %.2f (target >= 0.80)%n",
+                    connectorRate / rawRate);
             // The machine is shared: CPU time of this JVM (broker and worker included) per record does not depend on
             // what else runs, so it shows where the gap comes from when wall-clock figures are noisy.
-            System.out.printf("CPU of this JVM per 1M records: connector phase %.1f s (of which the simulator standing in for CXone %.1f s),"
-                    + " raw phase (connector's settings) %.1f s; load average %.1f%n",
-                    connectorCpu[0] * 1e6 / n, connectorCpu[1] * 1e6 / n, rawTunedCpu[0] * 1e6 / n,
+            System.out.printf(
+                    "CPU of this JVM per 1M records: connector phase %.1f s (of which the simulator standing in for CXone %.1f s),"
+                            + " raw phase (connector's settings) %.1f s; load average %.1f%n",
+                    connectorCpu[0] * 1e6 / n,
+                    connectorCpu[1] * 1e6 / n,
+                    rawTunedCpu[0] * 1e6 / n,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } catch (Throwable t) {
             t.printStackTrace();
@@ -159,14 +174,27 @@ public final class ExportThroughputBenchmark {
     }
 
     private static CxoneSimulator simulator(int rows) {
-        return CxoneSimulator.start(SimulatorOptions.builder().port(0).rowCount(rows)
-                .rowShape(List.of(FieldSpec.of("id", FieldType.STRING), FieldSpec.of("duration_ms", FieldType.LONG),
-                        FieldSpec.of("agent_id", FieldType.STRING))).build());
+        return CxoneSimulator.start(SimulatorOptions.builder()
+                .port(0)
+                .rowCount(rows)
+                .rowShape(List.of(
+                        FieldSpec.of("id", FieldType.STRING),
+                        FieldSpec.of("duration_ms", FieldType.LONG),
+                        FieldSpec.of("agent_id", FieldType.STRING)))
+                .build());
     }
 
     /** Seconds from the export task running until every chunk of {@code rows} is committed to {@code topic}. */
-    private static double export(EmbeddedConnectCluster connect, Admin admin, CxoneSimulator sim, Map<String, String> shipped,
-                                 int rows, int chunk, String topic, Runnable atCommit) throws Exception {
+    private static double export(
+            EmbeddedConnectCluster connect,
+            Admin admin,
+            CxoneSimulator sim,
+            Map<String, String> shipped,
+            int rows,
+            int chunk,
+            String topic,
+            Runnable atCommit)
+            throws Exception {
         connect.kafka().createTopic(topic, 1);
         Map<String, String> config = new HashMap<>(shipped);
         config.put(ConnectorConfig.CONNECTOR_CLASS_CONFIG, CxoneExportSourceConnector.class.getName());
@@ -186,7 +214,8 @@ public final class ExportThroughputBenchmark {
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(topic, 1, "export task should start");
         long t0 = System.nanoTime();
         // Every chunk is one transaction, so the partition ends with one commit marker per chunk.
-        awaitLastStableOffset(admin, new TopicPartition(topic, 0), rows + (rows + chunk - 1) / chunk, Duration.ofMinutes(15));
+        awaitLastStableOffset(
+                admin, new TopicPartition(topic, 0), rows + (rows + chunk - 1) / chunk, Duration.ofMinutes(15));
         double seconds = (System.nanoTime() - t0) / 1e9;
         atCommit.run();
         connect.deleteConnector(topic);
@@ -195,16 +224,22 @@ public final class ExportThroughputBenchmark {
 
     /** Producer overrides and the header converter of the shipped connector configuration. */
     private static Map<String, String> shippedSettings(boolean shippedConverters) throws Exception {
-        JsonNode config = new ObjectMapper().readTree(Path.of(SHIPPED_CONFIG).toFile()).get("config");
+        JsonNode config =
+                new ObjectMapper().readTree(Path.of(SHIPPED_CONFIG).toFile()).get("config");
         Map<String, String> out = new TreeMap<>();
         config.fields().forEachRemaining(e -> {
-            if (e.getKey().startsWith(PRODUCER_OVERRIDE) || e.getKey().equals(ConnectorConfig.HEADER_CONVERTER_CLASS_CONFIG)
-                    || shippedConverters && (e.getKey().startsWith("key.converter") || e.getKey().startsWith("value.converter"))) {
+            if (e.getKey().startsWith(PRODUCER_OVERRIDE)
+                    || e.getKey().equals(ConnectorConfig.HEADER_CONVERTER_CLASS_CONFIG)
+                    || shippedConverters
+                            && (e.getKey().startsWith("key.converter")
+                                    || e.getKey().startsWith("value.converter"))) {
                 out.put(e.getKey(), e.getValue().asText());
             }
         });
         if (shippedConverters) {
-            out.put("value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());
+            out.put(
+                    "value.converter.apicurio.registry.url",
+                    TestServices.registry().apicurioApiUrl());
         } else {
             out.put(ConnectorConfig.KEY_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.storage.StringConverter");
             out.put(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.json.JsonConverter");
@@ -217,8 +252,13 @@ public final class ExportThroughputBenchmark {
      * Seconds for an idempotent producer (acks=all) to send and flush the records with their headers; with
      * {@code transactionSize > 0} a transactional one committing every {@code transactionSize} records.
      */
-    private static double rawProducer(EmbeddedConnectCluster connect, String topic, List<ConsumerRecord<byte[], byte[]>> records,
-                                      Map<String, Object> settings, int transactionSize, Runnable atFlush) {
+    private static double rawProducer(
+            EmbeddedConnectCluster connect,
+            String topic,
+            List<ConsumerRecord<byte[], byte[]>> records,
+            Map<String, Object> settings,
+            int transactionSize,
+            Runnable atFlush) {
         connect.kafka().createTopic(topic, 1);
         Properties p = new Properties();
         p.putAll(settings);
@@ -231,7 +271,8 @@ public final class ExportThroughputBenchmark {
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            producer.partitionsFor(topic); // metadata fetched before the clock starts, as the connector's producer has it
+            producer.partitionsFor(
+                    topic); // metadata fetched before the clock starts, as the connector's producer has it
             if (transactionSize > 0) {
                 producer.initTransactions();
             }
@@ -257,11 +298,15 @@ public final class ExportThroughputBenchmark {
         }
     }
 
-    private static void awaitLastStableOffset(Admin admin, TopicPartition tp, long end, Duration timeout) throws Exception {
+    private static void awaitLastStableOffset(Admin admin, TopicPartition tp, long end, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            long lso = admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                    .partitionResult(tp).get().offset();
+            long lso = admin.listOffsets(
+                            Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(tp)
+                    .get()
+                    .offset();
             if (lso >= end) {
                 return;
             }
@@ -291,7 +336,8 @@ public final class ExportThroughputBenchmark {
         Set<String> keys = new HashSet<>();
         out.forEach(r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
         if (out.size() != expected || keys.size() != expected) {
-            throw new IllegalStateException(out.size() + " records with " + keys.size() + " distinct keys, expected " + expected);
+            throw new IllegalStateException(
+                    out.size() + " records with " + keys.size() + " distinct keys, expected " + expected);
         }
         return out;
     }

@@ -2,7 +2,6 @@ package io.cxone.kafka.sink.elasticsearch.client;
 
 import co.elastic.clients.transport.TransportOptions;
 import co.elastic.clients.transport.http.TransportHttpClient;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -50,12 +49,14 @@ final class ContiguousBodyHttpClient implements TransportHttpClient {
     }
 
     @Override
-    public Response performRequest(String endpointId, Node node, Request request, TransportOptions options) throws IOException {
+    public Response performRequest(String endpointId, Node node, Request request, TransportOptions options)
+            throws IOException {
         return delegate.performRequest(endpointId, node, contiguous(request), options);
     }
 
     @Override
-    public CompletableFuture<Response> performRequestAsync(String endpointId, Node node, Request request, TransportOptions options) {
+    public CompletableFuture<Response> performRequestAsync(
+            String endpointId, Node node, Request request, TransportOptions options) {
         return delegate.performRequestAsync(endpointId, node, contiguous(request), options);
     }
 

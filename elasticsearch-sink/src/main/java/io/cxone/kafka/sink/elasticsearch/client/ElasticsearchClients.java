@@ -1,5 +1,12 @@
 package io.cxone.kafka.sink.elasticsearch.client;
 
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.CONNECTION_API_KEY;
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.CONNECTION_BEARER_TOKEN;
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.CONNECTION_PASSWORD;
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.CONNECTION_USERNAME;
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.SSL_CA_FILE;
+import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.SSL_TRUST_ALL;
+
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.ElasticsearchTransportBase;
@@ -7,23 +14,6 @@ import co.elastic.clients.transport.http.TransportHttpClient;
 import co.elastic.clients.transport.instrumentation.NoopInstrumentation;
 import co.elastic.clients.transport.rest_client.RestClientHttpClient;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig;
-import org.apache.http.Header;
-import org.apache.http.HttpHost;
-import org.apache.http.conn.ssl.NoopHostnameVerifier;
-import org.apache.http.message.BasicHeader;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.elasticsearch.client.Request;
-import org.elasticsearch.client.ResponseException;
-import org.elasticsearch.client.RestClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.elasticsearch.client.RestClientBuilder;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -38,13 +28,22 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-
-import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.CONNECTION_API_KEY;
-import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.CONNECTION_BEARER_TOKEN;
-import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.CONNECTION_PASSWORD;
-import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.CONNECTION_USERNAME;
-import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.SSL_CA_FILE;
-import static io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.SSL_TRUST_ALL;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.apache.http.Header;
+import org.apache.http.HttpHost;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import org.apache.http.message.BasicHeader;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the HTTP client to Elasticsearch: timeouts, one of basic / API key / bearer authentication (sent as a
@@ -55,8 +54,7 @@ public final class ElasticsearchClients {
 
     private static final Logger log = LoggerFactory.getLogger(ElasticsearchClients.class);
 
-    private ElasticsearchClients() {
-    }
+    private ElasticsearchClients() {}
 
     public static RestClient restClient(ElasticsearchSinkConfig config) {
         List<HttpHost> hosts = new ArrayList<>();
@@ -65,8 +63,7 @@ public final class ElasticsearchClients {
             hosts.add(new HttpHost(url.getHost(), port, url.getScheme()));
         }
         RestClientBuilder builder = RestClient.builder(hosts.toArray(HttpHost[]::new))
-                .setRequestConfigCallback(rc -> rc
-                        .setConnectTimeout(config.connectionTimeoutMs())
+                .setRequestConfigCallback(rc -> rc.setConnectTimeout(config.connectionTimeoutMs())
                         .setSocketTimeout(config.readTimeoutMs())
                         .setConnectionRequestTimeout(config.readTimeoutMs()))
                 .setDefaultHeaders(authHeaders(config));
@@ -90,8 +87,7 @@ public final class ElasticsearchClients {
         TransportHttpClient http = new ContiguousBodyHttpClient(new RestClientHttpClient(rest));
         // NoopInstrumentation: the plugin ships without OpenTelemetry, the client's default tracing would not load.
         return new ElasticsearchClient(
-                new ElasticsearchTransportBase(http, null, new JacksonJsonpMapper(), NoopInstrumentation.INSTANCE) {
-        });
+                new ElasticsearchTransportBase(http, null, new JacksonJsonpMapper(), NoopInstrumentation.INSTANCE) {});
     }
 
     /**
@@ -114,8 +110,11 @@ public final class ElasticsearchClients {
                     throw new ConnectException("connector " + connectorName + ": " + tlsFailure(config, cause), e);
                 }
             }
-            log.warn("connector {}: Elasticsearch at {} not reachable yet ({}); documents wait and are retried", connectorName,
-                    config.connectionUrls(), e.toString());
+            log.warn(
+                    "connector {}: Elasticsearch at {} not reachable yet ({}); documents wait and are retried",
+                    connectorName,
+                    config.connectionUrls(),
+                    e.toString());
         }
     }
 
@@ -124,12 +123,13 @@ public final class ElasticsearchClients {
         String where = "Elasticsearch at " + config.connectionUrls();
         String setting = authSetting(config);
         if (setting == null) {
-            return where + " requires authentication (" + status + "); set " + CONNECTION_USERNAME + "/" + CONNECTION_PASSWORD + ", "
-                    + CONNECTION_API_KEY + " or " + CONNECTION_BEARER_TOKEN;
+            return where + " requires authentication (" + status + "); set " + CONNECTION_USERNAME + "/"
+                    + CONNECTION_PASSWORD + ", " + CONNECTION_API_KEY + " or " + CONNECTION_BEARER_TOKEN;
         }
         return status == 401
                 ? setting + " rejected by " + where + " (401 Unauthorized)"
-                : "the credentials of " + setting + " lack a privilege this request needs at " + where + " (403 Forbidden)";
+                : "the credentials of " + setting + " lack a privilege this request needs at " + where
+                        + " (403 Forbidden)";
     }
 
     private static String authSetting(ElasticsearchSinkConfig config) {
@@ -143,23 +143,36 @@ public final class ElasticsearchClients {
     }
 
     private static String tlsFailure(ElasticsearchSinkConfig config, Throwable cause) {
-        String trusted = config.trustAll() ? SSL_TRUST_ALL + "=true"
-                : config.caFile().map(f -> "the CA in " + SSL_CA_FILE + "=" + f).orElse("the JVM's default CAs (" + SSL_CA_FILE + " not set)");
-        return "TLS to Elasticsearch at " + config.connectionUrls() + " failed, trusting " + trusted + ": " + cause.getMessage()
-                + "; set " + SSL_CA_FILE + " to the CA that signed its certificate";
+        String trusted = config.trustAll()
+                ? SSL_TRUST_ALL + "=true"
+                : config.caFile()
+                        .map(f -> "the CA in " + SSL_CA_FILE + "=" + f)
+                        .orElse("the JVM's default CAs (" + SSL_CA_FILE + " not set)");
+        return "TLS to Elasticsearch at " + config.connectionUrls() + " failed, trusting " + trusted + ": "
+                + cause.getMessage() + "; set " + SSL_CA_FILE + " to the CA that signed its certificate";
     }
 
     static Header[] authHeaders(ElasticsearchSinkConfig config) {
         if (config.apiKey().isPresent()) {
-            return new Header[]{new BasicHeader("Authorization", "ApiKey " + config.apiKey().get().value())};
+            return new Header[] {
+                new BasicHeader(
+                        "Authorization", "ApiKey " + config.apiKey().get().value())
+            };
         }
         if (config.bearerToken().isPresent()) {
-            return new Header[]{new BasicHeader("Authorization", "Bearer " + config.bearerToken().get().value())};
+            return new Header[] {
+                new BasicHeader(
+                        "Authorization", "Bearer " + config.bearerToken().get().value())
+            };
         }
         if (config.username().isPresent()) {
-            String pair = config.username().get() + ":" + config.password().map(p -> p.value()).orElse("");
-            return new Header[]{new BasicHeader("Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))};
+            String pair = config.username().get() + ":"
+                    + config.password().map(p -> p.value()).orElse("");
+            return new Header[] {
+                new BasicHeader(
+                        "Authorization",
+                        "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))
+            };
         }
         return new Header[0];
     }
@@ -168,7 +181,7 @@ public final class ElasticsearchClients {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             if (config.trustAll()) {
-                context.init(null, new TrustManager[]{new TrustAll()}, null);
+                context.init(null, new TrustManager[] {new TrustAll()}, null);
             } else if (config.caFile().isPresent()) {
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(trustStore(config.caFile().get()));
@@ -200,12 +213,10 @@ public final class ElasticsearchClients {
 
     private static final class TrustAll implements X509TrustManager {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

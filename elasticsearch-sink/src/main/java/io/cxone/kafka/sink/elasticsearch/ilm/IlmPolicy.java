@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +76,8 @@ public final class IlmPolicy {
             rollover.put("max_docs", positiveLong(rolloverYaml.get("max_docs"), "hot.rollover.max_docs"));
         }
         if (rollover.isEmpty()) {
-            throw new IllegalArgumentException("hot.rollover: needs at least one of max_age, max_size, max_primary_shard_size, max_docs");
+            throw new IllegalArgumentException(
+                    "hot.rollover: needs at least one of max_age, max_size, max_primary_shard_size, max_docs");
         }
         ObjectNode hotPhase = phases.putObject("hot");
         hotPhase.put("min_age", "0ms");
@@ -89,17 +89,25 @@ public final class IlmPolicy {
 
         JsonNode warm = root.path("warm");
         if (!warm.isMissingNode() && !warm.isNull()) {
-            onlyKeys(warm, "warm.", Set.of("min_age", "forcemerge_max_num_segments", "shrink_number_of_shards", "priority"));
+            onlyKeys(
+                    warm,
+                    "warm.",
+                    Set.of("min_age", "forcemerge_max_num_segments", "shrink_number_of_shards", "priority"));
             ObjectNode warmPhase = phases.putObject("warm");
             warmPhase.put("min_age", duration(warm, "warm.", "min_age"));
             ObjectNode actions = warmPhase.putObject("actions");
             if (warm.has("forcemerge_max_num_segments")) {
-                actions.putObject("forcemerge").put("max_num_segments",
-                        positiveLong(warm.get("forcemerge_max_num_segments"), "warm.forcemerge_max_num_segments"));
+                actions.putObject("forcemerge")
+                        .put(
+                                "max_num_segments",
+                                positiveLong(
+                                        warm.get("forcemerge_max_num_segments"), "warm.forcemerge_max_num_segments"));
             }
             if (warm.has("shrink_number_of_shards")) {
-                actions.putObject("shrink").put("number_of_shards",
-                        positiveLong(warm.get("shrink_number_of_shards"), "warm.shrink_number_of_shards"));
+                actions.putObject("shrink")
+                        .put(
+                                "number_of_shards",
+                                positiveLong(warm.get("shrink_number_of_shards"), "warm.shrink_number_of_shards"));
             }
             if (warm.has("priority")) {
                 actions.putObject("set_priority").put("priority", positiveLong(warm.get("priority"), "warm.priority"));
@@ -130,7 +138,10 @@ public final class IlmPolicy {
 
     private static void onlyKeys(JsonNode node, String path, Set<String> allowed) {
         if (!node.isObject()) {
-            throw new IllegalArgumentException(path.isEmpty() ? "ILM policy must be a mapping" : path.substring(0, path.length() - 1) + ": must be a mapping");
+            throw new IllegalArgumentException(
+                    path.isEmpty()
+                            ? "ILM policy must be a mapping"
+                            : path.substring(0, path.length() - 1) + ": must be a mapping");
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
@@ -144,7 +155,8 @@ public final class IlmPolicy {
         if (from.has(key)) {
             String value = from.get(key).asText().trim();
             if (!format.matcher(value).matches()) {
-                throw new IllegalArgumentException(path + key + ": '" + value + "' is not a valid " + (format == DURATION ? "duration (e.g. 30d, 12h)" : "size (e.g. 50gb)"));
+                throw new IllegalArgumentException(path + key + ": '" + value + "' is not a valid "
+                        + (format == DURATION ? "duration (e.g. 30d, 12h)" : "size (e.g. 50gb)"));
             }
             to.put(key, value);
         }
@@ -156,7 +168,8 @@ public final class IlmPolicy {
         }
         String value = from.get(key).asText().trim();
         if (!DURATION.matcher(value).matches()) {
-            throw new IllegalArgumentException(path + key + ": '" + value + "' is not a valid duration (e.g. 30d, 12h)");
+            throw new IllegalArgumentException(
+                    path + key + ": '" + value + "' is not a valid duration (e.g. 30d, 12h)");
         }
         return value;
     }

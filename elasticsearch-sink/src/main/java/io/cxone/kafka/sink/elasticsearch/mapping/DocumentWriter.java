@@ -4,15 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.DecimalMapping;
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
-import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
-import org.apache.kafka.connect.errors.DataException;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -24,6 +15,14 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * Writes a Connect value as the JSON source of a document, consistent with {@link MappingBuilder}: Timestamp as
@@ -40,6 +39,7 @@ public final class DocumentWriter {
      * writing a small document. Hence one writer per thread (the task's).
      */
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+
     private JsonGenerator gen;
     private static final int MAX_CACHED_FIELD_NAMES = 10_000;
     private final Map<Field, SerializedString> fieldNames = new IdentityHashMap<>();
@@ -51,7 +51,8 @@ public final class DocumentWriter {
     /** The document's JSON; the value must be an object (a Struct or a map). Not thread-safe. */
     public byte[] toJson(Schema schema, Object value) {
         if (!(value instanceof Struct) && !(value instanceof Map)) {
-            throw new DataException("a document must be a struct or a map, not " + (value == null ? "null" : value.getClass().getSimpleName()));
+            throw new DataException("a document must be a struct or a map, not "
+                    + (value == null ? "null" : value.getClass().getSimpleName()));
         }
         out.reset();
         try {
@@ -80,24 +81,26 @@ public final class DocumentWriter {
         if (schema != null && schema.name() != null) {
             switch (schema.name()) {
                 case Timestamp.LOGICAL_NAME -> {
-                    gen.writeString(Instant.ofEpochMilli(((java.util.Date) value).getTime()).toString());
+                    gen.writeString(Instant.ofEpochMilli(((java.util.Date) value).getTime())
+                            .toString());
                     return;
                 }
                 case Date.LOGICAL_NAME -> {
-                    gen.writeString(LocalDate.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString());
+                    gen.writeString(LocalDate.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC)
+                            .toString());
                     return;
                 }
                 case Time.LOGICAL_NAME -> {
                     LocalTime t = LocalTime.ofNanoOfDay(((java.util.Date) value).getTime() % 86_400_000L * 1_000_000L);
-                    gen.writeString(String.format("%02d:%02d:%02d.%03d", t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1_000_000));
+                    gen.writeString(String.format(
+                            "%02d:%02d:%02d.%03d", t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1_000_000));
                     return;
                 }
                 case Decimal.LOGICAL_NAME -> {
                     writeDecimal(gen, (BigDecimal) value);
                     return;
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         if (value instanceof Struct struct) {
@@ -129,7 +132,10 @@ public final class DocumentWriter {
             gen.writeString(s);
         } else if (value instanceof Boolean b) {
             gen.writeBoolean(b);
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+        } else if (value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte) {
             gen.writeNumber(((Number) value).longValue());
         } else if (value instanceof Float f) {
             if (f.isNaN() || f.isInfinite()) {

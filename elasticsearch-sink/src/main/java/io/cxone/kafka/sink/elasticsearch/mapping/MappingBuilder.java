@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.DecimalMapping;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.MapMapping;
+import java.math.BigDecimal;
+import java.util.Optional;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
-
-import java.math.BigDecimal;
-import java.util.Optional;
 
 /**
  * The Elasticsearch mapping of a Connect value schema, from the schema itself (not from sample values):
@@ -68,8 +67,7 @@ public final class MappingBuilder {
                 case Decimal.LOGICAL_NAME -> {
                     return decimal(schema);
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return switch (schema.type()) {
@@ -94,7 +92,8 @@ public final class MappingBuilder {
 
     private ObjectNode map(Schema schema) {
         boolean stringToString = schema.keySchema().type() == Schema.Type.STRING
-                && schema.valueSchema().type() == Schema.Type.STRING && schema.valueSchema().name() == null;
+                && schema.valueSchema().type() == Schema.Type.STRING
+                && schema.valueSchema().name() == null;
         if (stringToString && mapMapping == MapMapping.FLATTENED) {
             return type("flattened");
         }
@@ -107,7 +106,8 @@ public final class MappingBuilder {
             return type("keyword");
         }
         int scale = Integer.parseInt(schema.parameters().getOrDefault(Decimal.SCALE_FIELD, "0"));
-        return type("scaled_float").put("scaling_factor", BigDecimal.TEN.pow(Math.max(scale, 0)).doubleValue());
+        return type("scaled_float")
+                .put("scaling_factor", BigDecimal.TEN.pow(Math.max(scale, 0)).doubleValue());
     }
 
     private ObjectNode keyword() {

@@ -13,12 +13,6 @@ import io.cxone.kafka.common.retry.Backoff;
 import io.cxone.kafka.common.threads.PluginThreads;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkMetrics;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +28,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends documents through the client's {@link BulkIngester} (operations, bytes, linger and concurrency from the
@@ -58,6 +57,7 @@ public final class BulkWriter implements AutoCloseable {
         final BulkOperation operation;
         /** Index and id of the target document when other records may write it too; null when its id is unique. */
         final String document;
+
         int attempts;
 
         Doc(SinkRecord record, BulkOperation operation, String document) {
@@ -89,12 +89,14 @@ public final class BulkWriter implements AutoCloseable {
     private final ExecutorService completions;
     /** Send time of each bulk request in flight, by execution id: for the latency metric. */
     private final Map<Long, Long> sentAtNanos = new ConcurrentHashMap<>();
+
     private final Queue<Rejected> rejected = new ConcurrentLinkedQueue<>();
     private final DocumentOrder<Doc> order = new DocumentOrder<>();
     private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
     private final AtomicLong retrying = new AtomicLong();
     /** Start of the current run of failed bulk requests, 0 while requests succeed; for one log line per outage. */
     private final AtomicLong failingSince = new AtomicLong();
+
     private static final long FAILURE_REPORT_INTERVAL_MS = 30_000;
     private final AtomicLong lastFailureReport = new AtomicLong(-FAILURE_REPORT_INTERVAL_MS);
 
@@ -103,22 +105,30 @@ public final class BulkWriter implements AutoCloseable {
      * @param refusal   what to tell the user when a bulk request is refused with this HTTP status (401/403: which
      *                  credential setting to fix), or null when there is nothing to add
      */
-    public BulkWriter(ElasticsearchTransport transport, ElasticsearchSinkConfig config, String connectorName, OffsetTracker tracker,
-                      ElasticsearchSinkMetrics metrics, IntFunction<String> refusal) {
+    public BulkWriter(
+            ElasticsearchTransport transport,
+            ElasticsearchSinkConfig config,
+            String connectorName,
+            OffsetTracker tracker,
+            ElasticsearchSinkMetrics metrics,
+            IntFunction<String> refusal) {
         this.refusal = refusal;
         this.connectorName = connectorName;
         this.tracker = tracker;
         this.metrics = metrics;
-        this.backoff = new Backoff(Duration.ofMillis(config.retryBackoffMs()), Duration.ofMillis(config.retryBackoffMaxMs()));
+        this.backoff =
+                new Backoff(Duration.ofMillis(config.retryBackoffMs()), Duration.ofMillis(config.retryBackoffMaxMs()));
         this.maxRetries = config.maxRetries();
-        this.retries = Executors.newSingleThreadScheduledExecutor(PluginThreads.daemon("es-sink-retry-" + connectorName));
-        this.completions = Executors.newSingleThreadExecutor(PluginThreads.daemon("es-sink-bulk-done-" + connectorName));
+        this.retries =
+                Executors.newSingleThreadScheduledExecutor(PluginThreads.daemon("es-sink-retry-" + connectorName));
+        this.completions =
+                Executors.newSingleThreadExecutor(PluginThreads.daemon("es-sink-bulk-done-" + connectorName));
         // Only what settling a document needs comes back: parsing Elasticsearch's full per-item answer (version,
         // shards, seq_no...) cost the sink a large share of its CPU, which a 2-core node shares with Elasticsearch.
-        ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(new HandOffTransport(transport, completions),
+        ElasticsearchAsyncClient async = new ElasticsearchAsyncClient(
+                new HandOffTransport(transport, completions),
                 transport.options().with(o -> o.setParameter("filter_path", RESPONSE_FILTER)));
-        this.ingester = BulkIngester.of(b -> b
-                .client(async)
+        this.ingester = BulkIngester.of(b -> b.client(async)
                 .maxOperations(config.batchSize())
                 .maxSize(config.bulkSizeBytes())
                 .maxConcurrentRequests(config.maxInFlightRequests())
@@ -180,8 +190,11 @@ public final class BulkWriter implements AutoCloseable {
         }
         completions.shutdown();
         if (closer.isAlive()) {
-            log.warn("connector {}: {} documents still in flight after {} ms; their offsets stay uncommitted and are re-read",
-                    connectorName, tracker.pending(), timeout.toMillis());
+            log.warn(
+                    "connector {}: {} documents still in flight after {} ms; their offsets stay uncommitted and are re-read",
+                    connectorName,
+                    tracker.pending(),
+                    timeout.toMillis());
         }
     }
 
@@ -211,11 +224,18 @@ public final class BulkWriter implements AutoCloseable {
         }
         if (maxRetries >= 0 && attempt > maxRetries) {
             metrics.bulkFailed();
-            fatal.compareAndSet(null, new ConnectException("connector " + connectorName + ": giving up on " + docs.size()
-                    + " documents after " + maxRetries + " retries (max.retries); last error: " + cause
-                    + ". Their offsets were not committed; they are re-read when the task restarts"));
-            log.error("connector {}: bulk {} failed, {} documents exceeded max.retries={}: {}", connectorName, executionId,
-                    docs.size(), maxRetries, cause);
+            fatal.compareAndSet(
+                    null,
+                    new ConnectException("connector " + connectorName + ": giving up on " + docs.size()
+                            + " documents after " + maxRetries + " retries (max.retries); last error: " + cause
+                            + ". Their offsets were not committed; they are re-read when the task restarts"));
+            log.error(
+                    "connector {}: bulk {} failed, {} documents exceeded max.retries={}: {}",
+                    connectorName,
+                    executionId,
+                    docs.size(),
+                    maxRetries,
+                    cause);
             return;
         }
         long delay = backoff.delay(attempt).toMillis();
@@ -223,12 +243,15 @@ public final class BulkWriter implements AutoCloseable {
         reportFailure(executionId, docs.size(), attempt, delay, cause);
         retrying.addAndGet(docs.size());
         try {
-            retries.schedule(() -> {
-                retrying.addAndGet(-docs.size());
-                for (Doc doc : docs) {
-                    ingester.add(doc.operation, doc);
-                }
-            }, delay, TimeUnit.MILLISECONDS);
+            retries.schedule(
+                    () -> {
+                        retrying.addAndGet(-docs.size());
+                        for (Doc doc : docs) {
+                            ingester.add(doc.operation, doc);
+                        }
+                    },
+                    delay,
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // Closing: the documents stay unacknowledged, so their offsets are not committed and they are re-read.
             retrying.addAndGet(-docs.size());
@@ -245,15 +268,31 @@ public final class BulkWriter implements AutoCloseable {
         boolean started = failingSince.compareAndSet(0, now);
         if (now - last >= FAILURE_REPORT_INTERVAL_MS && lastFailureReport.compareAndSet(last, now)) {
             if (started) {
-                log.warn("connector {}: Elasticsearch bulk {} failed ({}); retrying with backoff, {} documents kept, offsets not "
-                        + "committed, task stays RUNNING", connectorName, executionId, cause, documents);
+                log.warn(
+                        "connector {}: Elasticsearch bulk {} failed ({}); retrying with backoff, {} documents kept, offsets not "
+                                + "committed, task stays RUNNING",
+                        connectorName,
+                        executionId,
+                        cause,
+                        documents);
             } else {
-                log.warn("connector {}: Elasticsearch failing for {} s ({}); {} documents awaiting retry, {} unacknowledged",
-                        connectorName, (now - failingSince.get()) / 1000, cause, retrying.get() + documents, tracker.pending());
+                log.warn(
+                        "connector {}: Elasticsearch failing for {} s ({}); {} documents awaiting retry, {} unacknowledged",
+                        connectorName,
+                        (now - failingSince.get()) / 1000,
+                        cause,
+                        retrying.get() + documents,
+                        tracker.pending());
             }
         } else {
-            log.debug("connector {}: bulk {} failed ({}); retrying {} documents, attempt {}, in {} ms",
-                    connectorName, executionId, cause, documents, attempt, delay);
+            log.debug(
+                    "connector {}: bulk {} failed ({}); retrying {} documents, attempt {}, in {} ms",
+                    connectorName,
+                    executionId,
+                    cause,
+                    documents,
+                    attempt,
+                    delay);
         }
     }
 
@@ -262,9 +301,15 @@ public final class BulkWriter implements AutoCloseable {
         if (since != 0) {
             long seconds = (System.currentTimeMillis() - since) / 1000;
             if (seconds >= 5) {
-                log.info("connector {}: Elasticsearch accepts bulk requests again after {} s of failures", connectorName, seconds);
+                log.info(
+                        "connector {}: Elasticsearch accepts bulk requests again after {} s of failures",
+                        connectorName,
+                        seconds);
             } else {
-                log.debug("connector {}: Elasticsearch accepts bulk requests again after {} s of failures", connectorName, seconds);
+                log.debug(
+                        "connector {}: Elasticsearch accepts bulk requests again after {} s of failures",
+                        connectorName,
+                        seconds);
             }
         }
     }
@@ -301,15 +346,20 @@ public final class BulkWriter implements AutoCloseable {
                 if (item == null) {
                     again.add(doc);
                     cause = "response without an item";
-                } else if (item.error() == null || (item.operationType() == OperationType.Delete && item.status() == 404)) {
+                } else if (item.error() == null
+                        || (item.operationType() == OperationType.Delete && item.status() == 404)) {
                     tracker.ack(doc.tp, doc.record.kafkaOffset());
                     written++;
                     settled(doc);
                 } else if (RetryableFailures.retryableStatus(item.status())) {
                     again.add(doc);
-                    cause = item.status() + " " + item.error().type() + ": " + item.error().reason();
+                    cause = item.status() + " " + item.error().type() + ": "
+                            + item.error().reason();
                 } else {
-                    rejected.add(new Rejected(doc.record, item.status(), item.error().type() + ": " + item.error().reason()));
+                    rejected.add(new Rejected(
+                            doc.record,
+                            item.status(),
+                            item.error().type() + ": " + item.error().reason()));
                     settled(doc);
                 }
             }
@@ -318,7 +368,10 @@ public final class BulkWriter implements AutoCloseable {
                 reportSuccess();
             }
             if (!again.isEmpty()) {
-                retry(again, executionId, again.size() + " of " + contexts.size() + " items failed, last " + brief(cause));
+                retry(
+                        again,
+                        executionId,
+                        again.size() + " of " + contexts.size() + " items failed, last " + brief(cause));
             }
         }
 
@@ -330,10 +383,19 @@ public final class BulkWriter implements AutoCloseable {
             } else {
                 metrics.bulkFailed();
                 String advice = refusal.apply(RetryableFailures.httpStatus(failure));
-                fatal.compareAndSet(null, new ConnectException("connector " + connectorName + ": Elasticsearch refused a bulk request of "
-                        + contexts.size() + " documents" + (advice == null ? "" : ": " + advice) + ": " + failure, failure));
-                log.error("connector {}: bulk {} of {} documents refused, not retryable: {}", connectorName, executionId,
-                        contexts.size(), brief(failure));
+                fatal.compareAndSet(
+                        null,
+                        new ConnectException(
+                                "connector " + connectorName + ": Elasticsearch refused a bulk request of "
+                                        + contexts.size() + " documents" + (advice == null ? "" : ": " + advice) + ": "
+                                        + failure,
+                                failure));
+                log.error(
+                        "connector {}: bulk {} of {} documents refused, not retryable: {}",
+                        connectorName,
+                        executionId,
+                        contexts.size(),
+                        brief(failure));
             }
         }
     }

@@ -20,6 +20,7 @@ final class DocumentOrder<T> {
 
     /** Per busy document: the operations waiting behind the one in flight (empty when none wait). */
     private final Map<String, ArrayDeque<T>> busy = new HashMap<>();
+
     private int waiting;
 
     /** True when {@code operation} may be sent now; otherwise it is held until {@link #settled} releases it. */

@@ -4,7 +4,6 @@ import co.elastic.clients.json.JsonpMapper;
 import co.elastic.clients.transport.ElasticsearchTransport;
 import co.elastic.clients.transport.Endpoint;
 import co.elastic.clients.transport.TransportOptions;
-
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -28,22 +27,24 @@ final class HandOffTransport implements ElasticsearchTransport {
     }
 
     @Override
-    public <RequestT, ResponseT, ErrorT> ResponseT performRequest(RequestT request, Endpoint<RequestT, ResponseT, ErrorT> endpoint,
-                                                                  TransportOptions options) throws IOException {
+    public <RequestT, ResponseT, ErrorT> ResponseT performRequest(
+            RequestT request, Endpoint<RequestT, ResponseT, ErrorT> endpoint, TransportOptions options)
+            throws IOException {
         return delegate.performRequest(request, endpoint, options);
     }
 
     @Override
-    public <RequestT, ResponseT, ErrorT> CompletableFuture<ResponseT> performRequestAsync(RequestT request,
-            Endpoint<RequestT, ResponseT, ErrorT> endpoint, TransportOptions options) {
+    public <RequestT, ResponseT, ErrorT> CompletableFuture<ResponseT> performRequestAsync(
+            RequestT request, Endpoint<RequestT, ResponseT, ErrorT> endpoint, TransportOptions options) {
         CompletableFuture<ResponseT> handedOff = new CompletableFuture<>();
-        delegate.performRequestAsync(request, endpoint, options).whenComplete((response, error) -> completions.execute(() -> {
-            if (error != null) {
-                handedOff.completeExceptionally(error);
-            } else {
-                handedOff.complete(response);
-            }
-        }));
+        delegate.performRequestAsync(request, endpoint, options)
+                .whenComplete((response, error) -> completions.execute(() -> {
+                    if (error != null) {
+                        handedOff.completeExceptionally(error);
+                    } else {
+                        handedOff.complete(response);
+                    }
+                }));
         return handedOff;
     }
 

@@ -1,12 +1,11 @@
 package io.cxone.kafka.sink.elasticsearch.writer;
 
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which offsets may be committed: per partition, the lowest offset whose document Elasticsearch has not yet

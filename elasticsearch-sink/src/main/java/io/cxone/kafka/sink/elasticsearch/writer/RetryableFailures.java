@@ -2,9 +2,8 @@ package io.cxone.kafka.sink.elasticsearch.writer;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
-import org.elasticsearch.client.ResponseException;
-
 import java.io.IOException;
+import org.elasticsearch.client.ResponseException;
 
 /**
  * Which failures are worth retrying: 429, 408, 409, 5xx, timeouts, refused or reset connections; the delays between
@@ -12,8 +11,7 @@ import java.io.IOException;
  */
 public final class RetryableFailures {
 
-    private RetryableFailures() {
-    }
+    private RetryableFailures() {}
 
     /** Whether an item, or a whole bulk request, answered with this HTTP status should be sent again. */
     public static boolean retryableStatus(int status) {
@@ -29,7 +27,8 @@ public final class RetryableFailures {
         if (status == 0) {
             return true; // a transport failure without an HTTP answer
         }
-        // Refused, reset, timed out, closed: IOExceptions. Anything else unknown is retried too (max.retries bounds it).
+        // Refused, reset, timed out, closed: IOExceptions. Anything else unknown is retried too (max.retries bounds
+        // it).
         return hasCause(error, IOException.class) || !(error instanceof Error);
     }
 

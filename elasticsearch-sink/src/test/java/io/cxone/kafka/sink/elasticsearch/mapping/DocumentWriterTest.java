@@ -1,20 +1,19 @@
 package io.cxone.kafka.sink.elasticsearch.mapping;
 
-import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.DecimalMapping;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.errors.DataException;
-import org.junit.jupiter.api.Test;
+import static io.cxone.kafka.sink.elasticsearch.mapping.MappingBuilderTest.AGENT;
+import static io.cxone.kafka.sink.elasticsearch.mapping.MappingBuilderTest.EVENT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.DecimalMapping;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.cxone.kafka.sink.elasticsearch.mapping.MappingBuilderTest.AGENT;
-import static io.cxone.kafka.sink.elasticsearch.mapping.MappingBuilderTest.EVENT;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.junit.jupiter.api.Test;
 
 class DocumentWriterTest {
 
@@ -27,7 +26,7 @@ class DocumentWriterTest {
                 .put("ratio", 1.5f)
                 .put("score", 0.25)
                 .put("active", true)
-                .put("payload", new byte[]{1, 2, 3})
+                .put("payload", new byte[] {1, 2, 3})
                 .put("at", new java.util.Date(1_795_000_000_123L))
                 .put("day", new java.util.Date(1_795_000_000_000L / 86_400_000L * 86_400_000L))
                 .put("time", new java.util.Date(3_723_004L))
@@ -41,17 +40,20 @@ class DocumentWriterTest {
 
     @Test
     void writesStructsConsistentWithTheirMapping() {
-        String json = new String(new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(EVENT, event()), StandardCharsets.UTF_8);
+        String json = new String(
+                new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(EVENT, event()), StandardCharsets.UTF_8);
 
-        assertThat(json).isEqualTo("{\"event_id\":\"evt-1\",\"tiny\":1,\"small\":2,\"count\":3,\"ratio\":1.5,\"score\":0.25,"
-                + "\"active\":true,\"payload\":\"AQID\",\"at\":\"2026-11-18T11:06:40.123Z\",\"day\":\"2026-11-18\","
-                + "\"time\":\"01:02:03.004\",\"amount\":12.30,\"labels\":{\"queue\":\"sales\"},\"counters\":{\"calls\":7},"
-                + "\"tags\":[\"a\",\"b\"],\"agent\":{\"id\":42,\"name\":\"Ann\"},\"agents\":[{\"id\":43}]}");
+        assertThat(json)
+                .isEqualTo("{\"event_id\":\"evt-1\",\"tiny\":1,\"small\":2,\"count\":3,\"ratio\":1.5,\"score\":0.25,"
+                        + "\"active\":true,\"payload\":\"AQID\",\"at\":\"2026-11-18T11:06:40.123Z\",\"day\":\"2026-11-18\","
+                        + "\"time\":\"01:02:03.004\",\"amount\":12.30,\"labels\":{\"queue\":\"sales\"},\"counters\":{\"calls\":7},"
+                        + "\"tags\":[\"a\",\"b\"],\"agent\":{\"id\":42,\"name\":\"Ann\"},\"agents\":[{\"id\":43}]}");
     }
 
     @Test
     void decimalAsKeywordIsExactText() {
-        String json = new String(new DocumentWriter(DecimalMapping.KEYWORD).toJson(EVENT, event()), StandardCharsets.UTF_8);
+        String json =
+                new String(new DocumentWriter(DecimalMapping.KEYWORD).toJson(EVENT, event()), StandardCharsets.UTF_8);
 
         assertThat(json).contains("\"amount\":\"12.30\"");
     }
@@ -64,14 +66,16 @@ class DocumentWriterTest {
         value.put("nested", Map.of("ok", true));
         value.put("missing", null);
 
-        assertThat(new String(new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(null, value), StandardCharsets.UTF_8))
+        assertThat(new String(
+                        new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(null, value), StandardCharsets.UTF_8))
                 .isEqualTo("{\"id\":\"x\",\"n\":5,\"nested\":{\"ok\":true},\"missing\":null}");
     }
 
     @Test
     void aDocumentMustBeAnObject() {
         assertThatThrownBy(() -> new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(null, "plain"))
-                .isInstanceOf(DataException.class).hasMessageContaining("struct or a map");
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("struct or a map");
         assertThatThrownBy(() -> new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(null, Map.of("x", Double.NaN)))
                 .isInstanceOf(DataException.class);
     }
@@ -82,9 +86,12 @@ class DocumentWriterTest {
         java.util.LinkedHashMap<String, Object> half = new java.util.LinkedHashMap<>();
         half.put("ok", 1);
         half.put("bad", Double.NaN);
-        assertThat(new String(writer.toJson(null, Map.of("a", 1)), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+        assertThat(new String(writer.toJson(null, Map.of("a", 1)), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":1}");
         assertThatThrownBy(() -> writer.toJson(null, half)).isInstanceOf(DataException.class);
-        assertThat(new String(writer.toJson(null, Map.of("b", "x")), StandardCharsets.UTF_8)).isEqualTo("{\"b\":\"x\"}");
-        assertThat(new String(writer.toJson(null, Map.of("c", true)), StandardCharsets.UTF_8)).isEqualTo("{\"c\":true}");
+        assertThat(new String(writer.toJson(null, Map.of("b", "x")), StandardCharsets.UTF_8))
+                .isEqualTo("{\"b\":\"x\"}");
+        assertThat(new String(writer.toJson(null, Map.of("c", true)), StandardCharsets.UTF_8))
+                .isEqualTo("{\"c\":true}");
     }
 }

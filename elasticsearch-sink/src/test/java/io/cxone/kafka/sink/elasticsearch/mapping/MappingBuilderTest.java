@@ -1,5 +1,7 @@
 package io.cxone.kafka.sink.elasticsearch.mapping;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.DecimalMapping;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.MapMapping;
 import org.apache.kafka.connect.data.Date;
@@ -10,16 +12,17 @@ import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class MappingBuilderTest {
 
-    static final Schema AGENT = SchemaBuilder.struct().name("Agent")
+    static final Schema AGENT = SchemaBuilder.struct()
+            .name("Agent")
             .field("id", Schema.INT64_SCHEMA)
             .field("name", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
-    static final Schema EVENT = SchemaBuilder.struct().name("io.cxone.Event").version(3)
+    static final Schema EVENT = SchemaBuilder.struct()
+            .name("io.cxone.Event")
+            .version(3)
             .field("event_id", Schema.STRING_SCHEMA)
             .field("tiny", Schema.INT8_SCHEMA)
             .field("small", Schema.INT16_SCHEMA)
@@ -33,8 +36,14 @@ class MappingBuilderTest {
             .field("day", Date.SCHEMA)
             .field("time", Time.SCHEMA)
             .field("amount", Decimal.schema(2))
-            .field("labels", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).optional().build())
-            .field("counters", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT32_SCHEMA).build())
+            .field(
+                    "labels",
+                    SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA)
+                            .optional()
+                            .build())
+            .field(
+                    "counters",
+                    SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT32_SCHEMA).build())
             .field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
             .field("agent", AGENT)
             .field("agents", SchemaBuilder.array(AGENT).optional().build())
@@ -44,26 +53,27 @@ class MappingBuilderTest {
     void everyConnectTypeMapsToItsElasticsearchType() {
         MappingBuilder builder = new MappingBuilder(false, DecimalMapping.SCALED_FLOAT, MapMapping.FLATTENED);
 
-        assertThat(builder.mappings(EVENT).orElseThrow().toString()).isEqualTo("{\"properties\":{"
-                + "\"event_id\":{\"type\":\"keyword\"},"
-                + "\"tiny\":{\"type\":\"byte\"},"
-                + "\"small\":{\"type\":\"short\"},"
-                + "\"count\":{\"type\":\"integer\"},"
-                + "\"total\":{\"type\":\"long\"},"
-                + "\"ratio\":{\"type\":\"float\"},"
-                + "\"score\":{\"type\":\"double\"},"
-                + "\"active\":{\"type\":\"boolean\"},"
-                + "\"payload\":{\"type\":\"binary\"},"
-                + "\"at\":{\"type\":\"date\"},"
-                + "\"day\":{\"type\":\"date\",\"format\":\"strict_date\"},"
-                + "\"time\":{\"type\":\"date\",\"format\":\"strict_hour_minute_second_millis\"},"
-                + "\"amount\":{\"type\":\"scaled_float\",\"scaling_factor\":100.0},"
-                + "\"labels\":{\"type\":\"flattened\"},"
-                + "\"counters\":{\"type\":\"object\",\"dynamic\":true},"
-                + "\"tags\":{\"type\":\"keyword\"},"
-                + "\"agent\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"long\"},\"name\":{\"type\":\"keyword\"}}},"
-                + "\"agents\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"long\"},\"name\":{\"type\":\"keyword\"}}}"
-                + "}}");
+        assertThat(builder.mappings(EVENT).orElseThrow().toString())
+                .isEqualTo("{\"properties\":{"
+                        + "\"event_id\":{\"type\":\"keyword\"},"
+                        + "\"tiny\":{\"type\":\"byte\"},"
+                        + "\"small\":{\"type\":\"short\"},"
+                        + "\"count\":{\"type\":\"integer\"},"
+                        + "\"total\":{\"type\":\"long\"},"
+                        + "\"ratio\":{\"type\":\"float\"},"
+                        + "\"score\":{\"type\":\"double\"},"
+                        + "\"active\":{\"type\":\"boolean\"},"
+                        + "\"payload\":{\"type\":\"binary\"},"
+                        + "\"at\":{\"type\":\"date\"},"
+                        + "\"day\":{\"type\":\"date\",\"format\":\"strict_date\"},"
+                        + "\"time\":{\"type\":\"date\",\"format\":\"strict_hour_minute_second_millis\"},"
+                        + "\"amount\":{\"type\":\"scaled_float\",\"scaling_factor\":100.0},"
+                        + "\"labels\":{\"type\":\"flattened\"},"
+                        + "\"counters\":{\"type\":\"object\",\"dynamic\":true},"
+                        + "\"tags\":{\"type\":\"keyword\"},"
+                        + "\"agent\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"long\"},\"name\":{\"type\":\"keyword\"}}},"
+                        + "\"agents\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"long\"},\"name\":{\"type\":\"keyword\"}}}"
+                        + "}}");
     }
 
     @Test
@@ -83,6 +93,8 @@ class MappingBuilderTest {
 
         assertThat(builder.mappings(null)).isEmpty();
         assertThat(builder.mappings(Schema.STRING_SCHEMA)).isEmpty();
-        assertThat(builder.mappings(SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build())).isEmpty();
+        assertThat(builder.mappings(SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA)
+                        .build()))
+                .isEmpty();
     }
 }

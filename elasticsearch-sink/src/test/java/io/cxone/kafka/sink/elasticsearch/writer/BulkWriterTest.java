@@ -1,11 +1,20 @@
 package io.cxone.kafka.sink.elasticsearch.writer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.util.BinaryData;
 import co.elastic.clients.util.ContentType;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkMetrics;
 import io.cxone.kafka.sink.elasticsearch.writer.FakeBulkTransport.SentBulk;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -14,16 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** The writer against a fake transport: retries, refusals, rejected items, offsets, flush and close. */
 class BulkWriterTest {
@@ -53,7 +52,12 @@ class BulkWriterTest {
         props.put("linger.ms", "60000");
         props.put("retry.backoff.ms", "1");
         props.put("retry.backoff.max.ms", "5");
-        writer = new BulkWriter(transport, new ElasticsearchSinkConfig(props), "test", tracker, metrics,
+        writer = new BulkWriter(
+                transport,
+                new ElasticsearchSinkConfig(props),
+                "test",
+                tracker,
+                metrics,
                 status -> status == 401 ? "set connection.password right" : null);
         return writer;
     }
@@ -61,7 +65,11 @@ class BulkWriterTest {
     private void add(long offset) {
         SinkRecord record = new SinkRecord("t", 0, null, "k" + offset, null, "{}", offset);
         BinaryData source = BinaryData.of("{\"n\":1}".getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_JSON);
-        writer.add(record, BulkOperation.of(b -> b.index(i -> i.index("idx").id("t+0+" + offset).document(source))), null);
+        writer.add(
+                record,
+                BulkOperation.of(
+                        b -> b.index(i -> i.index("idx").id("t+0+" + offset).document(source))),
+                null);
     }
 
     private long committable() {
@@ -101,10 +109,12 @@ class BulkWriterTest {
 
         transport.next().answer(201, 429, 201);
         // The retried item waits in a new batch: flushed here instead of after the (long) linger.
-        SentBulk retry = await().until(() -> {
-            writer.flush();
-            return transport.poll();
-        }, Objects::nonNull);
+        SentBulk retry = await().until(
+                        () -> {
+                            writer.flush();
+                            return transport.poll();
+                        },
+                        Objects::nonNull);
         assertThat(retry.size()).isEqualTo(1);
         assertThat(retry.request().operations().get(0).index().id()).isEqualTo("t+0+1");
         retry.accept();
@@ -156,7 +166,9 @@ class BulkWriterTest {
         transport.next().answer(201, 400, 201);
 
         await().until(() -> metric("documents-written-total") == 2);
-        assertThat(committable()).as("held by the rejected document until the task settles it").isEqualTo(1);
+        assertThat(committable())
+                .as("held by the rejected document until the task settles it")
+                .isEqualTo(1);
         List<BulkWriter.Rejected> rejected = writer.drainRejected();
         assertThat(rejected).singleElement().satisfies(r -> {
             assertThat(r.record().kafkaOffset()).isEqualTo(1);
@@ -212,7 +224,9 @@ class BulkWriterTest {
         inFlight.accept();
         closing.join();
 
-        assertThat(committable()).as("the answer was settled before close returned").isEqualTo(1);
+        assertThat(committable())
+                .as("the answer was settled before close returned")
+                .isEqualTo(1);
         writer = null;
     }
 }

@@ -12,7 +12,6 @@ import co.elastic.clients.transport.DefaultTransportOptions;
 import co.elastic.clients.transport.ElasticsearchTransport;
 import co.elastic.clients.transport.Endpoint;
 import co.elastic.clients.transport.TransportOptions;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -49,7 +48,8 @@ public final class FakeBulkTransport implements ElasticsearchTransport {
                 items.add(BulkResponseItem.of(i -> {
                     i.operationType(OperationType.Index).index("idx").status(status);
                     if (status >= 300) {
-                        i.error(e -> e.type(status == 429 ? "es_rejected_execution_exception" : "mapper_parsing_exception")
+                        i.error(e -> e.type(
+                                        status == 429 ? "es_rejected_execution_exception" : "mapper_parsing_exception")
                                 .reason("item refused with " + status));
                     }
                     return i;
@@ -87,19 +87,20 @@ public final class FakeBulkTransport implements ElasticsearchTransport {
 
     private static ElasticsearchException error(int status) {
         return new ElasticsearchException("bulk", ErrorResponse.of(e -> e.status(status)
-                .error(c -> c.type(status == 429 ? "es_rejected_execution_exception" : "security_exception").reason("x"))));
+                .error(c -> c.type(status == 429 ? "es_rejected_execution_exception" : "security_exception")
+                        .reason("x"))));
     }
 
     @Override
-    public <RequestT, ResponseT, ErrorT> ResponseT performRequest(RequestT request, Endpoint<RequestT, ResponseT, ErrorT> endpoint,
-                                                                  TransportOptions options) {
+    public <RequestT, ResponseT, ErrorT> ResponseT performRequest(
+            RequestT request, Endpoint<RequestT, ResponseT, ErrorT> endpoint, TransportOptions options) {
         throw new UnsupportedOperationException("the writer sends bulk requests asynchronously");
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public <RequestT, ResponseT, ErrorT> CompletableFuture<ResponseT> performRequestAsync(RequestT request,
-            Endpoint<RequestT, ResponseT, ErrorT> endpoint, TransportOptions options) {
+    public <RequestT, ResponseT, ErrorT> CompletableFuture<ResponseT> performRequestAsync(
+            RequestT request, Endpoint<RequestT, ResponseT, ErrorT> endpoint, TransportOptions options) {
         CompletableFuture<BulkResponse> answer = new CompletableFuture<>();
         sent.add(new SentBulk((BulkRequest) request, answer));
         return (CompletableFuture<ResponseT>) answer;
@@ -116,6 +117,5 @@ public final class FakeBulkTransport implements ElasticsearchTransport {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,12 +1,11 @@
 package io.cxone.kafka.sink.elasticsearch.writer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class OffsetTrackerTest {
 
@@ -42,7 +41,9 @@ class OffsetTrackerTest {
         tracker.track(p1, 5);
         tracker.skip(p1, 6);
 
-        assertThat(tracker.committable()).containsEntry(p0, new OffsetAndMetadata(1)).containsEntry(p1, new OffsetAndMetadata(5));
+        assertThat(tracker.committable())
+                .containsEntry(p0, new OffsetAndMetadata(1))
+                .containsEntry(p1, new OffsetAndMetadata(5));
 
         tracker.ack(p1, 5);
         assertThat(tracker.committable()).containsEntry(p1, new OffsetAndMetadata(7));
