@@ -60,18 +60,18 @@ public final class CxoneSimulator implements AutoCloseable {
         this.reportingTimeline = new ReportingTimeline(
                 options.seed(),
                 startMs
-                        - options.reportingBacklog()
-                                * options.reportingSpacing().toMillis(),
-                options.reportingSpacing().toMillis(),
-                options.reportingUpdateShare(),
-                options.reportingUpdateDelayMax().toMillis(),
-                options.reportingLag().toMillis());
+                        - options.reporting().backlog()
+                                * options.reporting().spacing().toMillis(),
+                options.reporting().spacing().toMillis(),
+                options.reporting().updateShare(),
+                options.reporting().updateDelayMax().toMillis(),
+                options.reporting().lag().toMillis());
         ReportingApi reporting = new ReportingApi(
                 tokens,
                 reportingTimeline,
-                options.reportingVersions(),
+                options.reporting().versions(),
                 options.tenantId(),
-                options.reportingCallInterval(),
+                options.reporting().callInterval(),
                 options.clock(),
                 this::baseUrl);
         this.admin = new AdminApi(faults, requests, tokens, options.rowShape(), records, extraction);

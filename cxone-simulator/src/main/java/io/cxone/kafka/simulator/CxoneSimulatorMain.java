@@ -87,10 +87,10 @@ public final class CxoneSimulatorMain {
         String accessKeySecret = null;
         Path faultsFile = null;
         SimulatorOptions base = SimulatorOptions.defaults();
-        long reportingBacklog = base.reportingBacklog();
-        Duration reportingSpacing = base.reportingSpacing();
-        double reportingUpdateShare = base.reportingUpdateShare();
-        Duration reportingLag = base.reportingLag();
+        long reportingBacklog = base.reporting().backlog();
+        Duration reportingSpacing = base.reporting().spacing();
+        double reportingUpdateShare = base.reporting().updateShare();
+        Duration reportingLag = base.reporting().lag();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--gzip")) {
@@ -133,7 +133,11 @@ public final class CxoneSimulatorMain {
             }
         }
         builder.reporting(
-                reportingBacklog, reportingSpacing, reportingUpdateShare, base.reportingUpdateDelayMax(), reportingLag);
+                reportingBacklog,
+                reportingSpacing,
+                reportingUpdateShare,
+                base.reporting().updateDelayMax(),
+                reportingLag);
         SimulatorOptions defaults = builder.build();
         builder.client(
                 clientId != null ? clientId : defaults.clientId(),

@@ -2,6 +2,7 @@ package io.cxone.kafka.simulator;
 
 import io.cxone.kafka.simulator.data.FieldSpec;
 import io.cxone.kafka.simulator.fault.FaultSpec;
+import io.cxone.kafka.simulator.reporting.ReportingOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,13 +35,7 @@ public final class SimulatorOptions {
     private final boolean gzipDownloads;
     private final List<FaultSpec> faults;
     private final Clock clock;
-    private final long reportingBacklog;
-    private final Duration reportingSpacing;
-    private final double reportingUpdateShare;
-    private final Duration reportingUpdateDelayMax;
-    private final Duration reportingLag;
-    private final Duration reportingCallInterval;
-    private final List<String> reportingVersions;
+    private final ReportingOptions reporting;
 
     private SimulatorOptions(Builder b) {
         this.host = b.host;
@@ -63,13 +58,7 @@ public final class SimulatorOptions {
         this.gzipDownloads = b.gzipDownloads;
         this.faults = List.copyOf(b.faults);
         this.clock = b.clock;
-        this.reportingBacklog = b.reportingBacklog;
-        this.reportingSpacing = b.reportingSpacing;
-        this.reportingUpdateShare = b.reportingUpdateShare;
-        this.reportingUpdateDelayMax = b.reportingUpdateDelayMax;
-        this.reportingLag = b.reportingLag;
-        this.reportingCallInterval = b.reportingCallInterval;
-        this.reportingVersions = b.reportingVersions;
+        this.reporting = b.reporting;
     }
 
     public static Builder builder() {
@@ -102,14 +91,8 @@ public final class SimulatorOptions {
         b.maxWindowDays = maxWindowDays;
         b.gzipDownloads = gzipDownloads;
         b.faults = new ArrayList<>(faults);
-        b.reportingBacklog = reportingBacklog;
-        b.reportingSpacing = reportingSpacing;
-        b.reportingUpdateShare = reportingUpdateShare;
-        b.reportingUpdateDelayMax = reportingUpdateDelayMax;
-        b.reportingLag = reportingLag;
-        b.reportingCallInterval = reportingCallInterval;
-        b.reportingVersions = reportingVersions;
         b.clock = clock;
+        b.reporting = reporting;
         return b;
     }
 
@@ -192,33 +175,9 @@ public final class SimulatorOptions {
     public Clock clock() {
         return clock;
     }
-    /** Reporting API rows complete before the simulator starts (its history). */
-    public long reportingBacklog() {
-        return reportingBacklog;
-    }
-    /** Time between two completions of each Reporting API entity. */
-    public Duration reportingSpacing() {
-        return reportingSpacing;
-    }
-    /** Share of updatable rows (completed contacts, custom data) that change once after completion. */
-    public double reportingUpdateShare() {
-        return reportingUpdateShare;
-    }
-
-    public Duration reportingUpdateDelayMax() {
-        return reportingUpdateDelayMax;
-    }
-    /** How long after its {@code lastUpdateTime} a version becomes visible. */
-    public Duration reportingLag() {
-        return reportingLag;
-    }
-    /** Minimum gap between two Reporting API calls of the tenant; ZERO: no limit. */
-    public Duration reportingCallInterval() {
-        return reportingCallInterval;
-    }
-    /** Version segments served, e.g. {@code v27.0}. */
-    public List<String> reportingVersions() {
-        return reportingVersions;
+    /** How the Reporting API's data moves, and its call limit. */
+    public ReportingOptions reporting() {
+        return reporting;
     }
 
     /** Never prints the secrets: options end up in logs. */
@@ -228,10 +187,8 @@ public final class SimulatorOptions {
                 + ", rowShape=" + rowShape + ", clientId=" + clientId + ", accessKeyId=" + accessKeyId
                 + ", tenantId=" + tenantId + ", tokenLifetime=" + tokenLifetime + ", jobRunningTime=" + jobRunningTime
                 + ", downloadUrlValidity=" + downloadUrlValidity + ", throttleInterval=" + throttleInterval
-                + ", maxWindowDays=" + maxWindowDays + ", gzipDownloads=" + gzipDownloads + ", reportingBacklog="
-                + reportingBacklog
-                + ", reportingSpacing=" + reportingSpacing + ", reportingUpdateShare=" + reportingUpdateShare
-                + ", reportingLag=" + reportingLag + ", reportingCallInterval=" + reportingCallInterval + ", faults="
+                + ", maxWindowDays=" + maxWindowDays + ", gzipDownloads=" + gzipDownloads + ", reporting=" + reporting
+                + ", faults="
                 + faults.size() + "}";
     }
 
@@ -256,13 +213,7 @@ public final class SimulatorOptions {
         private boolean gzipDownloads = false;
         private List<FaultSpec> faults = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
-        private long reportingBacklog = 1000L;
-        private Duration reportingSpacing = Duration.ofSeconds(1);
-        private double reportingUpdateShare = 0.1;
-        private Duration reportingUpdateDelayMax = Duration.ofMinutes(10);
-        private Duration reportingLag = Duration.ZERO;
-        private Duration reportingCallInterval = Duration.ZERO;
-        private List<String> reportingVersions = List.of("v26.0", "v27.0", "v28.0", "v29.0", "v30.0", "v31.0");
+        private ReportingOptions reporting = ReportingOptions.DEFAULTS;
 
         private Builder() {}
 
@@ -385,37 +336,21 @@ public final class SimulatorOptions {
             return this;
         }
 
-        /**
-         * The Reporting API's data: {@code backlog} rows of each entity completed before the start, then one every
-         * {@code spacing}; {@code updateShare} of the updatable rows change once, up to {@code updateDelayMax} after
-         * completion; each version visible {@code lag} after its {@code lastUpdateTime}.
-         */
+        /** The Reporting API's data timings, call limit and versions ({@link ReportingOptions}). */
+        public Builder reporting(ReportingOptions reporting) {
+            this.reporting = Objects.requireNonNull(reporting, "reporting");
+            return this;
+        }
+
+        /** The Reporting API's data timings ({@link ReportingOptions#withData}). */
         public Builder reporting(
                 long backlog, Duration spacing, double updateShare, Duration updateDelayMax, Duration lag) {
-            if (backlog < 0 || updateShare < 0 || updateShare > 1) {
-                throw new IllegalArgumentException(
-                        "reporting backlog must be >= 0 and updateShare in 0..1, got " + backlog + ", " + updateShare);
-            }
-            this.reportingBacklog = backlog;
-            this.reportingSpacing = positive(spacing, "reportingSpacing");
-            this.reportingUpdateShare = updateShare;
-            this.reportingUpdateDelayMax = positive(updateDelayMax, "reportingUpdateDelayMax");
-            this.reportingLag = notNegative(lag, "reportingLag");
-            return this;
+            return reporting(reporting.withData(backlog, spacing, updateShare, updateDelayMax, lag));
         }
 
         /** ZERO (the default) lets every Reporting API call through; otherwise one call per interval, 429 for the rest. */
         public Builder reportingCallInterval(Duration interval) {
-            this.reportingCallInterval = notNegative(interval, "reportingCallInterval");
-            return this;
-        }
-
-        public Builder reportingVersions(List<String> versions) {
-            if (versions.isEmpty()) {
-                throw new IllegalArgumentException("serve at least one Reporting API version");
-            }
-            this.reportingVersions = List.copyOf(versions);
-            return this;
+            return reporting(reporting.withCallInterval(interval));
         }
 
         public SimulatorOptions build() {

@@ -146,11 +146,11 @@ class CxoneSimulatorTest {
         assertThat(options.throttleInterval()).isZero();
         assertThat(options.maxWindowDays()).isEqualTo(3);
         assertThat(options.gzipDownloads()).isTrue();
-        assertThat(options.reportingBacklog()).isEqualTo(50);
-        assertThat(options.reportingSpacing()).isEqualTo(Duration.ofMillis(250));
-        assertThat(options.reportingUpdateShare()).isEqualTo(0.5);
-        assertThat(options.reportingLag()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(options.reportingCallInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(options.reporting().backlog()).isEqualTo(50);
+        assertThat(options.reporting().spacing()).isEqualTo(Duration.ofMillis(250));
+        assertThat(options.reporting().updateShare()).isEqualTo(0.5);
+        assertThat(options.reporting().lag()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.reporting().callInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(options.faults()).singleElement().satisfies(f -> assertThat(f.status())
                 .isEqualTo(502));
         assertThat(options.toString()).doesNotContain("ks").doesNotContain("client-secret");
