@@ -1,7 +1,6 @@
 package io.cxone.kafka.sink.elasticsearch;
 
 import io.cxone.kafka.common.config.ConfigEnums;
-import io.cxone.kafka.common.config.Validators;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -21,6 +17,11 @@ import org.apache.kafka.common.config.types.Password;
  * connector's names and meaning ({@code connection.url}, {@code key.ignore}, {@code batch.size}, ...), so a
  * connector JSON moves between the two by editing the class name and the keys only one of them has.
  * The task reads typed getters only, never the raw map.
+ *
+ * <p>This class holds the setting names and typed getters; the {@link ConfigDef} is assembled from one fragment per
+ * group of the reference ({@link ConnectionSettings}, {@link SecuritySettings}, {@link WriteSettings},
+ * {@link IndexSettings}, {@link BatchingSettings}, {@link IlmSettings}) and {@link ElasticsearchConfigValidator}
+ * checks combinations.
  */
 public final class ElasticsearchSinkConfig extends AbstractConfig {
 
@@ -56,13 +57,6 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         FLATTENED,
         OBJECT
     }
-
-    public static final String GROUP_CONNECTION = "Connection";
-    public static final String GROUP_SECURITY = "Security";
-    public static final String GROUP_WRITES = "Data conversion";
-    public static final String GROUP_INDEX = "Indices and mappings";
-    public static final String GROUP_BATCHING = "Batching and retries";
-    public static final String GROUP_ILM = "Index lifecycle";
 
     public static final String CONNECTION_URL = "connection.url";
     public static final String CONNECTION_USERNAME = "connection.username";
@@ -104,10 +98,6 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     /** Read from the connector's own props to decide whether malformed documents go to the DLQ. */
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
-    /** Where credentials go instead of the URL: named when a URL carrying them is refused. */
-    private static final String CREDENTIAL_SETTINGS = CONNECTION_USERNAME + "/" + CONNECTION_PASSWORD + ", "
-            + CONNECTION_API_KEY + " or " + CONNECTION_BEARER_TOKEN;
-
     public static final ConfigDef CONFIG_DEF = configDef();
 
     private final Map<String, String> topicIndexMap;
@@ -122,367 +112,12 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
 
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
-        int order = 0;
-        def.define(
-                CONNECTION_URL,
-                Type.LIST,
-                ConfigDef.NO_DEFAULT_VALUE,
-                Validators.httpUrlList(CREDENTIAL_SETTINGS),
-                Importance.HIGH,
-                "Elasticsearch HTTP(S) URLs, comma-separated, e.g. http://127.0.0.1:9200. A URL carrying credentials (user:pass@) "
-                        + "is refused: set them in " + CONNECTION_USERNAME + "/" + CONNECTION_PASSWORD + ", "
-                        + CONNECTION_API_KEY
-                        + " or " + CONNECTION_BEARER_TOKEN + ".",
-                GROUP_CONNECTION,
-                ++order,
-                Width.LONG,
-                "Connection URLs");
-        def.define(
-                CONNECTION_TIMEOUT_MS,
-                Type.INT,
-                1000,
-                ConfigDef.Range.atLeast(1),
-                Importance.LOW,
-                "Milliseconds to wait for a TCP connection to Elasticsearch.",
-                GROUP_CONNECTION,
-                ++order,
-                Width.SHORT,
-                "Connection timeout (ms)");
-        def.define(
-                READ_TIMEOUT_MS,
-                Type.INT,
-                30000,
-                ConfigDef.Range.atLeast(1),
-                Importance.LOW,
-                "Milliseconds to wait for a response; a timed-out request is retried, it never fails the task.",
-                GROUP_CONNECTION,
-                ++order,
-                Width.SHORT,
-                "Read timeout (ms)");
-
-        order = 0;
-        def.define(
-                CONNECTION_USERNAME,
-                Type.STRING,
-                null,
-                Importance.MEDIUM,
-                "User for HTTP basic authentication (with connection.password).",
-                GROUP_SECURITY,
-                ++order,
-                Width.MEDIUM,
-                "Username");
-        def.define(
-                CONNECTION_PASSWORD,
-                Type.PASSWORD,
-                null,
-                Importance.MEDIUM,
-                "Password for HTTP basic authentication.",
-                GROUP_SECURITY,
-                ++order,
-                Width.MEDIUM,
-                "Password");
-        def.define(
-                CONNECTION_API_KEY,
-                Type.PASSWORD,
-                null,
-                Importance.MEDIUM,
-                "Elasticsearch API key, the base64 'encoded' value (sent as 'Authorization: ApiKey ...').",
-                GROUP_SECURITY,
-                ++order,
-                Width.LONG,
-                "API key");
-        def.define(
-                CONNECTION_BEARER_TOKEN,
-                Type.PASSWORD,
-                null,
-                Importance.MEDIUM,
-                "Bearer token (sent as 'Authorization: Bearer ...'), e.g. an Elasticsearch service-account token.",
-                GROUP_SECURITY,
-                ++order,
-                Width.LONG,
-                "Bearer token");
-        def.define(
-                SSL_CA_FILE,
-                Type.STRING,
-                null,
-                Validators.readableFile(true),
-                Importance.MEDIUM,
-                "PEM file of CA certificates to trust for https URLs (default: the JVM's trust store).",
-                GROUP_SECURITY,
-                ++order,
-                Width.LONG,
-                "CA certificate file");
-        def.define(
-                SSL_TRUST_ALL,
-                Type.BOOLEAN,
-                false,
-                Importance.LOW,
-                "Trust any server certificate and host name. For tests only; never set it in production.",
-                GROUP_SECURITY,
-                ++order,
-                Width.SHORT,
-                "Trust all certificates");
-
-        order = 0;
-        def.define(
-                KEY_IGNORE,
-                Type.BOOLEAN,
-                false,
-                Importance.HIGH,
-                "true: the document id is topic+partition+offset (replays overwrite, never duplicate); "
-                        + "false: the record key is the id.",
-                GROUP_WRITES,
-                ++order,
-                Width.SHORT,
-                "Ignore key");
-        def.define(
-                SCHEMA_IGNORE,
-                Type.BOOLEAN,
-                false,
-                Importance.LOW,
-                "true: no index template mappings are derived from the record schema; Elasticsearch maps dynamically.",
-                GROUP_WRITES,
-                ++order,
-                Width.SHORT,
-                "Ignore schema");
-        def.define(
-                WRITE_METHOD,
-                Type.STRING,
-                "insert",
-                ConfigEnums.validator(WriteMethod.class),
-                Importance.LOW,
-                "insert: index the whole document; upsert: partial update that creates the document when missing.",
-                GROUP_WRITES,
-                ++order,
-                Width.SHORT,
-                "Write method",
-                ConfigEnums.recommender(WriteMethod.class));
-        def.define(
-                BEHAVIOR_ON_NULL_VALUES,
-                Type.STRING,
-                "fail",
-                ConfigEnums.validator(NullValueBehavior.class),
-                Importance.LOW,
-                "What a record with a null value does: ignore it, delete the document with its id (needs "
-                        + "key.ignore=false), or fail the task.",
-                GROUP_WRITES,
-                ++order,
-                Width.SHORT,
-                "Behavior on null values",
-                ConfigEnums.recommender(NullValueBehavior.class));
-        def.define(
-                BEHAVIOR_ON_MALFORMED_DOCS,
-                Type.STRING,
-                "fail",
-                ConfigEnums.validator(MalformedDocumentBehavior.class),
-                Importance.LOW,
-                "What a document Elasticsearch rejects as malformed (HTTP 400 per item) does: ignore, warn, or fail "
-                        + "the task. With errors.tolerance=all and a dead letter queue it goes to the DLQ instead.",
-                GROUP_WRITES,
-                ++order,
-                Width.SHORT,
-                "Behavior on malformed documents",
-                ConfigEnums.recommender(MalformedDocumentBehavior.class));
-
-        order = 0;
-        def.define(
-                TOPIC_INDEX_MAP,
-                Type.LIST,
-                "",
-                new IndexNames.TopicIndexMapValidator(),
-                Importance.MEDIUM,
-                "topic:index pairs, comma-separated; topics not listed write to an index named after the topic.",
-                GROUP_INDEX,
-                ++order,
-                Width.LONG,
-                "Topic to index map");
-        def.define(
-                INDEX_NAME_PATTERN,
-                Type.STRING,
-                "{topic}",
-                new IndexNames.PatternValidator(),
-                Importance.MEDIUM,
-                "Index name; {topic} is the mapped index name, {<date pattern>} (e.g. {yyyy.MM}) the record "
-                        + "timestamp in UTC. Example: cxone-events-{yyyy.MM}.",
-                GROUP_INDEX,
-                ++order,
-                Width.LONG,
-                "Index name pattern");
-        def.define(
-                MAPPING_TEXT_SUBFIELD,
-                Type.BOOLEAN,
-                false,
-                Importance.LOW,
-                "Give every keyword field a full-text 'text' sub-field.",
-                GROUP_INDEX,
-                ++order,
-                Width.SHORT,
-                "Text sub-field for strings");
-        def.define(
-                MAPPING_DECIMAL,
-                Type.STRING,
-                "scaled_float",
-                ConfigEnums.validator(DecimalMapping.class),
-                Importance.LOW,
-                "Mapping of Connect Decimal fields: scaled_float (a number, scaling factor 10^scale) or keyword (exact text).",
-                GROUP_INDEX,
-                ++order,
-                Width.SHORT,
-                "Decimal mapping",
-                ConfigEnums.recommender(DecimalMapping.class));
-        def.define(
-                MAPPING_MAP,
-                Type.STRING,
-                "flattened",
-                ConfigEnums.validator(MapMapping.class),
-                Importance.LOW,
-                "Mapping of map<string,string> fields: flattened (one field, no mapping explosion) or object.",
-                GROUP_INDEX,
-                ++order,
-                Width.SHORT,
-                "String map mapping",
-                ConfigEnums.recommender(MapMapping.class));
-
-        order = 0;
-        def.define(
-                BATCH_SIZE,
-                Type.INT,
-                2000,
-                ConfigDef.Range.between(1, 1_000_000),
-                Importance.MEDIUM,
-                "Maximum operations per bulk request.",
-                GROUP_BATCHING,
-                ++order,
-                Width.SHORT,
-                "Batch size");
-        def.define(
-                BULK_SIZE_BYTES,
-                Type.LONG,
-                5L * 1024 * 1024,
-                ConfigDef.Range.atLeast(1024),
-                Importance.LOW,
-                "Maximum bytes per bulk request.",
-                GROUP_BATCHING,
-                ++order,
-                Width.SHORT,
-                "Bulk size (bytes)");
-        def.define(
-                LINGER_MS,
-                Type.LONG,
-                1L,
-                ConfigDef.Range.between(0, 60_000),
-                Importance.LOW,
-                "Milliseconds a partial batch waits for more records before it is sent.",
-                GROUP_BATCHING,
-                ++order,
-                Width.SHORT,
-                "Linger (ms)");
-        def.define(
-                MAX_IN_FLIGHT_REQUESTS,
-                Type.INT,
-                5,
-                ConfigDef.Range.between(1, 100),
-                Importance.LOW,
-                "Bulk requests in flight at once per task. Writes to one document (ids from keys) still apply in record "
-                        + "order: each waits until the previous write to its document is acknowledged.",
-                GROUP_BATCHING,
-                ++order,
-                Width.SHORT,
-                "Max in-flight requests");
-        def.define(
-                MAX_BUFFERED_RECORDS,
-                Type.INT,
-                20000,
-                ConfigDef.Range.atLeast(1),
-                Importance.LOW,
-                "Records not yet acknowledged by Elasticsearch above which the task pauses its partitions "
-                        + "(resumes at half); bounds memory while Elasticsearch is slow or down.",
-                GROUP_BATCHING,
-                ++order,
-                Width.SHORT,
-                "Max buffered records");
-        def.define(
-                FLUSH_TIMEOUT_MS,
-                Type.LONG,
-                180_000L,
-                ConfigDef.Range.atLeast(1),
-                Importance.LOW,
-                "Milliseconds stop() waits for in-flight documents. Offsets of unacknowledged documents are never "
-                        + "committed, so a timeout loses nothing: they are re-read.",
-                GROUP_BATCHING,
-                ++order,
-                Width.SHORT,
-                "Flush timeout (ms)");
-        def.define(
-                MAX_RETRIES,
-                Type.INT,
-                -1,
-                ConfigDef.Range.atLeast(-1),
-                Importance.MEDIUM,
-                "Retries of a document after 429, 5xx, timeouts or connection errors; -1 retries forever (the task "
-                        + "stays RUNNING and logs each failed attempt). When exceeded the task fails without "
-                        + "committing the document's offset.",
-                GROUP_BATCHING,
-                ++order,
-                Width.SHORT,
-                "Max retries");
-        def.define(
-                RETRY_BACKOFF_MS,
-                Type.LONG,
-                100L,
-                ConfigDef.Range.atLeast(1),
-                Importance.LOW,
-                "First retry backoff; doubles per attempt, with full jitter, up to retry.backoff.max.ms.",
-                GROUP_BATCHING,
-                ++order,
-                Width.SHORT,
-                "Retry backoff (ms)");
-        def.define(
-                RETRY_BACKOFF_MAX_MS,
-                Type.LONG,
-                30_000L,
-                ConfigDef.Range.atLeast(1),
-                Importance.LOW,
-                "Upper bound of the retry backoff.",
-                GROUP_BATCHING,
-                ++order,
-                Width.SHORT,
-                "Max retry backoff (ms)");
-
-        order = 0;
-        def.define(
-                ILM_POLICY_FILE,
-                Type.STRING,
-                "",
-                Importance.MEDIUM,
-                "YAML file of the ILM policy (see config/ilm-policy.yaml); absolute, or relative to the worker's "
-                        + "working directory. Empty: no ILM. With a policy each index is written through a rollover "
-                        + "alias named like the index, backed by <index>-000001, ...",
-                GROUP_ILM,
-                ++order,
-                Width.LONG,
-                "ILM policy file");
-        def.define(
-                ILM_POLICY_NAME,
-                Type.STRING,
-                "cxone-sink",
-                new ConfigDef.NonEmptyString(),
-                Importance.LOW,
-                "Name of the ILM policy created from ilm.policy.file.",
-                GROUP_ILM,
-                ++order,
-                Width.MEDIUM,
-                "ILM policy name");
-        def.define(
-                ILM_REQUIRED,
-                Type.BOOLEAN,
-                false,
-                Importance.LOW,
-                "true: fail when the cluster has no ILM; false: log one warning and write plain indices.",
-                GROUP_ILM,
-                ++order,
-                Width.SHORT,
-                "ILM required");
+        ConnectionSettings.define(def);
+        SecuritySettings.define(def);
+        WriteSettings.define(def);
+        IndexSettings.define(def);
+        BatchingSettings.define(def);
+        IlmSettings.define(def);
         return def;
     }
 

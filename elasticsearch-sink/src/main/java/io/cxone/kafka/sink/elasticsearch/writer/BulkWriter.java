@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The bulk listener runs on the HTTP client's I/O thread and never blocks: re-queuing happens on a scheduler.
  * Requests go out through the {@link ElasticsearchTransport} it is given (the client's, or a fake in unit tests);
- * what happens to them is counted in {@link ElasticsearchSinkMetrics}.
+ * what happens to them is counted in {@link ElasticsearchSinkMetrics}, and runs of failures are logged by
+ * {@link BulkFailureLog}.
  */
 public final class BulkWriter implements AutoCloseable {
 
@@ -94,11 +95,7 @@ public final class BulkWriter implements AutoCloseable {
     private final DocumentOrder<Doc> order = new DocumentOrder<>();
     private final AtomicReference<ConnectException> fatal = new AtomicReference<>();
     private final AtomicLong retrying = new AtomicLong();
-    /** Start of the current run of failed bulk requests, 0 while requests succeed; for one log line per outage. */
-    private final AtomicLong failingSince = new AtomicLong();
-
-    private static final long FAILURE_REPORT_INTERVAL_MS = 30_000;
-    private final AtomicLong lastFailureReport = new AtomicLong(-FAILURE_REPORT_INTERVAL_MS);
+    private final BulkFailureLog failureLog;
 
     /**
      * @param transport the sending side: the Elasticsearch client's transport (a fake one in tests)
@@ -119,6 +116,7 @@ public final class BulkWriter implements AutoCloseable {
         this.backoff =
                 new Backoff(Duration.ofMillis(config.retryBackoffMs()), Duration.ofMillis(config.retryBackoffMaxMs()));
         this.maxRetries = config.maxRetries();
+        this.failureLog = new BulkFailureLog(connectorName, retrying::get, tracker::pending);
         this.retries =
                 Executors.newSingleThreadScheduledExecutor(PluginThreads.daemon("es-sink-retry-" + connectorName));
         this.completions =
@@ -240,7 +238,7 @@ public final class BulkWriter implements AutoCloseable {
         }
         long delay = backoff.delay(attempt).toMillis();
         metrics.retry();
-        reportFailure(executionId, docs.size(), attempt, delay, cause);
+        failureLog.failed(executionId, docs.size(), attempt, delay, cause);
         retrying.addAndGet(docs.size());
         try {
             retries.schedule(
@@ -255,62 +253,6 @@ public final class BulkWriter implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // Closing: the documents stay unacknowledged, so their offsets are not committed and they are re-read.
             retrying.addAndGet(-docs.size());
-        }
-    }
-
-    /**
-     * One WARN when failures start, one every 30 s while they last, DEBUG for each retry in between; short bursts
-     * (intermittent 429s) stay at DEBUG once reported, so a throttled cluster does not flood the log.
-     */
-    private void reportFailure(long executionId, int documents, int attempt, long delay, String cause) {
-        long now = System.currentTimeMillis();
-        long last = lastFailureReport.get();
-        boolean started = failingSince.compareAndSet(0, now);
-        if (now - last >= FAILURE_REPORT_INTERVAL_MS && lastFailureReport.compareAndSet(last, now)) {
-            if (started) {
-                log.warn(
-                        "connector {}: Elasticsearch bulk {} failed ({}); retrying with backoff, {} documents kept, offsets not "
-                                + "committed, task stays RUNNING",
-                        connectorName,
-                        executionId,
-                        cause,
-                        documents);
-            } else {
-                log.warn(
-                        "connector {}: Elasticsearch failing for {} s ({}); {} documents awaiting retry, {} unacknowledged",
-                        connectorName,
-                        (now - failingSince.get()) / 1000,
-                        cause,
-                        retrying.get() + documents,
-                        tracker.pending());
-            }
-        } else {
-            log.debug(
-                    "connector {}: bulk {} failed ({}); retrying {} documents, attempt {}, in {} ms",
-                    connectorName,
-                    executionId,
-                    cause,
-                    documents,
-                    attempt,
-                    delay);
-        }
-    }
-
-    private void reportSuccess() {
-        long since = failingSince.getAndSet(0);
-        if (since != 0) {
-            long seconds = (System.currentTimeMillis() - since) / 1000;
-            if (seconds >= 5) {
-                log.info(
-                        "connector {}: Elasticsearch accepts bulk requests again after {} s of failures",
-                        connectorName,
-                        seconds);
-            } else {
-                log.debug(
-                        "connector {}: Elasticsearch accepts bulk requests again after {} s of failures",
-                        connectorName,
-                        seconds);
-            }
         }
     }
 
@@ -365,7 +307,7 @@ public final class BulkWriter implements AutoCloseable {
             }
             metrics.documentsWritten(written);
             if (again.size() < contexts.size()) {
-                reportSuccess();
+                failureLog.succeeded();
             }
             if (!again.isEmpty()) {
                 retry(
