@@ -4,8 +4,6 @@ import static io.cxone.kafka.bridge.ConfigValues.bool;
 import static io.cxone.kafka.bridge.ConfigValues.integer;
 import static io.cxone.kafka.bridge.ConfigValues.list;
 import static io.cxone.kafka.bridge.ConfigValues.longValue;
-import static io.cxone.kafka.bridge.ConfigValues.loopback;
-import static io.cxone.kafka.bridge.ConfigValues.required;
 import static io.cxone.kafka.bridge.ConfigValues.string;
 
 import java.io.IOException;
@@ -14,20 +12,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * The bridge's settings: parses and validates the properties file once, at start-up, and fails with a
- * message naming the key. Everything else reads typed getters, never raw properties. Value parsing is in
- * {@link ConfigValues}, the token settings in {@link TokenSettings}.
+ * message naming the key. Everything else reads typed getters, never raw properties. The keys and getters are all
+ * here; the parsing is split by concern into fragments: {@link KafkaSettings}, {@link RegistrySettings},
+ * {@link TlsSettings}, {@link ClientStreamSettings} and {@link TokenSettings} (value parsing in
+ * {@link ConfigValues}); the listener, origin and limit settings stay here.
  */
 public final class BridgeConfig {
 
@@ -86,49 +83,18 @@ public final class BridgeConfig {
     private static final Set<String> KNOWN = Set.of(
             LISTEN_HOST,
             LISTEN_PORT,
-            KAFKA_BOOTSTRAP_SERVERS,
-            SCHEMA_REGISTRY_URL,
-            SCHEMA_REGISTRY_ID_TYPE,
-            TLS_ENABLED,
-            TLS_KEYSTORE_PATH,
-            TLS_KEYSTORE_PASSWORD,
-            TLS_KEYSTORE_TYPE,
             AUTH_ENABLED,
             ORIGINS_ALLOWED,
             LIMIT_CONNECTIONS_TOTAL,
             LIMIT_CONNECTIONS_PER_ADDRESS,
             LIMIT_SUBSCRIPTIONS_PER_CLIENT,
-            FRAME_MAX_BYTES,
-            BATCH_MAX_RECORDS,
-            DEFLATE_ENABLED,
-            QUEUE_MAX_MESSAGES,
-            QUEUE_MAX_BYTES,
-            QUEUE_MAX_BYTES_TOTAL,
-            SLOW_CLIENT_POLICY,
-            IDLE_TIMEOUT_MS,
-            WRITE_TIMEOUT_MS,
             POLL_TIMEOUT_MS,
             SHUTDOWN_GRACE_MS,
-            TOPICS_INTERNAL,
             LIMIT_CONSUMERS_TOTAL,
             LIMIT_CONSUMERS_PER_CONNECTION,
             LIMIT_PARTITIONS_PER_CLIENT,
             LIMIT_MESSAGE_MAX_BYTES,
-            LIMIT_REQUEST_HEADER_BYTES,
-            SCHEMA_REGISTRY_AUTH_USERNAME,
-            SCHEMA_REGISTRY_AUTH_PASSWORD,
-            SCHEMA_REGISTRY_TRUSTSTORE_PATH,
-            SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD,
-            SCHEMA_REGISTRY_TRUSTSTORE_TYPE,
-            SCHEMA_REGISTRY_TIMEOUT_MS,
-            SCHEMA_REGISTRY_RESPONSE_MAX_BYTES);
-
-    /**
-     * Client security settings given as {@code kafka.security.protocol}, {@code kafka.sasl.*} and {@code kafka.ssl.*}:
-     * passed (without the {@code kafka.} prefix) to every Kafka client of the bridge, the admin included.
-     */
-    private static final Pattern KAFKA_SECURITY_KEY =
-            Pattern.compile("kafka\\.(security\\.protocol|sasl\\..+|ssl\\..+)");
+            LIMIT_REQUEST_HEADER_BYTES);
 
     /** What to do when a client's outgoing queue is full. */
     public enum SlowClientPolicy {
@@ -169,134 +135,45 @@ public final class BridgeConfig {
 
     private final String listenHost;
     private final int listenPort;
-    private final String bootstrapServers;
-    private final Map<String, String> consumerOverrides;
-    private final Map<String, String> kafkaSecurity;
-    private final Set<String> internalTopics;
+    private final KafkaSettings kafka;
+    private final RegistrySettings registry;
+    private final TlsSettings tls;
+    private final ClientStreamSettings clientStream;
     private final int maxConsumers;
     private final int maxConsumersPerConnection;
     private final int maxPartitionsPerClient;
     private final int maxMessageBytes;
     private final int maxRequestHeaderBytes;
-    private final String registryUsername;
-    private final String registryPassword;
-    private final Path registryTruststorePath;
-    private final String registryTruststorePassword;
-    private final String registryTruststoreType;
-    private final Duration registryTimeout;
-    private final int registryResponseMaxBytes;
-    private final String schemaRegistryUrl;
-    private final SchemaIdType schemaIdType;
-    private final boolean tlsEnabled;
-    private final Path keystorePath;
-    private final String keystorePassword;
-    private final String keystoreType;
     private final boolean authEnabled;
     private final List<Token> tokens;
     private final List<String> allowedOrigins;
     private final int maxConnections;
     private final int maxConnectionsPerAddress;
     private final int maxSubscriptionsPerClient;
-    private final int frameMaxBytes;
-    private final int batchMaxRecords;
-    private final boolean deflateEnabled;
-    private final int queueMaxMessages;
-    private final long queueMaxBytes;
-    private final long queueMaxBytesTotal;
-    private final SlowClientPolicy slowClientPolicy;
-    private final Duration idleTimeout;
-    private final Duration writeTimeout;
     private final Duration pollTimeout;
     private final Duration shutdownGrace;
 
     private BridgeConfig(Properties p) {
         for (String key : p.stringPropertyNames()) {
             if (!KNOWN.contains(key)
-                    && !key.startsWith(KAFKA_CONSUMER_PREFIX)
-                    && !TokenSettings.KEY.matcher(key).matches()
-                    && !KAFKA_SECURITY_KEY.matcher(key).matches()) {
+                    && !KafkaSettings.reads(key)
+                    && !RegistrySettings.KEYS.contains(key)
+                    && !TlsSettings.KEYS.contains(key)
+                    && !ClientStreamSettings.KEYS.contains(key)
+                    && !TokenSettings.KEY.matcher(key).matches()) {
                 throw new ConfigException(key, p.getProperty(key), "unknown key");
             }
         }
         listenHost = string(p, LISTEN_HOST, "127.0.0.1");
         listenPort = integer(p, LISTEN_PORT, 8702, 0, 65535);
-        bootstrapServers = required(p, KAFKA_BOOTSTRAP_SERVERS);
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (String key : new TreeSet<>(p.stringPropertyNames())) {
-            if (key.startsWith(KAFKA_CONSUMER_PREFIX)) {
-                overrides.put(
-                        key.substring(KAFKA_CONSUMER_PREFIX.length()),
-                        p.getProperty(key).trim());
-            }
-        }
-        consumerOverrides = Collections.unmodifiableMap(overrides);
-        Map<String, String> security = new LinkedHashMap<>();
-        for (String key : new TreeSet<>(p.stringPropertyNames())) {
-            if (KAFKA_SECURITY_KEY.matcher(key).matches()) {
-                security.put(
-                        key.substring("kafka.".length()), p.getProperty(key).trim());
-            }
-        }
-        kafkaSecurity = Collections.unmodifiableMap(security);
-        internalTopics = Set.copyOf(list(p, TOPICS_INTERNAL, TOPICS_INTERNAL_DEFAULT));
+        kafka = new KafkaSettings(p);
         maxConsumers = integer(p, LIMIT_CONSUMERS_TOTAL, 200, 1, 100_000);
         maxConsumersPerConnection = integer(p, LIMIT_CONSUMERS_PER_CONNECTION, 4, 1, 1_000);
         maxPartitionsPerClient = integer(p, LIMIT_PARTITIONS_PER_CLIENT, 256, 1, 100_000);
         maxMessageBytes = integer(p, LIMIT_MESSAGE_MAX_BYTES, 64 * 1024, 256, 16 * 1024 * 1024);
         maxRequestHeaderBytes = integer(p, LIMIT_REQUEST_HEADER_BYTES, 8 * 1024, 1024, 1024 * 1024);
-        String registry = string(p, SCHEMA_REGISTRY_URL, "");
-        if (!registry.isEmpty() && !registry.startsWith("http://") && !registry.startsWith("https://")) {
-            throw new ConfigException(SCHEMA_REGISTRY_URL, registry, "expected an http:// or https:// URL");
-        }
-        schemaRegistryUrl = registry.endsWith("/") ? registry.substring(0, registry.length() - 1) : registry;
-        registryUsername = string(p, SCHEMA_REGISTRY_AUTH_USERNAME, "");
-        registryPassword = p.getProperty(SCHEMA_REGISTRY_AUTH_PASSWORD, "");
-        if (registryUsername.isEmpty() != registryPassword.isEmpty()) {
-            throw new ConfigException(
-                    registryUsername.isEmpty() ? SCHEMA_REGISTRY_AUTH_USERNAME : SCHEMA_REGISTRY_AUTH_PASSWORD,
-                    "",
-                    "set both " + SCHEMA_REGISTRY_AUTH_USERNAME + " and " + SCHEMA_REGISTRY_AUTH_PASSWORD
-                            + ", or neither");
-        }
-        if (!registryUsername.isEmpty() && registry.startsWith("http://") && !loopback(registry)) {
-            throw new ConfigException(
-                    SCHEMA_REGISTRY_URL,
-                    registry,
-                    "credentials (" + SCHEMA_REGISTRY_AUTH_USERNAME
-                            + ") would be sent in clear text: use an https:// URL");
-        }
-        String truststore = string(p, SCHEMA_REGISTRY_TRUSTSTORE_PATH, "");
-        if (!truststore.isEmpty() && !Files.isReadable(Path.of(truststore))) {
-            throw new ConfigException(SCHEMA_REGISTRY_TRUSTSTORE_PATH, truststore, "file not readable");
-        }
-        registryTruststorePath = truststore.isEmpty() ? null : Path.of(truststore);
-        registryTruststorePassword = p.getProperty(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD, "");
-        registryTruststoreType = string(p, SCHEMA_REGISTRY_TRUSTSTORE_TYPE, "PKCS12");
-        registryTimeout = Duration.ofMillis(longValue(p, SCHEMA_REGISTRY_TIMEOUT_MS, 5_000, 100, 120_000));
-        registryResponseMaxBytes = integer(p, SCHEMA_REGISTRY_RESPONSE_MAX_BYTES, 1024 * 1024, 1024, 64 * 1024 * 1024);
-        String idType = string(p, SCHEMA_REGISTRY_ID_TYPE, "contentId");
-        if (idType.equals("contentId")) {
-            schemaIdType = SchemaIdType.CONTENT_ID;
-        } else if (idType.equals("globalId")) {
-            schemaIdType = SchemaIdType.GLOBAL_ID;
-        } else {
-            throw new ConfigException(SCHEMA_REGISTRY_ID_TYPE, idType, "expected contentId or globalId");
-        }
-
-        tlsEnabled = bool(p, TLS_ENABLED, false);
-        String ks = string(p, TLS_KEYSTORE_PATH, "");
-        keystorePassword = p.getProperty(TLS_KEYSTORE_PASSWORD, "");
-        keystoreType = string(p, TLS_KEYSTORE_TYPE, "PKCS12");
-        if (tlsEnabled) {
-            if (ks.isEmpty()) {
-                throw new ConfigException(TLS_KEYSTORE_PATH, ks, "required when " + TLS_ENABLED + "=true");
-            }
-            if (!Files.isReadable(Path.of(ks))) {
-                throw new ConfigException(TLS_KEYSTORE_PATH, ks, "file not readable");
-            }
-        }
-        keystorePath = ks.isEmpty() ? null : Path.of(ks);
-
+        registry = new RegistrySettings(p);
+        tls = new TlsSettings(p);
         authEnabled = bool(p, AUTH_ENABLED, true);
         tokens = TokenSettings.parse(p);
         if (authEnabled && tokens.isEmpty()) {
@@ -315,27 +192,7 @@ public final class BridgeConfig {
         maxConnections = integer(p, LIMIT_CONNECTIONS_TOTAL, 1000, 1, 1_000_000);
         maxConnectionsPerAddress = integer(p, LIMIT_CONNECTIONS_PER_ADDRESS, 50, 1, 1_000_000);
         maxSubscriptionsPerClient = integer(p, LIMIT_SUBSCRIPTIONS_PER_CLIENT, 20, 1, 10_000);
-        frameMaxBytes = integer(p, FRAME_MAX_BYTES, 1024 * 1024, 1024, 64 * 1024 * 1024);
-        batchMaxRecords = integer(p, BATCH_MAX_RECORDS, 500, 1, 100_000);
-        deflateEnabled = bool(p, DEFLATE_ENABLED, true);
-        queueMaxMessages = integer(p, QUEUE_MAX_MESSAGES, 1000, 1, 10_000_000);
-        queueMaxBytes = longValue(p, QUEUE_MAX_BYTES, 4L * 1024 * 1024, 1024, Long.MAX_VALUE);
-        if (queueMaxBytes < frameMaxBytes) {
-            throw new ConfigException(
-                    QUEUE_MAX_BYTES,
-                    Long.toString(queueMaxBytes),
-                    "must be at least " + FRAME_MAX_BYTES + " (" + frameMaxBytes + ")");
-        }
-        queueMaxBytesTotal = longValue(p, QUEUE_MAX_BYTES_TOTAL, 256L * 1024 * 1024, 1024, Long.MAX_VALUE);
-        if (queueMaxBytesTotal < queueMaxBytes) {
-            throw new ConfigException(
-                    QUEUE_MAX_BYTES_TOTAL,
-                    Long.toString(queueMaxBytesTotal),
-                    "must be at least " + QUEUE_MAX_BYTES + " (" + queueMaxBytes + ")");
-        }
-        slowClientPolicy = SlowClientPolicy.parse(SLOW_CLIENT_POLICY, string(p, SLOW_CLIENT_POLICY, "drop-oldest"));
-        idleTimeout = Duration.ofMillis(longValue(p, IDLE_TIMEOUT_MS, 300_000, 1000, Long.MAX_VALUE));
-        writeTimeout = Duration.ofMillis(longValue(p, WRITE_TIMEOUT_MS, 30_000, 100, Long.MAX_VALUE));
+        clientStream = new ClientStreamSettings(p);
         pollTimeout = Duration.ofMillis(longValue(p, POLL_TIMEOUT_MS, 200, 1, 60_000));
         shutdownGrace = Duration.ofMillis(longValue(p, SHUTDOWN_GRACE_MS, 5_000, 0, 600_000));
     }
@@ -379,20 +236,20 @@ public final class BridgeConfig {
     }
 
     public String bootstrapServers() {
-        return bootstrapServers;
+        return kafka.bootstrapServers;
     }
 
     public Map<String, String> consumerOverrides() {
-        return consumerOverrides;
+        return kafka.consumerOverrides;
     }
     /** {@code kafka.security.protocol}, {@code kafka.sasl.*}, {@code kafka.ssl.*} without the prefix; for every client. */
     public Map<String, String> kafkaSecurity() {
-        return kafkaSecurity;
+        return kafka.security;
     }
 
     /** Kafka's own topics ({@code __…}) and the worker-internal ones of {@value #TOPICS_INTERNAL}: never streamed. */
     public boolean internalTopic(String topic) {
-        return topic.startsWith("__") || internalTopics.contains(topic);
+        return topic.startsWith("__") || kafka.internalTopics.contains(topic);
     }
 
     public int maxConsumers() {
@@ -416,55 +273,55 @@ public final class BridgeConfig {
     }
 
     public String registryUsername() {
-        return registryUsername;
+        return registry.username;
     }
 
     public String registryPassword() {
-        return registryPassword;
+        return registry.password;
     }
 
     public Path registryTruststorePath() {
-        return registryTruststorePath;
+        return registry.truststorePath;
     }
 
     public String registryTruststorePassword() {
-        return registryTruststorePassword;
+        return registry.truststorePassword;
     }
 
     public String registryTruststoreType() {
-        return registryTruststoreType;
+        return registry.truststoreType;
     }
 
     public Duration registryTimeout() {
-        return registryTimeout;
+        return registry.timeout;
     }
 
     public int registryResponseMaxBytes() {
-        return registryResponseMaxBytes;
+        return registry.responseMaxBytes;
     }
 
     public String schemaRegistryUrl() {
-        return schemaRegistryUrl;
+        return registry.url;
     }
 
     public SchemaIdType schemaIdType() {
-        return schemaIdType;
+        return registry.idType;
     }
 
     public boolean tlsEnabled() {
-        return tlsEnabled;
+        return tls.enabled;
     }
 
     public Path keystorePath() {
-        return keystorePath;
+        return tls.keystorePath;
     }
 
     public String keystorePassword() {
-        return keystorePassword;
+        return tls.keystorePassword;
     }
 
     public String keystoreType() {
-        return keystoreType;
+        return tls.keystoreType;
     }
 
     public boolean authEnabled() {
@@ -492,39 +349,39 @@ public final class BridgeConfig {
     }
 
     public int frameMaxBytes() {
-        return frameMaxBytes;
+        return clientStream.frameMaxBytes;
     }
 
     public int batchMaxRecords() {
-        return batchMaxRecords;
+        return clientStream.batchMaxRecords;
     }
 
     public boolean deflateEnabled() {
-        return deflateEnabled;
+        return clientStream.deflateEnabled;
     }
 
     public int queueMaxMessages() {
-        return queueMaxMessages;
+        return clientStream.queueMaxMessages;
     }
 
     public long queueMaxBytes() {
-        return queueMaxBytes;
+        return clientStream.queueMaxBytes;
     }
 
     public long queueMaxBytesTotal() {
-        return queueMaxBytesTotal;
+        return clientStream.queueMaxBytesTotal;
     }
 
     public SlowClientPolicy slowClientPolicy() {
-        return slowClientPolicy;
+        return clientStream.slowClientPolicy;
     }
 
     public Duration idleTimeout() {
-        return idleTimeout;
+        return clientStream.idleTimeout;
     }
 
     public Duration writeTimeout() {
-        return writeTimeout;
+        return clientStream.writeTimeout;
     }
 
     public Duration pollTimeout() {

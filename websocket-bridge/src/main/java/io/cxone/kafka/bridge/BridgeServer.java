@@ -8,9 +8,6 @@ import io.cxone.kafka.bridge.subscription.PartitionLookup;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
 import io.cxone.kafka.common.RejectionLog;
 import io.cxone.kafka.common.threads.PluginThreads;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,7 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -51,7 +47,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bridge's HTTP server: {@code /stream} (WebSocket upgrade, after token, Origin and connection-limit
- * checks), {@code /health}, {@code /metrics} and the dashboard at {@code /}.
+ * checks) and its lifecycle; {@code /health}, {@code /metrics} and the dashboard are in {@link HttpRoutes}.
  */
 public final class BridgeServer implements AutoCloseable {
 
@@ -59,12 +55,6 @@ public final class BridgeServer implements AutoCloseable {
     /** Timers of the bridge: metrics sampling, rejection summaries, aborting sockets whose close does not complete. */
     public static final ScheduledExecutorService SCHEDULER =
             Executors.newSingleThreadScheduledExecutor(PluginThreads.daemon("bridge-scheduler"));
-
-    private static final Map<String, String> STATIC = Map.of(
-            "/", "dashboard/index.html",
-            "/index.html", "dashboard/index.html",
-            "/dashboard.js", "dashboard/dashboard.js",
-            "/dashboard.css", "dashboard/dashboard.css");
 
     private final BridgeConfig config;
     private final AccessPolicy access;
@@ -87,8 +77,6 @@ public final class BridgeServer implements AutoCloseable {
     private final RejectionLog rejections = new RejectionLog("bridge connection");
 
     private volatile java.util.concurrent.ScheduledFuture<?> rejectionSummary;
-    private volatile long healthCheckedAt;
-    private volatile String kafkaHealth = "UNKNOWN";
 
     public BridgeServer(BridgeConfig config) {
         this.config = config;
@@ -134,7 +122,7 @@ public final class BridgeServer implements AutoCloseable {
         // Frames queued for a client are gathered into one socket write (whole frames only; frames under a
         // quarter of this buffer are copied into it): fewer writes per client when a feed hands over a batch.
         wsConfig.setOutputBufferSize(32 * 1024);
-        ws.setHandler(new Routes());
+        ws.setHandler(new HttpRoutes(admin, hub, metrics, clients, () -> accepting));
         ContextHandler context = new ContextHandler("/");
         context.setHandler(ws);
         server.setHandler(context);
@@ -362,88 +350,5 @@ public final class BridgeServer implements AutoCloseable {
             Response.writeError(request, response, callback, status, message);
             return null;
         }
-    }
-
-    /** Plain HTTP routes (everything that is not a WebSocket upgrade). */
-    private final class Routes extends Handler.Abstract {
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            String path = Request.getPathInContext(request);
-            if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
-                Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
-                return true;
-            }
-            switch (path) {
-                case "/health" -> health(response, callback);
-                case "/metrics" -> metrics(response, callback);
-                case "/stream" ->
-                    Response.writeError(
-                            request, response, callback, HttpStatus.BAD_REQUEST_400, "WebSocket upgrade required");
-                default -> {
-                    String resource = STATIC.get(path);
-                    if (resource == null) {
-                        Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
-                    } else {
-                        serve(resource, response, callback);
-                    }
-                }
-            }
-            return true;
-        }
-    }
-
-    private void health(Response response, Callback callback) {
-        long now = System.nanoTime();
-        if (now - healthCheckedAt > Duration.ofSeconds(2).toNanos()) {
-            try {
-                admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
-                kafkaHealth = "UP";
-            } catch (Exception e) {
-                kafkaHealth = "DOWN";
-            }
-            healthCheckedAt = now;
-        }
-        boolean up = accepting && "UP".equals(kafkaHealth);
-        response.setStatus(up ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        String body = "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"kafka\":\"" + kafkaHealth + "\",\"clients\":"
-                + clients.size() + "}";
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
-    }
-
-    private void metrics(Response response, Callback callback) {
-        long queuedMessages = 0;
-        long queuedBytes = 0;
-        Map<String, Long> maxLag = new HashMap<>(hub.lagByTopic());
-        for (ClientConnection client : clients.values()) {
-            queuedMessages += client.outbox().queuedMessages();
-            queuedBytes += client.outbox().queuedBytes();
-            client.lagByTopic().forEach((topic, lag) -> maxLag.merge(topic, lag, Math::max));
-        }
-        String text = metrics.render(
-                clients.size(), hub.consumerCount(), hub.idleFeedCount(), queuedMessages, queuedBytes, maxLag);
-        response.setStatus(HttpStatus.OK_200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-        response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
-    }
-
-    private void serve(String resource, Response response, Callback callback) throws IOException {
-        byte[] bytes;
-        try (InputStream in = BridgeServer.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                response.setStatus(HttpStatus.NOT_FOUND_404);
-                callback.succeeded();
-                return;
-            }
-            bytes = in.readAllBytes();
-        }
-        String type = resource.endsWith(".html")
-                ? "text/html; charset=utf-8"
-                : resource.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
-        response.setStatus(HttpStatus.OK_200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
-        response.getHeaders().put("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:");
-        response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 }

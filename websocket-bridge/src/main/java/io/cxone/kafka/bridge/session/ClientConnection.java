@@ -14,7 +14,6 @@ import io.cxone.kafka.bridge.subscription.ConnectionSubscriptions;
 import io.cxone.kafka.bridge.subscription.PartitionLookup;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
 import io.cxone.kafka.common.RejectionLog;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,8 +62,7 @@ public final class ClientConnection implements FrameHandler {
     private final SubscribeRequest initialRequest;
     private final String initialError;
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final ByteArrayOutputStream incoming = new ByteArrayOutputStream();
-    private boolean incomingTooLarge;
+    private final IncomingMessage incoming;
 
     private volatile CoreSession session;
     private volatile boolean gzip;
@@ -95,6 +93,7 @@ public final class ClientConnection implements FrameHandler {
         this.initialRequest = initialRequest;
         this.initialError = initialError;
         this.onClosed = onClosed;
+        this.incoming = new IncomingMessage(config.maxMessageBytes());
         this.subscriptions = new ConnectionSubscriptions(config, token);
         this.readers = new ConnectionReaders(this, config, metrics, frames, hub, lookup);
         this.outbox = new Outbox(
@@ -168,19 +167,16 @@ public final class ClientConnection implements FrameHandler {
         switch (frame.getOpCode()) {
             case OpCode.TEXT:
             case OpCode.CONTINUATION:
-                appendIncoming(frame);
+                incoming.append(frame);
                 if (frame.isFin()) {
-                    byte[] message = incoming.toByteArray();
-                    boolean tooLarge = incomingTooLarge;
-                    incoming.reset();
-                    incomingTooLarge = false;
-                    if (tooLarge) {
+                    String message = incoming.take();
+                    if (message == null) {
                         sendError(
                                 "bad_subscribe",
                                 "message larger than " + config.maxMessageBytes() + " bytes ("
                                         + BridgeConfig.LIMIT_MESSAGE_MAX_BYTES + ")");
                     } else {
-                        onMessage(new String(message, StandardCharsets.UTF_8));
+                        onMessage(message);
                     }
                 }
                 break;
@@ -230,24 +226,6 @@ public final class ClientConnection implements FrameHandler {
         } finally {
             onClosed.run();
             callback.succeeded();
-        }
-    }
-
-    private void appendIncoming(Frame frame) {
-        if (incomingTooLarge) {
-            return;
-        }
-        // Jetty's maxTextMessageSize only applies to its message-level handlers; this one sees raw frames.
-        if (incoming.size() + frame.getPayloadLength() > config.maxMessageBytes()) {
-            incomingTooLarge = true;
-            incoming.reset();
-            return;
-        }
-        if (frame.hasPayload()) {
-            ByteBuffer data = frame.getPayload().slice();
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            incoming.write(bytes, 0, bytes.length);
         }
     }
 
