@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.KafkaMetric;
+import org.apache.kafka.common.metrics.MeasurableStat;
 import org.apache.kafka.common.metrics.MetricValueProvider;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -17,6 +18,8 @@ import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.metrics.stats.Rate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a plugin's sensors on the metrics the worker gives it ({@code PluginMetrics}, KIP-877): they appear in JMX
@@ -26,6 +29,8 @@ import org.apache.kafka.common.metrics.stats.Rate;
  * {@code <name>-rate}, {@code <name>-avg-ms}, {@code <name>-max-ms}.
  */
 public final class PluginSensors implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PluginSensors.class);
 
     private static final String STANDALONE_GROUP = "cxone-plugin-metrics";
 
@@ -62,28 +67,55 @@ public final class PluginSensors implements AutoCloseable {
     /** A count since start of one kind of a thing, told apart by tags: {@code <name>-total} with {@code tags}. */
     public Sensor counter(String name, String description, Map<String, String> tags) {
         Sensor sensor = registry.addSensor(sensorPrefix + name + (tags.isEmpty() ? "" : new TreeMap<>(tags)));
-        sensor.add(metricName(name + "-total", description, tags), new CumulativeSum());
+        add(sensor, metricName(name + "-total", description, tags), new CumulativeSum());
         return sensor;
     }
 
     /** A count since start and its per-second rate: {@code <name>-total}, {@code <name>-rate}. */
     public Sensor counterAndRate(String name, String description) {
         Sensor sensor = counter(name, description);
-        sensor.add(metricName(name + "-rate", description + ", per second"), new Rate());
+        add(sensor, metricName(name + "-rate", description + ", per second"), new Rate());
         return sensor;
     }
 
     /** Durations recorded in milliseconds: {@code <name>-avg-ms}, {@code <name>-max-ms} over the sample window. */
     public Sensor latency(String name, String description) {
         Sensor sensor = registry.addSensor(sensorPrefix + name);
-        sensor.add(metricName(name + "-avg-ms", description + ", average in ms"), new Avg());
-        sensor.add(metricName(name + "-max-ms", description + ", longest in ms"), new Max());
+        add(sensor, metricName(name + "-avg-ms", description + ", average in ms"), new Avg());
+        add(sensor, metricName(name + "-max-ms", description + ", longest in ms"), new Max());
         return sensor;
     }
 
     /** A value read when the metric is read: {@code name}. */
     public void gauge(String name, String description, Supplier<? extends Number> value) {
-        registry.addMetric(metricName(name, description), (Gauge<Number>) (config, now) -> value.get());
+        MetricName metric = metricName(name, description);
+        try {
+            registry.addMetric(metric, (Gauge<Number>) (config, now) -> value.get());
+        } catch (IllegalArgumentException e) {
+            stillRegistered(metric);
+        }
+    }
+
+    /**
+     * Adds a metric to a sensor. A metric of the same name and tags may still be registered by a previous instance of
+     * this task that the worker gave up waiting for (an orphan, after a stop past task.shutdown.graceful.timeout.ms):
+     * the worker's registry refuses a second one, and that refusal must not fail the new task. The sensor then records
+     * without that metric, which reappears once the task is restarted after the orphan is gone.
+     */
+    private void add(Sensor sensor, MetricName metric, MeasurableStat stat) {
+        try {
+            sensor.add(metric, stat);
+        } catch (IllegalArgumentException e) {
+            stillRegistered(metric);
+        }
+    }
+
+    private static void stillRegistered(MetricName metric) {
+        log.warn(
+                "Metric {} {} is still registered by an earlier instance of this task that has not stopped; not reported"
+                        + " by this instance until it is restarted",
+                metric.name(),
+                metric.tags());
     }
 
     /** The current value of metric {@code name} in the private registry; empty on the worker's metrics. */

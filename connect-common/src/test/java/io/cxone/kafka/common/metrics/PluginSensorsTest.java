@@ -79,6 +79,27 @@ class PluginSensorsTest {
         }
     }
 
+    /** A task instance the worker gave up waiting for still holds its metrics when the next instance starts. */
+    @Test
+    void aNewTaskInstanceStartsWhileAnOrphanStillHoldsItsMetrics() {
+        try (Metrics worker = new Metrics()) {
+            PluginSensors orphan = PluginSensors.of(workerView(worker, "task", "0"));
+            orphan.counterAndRate("chunks", "Chunks").record(2);
+            orphan.latency("chunk-latency", "Chunk time");
+            orphan.gauge("buffered", "Buffered", () -> 1);
+
+            PluginSensors next = PluginSensors.of(workerView(worker, "task", "0"));
+            Sensor chunks = next.counterAndRate("chunks", "Chunks");
+            next.latency("chunk-latency", "Chunk time").record(5);
+            next.gauge("buffered", "Buffered", () -> 2);
+            chunks.record(1);
+
+            assertThat(worker.metric(worker.metricName("chunks-total", "plugins", "", Map.of("task", "0")))
+                            .metricValue())
+                    .isEqualTo(2.0);
+        }
+    }
+
     @Test
     void taggedCountersAreReadByTheirTags() {
         try (PluginSensors sensors = PluginSensors.of(null)) {
