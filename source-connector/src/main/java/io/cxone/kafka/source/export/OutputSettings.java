@@ -1,0 +1,56 @@
+package io.cxone.kafka.source.export;
+
+import static io.cxone.kafka.source.export.ExportSourceConfig.CHUNK_SIZE;
+import static io.cxone.kafka.source.export.ExportSourceConfig.KEY_FIELD;
+import static io.cxone.kafka.source.export.ExportSourceConfig.TOPIC;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+
+/**
+ * Settings of the output: the topic, the record key, and the rows per chunk (one Kafka transaction).
+ */
+final class OutputSettings {
+
+    private static final String GROUP = "Output";
+
+    private OutputSettings() {}
+
+    static void define(ConfigDef def) {
+        int order = 0;
+        def.define(
+                TOPIC,
+                Type.STRING,
+                ConfigDef.NO_DEFAULT_VALUE,
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
+                "Topic the exported records are written to.",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "Topic");
+        def.define(
+                KEY_FIELD,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "Field whose value becomes the record key; empty: no key.",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "Key field");
+        def.define(
+                CHUNK_SIZE,
+                Type.INT,
+                1000,
+                ConfigDef.Range.between(1, 10_000),
+                Importance.MEDIUM,
+                "Rows per chunk: one page of the records API, one slice of a Data Extraction file. A chunk is one Kafka transaction.",
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "Chunk size");
+    }
+}
