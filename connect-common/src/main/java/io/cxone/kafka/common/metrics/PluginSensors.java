@@ -37,6 +37,7 @@ public final class PluginSensors implements AutoCloseable {
     private static final AtomicLong INSTANCES = new AtomicLong();
 
     private final PluginMetrics registry;
+    private int refusedMetrics;
     private final Metrics standalone;
     /**
      * Sensor names are global in the worker's registry (the plugin metrics of every task share it; only the metric
@@ -110,12 +111,20 @@ public final class PluginSensors implements AutoCloseable {
         }
     }
 
-    private static void stillRegistered(MetricName metric) {
-        log.warn(
-                "Metric {} {} is still registered by an earlier instance of this task that has not stopped; not reported"
-                        + " by this instance until it is restarted",
-                metric.name(),
-                metric.tags());
+    /** One WARN per instance (an orphan holds all its metrics at once), the rest at DEBUG. */
+    private void stillRegistered(MetricName metric) {
+        if (refusedMetrics++ == 0) {
+            log.warn(
+                    "Metric {} {} (and possibly more) is still registered by an earlier instance of this task that has"
+                            + " not stopped; this instance does not report it until it is restarted",
+                    metric.name(),
+                    metric.tags());
+        } else {
+            log.debug(
+                    "Metric {} {} is still registered by an earlier instance of this task",
+                    metric.name(),
+                    metric.tags());
+        }
     }
 
     /** The current value of metric {@code name} in the private registry; empty on the worker's metrics. */
