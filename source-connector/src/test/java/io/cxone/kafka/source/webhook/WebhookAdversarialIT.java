@@ -30,10 +30,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -82,8 +85,11 @@ class WebhookAdversarialIT {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
-    private static final java.util.concurrent.atomic.AtomicInteger STALE_CONNECTION_RETRIES =
-            new java.util.concurrent.atomic.AtomicInteger();
+    /** The last well-formed case per listener and what it got: printed with each resend, to find what closed it. */
+    private static final Map<Integer, String> LAST_ON_PORT = new ConcurrentHashMap<>();
+
+    private static final List<String> STALE_AFTER = new CopyOnWriteArrayList<>();
+    private static final AtomicInteger STALE_CONNECTION_RETRIES = new AtomicInteger();
 
     @BeforeAll
     static void startListeners() throws Exception {
@@ -247,6 +253,7 @@ class WebhookAdversarialIT {
         System.out.printf(
                 "webhook adversarial: %d requests resent on a fresh connection after a pooled one closed%n",
                 STALE_CONNECTION_RETRIES.get());
+        STALE_AFTER.forEach(line -> System.out.println("webhook adversarial: resent " + line));
         histogram.forEach((category, h) -> System.out.printf("webhook adversarial:   %-20s %s%n", category, h));
         System.out.printf(
                 "webhook adversarial: heap after GC %d MiB before the corpus, %d MiB after (%+d MiB), max %d MiB; "
@@ -363,7 +370,10 @@ class WebhookAdversarialIT {
             builder.header(headers.get(i), headers.get(i + 1));
         }
         RawHttpExchange.Outcome outcome = sendWellFormed(CLIENT, builder.build());
+        String previous = LAST_ON_PORT.put(
+                webhook.port(), request + " -> " + outcome.kind() + " " + outcome.status() + " " + outcome.detail());
         if (outcome.kind() == RawHttpExchange.Kind.CLOSED) {
+            STALE_AFTER.add(request + " AFTER " + previous);
             // A pooled keep-alive connection can close between two requests while the client already writes the next
             // one on it (RFC 9112 9.3.1); a client cannot resend a POST on its own. Once more on a connection of its
             // own, to tell that race from a listener closing without an answer. The count is printed.
@@ -389,7 +399,7 @@ class WebhookAdversarialIT {
                     response.headers().firstValue("Content-Type").orElse(null),
                     response.body(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                    "");
+                    "connection: " + response.headers().firstValue("Connection").orElse("-"));
         } catch (HttpTimeoutException e) {
             return new RawHttpExchange.Outcome(
                     RawHttpExchange.Kind.TIMEOUT,
