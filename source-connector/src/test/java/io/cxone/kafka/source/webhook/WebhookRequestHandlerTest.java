@@ -232,6 +232,37 @@ class WebhookRequestHandlerTest {
         assertThat(sensors.value("requests-total", Map.of("status", "403"))).hasValue(1);
     }
 
+    /**
+     * A caller still sending a body over request.max.bytes gets the 413, not a reset: the body is drained (up to
+     * OVERSIZE_DRAIN_MAX_BYTES) before the answer, and the connection then closes.
+     */
+    @Test
+    void aCallerSendingABodyOverTheLimitReadsThe413() throws Exception {
+        start(Map.of(WebhookConfig.REQUEST_MAX_BYTES, "65536"));
+        byte[] body = new byte[7 * 1024 * 1024];
+        java.util.Arrays.fill(body, (byte) ' ');
+        try (java.net.Socket socket =
+                new java.net.Socket("127.0.0.1", java.net.URI.create(url).getPort())) {
+            socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(ANSWER_WAIT_SECONDS));
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                            + TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                            + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (int at = 0; at < body.length; at += 8192) { // as a caller's client writes: in pieces, all of it
+                out.write(body, at, 8192);
+            }
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 413")
+                    .containsIgnoringCase("connection: close")
+                    .contains("request.max.bytes");
+        }
+        assertThat(decodes).hasValue(0);
+    }
+
     @Test
     void aBodyThatDoesNotDecodeIsRefusedWith400NamingTheProblem() throws Exception {
         start(Map.of());
