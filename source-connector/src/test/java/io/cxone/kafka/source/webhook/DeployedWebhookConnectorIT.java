@@ -1,23 +1,17 @@
 package io.cxone.kafka.source.webhook;
 
-import static io.cxone.kafka.source.webhook.WebhookTestSupport.HTTP;
 import static io.cxone.kafka.source.webhook.WebhookTestSupport.datum;
 import static io.cxone.kafka.source.webhook.WebhookTestSupport.decode;
 import static io.cxone.kafka.source.webhook.WebhookTestSupport.event;
 import static io.cxone.kafka.source.webhook.WebhookTestSupport.post;
 import static io.cxone.kafka.source.webhook.WebhookTestSupport.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.stack.Ports;
 import io.cxone.kafka.testkit.TestServices;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -52,15 +46,7 @@ class DeployedWebhookConnectorIT {
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "deployed webhook connector running");
         String url = "http://127.0.0.1:" + port
                 + spec.path("config").path(WebhookConfig.PATH).asText();
-        await().atMost(Duration.ofSeconds(30))
-                .ignoreException(ConnectException.class)
-                .until(() -> HTTP.send(
-                                        HttpRequest.newBuilder(URI.create(url))
-                                                .GET()
-                                                .build(),
-                                        HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 405);
+        WebhookTestSupport.awaitListening(url);
 
         HttpResponse<String> ok = post(url, "application/avro", datum(event("deployed-1", "CALL_STARTED")));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);

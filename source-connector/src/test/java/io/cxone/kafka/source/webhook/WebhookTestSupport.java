@@ -79,17 +79,22 @@ final class WebhookTestSupport {
         boolean tls = settings.containsKey(WebhookConfig.TLS_KEYSTORE_PATH);
         String url = (tls ? "https" : "http") + "://127.0.0.1:" + port + WebhookConfig.DEFAULT_PATH;
         if (!tls) {
-            await().atMost(Duration.ofSeconds(30))
-                    .ignoreException(ConnectException.class)
-                    .until(() -> HTTP.send(
-                                            HttpRequest.newBuilder(URI.create(url))
-                                                    .GET()
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.discarding())
-                                    .statusCode()
-                            == 405);
+            awaitListening(url);
         }
         return new Webhook(name, topic, port, url);
+    }
+
+    /** Waits until a listener answers at {@code url} (a GET is refused with 405 once it is up). */
+    static void awaitListening(String url) {
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreException(ConnectException.class)
+                .until(() -> HTTP.send(
+                                        HttpRequest.newBuilder(URI.create(url))
+                                                .GET()
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 405);
     }
 
     static HttpResponse<String> post(String url, String contentType, byte[] body, String... headers) throws Exception {
