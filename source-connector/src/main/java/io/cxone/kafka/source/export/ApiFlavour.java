@@ -4,12 +4,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** The two CXone API shapes the export connector speaks. */
+/** The CXone API shapes the export connector speaks. */
 public enum ApiFlavour {
     /** The seed contract: client_credentials, export trigger, limit/offset pages of JSON. */
     RECORDS("records"),
     /** Real CXone: OIDC password grant, tenant discovery, Data Extraction jobs with CSV files. */
-    DATA_EXTRACTION("data-extraction");
+    DATA_EXTRACTION("data-extraction"),
+    /** Real CXone: the same sign-in, incremental passes over Reporting API endpoints ({@code updatedSince}, paging). */
+    REPORTING("reporting");
 
     private final String configName;
 
@@ -19,6 +21,11 @@ public enum ApiFlavour {
 
     public String configName() {
         return configName;
+    }
+
+    /** Whether the flavour signs in to real CXone with access keys (password grant, tenant discovery). */
+    public boolean usesAccessKeys() {
+        return this != RECORDS;
     }
 
     public static ApiFlavour parse(String value) {

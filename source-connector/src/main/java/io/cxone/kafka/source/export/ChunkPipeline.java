@@ -76,7 +76,7 @@ public final class ChunkPipeline {
         this.metrics = metrics;
         this.structs = new StructBuilder(source);
         committed.ifPresent(offset -> {
-            if (reader.resume(offset.job())) {
+            if (reader.resume(offset)) {
                 nextRow = offset.rowOffset();
                 pendingCheck = offset.chunkSha256() == null || offset.chunkRows() == 0 ? null : offset;
                 lastChunk = pendingCheck;
@@ -96,31 +96,35 @@ public final class ChunkPipeline {
 
     /** The next verified chunk, or empty when nothing is due now (job done and the next not yet due). */
     public Optional<ExportChunk> next() {
-        if ((reader.currentJob() == null || jobDone) && !startNextJob()) {
-            return Optional.empty();
-        }
-        long started = System.nanoTime();
-        List<JsonNode> raw;
-        try {
-            if (pendingCheck != null) {
-                verifyBoundaryChunk(pendingCheck);
-                pendingCheck = null;
-            }
-            raw = reader.read(nextRow, config.chunkSize());
-        } catch (UnknownJobException e) {
-            renewJob(e);
-            return next();
-        }
-        renewedJob = null;
-        if (raw.isEmpty()) {
-            log.info("{} job {} finished after {} rows", source, reader.currentJob(), nextRow);
-            jobDone = true;
-            if (!startNextJob()) {
+        while (true) {
+            if ((reader.currentJob() == null || jobDone) && !startNextJob()) {
                 return Optional.empty();
             }
-            return next();
+            long started = System.nanoTime();
+            List<JsonNode> raw;
+            try {
+                if (pendingCheck != null) {
+                    verifyBoundaryChunk(pendingCheck);
+                    pendingCheck = null;
+                }
+                raw = reader.read(nextRow, config.chunkSize());
+            } catch (UnknownJobException e) {
+                renewJob(e);
+                continue;
+            }
+            renewedJob = null;
+            if (raw.isEmpty()) {
+                log.info("{} job {} finished after {} rows", source, reader.currentJob(), nextRow);
+                jobDone = true;
+                continue;
+            }
+            List<JsonNode> rows = reader.admit(raw);
+            if (rows.isEmpty()) {
+                nextRow += raw.size(); // nothing of this page is written: read on after it
+                continue;
+            }
+            return Optional.of(chunk(raw.size(), rows, started));
         }
-        return Optional.of(chunk(raw, started));
     }
 
     private boolean startNextJob() {
@@ -158,21 +162,22 @@ public final class ChunkPipeline {
         pendingCheck = lastChunk;
     }
 
-    private ExportChunk chunk(List<JsonNode> raw, long startedNanos) {
-        String sha = ChunkChecksum.sha256(raw);
-        List<JsonNode> typed = raw.stream().map(reader::typed).toList();
+    /** The chunk of {@code rows}, the rows to write of the {@code pageRows} read at {@code nextRow}. */
+    private ExportChunk chunk(int pageRows, List<JsonNode> rows, long startedNanos) {
+        String sha = ChunkChecksum.sha256(rows);
+        List<JsonNode> typed = rows.stream().map(reader::typed).toList();
         ChunkShape shape = ChunkShape.of(typed, reader.declaredTypes());
         if (baseline == null) {
             baseline = shape;
             log.info("{} schema baseline {} (fingerprint {})", source, shape, shape.fingerprint());
         }
-        String topic = config.topic();
+        String topic = config.topicFor(source);
         String driftReason = null;
         ChunkShape recordShape = baseline;
         SchemaDrift drift = shape.driftFrom(baseline);
         if (!drift.isEmpty()) {
             metrics.drift();
-            driftReason = source + " job " + reader.currentJob() + " rows " + nextRow + "-" + (nextRow + raw.size() - 1)
+            driftReason = source + " job " + reader.currentJob() + " rows " + nextRow + "-" + (nextRow + pageRows - 1)
                     + ": " + drift.describe();
             DriftPolicy policy = config.driftPolicy();
             switch (policy) {
@@ -186,8 +191,8 @@ public final class ChunkPipeline {
                     recordShape = shape;
                 }
                 case ROUTE -> {
-                    log.warn("Schema drift, routing the chunk to {}: {}", config.driftTopic(), driftReason);
-                    topic = config.driftTopic();
+                    log.warn("Schema drift, routing the chunk to {}: {}", topic, driftReason);
+                    topic = config.driftTopicFor(source);
                     recordShape = shape;
                 }
                 case EVOLVE -> {
@@ -209,22 +214,23 @@ public final class ChunkPipeline {
         }
         Schema schema = structs.schemaFor(recordShape, recordShape == baseline ? schemaVersion : null);
         long startRow = nextRow;
-        long endRow = nextRow + raw.size();
-        ExportOffset offset = new ExportOffset(reader.currentJob(), endRow, raw.size(), sha, baseline.fingerprint());
+        long endRow = nextRow + pageRows;
+        ExportOffset offset = new ExportOffset(
+                reader.currentJob(), endRow, rows.size(), sha, baseline.fingerprint(), reader.cursor());
         Map<String, Object> offsetMap = offset.toMap();
-        List<SourceRecord> records = new ArrayList<>(raw.size());
+        List<SourceRecord> records = new ArrayList<>(rows.size());
         // Per chunk, not per record: these are the same for every record of the chunk.
         String job = reader.currentJob();
         String fingerprint = recordShape.fingerprint();
-        String keyField = config.keyField().isBlank() ? null : config.keyField();
+        String keyField = config.keyField().isBlank() ? reader.keyField().orElse(null) : config.keyField();
         int offsetHash = offsetMap.hashCode();
         Long startRowValue = startRow;
-        Integer chunkSizeValue = raw.size();
+        Integer chunkSizeValue = rows.size();
         for (JsonNode row : typed) {
             // The chunk's first records remove earlier versions' partitions (a null offset is a tombstone), the others
             // carry
             // the checkpoint: all land in the chunk's transaction. The last record always carries the checkpoint.
-            Map<String, String> retires = records.size() < retiredPartitions.size() && records.size() < raw.size() - 1
+            Map<String, String> retires = records.size() < retiredPartitions.size() && records.size() < rows.size() - 1
                     ? retiredPartitions.get(records.size())
                     : null;
             ConnectHeaders headers = new ConnectHeaders();
@@ -252,7 +258,7 @@ public final class ChunkPipeline {
         nextRow = endRow;
         lastChunk = offset;
         retiredPartitions = retiredPartitions.subList(
-                Math.min(retiredPartitions.size(), Math.max(0, raw.size() - 1)), retiredPartitions.size());
+                Math.min(retiredPartitions.size(), Math.max(0, rows.size() - 1)), retiredPartitions.size());
         long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
         metrics.chunk(records.size(), reader.lastReadBytes(), latencyMs);
         log.info(
@@ -303,7 +309,11 @@ public final class ChunkPipeline {
 
     /** Re-reads the last committed chunk and compares its SHA-256 with the offset's (checksum.mismatch.policy). */
     private void verifyBoundaryChunk(ExportOffset committed) {
-        List<JsonNode> again = reader.read(committed.chunkStart(), committed.chunkRows());
+        Optional<List<JsonNode>> reread = reader.reread(committed);
+        if (reread.isEmpty()) {
+            return; // the reader said why: its results moved on since the commit
+        }
+        List<JsonNode> again = reread.get();
         String sha = ChunkChecksum.sha256(again);
         String job = committed.job().equals(reader.currentJob())
                 ? "job " + committed.job()

@@ -2,11 +2,13 @@ package io.cxone.kafka.source.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Reads one report (records API) or entity (Data Extraction) in chunks. A "job" is the unit a checkpoint
- * names: an export job id, or a date window. Implementations hold the API flavour's details; the task
- * only sees rows.
+ * Reads one report (records API), entity (Data Extraction) or Reporting API endpoint in chunks. A "job" is the unit a
+ * checkpoint names: an export job id, a date window, or one window of an incremental pass. Implementations hold the
+ * API flavour's details; the task only sees rows.
  */
 public interface ChunkReader {
 
@@ -17,7 +19,7 @@ public interface ChunkReader {
      * Continues a job named by a stored offset. Returns false when it cannot be continued (then a new one starts); a
      * job CXone forgot shows later, as an {@link UnknownJobException} from {@link #read}.
      */
-    boolean resume(String job);
+    boolean resume(ExportOffset committed);
 
     /** Starts the next job when one is due (a new export; the next window once it is old enough). False: nothing due yet. */
     boolean startNext();
@@ -35,6 +37,33 @@ public interface ChunkReader {
      */
     List<JsonNode> read(long from, int limit);
 
+    /**
+     * The rows of a page {@link #read} returned that are to be written, in order (all of them, unless the flavour's
+     * results move while they are paged: {@link ReportingChunkReader}). Empty: nothing of this page is written, and
+     * reading goes on after it.
+     */
+    default List<JsonNode> admit(List<JsonNode> page) {
+        return page;
+    }
+
+    /** What the offset of the chunk just admitted must carry besides the row offset ({@link ExportOffset#cursor()}). */
+    default Map<String, String> cursor() {
+        return Map.of();
+    }
+
+    /**
+     * The rows of the committed chunk as CXone serves them now, to compare with its SHA-256 on resume; empty when they
+     * cannot be compared because CXone's answer has moved on since (a Reporting API result gains rows and versions).
+     */
+    default Optional<List<JsonNode>> reread(ExportOffset committed) {
+        return Optional.of(read(committed.chunkStart(), committed.chunkRows()));
+    }
+
+    /** The field whose value keys the records when {@code key.field} is not set; empty: no key. */
+    default Optional<String> keyField() {
+        return Optional.empty();
+    }
+
     /** Converts a raw row to typed values (CSV columns per configuration; JSON rows are typed already). */
     JsonNode typed(JsonNode raw);
 
@@ -50,10 +79,11 @@ public interface ChunkReader {
     void authenticate();
 
     /** The reader of the configured API flavour for one report or entity. */
-    static ChunkReader create(String source, ExportSourceConfig config, CxoneHttp http) {
+    static ChunkReader create(String source, ExportSourceConfig config, CxoneHttp http, ExportMetrics metrics) {
         return switch (config.apiFlavour()) {
             case RECORDS -> new RecordsChunkReader(source, config, http, java.time.Clock.systemUTC());
             case DATA_EXTRACTION -> new DataExtractionChunkReader(source, config, http, java.time.Clock.systemUTC());
+            case REPORTING -> new ReportingChunkReader(source, config, http, metrics, java.time.Clock.systemUTC());
         };
     }
 }

@@ -48,7 +48,8 @@ public class CxoneExportSourceTask extends SourceTask {
         for (String source : config.taskSources()) {
             StoredCheckpoint stored = StoredCheckpoint.read(
                     context.offsetStorageReader(), config.apiFlavour().configName(), source);
-            pipelines.add(new ChunkPipeline(source, ChunkReader.create(source, config, http), config, metrics, stored));
+            pipelines.add(new ChunkPipeline(
+                    source, ChunkReader.create(source, config, http, metrics), config, metrics, stored));
         }
         running = true;
         readerThread = PluginThreads.daemonThread(
@@ -56,7 +57,11 @@ public class CxoneExportSourceTask extends SourceTask {
         readerThread.start();
         log.info(
                 "Export task started for {} {} (api {}, chunk size {})",
-                config.apiFlavour() == ApiFlavour.RECORDS ? "reports" : "entities",
+                switch (config.apiFlavour()) {
+                    case RECORDS -> "reports";
+                    case DATA_EXTRACTION -> "entities";
+                    case REPORTING -> "Reporting API endpoints";
+                },
                 config.taskSources(),
                 config.apiFlavour().configName(),
                 config.chunkSize());

@@ -6,18 +6,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import io.cxone.kafka.common.ConnectionUrls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real CXone: OIDC discovery and the password grant with access keys, tenant discovery from the token's
- * {@code tenantId} claim, then one Data Extraction job per entity and date window. The job is polled until it
+ * Real CXone ({@link CxoneTenant} signs in): one Data Extraction job per entity and date window. The job is polled until it
  * succeeds, its file (CSV, maybe gzip) is downloaded at once (the URL lives 30 s; an expired URL is re-polled),
  * and chunks are slices of that file. Windows advance as they complete, once they are older than the lag.
  * A checkpoint names the window ({@code yyyy-MM-dd/yyyy-MM-dd}, end exclusive); resuming re-creates its job.
@@ -43,9 +38,9 @@ public final class DataExtractionChunkReader implements ChunkReader {
     private final ExportSourceConfig config;
     private final CxoneHttp http;
     private final Clock clock;
+    private final CxoneTenant tenant;
     private final TokenCache tokens;
     private final Map<String, FieldType> columnTypes;
-    private String apiEndpoint;
     private LocalDate windowStart;
     private List<JsonNode> fileRows = List.of();
     private long lastReadBytes;
@@ -56,76 +51,12 @@ public final class DataExtractionChunkReader implements ChunkReader {
         this.http = http;
         this.clock = clock;
         this.columnTypes = config.csvColumnTypes();
-        this.tokens = new TokenCache(this::passwordGrantToken, clock);
-    }
-
-    private TokenCache.Token passwordGrantToken() {
-        JsonNode discovery = http.json(
-                "OIDC discovery",
-                CxoneHttp.request(config.issuerUrl() + "/.well-known/openid-configuration")
-                        .GET(),
-                null);
-        String tokenEndpoint = discovery.path("token_endpoint").asText("");
-        if (tokenEndpoint.isBlank()) {
-            throw new CxoneApiException(0, "OIDC discovery at " + config.issuerUrl() + " gave no token_endpoint");
-        }
-        config.requireSafeForSecrets(tokenEndpoint, "OIDC discovery at " + config.issuerUrl());
-        HttpRequest.Builder request = CxoneHttp.postForm(
-                tokenEndpoint,
-                Map.of(
-                        "grant_type",
-                        "password",
-                        "username",
-                        config.accessKeyId(),
-                        "password",
-                        config.accessKeySecret().value()));
-        if (!config.clientId().isBlank()) {
-            String clientCredentials =
-                    config.clientId() + ":" + config.clientSecret().value();
-            request.header(
-                    "Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString(clientCredentials.getBytes(StandardCharsets.UTF_8)));
-        }
-        JsonNode body = http.json("token request (password grant)", request, null);
-        TokenCache.Token token = RecordsChunkReader.tokenFrom(body, "password-grant token response");
-        if (apiEndpoint == null) {
-            apiEndpoint = discoverApiEndpoint(tenantId(token.value()));
-        }
-        return token;
-    }
-
-    static String tenantId(String jwt) {
-        String[] parts = jwt.split("\\.");
-        if (parts.length < 2) {
-            throw new CxoneApiException(0, "access token is not a JWT; cannot read its tenantId claim");
-        }
-        try {
-            JsonNode claims = CxoneHttp.JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-            String tenant = claims.path("tenantId").asText("");
-            if (tenant.isBlank()) {
-                throw new CxoneApiException(0, "access token has no tenantId claim");
-            }
-            return tenant;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new CxoneApiException(0, "access token claims unreadable: " + e.getMessage(), e);
-        }
-    }
-
-    private String discoverApiEndpoint(String tenantId) {
-        String url = CxoneHttp.withQuery(
-                config.issuerUrl() + "/.well-known/cxone-configuration", Map.of("tenantId", tenantId));
-        JsonNode body = http.json("tenant discovery", CxoneHttp.request(url).GET(), null);
-        String endpoint = body.path("api_endpoint").asText("");
-        if (endpoint.isBlank()) {
-            throw new CxoneApiException(0, "tenant discovery gave no api_endpoint for tenant " + tenantId);
-        }
-        log.info("CXone tenant {} uses API endpoint {}", tenantId, ConnectionUrls.redact(endpoint));
-        return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        this.tenant = new CxoneTenant(config, http, clock);
+        this.tokens = tenant.tokens();
     }
 
     private String api() {
-        tokens.get(); // discovers the endpoint with the first token
-        return apiEndpoint;
+        return tenant.api();
     }
 
     @Override
@@ -138,7 +69,8 @@ public final class DataExtractionChunkReader implements ChunkReader {
     }
 
     @Override
-    public boolean resume(String job) {
+    public boolean resume(ExportOffset committed) {
+        String job = committed.job();
         String[] days = job.split("/");
         try {
             windowStart = LocalDate.parse(days[0]);

@@ -36,6 +36,8 @@ public final class ExportConfigValidator extends ConnectorConfigValidator<Export
     /** Validation runs inside Connect's REST requests: the credentials check gives up well before they time out. */
     private static final Duration CREDENTIALS_CHECK_TIMEOUT = Duration.ofSeconds(10);
 
+    private static final java.util.regex.Pattern LEGAL_TOPIC = java.util.regex.Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
     private final boolean credentialsCheck;
 
     /** As Connect's validation asks for it: with the credentials check when the configuration turns it on. */
@@ -80,14 +82,41 @@ public final class ExportConfigValidator extends ConnectorConfigValidator<Export
                                 + "=records");
             }
         } else {
+            String api = API_FLAVOUR + "=" + c.apiFlavour().configName();
             if (c.getList(ENTITIES).isEmpty()) {
-                problems.add(ENTITIES, "set at least one entity name for " + API_FLAVOUR + "=data-extraction");
+                problems.add(
+                        ENTITIES,
+                        c.apiFlavour() == ApiFlavour.REPORTING
+                                ? "set at least one Reporting API endpoint for " + api + ": "
+                                        + ReportingEndpoint.paths()
+                                : "set at least one entity name for " + api);
+            }
+            if (c.apiFlavour() == ApiFlavour.REPORTING) {
+                List<String> unknown = c.getList(ENTITIES).stream()
+                        .filter(e -> ReportingEndpoint.of(e).isEmpty())
+                        .toList();
+                if (!unknown.isEmpty()) {
+                    problems.add(
+                            ENTITIES,
+                            unknown + " are not Reporting API endpoints this connector reads; it reads "
+                                    + ReportingEndpoint.paths());
+                }
             }
             if (c.accessKeyId().isBlank() || c.accessKeySecret().value().isBlank()) {
                 problems.add(
                         ACCESS_KEY_ID,
-                        "set " + ACCESS_KEY_ID + " and " + ACCESS_KEY_SECRET + " (password grant) for " + API_FLAVOUR
-                                + "=data-extraction");
+                        "set " + ACCESS_KEY_ID + " and " + ACCESS_KEY_SECRET + " (password grant) for " + api);
+            }
+        }
+        for (String source : c.sources()) {
+            for (String key : List.of(TOPIC, DRIFT_TOPIC)) {
+                String topic = ExportSourceConfig.withSource(c.getString(key), source);
+                if (!topic.isEmpty() && !LEGAL_TOPIC.matcher(topic).matches()) {
+                    problems.add(
+                            key,
+                            "gives topic '" + topic + "' for " + source + ", which is not a legal Kafka topic name"
+                                    + " (letters, digits, '.', '_', '-'; at most 249)");
+                }
             }
         }
         String secretUrlKey = c.secretUrlKey();
@@ -138,7 +167,7 @@ public final class ExportConfigValidator extends ConnectorConfigValidator<Export
                 : CREDENTIALS_CHECK_TIMEOUT;
         try (ExportMetrics metrics = new ExportMetrics(null);
                 CxoneHttp http = new CxoneHttp(timeout, once, config.responseMaxBytes(), metrics)) {
-            ChunkReader.create(config.sources().get(0), config, http).authenticate();
+            ChunkReader.create(config.sources().get(0), config, http, metrics).authenticate();
         } catch (RuntimeException e) {
             int status = e instanceof CxoneApiException api ? api.status() : 0;
             if (status == 400 || status == 401 || status == 403) {

@@ -7,7 +7,7 @@ import org.apache.kafka.common.metrics.Sensor;
 /**
  * The export task's metrics, registered as Connect plugin metrics (KIP-877), so they appear in JMX and any
  * metrics reporter next to the worker's own task metrics: chunks, records, bytes, chunk latency,
- * records/s, drift events, checksum mismatches, retries.
+ * records/s, drift events, checksum mismatches, retries, and the Reporting API's skipped versions.
  */
 public final class ExportMetrics implements AutoCloseable {
 
@@ -19,6 +19,9 @@ public final class ExportMetrics implements AutoCloseable {
     private final Sensor drift;
     private final Sensor checksumMismatch;
     private final Sensor retries;
+    private final Sensor versionsSkipped;
+    private final Sensor rowsBehindCursor;
+    private final Sensor dedupeEvictions;
 
     /** On the worker's plugin metrics; {@code null} (validation, tests) records into a private registry. */
     public ExportMetrics(PluginMetrics metrics) {
@@ -31,6 +34,15 @@ public final class ExportMetrics implements AutoCloseable {
         checksumMismatch =
                 sensors.counter("checksum-mismatches", "Re-read chunks whose SHA-256 differed from the offset");
         retries = sensors.counter("retries", "Retried CXone calls");
+        versionsSkipped = sensors.counter(
+                "reporting-versions-skipped", "Reporting API versions not written again: seen in an earlier pass");
+        rowsBehindCursor = sensors.counter(
+                "reporting-rows-behind-cursor",
+                "Reporting API rows a page served at or below the pass's key cursor (slid from an earlier page, or a"
+                        + " version left to the next pass)");
+        dedupeEvictions = sensors.counter(
+                "reporting-dedupe-evictions",
+                "Versions forgotten because more than reporting.dedupe.max.versions changed within the overlap");
     }
 
     public void chunk(int recordCount, long byteCount, long latencyMs) {
@@ -50,6 +62,18 @@ public final class ExportMetrics implements AutoCloseable {
 
     public void retry() {
         retries.record();
+    }
+
+    public void reportingVersionSkipped() {
+        versionsSkipped.record();
+    }
+
+    public void reportingRowBehindCursor() {
+        rowsBehindCursor.record();
+    }
+
+    public void reportingDedupeEvictions(int count) {
+        dedupeEvictions.record(count);
     }
 
     /** For tests: metric {@code name} of the private registry. */

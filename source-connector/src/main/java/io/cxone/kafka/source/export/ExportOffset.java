@@ -18,8 +18,17 @@ import java.util.Objects;
  * @param chunkRows       rows in the last committed chunk (it started at {@code rowOffset - chunkRows})
  * @param chunkSha256     SHA-256 of the last committed chunk ({@link ChunkChecksum}), re-checked on resume
  * @param schemaFingerprint fingerprint of the schema baseline the chunk was checked against
+ * @param cursor          what else the reader needs to continue (Reporting API: the pass, its watermark, the key
+ *                        cursor and the versions seen in the overlap; {@link ReportingCursor}); empty for readers of
+ *                        immutable jobs. Stored as top-level string keys next to the ones above.
  */
-public record ExportOffset(String job, long rowOffset, int chunkRows, String chunkSha256, String schemaFingerprint) {
+public record ExportOffset(
+        String job,
+        long rowOffset,
+        int chunkRows,
+        String chunkSha256,
+        String schemaFingerprint,
+        Map<String, String> cursor) {
 
     public static final String VERSION_KEY = "v";
     public static final int VERSION = 1;
@@ -38,8 +47,21 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
 
     public static final String LEGACY_PARTITION_SOURCE_KEY = "source";
 
+    private static final java.util.Set<String> BASE_KEYS = java.util.Set.of(
+            VERSION_KEY, JOB_KEY, ROW_OFFSET_KEY, CHUNK_ROWS_KEY, CHUNK_SHA256_KEY, SCHEMA_FINGERPRINT_KEY);
+
+    public ExportOffset(String job, long rowOffset, int chunkRows, String chunkSha256, String schemaFingerprint) {
+        this(job, rowOffset, chunkRows, chunkSha256, schemaFingerprint, Map.of());
+    }
+
     public ExportOffset {
         Objects.requireNonNull(job, JOB_KEY);
+        cursor = Map.copyOf(cursor);
+        for (String key : cursor.keySet()) {
+            if (BASE_KEYS.contains(key)) {
+                throw new IllegalArgumentException("cursor key '" + key + "' is one of the offset's own keys");
+            }
+        }
         if (rowOffset < 0) {
             throw new IllegalArgumentException(ROW_OFFSET_KEY + " must be >= 0, was " + rowOffset);
         }
@@ -84,6 +106,7 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
         map.put(CHUNK_ROWS_KEY, chunkRows);
         map.put(CHUNK_SHA256_KEY, chunkSha256);
         map.put(SCHEMA_FINGERPRINT_KEY, schemaFingerprint);
+        map.putAll(cursor);
         return SourceMaps.canonical(map);
     }
 
@@ -94,12 +117,19 @@ public record ExportOffset(String job, long rowOffset, int chunkRows, String chu
             throw new IllegalArgumentException("offset key '" + VERSION_KEY + "' must be " + VERSION
                     + " (this connector's offset format), was " + version);
         }
+        Map<String, String> cursor = new HashMap<>();
+        for (Map.Entry<String, ?> e : map.entrySet()) {
+            if (!BASE_KEYS.contains(e.getKey())) {
+                cursor.put(e.getKey(), string(map, e.getKey(), true));
+            }
+        }
         return new ExportOffset(
                 string(map, JOB_KEY, true),
                 number(map, ROW_OFFSET_KEY),
                 (int) number(map, CHUNK_ROWS_KEY),
                 string(map, CHUNK_SHA256_KEY, false),
-                string(map, SCHEMA_FINGERPRINT_KEY, false));
+                string(map, SCHEMA_FINGERPRINT_KEY, false),
+                cursor);
     }
 
     /**

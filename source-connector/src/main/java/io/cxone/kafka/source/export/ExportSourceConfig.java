@@ -44,6 +44,10 @@ public final class ExportSourceConfig extends AbstractConfig {
     public static final String LAG_MINUTES = "extraction.lag.minutes";
     public static final String CSV_COLUMN_TYPES = "csv.column.types";
     public static final String EXPORT_INTERVAL_MS = "export.interval.ms";
+    public static final String REPORTING_API_VERSION = "reporting.api.version";
+    public static final String REPORTING_OVERLAP_MS = "reporting.overlap.ms";
+    public static final String REPORTING_LOOKBACK_DAYS = "reporting.lookback.days";
+    public static final String REPORTING_DEDUPE_MAX_VERSIONS = "reporting.dedupe.max.versions";
 
     public static final String TOPIC = "topic";
     public static final String KEY_FIELD = "key.field";
@@ -90,6 +94,7 @@ public final class ExportSourceConfig extends AbstractConfig {
         ConfigDef def = new ConfigDef();
         ConnectionSettings.define(def);
         SourceSettings.define(def);
+        ReportingSettings.define(def);
         OutputSettings.define(def);
         VerificationSettings.define(def);
         RetrySettings.define(def);
@@ -125,7 +130,7 @@ public final class ExportSourceConfig extends AbstractConfig {
         return getPassword(ACCESS_KEY_SECRET);
     }
 
-    /** Reports (records) or entities (data-extraction) of the whole connector. */
+    /** Reports (records), entities (data-extraction) or endpoints (reporting) of the whole connector. */
     public List<String> sources() {
         return apiFlavour() == ApiFlavour.RECORDS ? getList(REPORTS) : getList(ENTITIES);
     }
@@ -167,6 +172,41 @@ public final class ExportSourceConfig extends AbstractConfig {
 
     public String topic() {
         return getString(TOPIC);
+    }
+
+    /**
+     * The topic of one report / entity / endpoint: {@value #TOPIC} with {@value #SOURCE_PLACEHOLDER} replaced by the
+     * source's name, slashes as dots ({@code cxone.reporting.${source}} → {@code cxone.reporting.contacts.completed}).
+     */
+    public String topicFor(String source) {
+        return withSource(topic(), source);
+    }
+
+    /** {@value #DRIFT_TOPIC} of one source, placeholder as in {@link #topicFor}. */
+    public String driftTopicFor(String source) {
+        return withSource(driftTopic(), source);
+    }
+
+    public static final String SOURCE_PLACEHOLDER = "${source}";
+
+    static String withSource(String topic, String source) {
+        return topic.replace(SOURCE_PLACEHOLDER, source.replace('/', '.'));
+    }
+
+    public String reportingApiVersion() {
+        return getString(REPORTING_API_VERSION);
+    }
+
+    public Duration reportingOverlap() {
+        return Duration.ofMillis(getLong(REPORTING_OVERLAP_MS));
+    }
+
+    public Duration reportingLookback() {
+        return Duration.ofDays(getInt(REPORTING_LOOKBACK_DAYS));
+    }
+
+    public int reportingDedupeMaxVersions() {
+        return getInt(REPORTING_DEDUPE_MAX_VERSIONS);
     }
 
     public String keyField() {
@@ -219,15 +259,12 @@ public final class ExportSourceConfig extends AbstractConfig {
 
     /** The URL setting whose host receives the client secret or access key secret. */
     String secretUrlKey() {
-        return apiFlavour() == ApiFlavour.DATA_EXTRACTION
-                        && !getString(ISSUER_URL).isBlank()
-                ? ISSUER_URL
-                : BASE_URL;
+        return apiFlavour().usesAccessKeys() && !getString(ISSUER_URL).isBlank() ? ISSUER_URL : BASE_URL;
     }
 
     /** The setting holding the secret this configuration sends to CXone. */
     String secretSetting() {
-        return apiFlavour() == ApiFlavour.DATA_EXTRACTION ? ACCESS_KEY_SECRET : CLIENT_SECRET;
+        return apiFlavour().usesAccessKeys() ? ACCESS_KEY_SECRET : CLIENT_SECRET;
     }
 
     /** Whether a secret sent to {@code url} would cross the network unencrypted: plain http to a host not this machine. */

@@ -75,8 +75,8 @@ public final class RecordsChunkReader implements ChunkReader {
     }
 
     @Override
-    public boolean resume(String storedJob) {
-        job = storedJob;
+    public boolean resume(ExportOffset committed) {
+        job = committed.job();
         return true;
     }
 

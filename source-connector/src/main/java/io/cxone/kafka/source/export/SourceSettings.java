@@ -46,7 +46,8 @@ final class SourceSettings {
                 Type.LIST,
                 List.of(),
                 Importance.HIGH,
-                "Data Extraction entity names (e.g. recording-interaction-metadata); spread over tasks.max.",
+                "Data Extraction entity names (e.g. recording-interaction-metadata), or Reporting API endpoints (e.g."
+                        + " contacts/completed); spread over tasks.max.",
                 GROUP,
                 ++order,
                 Width.LONG,
@@ -67,7 +68,8 @@ final class SourceSettings {
                 "",
                 new DateValidator(),
                 Importance.MEDIUM,
-                "First day (yyyy-MM-dd) of the data-extraction history; empty: yesterday.",
+                "First day (yyyy-MM-dd, UTC) of the history: the first Data Extraction window, or where the first Reporting API"
+                        + " pass starts; empty: yesterday.",
                 GROUP,
                 ++order,
                 Width.SHORT,
@@ -111,7 +113,8 @@ final class SourceSettings {
                 300_000L,
                 ConfigDef.Range.atLeast(0),
                 Importance.LOW,
-                "Records API: wait this long after an export completes before triggering the next one.",
+                "Records API: wait this long after an export completes before triggering the next one. Reporting API:"
+                        + " wait this long after an incremental pass completes before the next pass.",
                 GROUP,
                 ++order,
                 Width.SHORT,

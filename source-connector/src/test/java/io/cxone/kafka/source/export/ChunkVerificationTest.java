@@ -170,10 +170,8 @@ class ChunkVerificationTest {
         String payload = java.util.Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString("{\"tenantId\":\"t-42\",\"sub\":\"k\"}".getBytes(StandardCharsets.UTF_8));
-        assertThat(DataExtractionChunkReader.tenantId("eyJhbGciOiJub25lIn0." + payload + "."))
-                .isEqualTo("t-42");
-        assertThatThrownBy(() -> DataExtractionChunkReader.tenantId("opaque-token"))
-                .hasMessageContaining("not a JWT");
+        assertThat(CxoneTenant.tenantId("eyJhbGciOiJub25lIn0." + payload + ".")).isEqualTo("t-42");
+        assertThatThrownBy(() -> CxoneTenant.tenantId("opaque-token")).hasMessageContaining("not a JWT");
     }
 
     @Test

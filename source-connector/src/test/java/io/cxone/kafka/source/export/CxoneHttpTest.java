@@ -87,7 +87,7 @@ class CxoneHttpTest {
     }
 
     private ChunkReader records(CxoneHttp http) {
-        ChunkReader reader = ChunkReader.create("http-report", config("records"), http);
+        ChunkReader reader = ChunkReader.create("http-report", config("records"), http, metrics);
         assertThat(reader.startNext()).isTrue();
         return reader;
     }
@@ -110,7 +110,8 @@ class CxoneHttpTest {
     @Test
     void aDownloadOverTheLimitFailsAsItStreamsOrAsItInflates() {
         CxoneHttp small = http(Duration.ofSeconds(10), LIMIT);
-        assertThatThrownBy(() -> ChunkReader.create("recording-interaction-metadata", config("data-extraction"), small)
+        assertThatThrownBy(() -> ChunkReader.create(
+                                "recording-interaction-metadata", config("data-extraction"), small, metrics)
                         .startNext())
                 .isInstanceOf(CxoneApiException.class)
                 .hasMessageContaining("download of extraction job")

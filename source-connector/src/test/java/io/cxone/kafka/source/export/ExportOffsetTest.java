@@ -55,7 +55,7 @@ class ExportOffsetTest {
         ExportOffset.validatePartition(ExportOffset.partition("records", "report-1"), false);
         assertThatThrownBy(
                         () -> ExportOffset.validatePartition(Map.of("cxone.api", "soap", "cxone.source", "r"), false))
-                .hasMessageContaining("'cxone.api' must be one of [records, data-extraction]");
+                .hasMessageContaining("'cxone.api' must be one of [records, data-extraction, reporting]");
         assertThatThrownBy(() -> ExportOffset.validatePartition(Map.of("cxone.api", "records"), false))
                 .hasMessageContaining("'cxone.source' must be a non-empty string");
         assertThatThrownBy(() -> ExportOffset.validatePartition(

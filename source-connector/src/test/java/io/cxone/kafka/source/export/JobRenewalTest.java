@@ -74,7 +74,7 @@ class JobRenewalTest {
         ExportSourceConfig config = config(checksumPolicy);
         return new ChunkPipeline(
                 REPORT,
-                ChunkReader.create(REPORT, config, http),
+                ChunkReader.create(REPORT, config, http, new ExportMetrics(null)),
                 config,
                 new ExportMetrics(null),
                 Optional.ofNullable(committed));
@@ -208,7 +208,8 @@ class JobRenewalTest {
             ExportSourceConfig config = new ExportSourceConfig(props);
 
             sim.arm(FaultSpec.jobNotFound(Endpoint.JOB_STATUS, 1));
-            ChunkReader reader = ChunkReader.create("recording-interaction-metadata", config, http);
+            ChunkReader reader =
+                    ChunkReader.create("recording-interaction-metadata", config, http, new ExportMetrics(null));
             assertThat(reader.startNext()).isTrue();
             assertThat(reader.read(0, 100)).hasSize(50);
             assertThat(sim.requests().count(Endpoint.JOB_CREATE, 202))
