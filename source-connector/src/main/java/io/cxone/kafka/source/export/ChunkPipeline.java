@@ -49,6 +49,11 @@ public final class ChunkPipeline {
     /** The current job served all its rows: it is not read again (CXone may expire it meanwhile) until the next one starts. */
     private boolean jobDone;
 
+    /** What the current job's chunks wrote, for its manifest; null for a job resumed from an offset without one. */
+    private JobTally tally;
+    /** The checkpoint of the last chunk handed over (or resumed from), which a manifest sent on its own repeats. */
+    private ExportOffset lastOffset;
+
     /** Partitions an earlier version stored checkpoints under: removed in the next chunk's transaction. */
     private List<Map<String, String>> retiredPartitions;
 
@@ -78,6 +83,14 @@ public final class ChunkPipeline {
         committed.ifPresent(offset -> {
             if (reader.resume(offset)) {
                 nextRow = offset.rowOffset();
+                tally = offset.tally();
+                lastOffset = offset;
+                if (tally == null && !config.manifestTopic().isEmpty()) {
+                    log.info(
+                            "{} job {}: its checkpoint predates manifests; the job gets none, the next ones do",
+                            source,
+                            offset.job());
+                }
                 pendingCheck = offset.chunkSha256() == null || offset.chunkRows() == 0 ? null : offset;
                 lastChunk = pendingCheck;
                 log.info(
@@ -116,6 +129,9 @@ public final class ChunkPipeline {
             if (raw.isEmpty()) {
                 log.info("{} job {} finished after {} rows", source, reader.currentJob(), nextRow);
                 jobDone = true;
+                if (manifestDue()) {
+                    return Optional.of(manifestAlone());
+                }
                 continue;
             }
             List<JsonNode> rows = reader.admit(raw);
@@ -134,7 +150,57 @@ public final class ChunkPipeline {
         nextRow = 0;
         lastChunk = null;
         jobDone = false;
+        tally = JobTally.start(reader.currentJob());
         return true;
+    }
+
+    /** The finished job's manifest has not gone out with a chunk, and it gets one. */
+    private boolean manifestDue() {
+        return !config.manifestTopic().isEmpty()
+                && tally != null
+                && !tally.manifestWritten()
+                && (tally.chunks() > 0 || reader.manifestsEmptyJobs());
+    }
+
+    /**
+     * The manifest of a job whose last chunk went out before the reader knew it was the last (a full last page), or of
+     * a job without rows: one record, its own transaction, repeating the last checkpoint with the manifest marked.
+     */
+    private ExportChunk manifestAlone() {
+        tally = tally.withManifestWritten();
+        ExportOffset offset = lastOffset != null && lastOffset.job().equals(reader.currentJob())
+                ? new ExportOffset(
+                        lastOffset.job(),
+                        lastOffset.rowOffset(),
+                        lastOffset.chunkRows(),
+                        lastOffset.chunkSha256(),
+                        lastOffset.schemaFingerprint(),
+                        lastOffset.cursor(),
+                        tally)
+                : new ExportOffset(reader.currentJob(), nextRow, 0, null, null, reader.cursor(), tally);
+        lastOffset = offset;
+        return new ExportChunk(source, reader.currentJob(), nextRow, List.of(manifest(offset.toMap())));
+    }
+
+    private SourceRecord manifest(Map<String, Object> offsetMap) {
+        metrics.manifest();
+        log.info(
+                "Manifest of {} job {}: {} rows in {} chunks, digest {}",
+                source,
+                reader.currentJob(),
+                tally.rows(),
+                tally.chunks(),
+                tally.digest());
+        return Manifest.record(
+                partition,
+                offsetMap,
+                config.manifestTopic(),
+                config.apiFlavour().configName(),
+                source,
+                reader.currentJob(),
+                config.topicFor(source),
+                tally,
+                System.currentTimeMillis());
     }
 
     /**
@@ -160,6 +226,9 @@ public final class ChunkPipeline {
         reader.restart();
         renewedJob = reader.currentJob();
         pendingCheck = lastChunk;
+        if (tally != null) {
+            tally = tally.renamed(reader.currentJob());
+        }
     }
 
     /** The chunk of {@code rows}, the rows to write of the {@code pageRows} read at {@code nextRow}. */
@@ -215,10 +284,18 @@ public final class ChunkPipeline {
         Schema schema = structs.schemaFor(recordShape, recordShape == baseline ? schemaVersion : null);
         long startRow = nextRow;
         long endRow = nextRow + pageRows;
+        boolean manifest = false;
+        if (tally != null) {
+            tally = tally.plus(startRow, rows.size(), sha);
+            manifest = reader.jobComplete() && manifestDue();
+            if (manifest) {
+                tally = tally.withManifestWritten();
+            }
+        }
         ExportOffset offset = new ExportOffset(
-                reader.currentJob(), endRow, rows.size(), sha, baseline.fingerprint(), reader.cursor());
+                reader.currentJob(), endRow, rows.size(), sha, baseline.fingerprint(), reader.cursor(), tally);
         Map<String, Object> offsetMap = offset.toMap();
-        List<SourceRecord> records = new ArrayList<>(rows.size());
+        List<SourceRecord> records = new ArrayList<>(rows.size() + 1);
         // Per chunk, not per record: these are the same for every record of the chunk.
         String job = reader.currentJob();
         String fingerprint = recordShape.fingerprint();
@@ -255,8 +332,12 @@ public final class ChunkPipeline {
                     structs.struct(schema, row),
                     headers));
         }
+        if (manifest) {
+            records.add(manifest(offsetMap)); // last: the transaction commits at it, with the chunk
+        }
         nextRow = endRow;
         lastChunk = offset;
+        lastOffset = offset;
         retiredPartitions = retiredPartitions.subList(
                 Math.min(retiredPartitions.size(), Math.max(0, rows.size() - 1)), retiredPartitions.size());
         long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
@@ -345,6 +426,7 @@ public final class ChunkPipeline {
                 reader.restart();
                 nextRow = 0;
                 lastChunk = null;
+                tally = JobTally.start(reader.currentJob());
             }
         }
     }

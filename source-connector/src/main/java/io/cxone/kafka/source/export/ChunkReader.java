@@ -59,6 +59,19 @@ public interface ChunkReader {
         return Optional.of(read(committed.chunkStart(), committed.chunkRows()));
     }
 
+    /**
+     * Whether the page {@link #read} just returned was the job's last one, so its chunk can carry the job's manifest.
+     * False when it cannot tell (the next read then returns nothing, and the manifest goes out on its own).
+     */
+    default boolean jobComplete() {
+        return false;
+    }
+
+    /** Whether a job that wrote no rows gets a manifest: "CXone served nothing for that window" is worth recording. */
+    default boolean manifestsEmptyJobs() {
+        return true;
+    }
+
     /** The field whose value keys the records when {@code key.field} is not set; empty: no key. */
     default Optional<String> keyField() {
         return Optional.empty();

@@ -44,6 +44,7 @@ public final class DataExtractionChunkReader implements ChunkReader {
     private LocalDate windowStart;
     private List<JsonNode> fileRows = List.of();
     private long lastReadBytes;
+    private long lastSliceEnd;
 
     public DataExtractionChunkReader(String entity, ExportSourceConfig config, CxoneHttp http, Clock clock) {
         this.entity = entity;
@@ -243,7 +244,14 @@ public final class DataExtractionChunkReader implements ChunkReader {
             lastReadBytes = 0;
             return List.of();
         }
-        return fileRows.subList((int) from, (int) Math.min(fileRows.size(), from + limit));
+        lastSliceEnd = Math.min(fileRows.size(), from + limit);
+        return fileRows.subList((int) from, (int) lastSliceEnd);
+    }
+
+    /** The file is read whole before its first chunk: a slice reaching its end is the window's last. */
+    @Override
+    public boolean jobComplete() {
+        return lastSliceEnd >= fileRows.size();
     }
 
     @Override

@@ -109,7 +109,7 @@ public final class ExportConfigValidator extends ConnectorConfigValidator<Export
             }
         }
         for (String source : c.sources()) {
-            for (String key : List.of(TOPIC, DRIFT_TOPIC)) {
+            for (String key : List.of(TOPIC, DRIFT_TOPIC, ExportSourceConfig.MANIFEST_TOPIC)) {
                 String topic = ExportSourceConfig.withSource(c.getString(key), source);
                 if (!topic.isEmpty() && !LEGAL_TOPIC.matcher(topic).matches()) {
                     problems.add(
@@ -129,6 +129,12 @@ public final class ExportConfigValidator extends ConnectorConfigValidator<Export
         if (c.driftPolicy() == ExportSourceConfig.DriftPolicy.ROUTE
                 && c.driftTopic().isBlank()) {
             problems.add(DRIFT_TOPIC, "set a topic for drifted chunks when " + SCHEMA_DRIFT_POLICY + "=route");
+        }
+        if (c.manifestTopic().equals(c.topic())
+                || c.manifestTopic().equals(c.driftTopic()) && !c.driftTopic().isEmpty()) {
+            problems.add(
+                    ExportSourceConfig.MANIFEST_TOPIC,
+                    "must differ from " + TOPIC + " and " + DRIFT_TOPIC + ": manifests have a schema of their own");
         }
         if (c.driftTopic().equals(c.topic())) {
             problems.add(DRIFT_TOPIC, "must differ from " + TOPIC);

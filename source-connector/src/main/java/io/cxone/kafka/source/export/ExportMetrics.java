@@ -22,6 +22,7 @@ public final class ExportMetrics implements AutoCloseable {
     private final Sensor versionsSkipped;
     private final Sensor rowsBehindCursor;
     private final Sensor dedupeEvictions;
+    private final Sensor manifests;
 
     /** On the worker's plugin metrics; {@code null} (validation, tests) records into a private registry. */
     public ExportMetrics(PluginMetrics metrics) {
@@ -34,6 +35,7 @@ public final class ExportMetrics implements AutoCloseable {
         checksumMismatch =
                 sensors.counter("checksum-mismatches", "Re-read chunks whose SHA-256 differed from the offset");
         retries = sensors.counter("retries", "Retried CXone calls");
+        manifests = sensors.counter("manifests", "Manifests written: jobs / windows completed");
         versionsSkipped = sensors.counter(
                 "reporting-versions-skipped", "Reporting API versions not written again: seen in an earlier pass");
         rowsBehindCursor = sensors.counter(
@@ -62,6 +64,10 @@ public final class ExportMetrics implements AutoCloseable {
 
     public void retry() {
         retries.record();
+    }
+
+    public void manifest() {
+        manifests.record();
     }
 
     public void reportingVersionSkipped() {

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param cursor          what else the reader needs to continue (Reporting API: the pass, its watermark, the key
  *                        cursor and the versions seen in the overlap; {@link ReportingCursor}); empty for readers of
  *                        immutable jobs. Stored as top-level string keys next to the ones above.
+ * @param tally           what the job's chunks wrote so far, for its manifest ({@link JobTally}); null in offsets of
+ *                        versions before manifests
  */
 public record ExportOffset(
         String job,
@@ -28,7 +30,8 @@ public record ExportOffset(
         int chunkRows,
         String chunkSha256,
         String schemaFingerprint,
-        Map<String, String> cursor) {
+        Map<String, String> cursor,
+        JobTally tally) {
 
     public static final String VERSION_KEY = "v";
     public static final int VERSION = 1;
@@ -47,11 +50,27 @@ public record ExportOffset(
 
     public static final String LEGACY_PARTITION_SOURCE_KEY = "source";
 
-    private static final java.util.Set<String> BASE_KEYS = java.util.Set.of(
-            VERSION_KEY, JOB_KEY, ROW_OFFSET_KEY, CHUNK_ROWS_KEY, CHUNK_SHA256_KEY, SCHEMA_FINGERPRINT_KEY);
+    private static final java.util.Set<String> BASE_KEYS = baseKeys();
+
+    private static java.util.Set<String> baseKeys() {
+        java.util.Set<String> keys = new java.util.HashSet<>(JobTally.KEYS);
+        keys.addAll(List.of(
+                VERSION_KEY, JOB_KEY, ROW_OFFSET_KEY, CHUNK_ROWS_KEY, CHUNK_SHA256_KEY, SCHEMA_FINGERPRINT_KEY));
+        return java.util.Set.copyOf(keys);
+    }
 
     public ExportOffset(String job, long rowOffset, int chunkRows, String chunkSha256, String schemaFingerprint) {
-        this(job, rowOffset, chunkRows, chunkSha256, schemaFingerprint, Map.of());
+        this(job, rowOffset, chunkRows, chunkSha256, schemaFingerprint, Map.of(), null);
+    }
+
+    public ExportOffset(
+            String job,
+            long rowOffset,
+            int chunkRows,
+            String chunkSha256,
+            String schemaFingerprint,
+            Map<String, String> cursor) {
+        this(job, rowOffset, chunkRows, chunkSha256, schemaFingerprint, cursor, null);
     }
 
     public ExportOffset {
@@ -107,6 +126,9 @@ public record ExportOffset(
         map.put(CHUNK_SHA256_KEY, chunkSha256);
         map.put(SCHEMA_FINGERPRINT_KEY, schemaFingerprint);
         map.putAll(cursor);
+        if (tally != null) {
+            tally.putInto(map);
+        }
         return SourceMaps.canonical(map);
     }
 
@@ -129,7 +151,8 @@ public record ExportOffset(
                 (int) number(map, CHUNK_ROWS_KEY),
                 string(map, CHUNK_SHA256_KEY, false),
                 string(map, SCHEMA_FINGERPRINT_KEY, false),
-                cursor);
+                cursor,
+                JobTally.from(map));
     }
 
     /**

@@ -52,6 +52,7 @@ public final class ExportSourceConfig extends AbstractConfig {
     public static final String TOPIC = "topic";
     public static final String KEY_FIELD = "key.field";
     public static final String CHUNK_SIZE = "chunk.size";
+    public static final String MANIFEST_TOPIC = "manifest.topic";
 
     public static final String CHECKSUM_MISMATCH_POLICY = "checksum.mismatch.policy";
     public static final String SCHEMA_DRIFT_POLICY = "schema.drift.policy";
@@ -211,6 +212,11 @@ public final class ExportSourceConfig extends AbstractConfig {
 
     public String keyField() {
         return getString(KEY_FIELD);
+    }
+
+    /** Empty when manifests are off. */
+    public String manifestTopic() {
+        return getString(MANIFEST_TOPIC).trim();
     }
 
     public int chunkSize() {

@@ -2,6 +2,7 @@ package io.cxone.kafka.source.export;
 
 import static io.cxone.kafka.source.export.ExportSourceConfig.CHUNK_SIZE;
 import static io.cxone.kafka.source.export.ExportSourceConfig.KEY_FIELD;
+import static io.cxone.kafka.source.export.ExportSourceConfig.MANIFEST_TOPIC;
 import static io.cxone.kafka.source.export.ExportSourceConfig.TOPIC;
 
 import org.apache.kafka.common.config.ConfigDef;
@@ -10,7 +11,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
 /**
- * Settings of the output: the topic, the record key, and the rows per chunk (one Kafka transaction).
+ * Settings of the output: the topic, the record key, the rows per chunk (one Kafka transaction), and the topic of
+ * the job manifests.
  */
 final class OutputSettings {
 
@@ -52,5 +54,17 @@ final class OutputSettings {
                 ++order,
                 Width.SHORT,
                 "Chunk size");
+        def.define(
+                MANIFEST_TOPIC,
+                Type.STRING,
+                "cxone.export.manifests",
+                Importance.MEDIUM,
+                "Topic of the manifests: one record per completed job / window / date range of a source (rows, chunks,"
+                        + " chunk offsets and the digest of its chunk SHA-256s), written in the transaction of its last"
+                        + " chunk. Empty: no manifests.",
+                GROUP,
+                ++order,
+                Width.LONG,
+                "Manifest topic");
     }
 }

@@ -34,6 +34,7 @@ public final class RecordsChunkReader implements ChunkReader {
     private String job;
     private Instant completedAt;
     private long lastReadBytes;
+    private boolean lastPageShort;
 
     public RecordsChunkReader(String report, ExportSourceConfig config, CxoneHttp http, Clock clock) {
         this.report = report;
@@ -123,6 +124,7 @@ public final class RecordsChunkReader implements ChunkReader {
         } catch (CxoneApiException e) {
             throw UnknownJobException.classify(job, e);
         }
+        lastPageShort = rows.size() < limit;
         if (rows.isEmpty()) {
             completedAt = clock.instant();
             log.info("Export job {} for report {} complete at row {}", job, report, from);
@@ -156,6 +158,12 @@ public final class RecordsChunkReader implements ChunkReader {
             throw new IOException("page holds " + out.size() + " records, more than the limit " + limit);
         }
         return out;
+    }
+
+    /** A page shorter than asked for is the job's last; a full last page is followed by an empty one. */
+    @Override
+    public boolean jobComplete() {
+        return lastPageShort;
     }
 
     @Override

@@ -501,6 +501,18 @@ public final class ReportingChunkReader implements ChunkReader {
         return typed;
     }
 
+    /** CXone said there is no next page (the date range is read to its end for this pass). */
+    @Override
+    public boolean jobComplete() {
+        return exhausted;
+    }
+
+    /** A date range where nothing changed since the last pass is the usual case, not worth a record. */
+    @Override
+    public boolean manifestsEmptyJobs() {
+        return false;
+    }
+
     @Override
     public Map<String, FieldType> declaredTypes() {
         return declaredTypes;

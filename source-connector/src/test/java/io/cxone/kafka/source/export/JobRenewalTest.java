@@ -67,6 +67,7 @@ class JobRenewalTest {
         props.put(ExportSourceConfig.CHUNK_SIZE, "100");
         props.put(ExportSourceConfig.EXPORT_INTERVAL_MS, "3600000");
         props.put(ExportSourceConfig.CHECKSUM_MISMATCH_POLICY, checksumPolicy);
+        props.put(ExportSourceConfig.MANIFEST_TOPIC, ""); // ManifestTest covers them
         return new ExportSourceConfig(props);
     }
 
