@@ -49,6 +49,18 @@ public class CxoneExportSourceConnector extends SourceConnector {
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<String> sources = config.sources();
         int tasks = Math.min(maxTasks, sources.size());
+        if (config.apiFlavour() == ApiFlavour.DATA_EXTRACTION
+                && !config.extractionCallInterval().isZero()
+                && tasks > 1) {
+            // CXone limits Data Extraction calls per tenant: more tasks would only take turns at the same slots
+            log.info(
+                    "{} entities of one tenant run in one task (tasks.max={}): CXone accepts one Data Extraction call"
+                            + " per {} s per tenant",
+                    sources.size(),
+                    maxTasks,
+                    config.extractionCallInterval().toSeconds());
+            tasks = 1;
+        }
         List<List<String>> groups = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
             groups.add(new ArrayList<>());

@@ -42,6 +42,18 @@ public final class CxoneHttp implements AutoCloseable {
         T parse(byte[] body) throws IOException;
     }
 
+    /** Spaces calls to an API that accepts few per tenant ({@link TenantCallGate}). */
+    public interface CallGate {
+        /** Waits until the next call may go out. */
+        void acquire();
+
+        /** The call's answer arrived (or it failed): CXone handled it before now, so spacing counts from here. */
+        void answered();
+
+        /** CXone answered 429 anyway: no call before {@code retryAfter} from now. */
+        void throttled(Duration retryAfter);
+    }
+
     private final ExecutorService executor;
     private final HttpClient followingRedirects;
     private final HttpClient notFollowingRedirects;
@@ -70,6 +82,12 @@ public final class CxoneHttp implements AutoCloseable {
     }
 
     public <T> T call(String what, HttpRequest.Builder request, TokenCache tokens, BodyParser<T> parser) {
+        return call(what, request, tokens, null, parser);
+    }
+
+    /** As {@link #call(String, HttpRequest.Builder, TokenCache, BodyParser)}, each attempt waiting for {@code gate}. */
+    public <T> T call(
+            String what, HttpRequest.Builder request, TokenCache tokens, CallGate gate, BodyParser<T> parser) {
         boolean refreshedToken = false;
         String lastError = "";
         for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
@@ -78,7 +96,17 @@ public final class CxoneHttp implements AutoCloseable {
             }
             Duration wait;
             try {
-                HttpResponse<byte[]> response = exchange(request.build());
+                HttpResponse<byte[]> response;
+                if (gate == null) {
+                    response = exchange(request.build());
+                } else {
+                    gate.acquire();
+                    try {
+                        response = exchange(request.build());
+                    } finally {
+                        gate.answered();
+                    }
+                }
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
                     try {
@@ -98,6 +126,10 @@ public final class CxoneHttp implements AutoCloseable {
                 } else if (status == 429) {
                     wait = retry.retryAfter(retryAfter(response, retry.delayAfter(attempt)));
                     lastError = "HTTP 429 (throttled)";
+                    if (gate != null) {
+                        gate.throttled(wait); // the gate waits before the next attempt
+                        wait = Duration.ZERO;
+                    }
                 } else if (status >= 500) {
                     wait = retry.delayAfter(attempt);
                     lastError = "HTTP " + status + ": " + snippet(response.body());
@@ -133,6 +165,10 @@ public final class CxoneHttp implements AutoCloseable {
 
     public JsonNode json(String what, HttpRequest.Builder request, TokenCache tokens) {
         return call(what, request, tokens, JSON::readTree);
+    }
+
+    public JsonNode json(String what, HttpRequest.Builder request, TokenCache tokens, CallGate gate) {
+        return call(what, request, tokens, gate, JSON::readTree);
     }
 
     /**

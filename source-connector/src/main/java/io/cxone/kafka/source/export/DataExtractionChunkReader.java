@@ -45,6 +45,12 @@ public final class DataExtractionChunkReader implements ChunkReader {
     private List<JsonNode> fileRows = List.of();
     private long lastReadBytes;
     private long lastSliceEnd;
+    /** The tenant's Data Extraction call spacing; null when {@code extraction.call.interval.ms} is 0. */
+    private final TenantCallGate gate;
+    /** A job created for the next window while this one's rows go out; used when that window starts. */
+    private String prefetchedJob;
+
+    private LocalDate prefetchedWindow;
 
     public DataExtractionChunkReader(String entity, ExportSourceConfig config, CxoneHttp http, Clock clock) {
         this.entity = entity;
@@ -54,6 +60,8 @@ public final class DataExtractionChunkReader implements ChunkReader {
         this.columnTypes = config.csvColumnTypes();
         this.tenant = new CxoneTenant(config, http, clock);
         this.tokens = tenant.tokens();
+        this.gate = TenantCallGate.forTenant(
+                config.issuerUrl() + "|" + config.accessKeyId(), config.extractionCallInterval());
     }
 
     private String api() {
@@ -84,12 +92,8 @@ public final class DataExtractionChunkReader implements ChunkReader {
 
     @Override
     public boolean startNext() {
-        LocalDate next = windowStart == null ? config.startDate() : windowEnd();
-        if (next.plusDays(config.windowDays())
-                .atStartOfDay()
-                .toInstant(ZoneOffset.UTC)
-                .plus(config.lag())
-                .isAfter(clock.instant())) {
+        LocalDate next = nextDueWindow();
+        if (next == null) {
             return false; // the window is not complete (plus lag) yet
         }
         windowStart = next;
@@ -131,17 +135,18 @@ public final class DataExtractionChunkReader implements ChunkReader {
         }
     }
 
-    private void extractOnce() {
-        String window = currentJob();
+    private String createJob(LocalDate start) {
+        String window = start + "/" + start.plusDays(config.windowDays());
         Map<String, String> body = new LinkedHashMap<>();
         body.put("entityName", entity);
         body.put("version", config.entityVersion());
-        body.put("startDate", windowStart.toString());
-        body.put("endDate", windowEnd().toString());
+        body.put("startDate", start.toString());
+        body.put("endDate", start.plusDays(config.windowDays()).toString());
         JsonNode created = http.json(
                 "extraction job create for " + entity + " " + window,
                 CxoneHttp.postJson(api() + "/data-extraction/v1/jobs", body),
-                tokens);
+                tokens,
+                gate);
         String jobId = created.path("jobId")
                 .asText(created.path("id")
                         .asText(created.path("jobStatus").path("id").asText("")));
@@ -150,6 +155,44 @@ public final class DataExtractionChunkReader implements ChunkReader {
                     0, "extraction job create for " + entity + " " + window + " returned no job id: " + created);
         }
         log.info("Extraction job {} created for {} window {}", jobId, entity, window);
+        return jobId;
+    }
+
+    /** The window after the current one, once it is complete (plus lag); null before. */
+    private LocalDate nextDueWindow() {
+        LocalDate next = windowStart == null ? config.startDate() : windowEnd();
+        return next.plusDays(config.windowDays())
+                        .atStartOfDay()
+                        .toInstant(ZoneOffset.UTC)
+                        .plus(config.lag())
+                        .isAfter(clock.instant())
+                ? null
+                : next;
+    }
+
+    /**
+     * Creates the next window's job while this window's rows are written, so CXone prepares it meanwhile and the
+     * tenant's call slots are not left idle (with a gate only: without one there is no slot to save).
+     */
+    private void prefetchNextJob() {
+        LocalDate next = gate == null ? null : nextDueWindow();
+        if (next != null) {
+            prefetchedWindow = next;
+            prefetchedJob = createJob(next);
+        }
+    }
+
+    private void extractOnce() {
+        String window = currentJob();
+        String jobId;
+        if (prefetchedJob != null && windowStart.equals(prefetchedWindow)) {
+            jobId = prefetchedJob;
+            log.info("Extraction job {} for {} window {} was created ahead", jobId, entity, window);
+        } else {
+            jobId = createJob(windowStart);
+        }
+        prefetchedJob = null;
+        prefetchedWindow = null;
         long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
         for (int expiredUrls = 0; ; ) {
             JsonNode status;
@@ -158,7 +201,8 @@ public final class DataExtractionChunkReader implements ChunkReader {
                                 "extraction job " + jobId + " status",
                                 CxoneHttp.request(api() + "/data-extraction/v1/jobs/" + jobId)
                                         .GET(),
-                                tokens)
+                                tokens,
+                                gate)
                         .path("jobStatus");
             } catch (CxoneApiException e) {
                 throw UnknownJobException.classify(jobId, e);
@@ -175,6 +219,7 @@ public final class DataExtractionChunkReader implements ChunkReader {
                                 entity,
                                 window,
                                 fileRows.size());
+                        prefetchNextJob();
                         return;
                     } catch (CxoneApiException e) {
                         if (!(e.status() == 403 || e.status() == 404 || e.status() == 410) || ++expiredUrls > 5) {
@@ -198,7 +243,9 @@ public final class DataExtractionChunkReader implements ChunkReader {
                                 "extraction job " + jobId + " still " + state + " after " + JOB_TIMEOUT.toMinutes()
                                         + " min");
                     }
-                    CxoneHttp.sleep(JOB_POLL_INTERVAL);
+                    if (gate == null || gate.interval().compareTo(JOB_POLL_INTERVAL) < 0) {
+                        CxoneHttp.sleep(gate == null ? JOB_POLL_INTERVAL : JOB_POLL_INTERVAL.minus(gate.interval()));
+                    } // else the gate spaces the polls
                 }
             }
         }

@@ -42,6 +42,7 @@ public final class ExportSourceConfig extends AbstractConfig {
     public static final String START_DATE = "extraction.start.date";
     public static final String WINDOW_DAYS = "extraction.window.days";
     public static final String LAG_MINUTES = "extraction.lag.minutes";
+    public static final String EXTRACTION_CALL_INTERVAL_MS = "extraction.call.interval.ms";
     public static final String CSV_COLUMN_TYPES = "csv.column.types";
     public static final String EXPORT_INTERVAL_MS = "export.interval.ms";
     public static final String REPORTING_API_VERSION = "reporting.api.version";
@@ -152,6 +153,10 @@ public final class ExportSourceConfig extends AbstractConfig {
 
     public int windowDays() {
         return getInt(WINDOW_DAYS);
+    }
+
+    public Duration extractionCallInterval() {
+        return Duration.ofMillis(getLong(EXTRACTION_CALL_INTERVAL_MS));
     }
 
     public Duration lag() {

@@ -4,6 +4,7 @@ import static io.cxone.kafka.source.export.ExportSourceConfig.CSV_COLUMN_TYPES;
 import static io.cxone.kafka.source.export.ExportSourceConfig.ENTITIES;
 import static io.cxone.kafka.source.export.ExportSourceConfig.ENTITY_VERSION;
 import static io.cxone.kafka.source.export.ExportSourceConfig.EXPORT_INTERVAL_MS;
+import static io.cxone.kafka.source.export.ExportSourceConfig.EXTRACTION_CALL_INTERVAL_MS;
 import static io.cxone.kafka.source.export.ExportSourceConfig.LAG_MINUTES;
 import static io.cxone.kafka.source.export.ExportSourceConfig.REPORTS;
 import static io.cxone.kafka.source.export.ExportSourceConfig.START_DATE;
@@ -96,6 +97,20 @@ final class SourceSettings {
                 ++order,
                 Width.SHORT,
                 "Lag minutes");
+        def.define(
+                EXTRACTION_CALL_INTERVAL_MS,
+                Type.LONG,
+                30_000L,
+                ConfigDef.Range.between(0, 600_000L),
+                Importance.MEDIUM,
+                "Data Extraction calls (job create, job status) of one tenant are spaced this far apart: CXone accepts"
+                        + " one per 30 s per tenant and answers 429 to the rest. The tenant's entities run in one task,"
+                        + " which creates the next window's job while the current window's rows are written. 0: no"
+                        + " spacing (a simulator without the limit).",
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "Call interval");
         def.define(
                 CSV_COLUMN_TYPES,
                 Type.LIST,

@@ -82,6 +82,7 @@ class CxoneHttpTest {
                 ExportSourceConfig.START_DATE,
                 LocalDate.now(ZoneOffset.UTC).minusDays(2).toString());
         props.put(ExportSourceConfig.LAG_MINUTES, "0");
+        props.put(ExportSourceConfig.EXTRACTION_CALL_INTERVAL_MS, "0"); // the simulator here has no call limit
         props.put(ExportSourceConfig.TOPIC, "t");
         return new ExportSourceConfig(props);
     }

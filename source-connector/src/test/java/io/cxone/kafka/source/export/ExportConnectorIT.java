@@ -96,6 +96,10 @@ class ExportConnectorIT {
                         .minusDays(daysBack)
                         .toString());
         config.put(ExportSourceConfig.LAG_MINUTES, "0");
+        // the tenant's call spacing as this simulator enforces it
+        config.put(
+                ExportSourceConfig.EXTRACTION_CALL_INTERVAL_MS,
+                Long.toString(sim.options().throttleInterval().toMillis()));
         return config;
     }
 
@@ -443,6 +447,7 @@ class ExportConnectorIT {
         String name = uniqueName("export-throttle");
         Map<String, String> config = extractionConnector(sim, topic, 100, 2);
         config.put(ExportSourceConfig.RETRY_BACKOFF_MAX_MS, "5000");
+        config.put(ExportSourceConfig.EXTRACTION_CALL_INTERVAL_MS, "0"); // calls unspaced: CXone's 429s pace them
         connect.configureConnector(name, config);
 
         await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 100);
@@ -452,6 +457,37 @@ class ExportConnectorIT {
                 .as("throttled calls answered 429 and were retried after Retry-After")
                 .isPositive();
         assertThat(connect.connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
+        connect.deleteConnector(name);
+    }
+
+    @Test
+    void dataExtractionCallsOfATenantAreSpacedToItsLimitWhateverTasksMaxIs() {
+        CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder()
+                .port(0)
+                .rowCount(40)
+                .jobRunningTime(Duration.ofMillis(100))
+                .throttleInterval(Duration.ofSeconds(1))
+                .build());
+        cleanup.add(sim);
+        String topic = uniqueName("export-spaced");
+        connect.kafka().createTopic(topic, 1);
+        String name = uniqueName("export-spaced");
+        Map<String, String> config = extractionConnector(sim, topic, 100, 2);
+        config.put(ExportSourceConfig.ENTITIES, "recording-interaction-metadata,qm-workflows");
+        config.put("tasks.max", "2");
+        config.put(ExportSourceConfig.MANIFEST_TOPIC, "");
+        connect.configureConnector(name, config);
+
+        // 2 entities x 2 windows x 40 rows
+        await().atMost(Duration.ofSeconds(90)).until(() -> committed(topic).size() >= 160);
+        assertThat(committed(topic)).hasSize(160);
+        assertThat(connect.connectorStatus(name).tasks())
+                .as("one task owns the tenant")
+                .hasSize(1);
+        assertThat(sim.requests().count(Endpoint.JOB_CREATE, 429)
+                        + sim.requests().count(Endpoint.JOB_STATUS, 429))
+                .as("calls spaced to the tenant's limit meet no 429")
+                .isZero();
         connect.deleteConnector(name);
     }
 

@@ -205,6 +205,7 @@ class JobRenewalTest {
             props.put(ExportSourceConfig.ENTITIES, "recording-interaction-metadata");
             props.put(ExportSourceConfig.START_DATE, "2026-01-01");
             props.put(ExportSourceConfig.LAG_MINUTES, "0");
+            props.put(ExportSourceConfig.EXTRACTION_CALL_INTERVAL_MS, "0"); // the simulator here has no call limit
             props.put(ExportSourceConfig.TOPIC, "t");
             ExportSourceConfig config = new ExportSourceConfig(props);
 
