@@ -1,12 +1,13 @@
 package io.cxone.kafka.testkit;
 
-import java.io.IOException;
+import io.cxone.kafka.stack.CommittedFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Connector;
 
@@ -52,33 +53,20 @@ public final class ConfigReference {
      * from a plugin module's folder (as Maven's test runs are), whose parent is the checkout.
      */
     @SafeVarargs
-    public static void checkCommitted(Class<? extends Connector>... connectors)
-            throws IOException, ReflectiveOperationException {
+    public static void checkCommitted(Class<? extends Connector>... connectors) throws ReflectiveOperationException {
         Path moduleDir = Path.of("").toAbsolutePath();
-        Path docs = moduleDir.getParent().resolve("docs/config");
-        boolean update = Boolean.getBoolean(UPDATE_PROPERTY);
-        List<String> stale = new ArrayList<>();
+        Map<String, String> rendered = new TreeMap<>();
         for (Class<? extends Connector> connector : connectors) {
-            Path committed = docs.resolve(fileName(connector));
-            String generated = render(connector);
-            if (Files.isRegularFile(committed)
-                    && Files.readString(committed, StandardCharsets.UTF_8).equals(generated)) {
-                continue;
-            }
-            if (update) {
-                Files.createDirectories(docs);
-                Files.writeString(committed, generated, StandardCharsets.UTF_8);
-            } else {
-                stale.add("docs/config/" + committed.getFileName());
-            }
+            rendered.put("docs/config/" + fileName(connector), render(connector));
         }
-        if (!stale.isEmpty()) {
-            throw new AssertionError(
-                    String.join(", ", stale) + " differ from what the connectors' ConfigDefs generate now."
-                            + " Refresh the committed files with:\n"
-                            + "  mvn -B -q test -pl " + moduleDir.getFileName() + " -am -Dtest=ConfigReferenceTest"
-                            + " -Dsurefire.failIfNoSpecifiedTests=false -D" + UPDATE_PROPERTY + "=true");
-        }
+        CommittedFiles.check(
+                moduleDir.getParent(),
+                rendered,
+                Set.of(),
+                "the connectors' ConfigDefs",
+                "mvn -B -q test -pl " + moduleDir.getFileName() + " -am -Dtest=ConfigReferenceTest"
+                        + " -Dsurefire.failIfNoSpecifiedTests=false -D" + UPDATE_PROPERTY + "=true",
+                Boolean.getBoolean(UPDATE_PROPERTY));
     }
 
     private static String fileName(Class<? extends Connector> connector) {

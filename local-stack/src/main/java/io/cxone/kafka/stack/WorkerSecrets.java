@@ -28,7 +28,7 @@ public final class WorkerSecrets {
 
     /**
      * The template's {@code config.providers*} settings, the file provider allowed to read only {@code secretsDir}
-     * (the template names the folder docker-compose.yml mounts; a checkout keeps it in {@code config/secrets}).
+     * (the template names the folder the production layouts mount; a checkout keeps it in {@code config/secrets}).
      */
     public static Map<String, String> providerSettings(Properties workerTemplate, Path secretsDir) {
         Map<String, String> settings = new TreeMap<>();
