@@ -74,8 +74,13 @@ final class ProductionLayout {
      * Settings that name the CXone tenant. The shipped connectors name the simulator; the production layouts take the
      * tenant from the worker's environment, through the same env config provider as the client secret.
      */
-    static final Map<String, String> TENANT_SETTINGS =
-            Map.of("cxone.base.url", "CXONE_BASE_URL", "cxone.client.id", "CXONE_CLIENT_ID");
+    static final Map<String, String> TENANT_SETTINGS = Map.of(
+            "cxone.base.url",
+            "CXONE_BASE_URL",
+            "cxone.client.id",
+            "CXONE_CLIENT_ID",
+            "cxone.access.key.id",
+            "CXONE_ACCESS_KEY_ID");
 
     /** Settings that choose the interface a listener binds: every interface on a container network. */
     static final Set<String> BIND_SETTINGS = Set.of("listeners", "listen.host", "listener.bind.address");
@@ -89,7 +94,7 @@ final class ProductionLayout {
     /** Placeholders for where an operator publishes the plugin zips and the built worker image. */
     static final String ARTIFACT_BASE_URL = "https://artifacts.example.com/cxone-kafka-connect/";
 
-    static final String IMAGE_REPOSITORY = "registry.example.com/cxone/cxone-connect";
+    static final String IMAGE_REPOSITORY = "images.example.com/cxone/cxone-connect";
 
     private static final Pattern LOOPBACK = Pattern.compile("(?:127\\.0\\.0\\.1|localhost)(?::(\\d+))?");
     private static final ObjectMapper JSON = new ObjectMapper();
