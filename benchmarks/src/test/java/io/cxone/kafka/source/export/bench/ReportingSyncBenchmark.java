@@ -60,7 +60,7 @@ public final class ReportingSyncBenchmark {
             int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
             List<Integer> chunks = args.length > 1
                     ? Arrays.stream(args[1].split(",")).map(Integer::parseInt).toList()
-                    : List.of(10_000);
+                    : List.of(1_000, 10_000);
             run(rows, chunks);
         } catch (Throwable t) {
             t.printStackTrace();
