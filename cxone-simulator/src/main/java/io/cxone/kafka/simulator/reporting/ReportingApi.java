@@ -143,11 +143,93 @@ public final class ReportingApi {
         long last = Math.min(
                 timeline.lastIndexCompletedBy(nowMs - timeline.lagMs()),
                 timeline.lastIndexCompletedBy(q.endMs() + ReportingTimeline.MAX_DURATION_MS));
-        int capacity = (int) Math.max(0, Math.min(last - first + 1, 1 << 20));
-        long[] indexes = new long[Math.max(capacity, 16)];
-        long[] updates = new long[indexes.length];
-        int matches = 0;
-        for (long i = first; i <= last; i++) {
+        Matches matches = q.byUpdateTime() ? byUpdateTime(q, first, last, nowMs) : byKey(q, first, last, nowMs);
+        long total = matches.size();
+        List<ReportingTimeline.Version> versions = new ArrayList<>();
+        for (long p = q.skip(); p < Math.min(total, q.skip() + q.top()); p++) {
+            versions.add(timeline.current(q.entity(), matches.index(q.descending() ? total - 1 - p : p), nowMs));
+        }
+        return new Page(total, versions);
+    }
+
+    /** The rows a query matches, in its order: which row is at each position. */
+    private interface Matches {
+        long size();
+
+        long index(long position);
+    }
+
+    /**
+     * In key order without looking at every row: each page would otherwise compute every row of the range (a client
+     * paging through a million rows asks a hundred times). A row's window date lies {@code MIN_DURATION_MS} to
+     * {@code MAX_DURATION_MS} before its completion, and a visible version was updated at or after its completion, so
+     * every row completed at or after both {@code startMs + MAX_DURATION_MS} and {@code updatedSince}, and before
+     * {@code endMs + MIN_DURATION_MS}, matches. Only the rows before and after that run are computed one by one.
+     */
+    private Matches byKey(Query q, long first, long last, long nowMs) {
+        long sure = q.startMs() + ReportingTimeline.MAX_DURATION_MS;
+        if (q.updatedSinceMs() != null) {
+            sure = Math.max(sure, q.updatedSinceMs());
+        }
+        long runFirst = Math.max(first, timeline.firstIndexCompletedFrom(sure));
+        long runLast = Math.min(last, timeline.lastIndexCompletedBy(q.endMs() + ReportingTimeline.MIN_DURATION_MS - 1));
+        if (runFirst > runLast) {
+            // no such run: every row of the range lies within a contact's longest duration (or the update reach) of
+            // an edge, so there are few
+            Scan all = scan(q, first, last, nowMs);
+            return new KeyOrder(all, runFirst, 0, new Scan(0));
+        }
+        return new KeyOrder(
+                scan(q, first, runFirst - 1, nowMs),
+                runFirst,
+                runLast - runFirst + 1,
+                scan(q, runLast + 1, last, nowMs));
+    }
+
+    /** The rows computed one by one, a run of rows known to match, then rows computed one by one. */
+    private record KeyOrder(Scan before, long runFirst, long runSize, Scan after) implements Matches {
+        @Override
+        public long size() {
+            return before.size + runSize + after.size;
+        }
+
+        @Override
+        public long index(long position) {
+            if (position < before.size) {
+                return before.indexes[(int) position];
+            }
+            long inRun = position - before.size;
+            return inRun < runSize ? runFirst + inRun : after.indexes[(int) (inRun - runSize)];
+        }
+    }
+
+    /** By {@code lastUpdateTime}, then key: every row of the range is computed and sorted. */
+    private Matches byUpdateTime(Query q, long first, long last, long nowMs) {
+        Scan all = scan(q, first, last, nowMs);
+        int[] order = java.util.stream.IntStream.range(0, all.size)
+                .boxed()
+                .sorted((a, b) -> all.updates[a] != all.updates[b]
+                        ? Long.compare(all.updates[a], all.updates[b])
+                        : Long.compare(all.indexes[a], all.indexes[b]))
+                .mapToInt(Integer::intValue)
+                .toArray();
+        return new Matches() {
+            @Override
+            public long size() {
+                return all.size;
+            }
+
+            @Override
+            public long index(long position) {
+                return all.indexes[order[(int) position]];
+            }
+        };
+    }
+
+    /** The rows of {@code [from, to]} that the query matches at {@code nowMs}, in key order, with their update times. */
+    private Scan scan(Query q, long from, long to, long nowMs) {
+        Scan matches = new Scan((int) Math.max(16, Math.min(to - from + 1, 1 << 20)));
+        for (long i = from; i <= to; i++) {
             ReportingTimeline.Version v = timeline.current(q.entity(), i, nowMs);
             if (v == null
                     || v.windowMs() < q.startMs()
@@ -155,30 +237,30 @@ public final class ReportingApi {
                     || q.updatedSinceMs() != null && v.lastUpdateMs() < q.updatedSinceMs()) {
                 continue;
             }
-            if (matches == indexes.length) {
-                indexes = Arrays.copyOf(indexes, matches * 2);
-                updates = Arrays.copyOf(updates, matches * 2);
+            matches.add(i, v.lastUpdateMs());
+        }
+        return matches;
+    }
+
+    private static final class Scan {
+        long[] indexes;
+        long[] updates;
+        int size;
+
+        Scan(int capacity) {
+            indexes = new long[capacity];
+            updates = new long[capacity];
+        }
+
+        void add(long index, long update) {
+            if (size == indexes.length) {
+                indexes = Arrays.copyOf(indexes, Math.max(16, size * 2));
+                updates = Arrays.copyOf(updates, indexes.length);
             }
-            indexes[matches] = i;
-            updates[matches] = v.lastUpdateMs();
-            matches++;
+            indexes[size] = index;
+            updates[size] = update;
+            size++;
         }
-        int[] order = null; // positions in key order unless sorted by update time
-        if (q.byUpdateTime()) {
-            long[] u = updates;
-            long[] x = indexes;
-            order = java.util.stream.IntStream.range(0, matches)
-                    .boxed()
-                    .sorted((a, b) -> u[a] != u[b] ? Long.compare(u[a], u[b]) : Long.compare(x[a], x[b]))
-                    .mapToInt(Integer::intValue)
-                    .toArray();
-        }
-        List<ReportingTimeline.Version> versions = new ArrayList<>();
-        for (long p = q.skip(); p < Math.min(matches, q.skip() + q.top()); p++) {
-            int position = (int) (q.descending() ? matches - 1 - p : p);
-            versions.add(timeline.current(q.entity(), indexes[order == null ? position : order[position]], nowMs));
-        }
-        return new Page(matches, versions);
     }
 
     private Query parse(Exchange exchange, ReportingEntity entity) {

@@ -1,7 +1,5 @@
 package io.cxone.kafka.source.export.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.data.FieldSpec;
@@ -11,34 +9,12 @@ import io.cxone.kafka.source.export.CxoneExportSourceConnector;
 import io.cxone.kafka.source.export.ExportSourceConfig;
 import io.cxone.kafka.testkit.TestServices;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.connect.runtime.ConnectorConfig;
-import org.apache.kafka.connect.runtime.SourceConnectorConfig;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 /**
@@ -62,9 +38,6 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
  */
 public final class ExportThroughputBenchmark {
 
-    private static final String SHIPPED_CONFIG = "connectors/cxone-export-source.json";
-    private static final String PRODUCER_OVERRIDE = "producer.override.";
-
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int chunk = 10_000;
@@ -74,17 +47,12 @@ public final class ExportThroughputBenchmark {
         if (!values.equals("avro") && !values.equals("json")) {
             throw new IllegalArgumentException("values must be avro (as shipped) or json, not " + values);
         }
-        Map<String, String> shipped = shippedSettings(values.equals("avro"));
-        System.out.println("connector settings from " + SHIPPED_CONFIG + ": " + shipped);
+        Map<String, String> shipped = ExportBench.shippedSettings(values.equals("avro"));
+        System.out.println("connector settings from " + ExportBench.SHIPPED_CONFIG + ": " + shipped);
         EmbeddedConnectCluster connect = TestServices.connect(); // with the registry, started by shippedSettings
         try (Admin admin = Admin.create(
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers()))) {
-            Map<String, Object> tuned = new HashMap<>();
-            shipped.forEach((k, v) -> {
-                if (k.startsWith(PRODUCER_OVERRIDE)) {
-                    tuned.put(k.substring(PRODUCER_OVERRIDE.length()), v);
-                }
-            });
+            Map<String, Object> tuned = ExportBench.producerSettings(shipped);
             // Unmeasured warm-up rounds, each a connector export and a raw producer run of a fifth of the rows, until
             // the
             // JIT compilers used under 10% of this JVM's CPU in a round, for at most 2 minutes. A deployed worker runs
@@ -100,7 +68,13 @@ public final class ExportThroughputBenchmark {
                 try (CxoneSimulator warmup = simulator(warmupRows)) {
                     export(connect, admin, warmup, shipped, warmupRows, chunk, warmupTopic, () -> {});
                 }
-                rawProducer(connect, warmupTopic + "-raw", readAll(warmupTopic, warmupRows), tuned, 0, () -> {});
+                ExportBench.rawProducer(
+                        connect,
+                        warmupTopic + "-raw",
+                        ExportBench.readAll(warmupTopic, warmupRows),
+                        tuned,
+                        0,
+                        () -> {});
                 double jitShare = cpu.jitSeconds() / cpu.elapsed()[0];
                 System.out.printf("warm-up round %d: JIT compilers %.0f%% of this JVM's CPU%n", round, jitShare * 100);
                 if (jitShare < 0.10) {
@@ -120,21 +94,13 @@ public final class ExportThroughputBenchmark {
                 });
                 connectorCpu = cpuAtEnd[0];
             }
-            List<ConsumerRecord<byte[], byte[]>> written = readAll(topic, rows);
+            List<ConsumerRecord<byte[], byte[]>> written = ExportBench.readAll(topic, rows);
 
-            double rawDefaultSeconds = rawProducer(connect, "bench-raw-defaults", written, Map.of(), 0, () -> {});
-            CpuClock cpu = new CpuClock();
-            double[][] cpuAtFlush = new double[1][];
-            double rawTunedSeconds = rawProducer(connect, "bench-raw-tuned", written, tuned, 0, () -> {
-                cpuAtFlush[0] = cpu.elapsed();
-                cpu.print("raw phase (connector's settings)", rows);
-            });
-            double[] rawTunedCpu = cpuAtFlush[0];
-            double rawSeconds = Math.min(rawDefaultSeconds, rawTunedSeconds);
-            // The same guarantee as the connector's: one transaction per chunk. Shown apart, not the baseline, so the
-            // cost of exactly-once itself is visible next to the cost of the connector.
-            double rawTransactionalSeconds =
-                    rawProducer(connect, "bench-raw-transactional", written, tuned, chunk, () -> {});
+            ExportBench.Ceiling raw = ExportBench.ceiling(connect, "bench", written, tuned, chunk);
+            double rawDefaultSeconds = raw.defaultsSeconds();
+            double rawTunedSeconds = raw.tunedSeconds();
+            double rawSeconds = raw.seconds();
+            double rawTransactionalSeconds = raw.transactionalSeconds();
 
             int n = written.size();
             double connectorRate = n / connectorSeconds;
@@ -164,7 +130,7 @@ public final class ExportThroughputBenchmark {
                             + " raw phase (connector's settings) %.1f s; load average %.1f%n",
                     connectorCpu[0] * 1e6 / n,
                     connectorCpu[1] * 1e6 / n,
-                    rawTunedCpu[0] * 1e6 / n,
+                    raw.tunedCpuSeconds() * 1e6 / n,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } catch (Throwable t) {
             t.printStackTrace();
@@ -195,12 +161,7 @@ public final class ExportThroughputBenchmark {
             String topic,
             Runnable atCommit)
             throws Exception {
-        connect.kafka().createTopic(topic, 1);
-        Map<String, String> config = new HashMap<>(shipped);
-        config.put(ConnectorConfig.CONNECTOR_CLASS_CONFIG, CxoneExportSourceConnector.class.getName());
-        config.put(ConnectorConfig.TASKS_MAX_CONFIG, "1");
-        config.put(SourceConnectorConfig.EXACTLY_ONCE_SUPPORT_CONFIG, "required");
-        config.put(SourceConnectorConfig.TRANSACTION_BOUNDARY_CONFIG, "connector");
+        Map<String, String> config = ExportBench.exactlyOnce(shipped, CxoneExportSourceConnector.class);
         config.put(ExportSourceConfig.BASE_URL, sim.baseUrl());
         config.put(ExportSourceConfig.CLIENT_ID, sim.options().clientId());
         config.put(ExportSourceConfig.CLIENT_SECRET, sim.options().clientSecret());
@@ -209,136 +170,7 @@ public final class ExportThroughputBenchmark {
         config.put(ExportSourceConfig.KEY_FIELD, "id");
         config.put(ExportSourceConfig.CHUNK_SIZE, Integer.toString(chunk));
         config.put(ExportSourceConfig.EXPORT_INTERVAL_MS, "3600000");
-        connect.configureConnector(topic, config);
-        // Timed from the moment the task runs: deployment and rebalance are not export throughput.
-        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(topic, 1, "export task should start");
-        long t0 = System.nanoTime();
         // Every chunk is one transaction, so the partition ends with one commit marker per chunk.
-        awaitLastStableOffset(
-                admin, new TopicPartition(topic, 0), rows + (rows + chunk - 1) / chunk, Duration.ofMinutes(15));
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        atCommit.run();
-        connect.deleteConnector(topic);
-        return seconds;
-    }
-
-    /** Producer overrides and the header converter of the shipped connector configuration. */
-    private static Map<String, String> shippedSettings(boolean shippedConverters) throws Exception {
-        JsonNode config =
-                new ObjectMapper().readTree(Path.of(SHIPPED_CONFIG).toFile()).get("config");
-        Map<String, String> out = new TreeMap<>();
-        config.fields().forEachRemaining(e -> {
-            if (e.getKey().startsWith(PRODUCER_OVERRIDE)
-                    || e.getKey().equals(ConnectorConfig.HEADER_CONVERTER_CLASS_CONFIG)
-                    || shippedConverters
-                            && (e.getKey().startsWith("key.converter")
-                                    || e.getKey().startsWith("value.converter"))) {
-                out.put(e.getKey(), e.getValue().asText());
-            }
-        });
-        if (shippedConverters) {
-            out.put(
-                    "value.converter.apicurio.registry.url",
-                    TestServices.registry().apicurioApiUrl());
-        } else {
-            out.put(ConnectorConfig.KEY_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.storage.StringConverter");
-            out.put(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.json.JsonConverter");
-            out.put("value.converter.schemas.enable", "false");
-        }
-        return out;
-    }
-
-    /**
-     * Seconds for an idempotent producer (acks=all) to send and flush the records with their headers; with
-     * {@code transactionSize > 0} a transactional one committing every {@code transactionSize} records.
-     */
-    private static double rawProducer(
-            EmbeddedConnectCluster connect,
-            String topic,
-            List<ConsumerRecord<byte[], byte[]>> records,
-            Map<String, Object> settings,
-            int transactionSize,
-            Runnable atFlush) {
-        connect.kafka().createTopic(topic, 1);
-        Properties p = new Properties();
-        p.putAll(settings);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        if (transactionSize > 0) {
-            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
-        }
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            producer.partitionsFor(
-                    topic); // metadata fetched before the clock starts, as the connector's producer has it
-            if (transactionSize > 0) {
-                producer.initTransactions();
-            }
-            long t = System.nanoTime();
-            int inTransaction = 0;
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                if (transactionSize > 0 && inTransaction++ == 0) {
-                    producer.beginTransaction();
-                }
-                producer.send(new ProducerRecord<>(topic, null, r.key(), r.value(), r.headers()));
-                if (transactionSize > 0 && inTransaction == transactionSize) {
-                    producer.commitTransaction();
-                    inTransaction = 0;
-                }
-            }
-            if (inTransaction > 0) {
-                producer.commitTransaction();
-            }
-            producer.flush();
-            double seconds = (System.nanoTime() - t) / 1e9;
-            atFlush.run();
-            return seconds;
-        }
-    }
-
-    private static void awaitLastStableOffset(Admin admin, TopicPartition tp, long end, Duration timeout)
-            throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            long lso = admin.listOffsets(
-                            Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                    .partitionResult(tp)
-                    .get()
-                    .offset();
-            if (lso >= end) {
-                return;
-            }
-            Thread.sleep(20); // a benchmark's polling interval, not test synchronisation
-        }
-        throw new IllegalStateException("the export did not commit up to offset " + end + " in " + timeout);
-    }
-
-    /** All records a read_committed consumer sees; fails unless there are exactly {@code expected} with distinct keys. */
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(expected);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            while (consumer.position(tp) < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        Set<String> keys = new HashSet<>();
-        out.forEach(r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
-        if (out.size() != expected || keys.size() != expected) {
-            throw new IllegalStateException(
-                    out.size() + " records with " + keys.size() + " distinct keys, expected " + expected);
-        }
-        return out;
+        return ExportBench.export(connect, admin, config, topic, rows, (rows + chunk - 1) / chunk, () -> {}, atCommit);
     }
 }
