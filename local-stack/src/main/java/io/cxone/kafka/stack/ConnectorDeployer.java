@@ -25,7 +25,11 @@ public final class ConnectorDeployer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Result(String name, String file, String state, String detail) {}
+    /** A deployed connector's state, with where its connector and each task run ({@code units}). */
+    public record Result(String name, String file, String state, String detail, List<Unit> units) {}
+
+    /** The connector itself ({@code "connector"}) or one task ({@code "task 0"}), its state and its worker's id. */
+    public record Unit(String id, String state, String workerId) {}
 
     private final String connectUrl;
 
@@ -51,7 +55,8 @@ public final class ConnectorDeployer {
                         name,
                         file.getFileName().toString(),
                         "SKIPPED",
-                        connectorClass + " is not installed on this worker"));
+                        connectorClass + " is not installed on this worker",
+                        List.of()));
                 continue;
             }
             put(name, (ObjectNode) spec.get("config"), file);
@@ -111,56 +116,74 @@ public final class ConnectorDeployer {
 
     private Result awaitRunning(String name, String file, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String state = "UNKNOWN";
-        String detail = "";
+        Status status = new Status("UNKNOWN", "", List.of());
         while (System.nanoTime() < deadline) {
-            Status status = status(name);
-            state = status.state();
-            detail = status.detail();
-            if ("RUNNING".equals(state) || "FAILED".equals(state)) {
+            status = status(name);
+            if ("RUNNING".equals(status.state()) || "FAILED".equals(status.state())) {
                 break;
             }
             ManagedProcess.sleepQuietly(500);
         }
-        return new Result(name, file, state, detail);
+        return new Result(name, file, status.state(), status.detail(), status.units());
     }
 
-    public record Status(String state, String detail) {}
+    public record Status(String state, String detail, List<Unit> units) {}
 
     /** Connector state, RUNNING only when the connector and every task run; FAILED carries the first trace line. */
     public Status status(String name) {
         try {
             var response = HttpProbe.get(connectUrl + "/connectors/" + encode(name) + "/status");
             if (response.statusCode() != 200) {
-                return new Status("UNKNOWN", "HTTP " + response.statusCode());
+                return new Status("UNKNOWN", "HTTP " + response.statusCode(), List.of());
             }
             JsonNode status = JSON.readTree(response.body());
             List<JsonNode> units = new ArrayList<>();
             units.add(status.path("connector"));
             status.path("tasks").forEach(units::add);
+            List<Unit> placed = new ArrayList<>();
+            placed.add(unit("connector", status.path("connector")));
+            status.path("tasks")
+                    .forEach(t -> placed.add(unit("task " + t.path("id").asInt(), t)));
             for (JsonNode unit : units) {
                 if ("FAILED".equals(unit.path("state").asText())) {
                     return new Status(
                             "FAILED",
-                            unit.path("trace").asText("").lines().findFirst().orElse(""));
+                            unit.path("trace").asText("").lines().findFirst().orElse(""),
+                            placed);
                 }
             }
             boolean allRunning = units.stream()
                     .allMatch(u -> "RUNNING".equals(u.path("state").asText()));
             int tasks = status.path("tasks").size();
-            String detail = tasks + (tasks == 1 ? " task" : " tasks");
-            if (allRunning && tasks == 0) {
-                // The connector runs but has not created its tasks yet: not ready.
-                return new Status("STARTING", detail);
+            int configured = configuredTasks(name);
+            String detail = (tasks < configured ? tasks + " of " + configured : Integer.toString(tasks))
+                    + (Math.max(tasks, configured) == 1 ? " task" : " tasks");
+            if (allRunning && (tasks == 0 || tasks < configured)) {
+                // The connector runs but has not created (or started) all its tasks yet: not ready.
+                return new Status("STARTING", detail, placed);
             }
             return new Status(
                     allRunning
                             ? "RUNNING"
                             : status.path("connector").path("state").asText("UNKNOWN"),
-                    detail);
+                    detail,
+                    placed);
         } catch (IOException e) {
-            return new Status("UNREACHABLE", e.getMessage());
+            return new Status("UNREACHABLE", e.getMessage(), List.of());
         }
+    }
+
+    /** How many tasks the connector's configuration has; a task reports its status only once it started. */
+    private int configuredTasks(String name) throws IOException {
+        var response = HttpProbe.get(connectUrl + "/connectors/" + encode(name));
+        return response.statusCode() == 200
+                ? JSON.readTree(response.body()).path("tasks").size()
+                : 0;
+    }
+
+    private static Unit unit(String id, JsonNode node) {
+        return new Unit(
+                id, node.path("state").asText("UNKNOWN"), node.path("worker_id").asText(""));
     }
 
     public List<String> deployedNames() {

@@ -18,6 +18,10 @@ public final class JavaAppService implements StackService {
     private final List<String> dependsOn;
     private final Path workDir;
     private final Path logFile;
+    private GeneratedConfig config;
+
+    /** A config file written before each start: the template with settings of this stack on top. */
+    private record GeneratedConfig(Path template, Map<String, String> overrides, Path target) {}
 
     public JavaAppService(
             String name,
@@ -38,6 +42,15 @@ public final class JavaAppService implements StackService {
         this.dependsOn = dependsOn;
         this.workDir = workDir;
         this.logFile = logFile;
+    }
+
+    /**
+     * From now on, each start first writes {@code template} with {@code overrides} to {@code target}
+     * (the file its arguments name), e.g. the bridge's settings with the stack's list of brokers.
+     */
+    public JavaAppService withConfig(Path template, Map<String, String> overrides, Path target) {
+        this.config = new GeneratedConfig(template, Map.copyOf(overrides), target);
+        return this;
     }
 
     /** False while the module has no application yet (its main class is not built). */
@@ -82,6 +95,17 @@ public final class JavaAppService implements StackService {
                     name + ": cannot read " + moduleDir.resolve("target/classpath.txt")
                             + " (build the module: mvn -q -DskipTests package): " + e.getMessage(),
                     e);
+        }
+        if (config != null) {
+            try {
+                Files.createDirectories(config.target().getParent());
+                StackConfig.store(
+                        StackConfig.derived(config.template(), config.overrides()),
+                        config.target(),
+                        "generated from " + config.template() + " by ./stack");
+            } catch (IOException e) {
+                throw new StackException(name + ": could not write " + config.target() + ": " + e.getMessage(), e);
+            }
         }
         return ManagedProcess.start(
                 name, JavaCommand.of("256m", classpath, List.of(), mainClass, args), Map.of(), workDir, logFile);

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The local stack's layout: which services, on which fixed loopback ports, with which folders.
@@ -86,13 +88,54 @@ public final class LocalStack {
                 root.resolve("source-connector/target/plugin"), root.resolve("elasticsearch-sink/target/plugin"));
     }
 
-    /** Every service in start order. Applications whose module has no main class yet are left out. */
+    /** Where {@code up} records the topology that {@code status}, {@code kill}, {@code start} and {@code down} use. */
+    public Path topologyFile() {
+        return stateDir.resolve("topology.properties");
+    }
+
+    /** The cluster id the Kafka data was formatted with, and for how many brokers. */
+    public Path kafkaClusterFile() {
+        return stateDir.resolve("data").resolve("kafka-cluster.properties");
+    }
+
+    /** The topology of the last {@code up}; one broker and one worker before any. */
+    public Topology topology() {
+        return Topology.read(topologyFile());
+    }
+
+    /**
+     * Refuses a broker count other than the one the Kafka data was made for: a node's data holds the quorum and
+     * replica placement of its cluster. Workers may change freely (their folders hold only generated settings).
+     */
+    public void checkKafkaData(Topology topology) {
+        int formatted;
+        if (Files.isRegularFile(kafkaClusterFile())) {
+            formatted = Integer.parseInt(StackConfig.load(kafkaClusterFile()).getProperty("brokers", "1"));
+        } else if (Files.exists(dataDir("kafka").resolve("log/meta.properties"))) {
+            formatted = 1; // made before the stack could run more than one broker
+        } else {
+            return;
+        }
+        if (formatted != topology.brokers()) {
+            throw new StackException(
+                    "the Kafka data in " + stateDir.resolve("data") + " belongs to a cluster of " + formatted
+                            + (formatted == 1 ? " broker" : " brokers") + ", not " + topology.brokers()
+                            + ". Use --brokers " + formatted + ", or ./stack reset to delete all data and start over.");
+        }
+    }
+
+    /** Every service in start order, for the topology of the last {@code up}. */
     public List<StackService> services(Distributions dist) {
+        return services(dist, topology());
+    }
+
+    /** Every service in start order. Applications whose module has no main class yet are left out. */
+    public List<StackService> services(Distributions dist, Topology topology) {
         String classpath = stackClasspath();
-        Path log4j = config("log4j2.properties");
-        List<StackService> services = new ArrayList<>();
-        services.add(new KafkaBrokerService(
-                classpath, config("kafka-server.properties"), log4j, dataDir("kafka"), logFile("kafka")));
+        List<KafkaBrokerService> brokers = kafkaNodes(classpath, topology);
+        List<String> kafkaNames = brokers.stream().map(StackService::name).toList();
+        String bootstrap = bootstrapServers(brokers);
+        List<StackService> services = new ArrayList<>(brokers);
         services.add(new RegistryService(
                 dist.registryRunnerJar(),
                 dataDir("schema-registry"),
@@ -106,13 +149,9 @@ public final class LocalStack {
                 ELASTICSEARCH_PORT,
                 ELASTICSEARCH_TRANSPORT_PORT,
                 "512m"));
-        services.add(new ConnectWorkerService(
-                classpath,
-                config("connect-distributed.properties"),
-                log4j,
-                pluginPath(),
-                dataDir("connect"),
-                logFile("connect")));
+        services.addAll(connectWorkers(classpath, topology, bootstrap, kafkaNames));
+        List<String> bridgeNeeds = new ArrayList<>(kafkaNames);
+        bridgeNeeds.add("schema-registry");
         for (JavaAppService app : List.of(
                 new JavaAppService(
                         "cxone-simulator",
@@ -125,17 +164,19 @@ public final class LocalStack {
                         dataDir("cxone-simulator"),
                         logFile("cxone-simulator")),
                 new JavaAppService(
-                        "websocket-bridge",
-                        root.resolve("websocket-bridge"),
-                        "io.cxone.kafka.bridge.WebSocketBridgeMain",
-                        List.of(
-                                "--config",
-                                config("websocket-bridge.properties").toString()),
-                        BRIDGE_PORT,
-                        "/health",
-                        List.of("kafka", "schema-registry"),
-                        dataDir("websocket-bridge"),
-                        logFile("websocket-bridge")))) {
+                                "websocket-bridge",
+                                root.resolve("websocket-bridge"),
+                                "io.cxone.kafka.bridge.WebSocketBridgeMain",
+                                List.of("--config", bridgeConfig().toString()),
+                                BRIDGE_PORT,
+                                "/health",
+                                bridgeNeeds,
+                                dataDir("websocket-bridge"),
+                                logFile("websocket-bridge"))
+                        .withConfig(
+                                config("websocket-bridge.properties"),
+                                Map.of("kafka.bootstrap.servers", bootstrap),
+                                bridgeConfig()))) {
             if (app.isBuilt()) {
                 services.add(app);
             }
@@ -143,8 +184,57 @@ public final class LocalStack {
         return services;
     }
 
+    private Path bridgeConfig() {
+        return dataDir("websocket-bridge").resolve("websocket-bridge.properties");
+    }
+
+    /** The Kafka nodes of {@code topology}, node 1 first. */
+    public List<KafkaBrokerService> kafkaNodes(String classpath, Topology topology) {
+        List<KafkaBrokerService> nodes = new ArrayList<>();
+        for (int i = 1; i <= topology.brokers(); i++) {
+            String name = Topology.serviceName("kafka", i, topology.brokers());
+            nodes.add(new KafkaBrokerService(
+                    classpath,
+                    config("kafka-server.properties"),
+                    config("log4j2.properties"),
+                    dataDir(name),
+                    logFile(name),
+                    topology,
+                    i,
+                    kafkaClusterFile()));
+        }
+        return nodes;
+    }
+
+    /** What clients bootstrap from: every node, so any one of them may be down. */
+    public static String bootstrapServers(List<KafkaBrokerService> nodes) {
+        return nodes.stream().map(KafkaBrokerService::bootstrapServers).collect(Collectors.joining(","));
+    }
+
+    /** The Connect workers of {@code topology}, one group, worker 1 first. */
+    public List<ConnectWorkerService> connectWorkers(
+            String classpath, Topology topology, String bootstrapServers, List<String> kafkaNames) {
+        Path template = config("connect-distributed.properties");
+        List<ConnectWorkerService> workers = new ArrayList<>();
+        for (int i = 1; i <= topology.workers(); i++) {
+            String name = Topology.serviceName("connect", i, topology.workers());
+            workers.add(new ConnectWorkerService(
+                    name,
+                    classpath,
+                    template,
+                    ConnectWorkerService.memberSettings(
+                            StackConfig.load(template), i, bootstrapServers, topology.replicationFactor()),
+                    config("log4j2.properties"),
+                    pluginPath(),
+                    dataDir(name),
+                    logFile(name),
+                    kafkaNames));
+        }
+        return workers;
+    }
+
     /** Classpath of the broker and worker processes, written by the local-stack build. */
-    private String stackClasspath() {
+    public String stackClasspath() {
         Path file = root.resolve("local-stack/target/classpath.txt");
         try {
             return Files.readString(file).trim();

@@ -126,6 +126,18 @@ public final class ManagedProcess {
         tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
+    /** SIGKILL to the process and its descendants, as a crash would end them; returns once they are gone. */
+    public void kill() {
+        List<ProcessHandle> tree = new ArrayList<>();
+        handle.descendants().forEach(tree::add);
+        tree.add(handle);
+        tree.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            sleepQuietly(50);
+        }
+    }
+
     /** The last {@code lines} lines of the log, to explain a failure without opening the file. */
     public String logTail(int lines) {
         return tail(logFile, lines);

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /** {@code .stack/run/<service>.pid}: pid and start time, so a later run finds the same process and never a reused pid. */
 public final class PidFile {
@@ -39,6 +41,22 @@ public final class PidFile {
                     Path.of(p.getProperty("log")));
         } catch (RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Services that have a pid file in {@code runDir}, running or not. */
+    public static List<String> names(Path runDir) {
+        if (!Files.isDirectory(runDir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(runDir)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(".pid"))
+                    .map(f -> f.substring(0, f.length() - ".pid".length()))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new StackException("cannot list " + runDir + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /** Reading the stack's {@code config/*.properties} files, and writing generated copies of them. */
@@ -29,6 +30,13 @@ public final class StackConfig {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             props.store(out, comment);
         }
+    }
+
+    /** The template's settings with {@code overrides} on top: what a generated per-process config file holds. */
+    public static Properties derived(Path template, Map<String, String> overrides) {
+        Properties props = load(template);
+        props.putAll(overrides);
+        return props;
     }
 
     /** Ports of a listeners value such as {@code PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093}. */
