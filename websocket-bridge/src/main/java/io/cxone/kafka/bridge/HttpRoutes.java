@@ -35,21 +35,16 @@ final class HttpRoutes extends Handler.Abstract {
     private final Admin admin;
     private final FeedHub hub;
     private final BridgeMetrics metrics;
-    private final Map<Long, ClientConnection> clients;
+    private final ClientRegistry clients;
     private final BooleanSupplier accepting;
     private volatile long healthCheckedAt;
     private volatile String kafkaHealth = "UNKNOWN";
 
     /**
-     * @param clients the server's open connections by id (the live map)
+     * @param clients the server's open connections
      * @param accepting whether the server still accepts sockets (false once shutting down: health reports DOWN)
      */
-    HttpRoutes(
-            Admin admin,
-            FeedHub hub,
-            BridgeMetrics metrics,
-            Map<Long, ClientConnection> clients,
-            BooleanSupplier accepting) {
+    HttpRoutes(Admin admin, FeedHub hub, BridgeMetrics metrics, ClientRegistry clients, BooleanSupplier accepting) {
         this.admin = admin;
         this.hub = hub;
         this.metrics = metrics;
@@ -106,7 +101,7 @@ final class HttpRoutes extends Handler.Abstract {
         long queuedMessages = 0;
         long queuedBytes = 0;
         Map<String, Long> maxLag = new HashMap<>(hub.lagByTopic());
-        for (ClientConnection client : clients.values()) {
+        for (ClientConnection client : clients.all()) {
             queuedMessages += client.outbox().queuedMessages();
             queuedBytes += client.outbox().queuedBytes();
             client.lagByTopic().forEach((topic, lag) -> maxLag.merge(topic, lag, Math::max));
