@@ -67,7 +67,8 @@ public final class BridgeMetrics implements Outbox.Listener {
             int idleFeeds,
             long queuedMessages,
             long queuedBytes,
-            Map<String, Long> maxLagByTopic) {
+            Map<String, Long> maxLagByTopic,
+            int ticketsOutstanding) {
         StringBuilder out = new StringBuilder(2048);
         gauge(out, "bridge_clients", "WebSocket clients connected", clients);
         gauge(
@@ -81,7 +82,7 @@ public final class BridgeMetrics implements Outbox.Listener {
                 "Partition feeds without clients, stopped after 10 s or when their consumer is needed",
                 idleFeeds);
         counter(out, "bridge_connections_total", "WebSocket connections accepted", connectionsOpened.sum());
-        out.append("# HELP bridge_connections_rejected_total Upgrade requests refused, by reason\n")
+        out.append("# HELP bridge_connections_rejected_total Upgrade and ticket requests refused, by reason\n")
                 .append("# TYPE bridge_connections_rejected_total counter\n");
         for (Map.Entry<String, LongAdder> e : new TreeMap<>(rejected).entrySet()) {
             out.append("bridge_connections_rejected_total{reason=\"")
@@ -114,6 +115,11 @@ public final class BridgeMetrics implements Outbox.Listener {
                 "bridge_slow_client_disconnects_total",
                 "Clients disconnected because their queue was full",
                 slowClientDisconnects.sum());
+        gauge(
+                out,
+                "bridge_tickets_outstanding",
+                "Tickets issued and neither redeemed nor expired (auth.tickets.max)",
+                ticketsOutstanding);
         gauge(out, "bridge_queued_messages", "Messages waiting in client queues", queuedMessages);
         gauge(out, "bridge_queued_bytes", "Bytes waiting in client queues", queuedBytes);
         out.append(

@@ -7,6 +7,7 @@ import io.cxone.kafka.bridge.session.WebSocketTransport;
 import io.cxone.kafka.bridge.subscription.AccessPolicy;
 import io.cxone.kafka.bridge.subscription.PartitionLookup;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
+import io.cxone.kafka.bridge.subscription.Tickets;
 import io.cxone.kafka.common.RejectionLog;
 import io.cxone.kafka.common.threads.PluginThreads;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.utils.Time;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -39,9 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bridge's HTTP server: {@code /stream} (WebSocket upgrade, after the {@link ClientAdmission} checks: token,
- * Origin, connection limits) and its lifecycle; {@code /health}, {@code /metrics} and the dashboard are in
- * {@link HttpRoutes}.
+ * The bridge's HTTP server: {@code /stream} (WebSocket upgrade, after the {@link ClientAdmission} checks: token or
+ * ticket, Origin, connection limits) and its lifecycle; tickets, {@code /health}, {@code /metrics} and the
+ * dashboard are in {@link HttpRoutes}.
  */
 public final class BridgeServer implements AutoCloseable {
 
@@ -58,9 +60,11 @@ public final class BridgeServer implements AutoCloseable {
     private final Admin admin;
     private final FeedHub hub;
     private final ClientRegistry clients;
+    private final Tickets tickets;
     private final ClientAdmission admission;
     private volatile boolean accepting = true;
     private volatile java.util.concurrent.ScheduledFuture<?> sampler;
+    private volatile java.util.concurrent.ScheduledFuture<?> ticketSweep;
     /** Refused connections and subscriptions: anyone who reaches the port can cause them, so they are logged at a bounded rate. */
     private final RejectionLog rejections = new RejectionLog("bridge connection");
 
@@ -73,7 +77,9 @@ public final class BridgeServer implements AutoCloseable {
         this.admin = Admin.create(KafkaClients.admin(config));
         this.hub = new FeedHub(config, frames);
         this.clients = new ClientRegistry(config, metrics, frames, hub, new PartitionLookup(admin), rejections);
-        this.admission = new ClientAdmission(config, new AccessPolicy(config), metrics, rejections, () -> accepting);
+        this.tickets = new Tickets(config.ticketsMax(), config.ticketTtl(), Time.SYSTEM);
+        this.admission =
+                new ClientAdmission(config, new AccessPolicy(config), tickets, metrics, rejections, () -> accepting);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("bridge-http");
@@ -90,8 +96,8 @@ public final class BridgeServer implements AutoCloseable {
         HttpConfiguration http =
                 connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
         http.setSendServerVersion(false);
-        // Request line (so the query string: topics, offsets, token) and headers together: Jetty answers 414/431
-        // beyond.
+        // Request line (so the query string: topics, offsets, ticket or token) and headers together: Jetty answers
+        // 414/431 beyond.
         http.setRequestHeaderSize(config.maxRequestHeaderBytes());
         connector.setHost(config.listenHost());
         connector.setPort(config.listenPort());
@@ -110,7 +116,8 @@ public final class BridgeServer implements AutoCloseable {
         // Frames queued for a client are gathered into one socket write (whole frames only; frames under a
         // quarter of this buffer are copied into it): fewer writes per client when a feed hands over a batch.
         wsConfig.setOutputBufferSize(32 * 1024);
-        ws.setHandler(new HttpRoutes(admin, hub, metrics, clients, () -> accepting));
+        ws.setHandler(new HttpRoutes(
+                admin, hub, metrics, clients, tickets, new TicketRoute(config, admission, tickets), () -> accepting));
         ContextHandler context = new ContextHandler("/");
         context.setHandler(ws);
         server.setHandler(context);
@@ -120,6 +127,8 @@ public final class BridgeServer implements AutoCloseable {
     public void start() throws Exception {
         server.start();
         sampler = SCHEDULER.scheduleAtFixedRate(metrics::sample, 1, 1, TimeUnit.SECONDS);
+        long ttl = config.ticketTtl().toMillis();
+        ticketSweep = SCHEDULER.scheduleAtFixedRate(tickets::sweep, ttl, ttl, TimeUnit.MILLISECONDS);
         rejectionSummary = SCHEDULER.scheduleAtFixedRate(
                 rejections::endInterval,
                 RejectionLog.INTERVAL_MILLIS,
@@ -176,6 +185,9 @@ public final class BridgeServer implements AutoCloseable {
         }
         if (sampler != null) {
             sampler.cancel(false);
+        }
+        if (ticketSweep != null) {
+            ticketSweep.cancel(false);
         }
         if (rejectionSummary != null) {
             rejectionSummary.cancel(false);

@@ -1,6 +1,7 @@
 package io.cxone.kafka.bridge;
 
 import io.cxone.kafka.bridge.subscription.AccessPolicy;
+import io.cxone.kafka.bridge.subscription.Tickets;
 import io.cxone.kafka.common.RejectionLog;
 import java.util.HashMap;
 import java.util.List;
@@ -18,17 +19,19 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * The checks a stream request ({@code /stream}) passes before it costs anything: the server still accepts, the
- * Origin is allowed, the credentials name a token, and the connection limits have room. A refusal is answered with its HTTP
+ * The checks a request passes before it costs anything, the same for the WebSocket upgrade ({@code /stream}) and
+ * {@code POST /api/ticket}: the server still accepts, the Origin is allowed, the
+ * credentials name a token, and (streams only) the connection limits have room. A refusal is answered with its HTTP
  * status and reason, counted by reason and logged at a bounded rate.
  */
 final class ClientAdmission {
 
     /** Query parameters that carry credentials, not the subscription. */
-    static final Set<String> CREDENTIAL_PARAMS = Set.of("token");
+    static final Set<String> CREDENTIAL_PARAMS = Set.of("token", "ticket");
 
     private final BridgeConfig config;
     private final AccessPolicy access;
+    private final Tickets tickets;
     private final BridgeMetrics metrics;
     private final RejectionLog rejections;
     private final BooleanSupplier accepting;
@@ -50,11 +53,13 @@ final class ClientAdmission {
     ClientAdmission(
             BridgeConfig config,
             AccessPolicy access,
+            Tickets tickets,
             BridgeMetrics metrics,
             RejectionLog rejections,
             BooleanSupplier accepting) {
         this.config = config;
         this.access = access;
+        this.tickets = tickets;
         this.metrics = metrics;
         this.rejections = rejections;
         this.accepting = accepting;
@@ -71,10 +76,26 @@ final class ClientAdmission {
         }
     }
 
-    /** The token of a stream request: from the Authorization header, else from {@code ?token=}. */
+    /**
+     * The token of a stream request: from the Authorization header, else from a single-use {@code ?ticket=}, else
+     * from {@code ?token=} (deprecated: a URL ends up in logs and browser history).
+     */
     BridgeConfig.Token authenticateStream(Request request, Fields query) throws Refused {
-        return authenticate(AccessPolicy.presentedToken(
-                request.getHeaders().get(HttpHeader.AUTHORIZATION), query.getValue("token")));
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        String ticket = query.getValue("ticket");
+        if (header == null && ticket != null && config.authEnabled()) {
+            try {
+                return tickets.redeem(ticket);
+            } catch (Tickets.InvalidTicketException e) {
+                throw new Refused(HttpStatus.UNAUTHORIZED_401, "auth", e.getMessage());
+            }
+        }
+        return authenticate(AccessPolicy.presentedToken(header, query.getValue("token")));
+    }
+
+    /** The token of the Authorization header alone (a ticket request: tickets are taken with the token itself). */
+    BridgeConfig.Token authenticateBearer(Request request) throws Refused {
+        return authenticate(AccessPolicy.presentedToken(request.getHeaders().get(HttpHeader.AUTHORIZATION), null));
     }
 
     private BridgeConfig.Token authenticate(String presented) throws Refused {

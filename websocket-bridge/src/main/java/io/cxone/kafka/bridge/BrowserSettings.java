@@ -1,0 +1,29 @@
+package io.cxone.kafka.bridge;
+
+import static io.cxone.kafka.bridge.BridgeConfig.TICKETS_MAX;
+import static io.cxone.kafka.bridge.BridgeConfig.TICKET_TTL_MS;
+import static io.cxone.kafka.bridge.ConfigValues.integer;
+import static io.cxone.kafka.bridge.ConfigValues.longValue;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The settings of {@link BridgeConfig} for browser clients: single-use tickets (a page trades its token for one, so
+ * no token goes into a URL; a browser cannot send an Authorization header with a WebSocket). Read through
+ * {@link BridgeConfig}'s getters.
+ */
+final class BrowserSettings {
+
+    static final Set<String> KEYS = Set.of(TICKET_TTL_MS, TICKETS_MAX);
+
+    final Duration ticketTtl;
+    final int ticketsMax;
+
+    BrowserSettings(Properties p) {
+        // A ticket stands for a token: it lives just long enough to open the stream it was taken for.
+        ticketTtl = Duration.ofMillis(longValue(p, TICKET_TTL_MS, 30_000, 1_000, 30_000));
+        ticketsMax = integer(p, TICKETS_MAX, 10_000, 1, 1_000_000);
+    }
+}
