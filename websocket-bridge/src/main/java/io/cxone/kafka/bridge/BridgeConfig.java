@@ -70,6 +70,8 @@ public final class BridgeConfig {
     public static final String SCHEMA_REGISTRY_RESPONSE_MAX_BYTES = "schema.registry.response.max.bytes";
     public static final String TICKET_TTL_MS = "auth.ticket.ttl.ms";
     public static final String TICKETS_MAX = "auth.tickets.max";
+    public static final String SSE_HEARTBEAT_INTERVAL_MS = "sse.heartbeat.interval.ms";
+    public static final String SSE_RETRY_MS = "sse.retry.ms";
 
     /**
      * Worker-internal topics never streamed whatever a token allows: the local stack's worker topics
@@ -405,5 +407,15 @@ public final class BridgeConfig {
     /** Tickets issued and not yet redeemed or expired, at most. */
     public int ticketsMax() {
         return browser.ticketsMax;
+    }
+
+    /** An SSE stream with nothing to send for this long gets a comment line, so proxies keep it open. */
+    public Duration sseHeartbeat() {
+        return browser.sseHeartbeat;
+    }
+
+    /** The {@code retry:} an SSE stream starts with: how long an EventSource waits before it reconnects. */
+    public long sseRetryMillis() {
+        return browser.sseRetryMillis;
     }
 }

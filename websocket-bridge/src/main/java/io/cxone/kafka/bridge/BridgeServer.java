@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bridge's HTTP server: {@code /stream} (WebSocket upgrade, after the {@link ClientAdmission} checks: token or
- * ticket, Origin, connection limits) and its lifecycle; tickets, {@code /health}, {@code /metrics} and the
- * dashboard are in {@link HttpRoutes}.
+ * ticket, Origin, connection limits) and its lifecycle; the SSE stream, tickets, {@code /health}, {@code /metrics}
+ * and the dashboard are in {@link HttpRoutes}.
  */
 public final class BridgeServer implements AutoCloseable {
 
@@ -96,8 +96,8 @@ public final class BridgeServer implements AutoCloseable {
         HttpConfiguration http =
                 connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
         http.setSendServerVersion(false);
-        // Request line (so the query string: topics, offsets, ticket or token) and headers together: Jetty answers
-        // 414/431 beyond.
+        // Request line (so the query string: topics, offsets, ticket or token) and headers (an SSE Last-Event-ID)
+        // together: Jetty answers 414/431 beyond.
         http.setRequestHeaderSize(config.maxRequestHeaderBytes());
         connector.setHost(config.listenHost());
         connector.setPort(config.listenPort());
@@ -117,7 +117,14 @@ public final class BridgeServer implements AutoCloseable {
         // quarter of this buffer are copied into it): fewer writes per client when a feed hands over a batch.
         wsConfig.setOutputBufferSize(32 * 1024);
         ws.setHandler(new HttpRoutes(
-                admin, hub, metrics, clients, tickets, new TicketRoute(config, admission, tickets), () -> accepting));
+                admin,
+                hub,
+                metrics,
+                clients,
+                tickets,
+                new SseRoute(config, admission, clients),
+                new TicketRoute(config, admission, tickets),
+                () -> accepting));
         ContextHandler context = new ContextHandler("/");
         context.setHandler(ws);
         server.setHandler(context);
@@ -135,7 +142,8 @@ public final class BridgeServer implements AutoCloseable {
                 RejectionLog.INTERVAL_MILLIS,
                 TimeUnit.MILLISECONDS);
         LOG.info(
-                "websocket bridge listening on {}://{}:{} (auth={}, tokens={}, origins={}, policy={}, frame.max.bytes={})",
+                "websocket bridge listening on {}://{}:{} (auth={}, tokens={}, origins={}, policy={}, frame.max.bytes={},"
+                        + " sse.heartbeat.interval.ms={})",
                 config.tlsEnabled() ? "https" : "http",
                 config.listenHost(),
                 port(),
@@ -143,7 +151,8 @@ public final class BridgeServer implements AutoCloseable {
                 config.tokens().stream().map(BridgeConfig.Token::id).toList(),
                 config.allowedOrigins().isEmpty() ? "same-origin" : config.allowedOrigins(),
                 config.slowClientPolicy(),
-                config.frameMaxBytes());
+                config.frameMaxBytes(),
+                config.sseHeartbeat().toMillis());
     }
 
     public int port() {

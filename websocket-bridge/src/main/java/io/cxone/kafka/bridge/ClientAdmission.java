@@ -19,8 +19,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * The checks a request passes before it costs anything, the same for the WebSocket upgrade ({@code /stream}) and
- * {@code POST /api/ticket}: the server still accepts, the Origin is allowed, the
+ * The checks a request passes before it costs anything, the same for the WebSocket upgrade ({@code /stream}), the
+ * SSE stream ({@code /sse}) and {@code POST /api/ticket}: the server still accepts, the Origin is allowed, the
  * credentials name a token, and (streams only) the connection limits have room. A refusal is answered with its HTTP
  * status and reason, counted by reason and logged at a bounded rate.
  */

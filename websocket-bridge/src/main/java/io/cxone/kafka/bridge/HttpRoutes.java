@@ -21,9 +21,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The bridge's plain HTTP routes (everything that is not a WebSocket upgrade): {@code POST /api/ticket}
- * ({@link TicketRoute}), {@code /health}, {@code /metrics} and the dashboard at {@code /}. Apart from tickets they
- * only read the server's state, so they stand apart from its upgrade checks and lifecycle in {@link BridgeServer}.
+ * The bridge's plain HTTP routes (everything that is not a WebSocket upgrade): the SSE stream {@code /sse}
+ * ({@link SseRoute}), {@code POST /api/ticket} ({@link TicketRoute}), {@code /health}, {@code /metrics} and the
+ * dashboard at {@code /}. Apart from the two streams' own routes they only read the server's state, so they stand
+ * apart from its upgrade checks and lifecycle in {@link BridgeServer}.
  */
 final class HttpRoutes extends Handler.Abstract {
 
@@ -38,6 +39,7 @@ final class HttpRoutes extends Handler.Abstract {
     private final BridgeMetrics metrics;
     private final ClientRegistry clients;
     private final Tickets tickets;
+    private final SseRoute sse;
     private final TicketRoute ticket;
     private final BooleanSupplier accepting;
     private volatile long healthCheckedAt;
@@ -53,6 +55,7 @@ final class HttpRoutes extends Handler.Abstract {
             BridgeMetrics metrics,
             ClientRegistry clients,
             Tickets tickets,
+            SseRoute sse,
             TicketRoute ticket,
             BooleanSupplier accepting) {
         this.admin = admin;
@@ -60,6 +63,7 @@ final class HttpRoutes extends Handler.Abstract {
         this.metrics = metrics;
         this.clients = clients;
         this.tickets = tickets;
+        this.sse = sse;
         this.ticket = ticket;
         this.accepting = accepting;
     }
@@ -68,11 +72,15 @@ final class HttpRoutes extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
+        if (path.equals("/sse") && method.equals("GET")) {
+            sse.handle(request, response, callback);
+            return true;
+        }
         if (path.equals("/api/ticket") && method.equals("POST")) {
             ticket.handle(request, response, callback);
             return true;
         }
-        if (!method.equals("GET") && !method.equals("HEAD") || path.equals("/api/ticket")) {
+        if (!method.equals("GET") && !method.equals("HEAD") || path.equals("/sse") || path.equals("/api/ticket")) {
             Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
             return true;
         }

@@ -14,8 +14,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code POST /api/ticket} with {@code Authorization: Bearer <token>}: a single-use ticket for that token's topics,
- * {@code {"ticket":"…","expiresInMs":N}}, which a browser passes as {@code ?ticket=} to {@code /stream} instead of
- * putting its token in a URL (a browser cannot send headers with a WebSocket).
+ * {@code {"ticket":"…","expiresInMs":N}}, which a browser passes as {@code ?ticket=} to {@code /sse} or
+ * {@code /stream} instead of putting its token in a URL (EventSource cannot send headers).
  */
 final class TicketRoute {
 

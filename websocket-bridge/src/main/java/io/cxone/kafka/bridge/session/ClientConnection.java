@@ -99,7 +99,9 @@ public final class ClientConnection {
                 config.slowClientPolicy(),
                 transport,
                 readers.commitTracking(),
-                report -> OutboundFrame.control(shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip),
+                // The notice accounts for the dropped records (its spans), as the frames it replaces did.
+                report -> new OutboundFrame(
+                        shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip, report.ranges(), 0),
                 hub.writer());
     }
 

@@ -13,7 +13,7 @@ import org.apache.kafka.common.utils.Time;
 /**
  * Single-use tickets that stand for a token for a short while: a browser page trades its token for one
  * ({@code POST /api/ticket} with an Authorization header) and opens its stream with {@code ?ticket=}, so the token
- * itself never goes into a URL (a browser cannot send headers with a WebSocket). A ticket carries its token's topic permissions,
+ * itself never goes into a URL (EventSource cannot send headers). A ticket carries its token's topic permissions,
  * is redeemed once, and expires after {@code auth.ticket.ttl.ms}. At most {@code auth.tickets.max} are outstanding;
  * expired ones are forgotten by {@link #sweep} and before every issue.
  */
