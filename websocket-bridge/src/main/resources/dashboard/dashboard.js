@@ -44,12 +44,34 @@ function subscribeMessage() {
   return JSON.stringify(msg);
 }
 
-function connect() {
+let connectAttempt = 0;
+
+function reconnectLater(why) {
+  setStatus(`reconnecting in ${state.retryMs / 1000}s (${why})`, 'reconnecting');
+  setTimeout(() => { if (state.wanted && !state.socket) { state.reconnects++; render(); connect(); } }, state.retryMs);
+  state.retryMs = Math.min(state.retryMs * 2, 15000);
+}
+
+async function connect() {
   state.wanted = true;
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const ws = new WebSocket(`${scheme}://${location.host}/stream?token=${encodeURIComponent(state.token)}`);
-  state.socket = ws;
+  const attempt = ++connectAttempt;
   setStatus('connecting…', 'connecting');
+  // The token goes in a header for a single-use ticket; only the ticket is in the socket's URL.
+  let ticket;
+  try {
+    const res = await fetch('/api/ticket', { method: 'POST', headers: { Authorization: `Bearer ${state.token}` } });
+    if (!res.ok) throw new Error(`ticket refused ${res.status}: ${(await res.text()).trim().substring(0, 200)}`);
+    ticket = (await res.json()).ticket;
+  } catch (e) {
+    if (attempt !== connectAttempt || !state.wanted) return;
+    $('last-error').textContent = String(e.message || e);
+    reconnectLater('no ticket');
+    return;
+  }
+  if (attempt !== connectAttempt || !state.wanted) return;
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const ws = new WebSocket(`${scheme}://${location.host}/stream?ticket=${encodeURIComponent(ticket)}`);
+  state.socket = ws;
   ws.onopen = () => { state.retryMs = 1000; setStatus('connected', 'open'); ws.send(subscribeMessage()); };
   ws.onmessage = ev => { if (typeof ev.data === 'string') onFrame(ev.data); };
   ws.onclose = ev => {
@@ -57,9 +79,7 @@ function connect() {
     state.socket = null;
     if (ev.code === 1008) $('last-error').textContent = `closed: ${ev.reason}`;
     if (!state.wanted) { setStatus('disconnected', 'idle'); return; }
-    setStatus(`reconnecting in ${state.retryMs / 1000}s (closed ${ev.code}${ev.reason ? ': ' + ev.reason : ''})`, 'reconnecting');
-    setTimeout(() => { if (state.wanted && !state.socket) { state.reconnects++; render(); connect(); } }, state.retryMs);
-    state.retryMs = Math.min(state.retryMs * 2, 15000);
+    reconnectLater(`closed ${ev.code}${ev.reason ? ': ' + ev.reason : ''}`);
   };
 }
 

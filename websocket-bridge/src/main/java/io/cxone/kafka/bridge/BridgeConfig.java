@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * The bridge's settings: parses and validates the properties file once, at start-up, and fails with a
  * message naming the key. Everything else reads typed getters, never raw properties. The keys and getters are all
  * here; the parsing is split by concern into fragments: {@link KafkaSettings}, {@link RegistrySettings},
- * {@link TlsSettings}, {@link ClientStreamSettings} and {@link TokenSettings} (value parsing in
+ * {@link TlsSettings}, {@link ClientStreamSettings}, {@link TokenSettings} and {@link BrowserSettings} (value parsing in
  * {@link ConfigValues}); the listener, origin and limit settings stay here.
  */
 public final class BridgeConfig {
@@ -68,6 +68,10 @@ public final class BridgeConfig {
     public static final String SCHEMA_REGISTRY_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
     public static final String SCHEMA_REGISTRY_TIMEOUT_MS = "schema.registry.timeout.ms";
     public static final String SCHEMA_REGISTRY_RESPONSE_MAX_BYTES = "schema.registry.response.max.bytes";
+    public static final String TICKET_TTL_MS = "auth.ticket.ttl.ms";
+    public static final String TICKETS_MAX = "auth.tickets.max";
+    public static final String SSE_HEARTBEAT_INTERVAL_MS = "sse.heartbeat.interval.ms";
+    public static final String SSE_RETRY_MS = "sse.retry.ms";
 
     /**
      * Worker-internal topics never streamed whatever a token allows: the local stack's worker topics
@@ -139,6 +143,7 @@ public final class BridgeConfig {
     private final RegistrySettings registry;
     private final TlsSettings tls;
     private final ClientStreamSettings clientStream;
+    private final BrowserSettings browser;
     private final int maxConsumers;
     private final int maxConsumersPerConnection;
     private final int maxPartitionsPerClient;
@@ -160,6 +165,7 @@ public final class BridgeConfig {
                     && !RegistrySettings.KEYS.contains(key)
                     && !TlsSettings.KEYS.contains(key)
                     && !ClientStreamSettings.KEYS.contains(key)
+                    && !BrowserSettings.KEYS.contains(key)
                     && !TokenSettings.KEY.matcher(key).matches()) {
                 throw new ConfigException(key, p.getProperty(key), "unknown key");
             }
@@ -193,6 +199,7 @@ public final class BridgeConfig {
         maxConnectionsPerAddress = integer(p, LIMIT_CONNECTIONS_PER_ADDRESS, 50, 1, 1_000_000);
         maxSubscriptionsPerClient = integer(p, LIMIT_SUBSCRIPTIONS_PER_CLIENT, 20, 1, 10_000);
         clientStream = new ClientStreamSettings(p);
+        browser = new BrowserSettings(p);
         pollTimeout = Duration.ofMillis(longValue(p, POLL_TIMEOUT_MS, 200, 1, 60_000));
         shutdownGrace = Duration.ofMillis(longValue(p, SHUTDOWN_GRACE_MS, 5_000, 0, 600_000));
     }
@@ -390,5 +397,25 @@ public final class BridgeConfig {
 
     public Duration shutdownGrace() {
         return shutdownGrace;
+    }
+
+    /** How long a ticket from {@code POST /api/ticket} may be redeemed (at most 30 s). */
+    public Duration ticketTtl() {
+        return browser.ticketTtl;
+    }
+
+    /** Tickets issued and not yet redeemed or expired, at most. */
+    public int ticketsMax() {
+        return browser.ticketsMax;
+    }
+
+    /** An SSE stream with nothing to send for this long gets a comment line, so proxies keep it open. */
+    public Duration sseHeartbeat() {
+        return browser.sseHeartbeat;
+    }
+
+    /** The {@code retry:} an SSE stream starts with: how long an EventSource waits before it reconnects. */
+    public long sseRetryMillis() {
+        return browser.sseRetryMillis;
     }
 }

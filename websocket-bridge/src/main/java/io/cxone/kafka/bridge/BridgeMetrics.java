@@ -67,9 +67,10 @@ public final class BridgeMetrics implements Outbox.Listener {
             int idleFeeds,
             long queuedMessages,
             long queuedBytes,
-            Map<String, Long> maxLagByTopic) {
+            Map<String, Long> maxLagByTopic,
+            int ticketsOutstanding) {
         StringBuilder out = new StringBuilder(2048);
-        gauge(out, "bridge_clients", "WebSocket clients connected", clients);
+        gauge(out, "bridge_clients", "Clients connected (WebSocket and SSE)", clients);
         gauge(
                 out,
                 "bridge_kafka_consumers",
@@ -80,8 +81,8 @@ public final class BridgeMetrics implements Outbox.Listener {
                 "bridge_partition_feeds_idle",
                 "Partition feeds without clients, stopped after 10 s or when their consumer is needed",
                 idleFeeds);
-        counter(out, "bridge_connections_total", "WebSocket connections accepted", connectionsOpened.sum());
-        out.append("# HELP bridge_connections_rejected_total Upgrade requests refused, by reason\n")
+        counter(out, "bridge_connections_total", "Connections accepted (WebSocket and SSE)", connectionsOpened.sum());
+        out.append("# HELP bridge_connections_rejected_total Stream and ticket requests refused, by reason\n")
                 .append("# TYPE bridge_connections_rejected_total counter\n");
         for (Map.Entry<String, LongAdder> e : new TreeMap<>(rejected).entrySet()) {
             out.append("bridge_connections_rejected_total{reason=\"")
@@ -90,8 +91,8 @@ public final class BridgeMetrics implements Outbox.Listener {
                     .append(e.getValue().sum())
                     .append('\n');
         }
-        counter(out, "bridge_frames_sent_total", "WebSocket messages written", framesSent.sum());
-        gauge(out, "bridge_frames_per_second", "WebSocket messages written per second (last second)", framesPerSecond);
+        counter(out, "bridge_frames_sent_total", "Messages written (WebSocket messages, SSE events)", framesSent.sum());
+        gauge(out, "bridge_frames_per_second", "Messages written per second (last second)", framesPerSecond);
         counter(out, "bridge_bytes_sent_total", "Payload bytes written", bytesSent.sum());
         counter(out, "bridge_records_sent_total", "Kafka records delivered to clients", recordsSent.sum());
         counter(
@@ -114,6 +115,11 @@ public final class BridgeMetrics implements Outbox.Listener {
                 "bridge_slow_client_disconnects_total",
                 "Clients disconnected because their queue was full",
                 slowClientDisconnects.sum());
+        gauge(
+                out,
+                "bridge_tickets_outstanding",
+                "Tickets issued and neither redeemed nor expired (auth.tickets.max)",
+                ticketsOutstanding);
         gauge(out, "bridge_queued_messages", "Messages waiting in client queues", queuedMessages);
         gauge(out, "bridge_queued_bytes", "Bytes waiting in client queues", queuedBytes);
         out.append(

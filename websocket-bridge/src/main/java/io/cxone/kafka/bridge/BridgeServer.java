@@ -3,30 +3,25 @@ package io.cxone.kafka.bridge;
 import io.cxone.kafka.bridge.feed.FeedHub;
 import io.cxone.kafka.bridge.frame.RecordFrames;
 import io.cxone.kafka.bridge.session.ClientConnection;
+import io.cxone.kafka.bridge.session.WebSocketTransport;
 import io.cxone.kafka.bridge.subscription.AccessPolicy;
 import io.cxone.kafka.bridge.subscription.PartitionLookup;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
+import io.cxone.kafka.bridge.subscription.Tickets;
 import io.cxone.kafka.common.RejectionLog;
 import io.cxone.kafka.common.threads.PluginThreads;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
+import org.apache.kafka.common.utils.Time;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -46,8 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bridge's HTTP server: {@code /stream} (WebSocket upgrade, after token, Origin and connection-limit
- * checks) and its lifecycle; {@code /health}, {@code /metrics} and the dashboard are in {@link HttpRoutes}.
+ * The bridge's HTTP server: {@code /stream} (WebSocket upgrade, after the {@link ClientAdmission} checks: token or
+ * ticket, Origin, connection limits) and its lifecycle; the SSE stream, tickets, {@code /health}, {@code /metrics}
+ * and the dashboard are in {@link HttpRoutes}.
  */
 public final class BridgeServer implements AutoCloseable {
 
@@ -57,35 +53,33 @@ public final class BridgeServer implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(PluginThreads.daemon("bridge-scheduler"));
 
     private final BridgeConfig config;
-    private final AccessPolicy access;
     private final BridgeMetrics metrics = new BridgeMetrics();
     private final SchemaRegistryClient registry;
-    private final RecordFrames frames;
     private final Server server;
     private final ServerConnector connector;
-    private final Map<Long, ClientConnection> clients = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-    private final AtomicInteger connections = new AtomicInteger();
-    private final AtomicLong ids = new AtomicLong();
-    private final AtomicLong queuedBytesTotal = new AtomicLong();
     private final Admin admin;
-    private final PartitionLookup lookup;
     private final FeedHub hub;
+    private final ClientRegistry clients;
+    private final Tickets tickets;
+    private final ClientAdmission admission;
     private volatile boolean accepting = true;
     private volatile java.util.concurrent.ScheduledFuture<?> sampler;
-    /** Refused upgrades and subscriptions: anyone who reaches the port can cause them, so they are logged at a bounded rate. */
+    private volatile java.util.concurrent.ScheduledFuture<?> ticketSweep;
+    /** Refused connections and subscriptions: anyone who reaches the port can cause them, so they are logged at a bounded rate. */
     private final RejectionLog rejections = new RejectionLog("bridge connection");
 
     private volatile java.util.concurrent.ScheduledFuture<?> rejectionSummary;
 
     public BridgeServer(BridgeConfig config) {
         this.config = config;
-        this.access = new AccessPolicy(config);
         this.registry = config.schemaRegistryUrl().isEmpty() ? null : new SchemaRegistryClient(config);
-        this.frames = new RecordFrames(registry);
+        RecordFrames frames = new RecordFrames(registry);
         this.admin = Admin.create(KafkaClients.admin(config));
-        this.lookup = new PartitionLookup(admin);
         this.hub = new FeedHub(config, frames);
+        this.clients = new ClientRegistry(config, metrics, frames, hub, new PartitionLookup(admin), rejections);
+        this.tickets = new Tickets(config.ticketsMax(), config.ticketTtl(), Time.SYSTEM);
+        this.admission =
+                new ClientAdmission(config, new AccessPolicy(config), tickets, metrics, rejections, () -> accepting);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("bridge-http");
@@ -102,8 +96,8 @@ public final class BridgeServer implements AutoCloseable {
         HttpConfiguration http =
                 connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration();
         http.setSendServerVersion(false);
-        // Request line (so the query string: topics, offsets, token) and headers together: Jetty answers 414/431
-        // beyond.
+        // Request line (so the query string: topics, offsets, ticket or token) and headers (an SSE Last-Event-ID)
+        // together: Jetty answers 414/431 beyond.
         http.setRequestHeaderSize(config.maxRequestHeaderBytes());
         connector.setHost(config.listenHost());
         connector.setPort(config.listenPort());
@@ -122,7 +116,15 @@ public final class BridgeServer implements AutoCloseable {
         // Frames queued for a client are gathered into one socket write (whole frames only; frames under a
         // quarter of this buffer are copied into it): fewer writes per client when a feed hands over a batch.
         wsConfig.setOutputBufferSize(32 * 1024);
-        ws.setHandler(new HttpRoutes(admin, hub, metrics, clients, () -> accepting));
+        ws.setHandler(new HttpRoutes(
+                admin,
+                hub,
+                metrics,
+                clients,
+                tickets,
+                new SseRoute(config, admission, clients),
+                new TicketRoute(config, admission, tickets),
+                () -> accepting));
         ContextHandler context = new ContextHandler("/");
         context.setHandler(ws);
         server.setHandler(context);
@@ -132,13 +134,16 @@ public final class BridgeServer implements AutoCloseable {
     public void start() throws Exception {
         server.start();
         sampler = SCHEDULER.scheduleAtFixedRate(metrics::sample, 1, 1, TimeUnit.SECONDS);
+        long ttl = config.ticketTtl().toMillis();
+        ticketSweep = SCHEDULER.scheduleAtFixedRate(tickets::sweep, ttl, ttl, TimeUnit.MILLISECONDS);
         rejectionSummary = SCHEDULER.scheduleAtFixedRate(
                 rejections::endInterval,
                 RejectionLog.INTERVAL_MILLIS,
                 RejectionLog.INTERVAL_MILLIS,
                 TimeUnit.MILLISECONDS);
         LOG.info(
-                "websocket bridge listening on {}://{}:{} (auth={}, tokens={}, origins={}, policy={}, frame.max.bytes={})",
+                "websocket bridge listening on {}://{}:{} (auth={}, tokens={}, origins={}, policy={}, frame.max.bytes={},"
+                        + " sse.heartbeat.interval.ms={})",
                 config.tlsEnabled() ? "https" : "http",
                 config.listenHost(),
                 port(),
@@ -146,7 +151,8 @@ public final class BridgeServer implements AutoCloseable {
                 config.tokens().stream().map(BridgeConfig.Token::id).toList(),
                 config.allowedOrigins().isEmpty() ? "same-origin" : config.allowedOrigins(),
                 config.slowClientPolicy(),
-                config.frameMaxBytes());
+                config.frameMaxBytes(),
+                config.sseHeartbeat().toMillis());
     }
 
     public int port() {
@@ -162,11 +168,11 @@ public final class BridgeServer implements AutoCloseable {
     public void close() {
         accepting = false;
         LOG.info("websocket bridge shutting down: closing {} clients", clients.size());
-        for (ClientConnection client : clients.values()) {
+        for (ClientConnection client : clients.all()) {
             client.close(CloseStatus.SHUTDOWN, "server shutting down");
         }
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        while (!clients.isEmpty() && System.nanoTime() < deadline) {
+        while (clients.size() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -179,7 +185,7 @@ public final class BridgeServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("jetty stop failed: {}", e.toString());
         }
-        for (ClientConnection client : clients.values()) {
+        for (ClientConnection client : clients.all()) {
             try {
                 client.awaitStopped(Duration.ofSeconds(2));
             } catch (InterruptedException e) {
@@ -188,6 +194,9 @@ public final class BridgeServer implements AutoCloseable {
         }
         if (sampler != null) {
             sampler.cancel(false);
+        }
+        if (ticketSweep != null) {
+            ticketSweep.cancel(false);
         }
         if (rejectionSummary != null) {
             rejectionSummary.cancel(false);
@@ -205,118 +214,31 @@ public final class BridgeServer implements AutoCloseable {
         @Override
         public FrameHandler negotiate(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
             String remote = Request.getRemoteAddr(request);
-            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
             Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
-            if (!accepting) {
-                return refuse(
-                        request,
-                        response,
-                        callback,
-                        HttpStatus.SERVICE_UNAVAILABLE_503,
-                        "shutting_down",
-                        remote,
-                        "server shutting down");
-            }
-            if (!access.originAllowed(origin, request.getHeaders().get(HttpHeader.HOST), request.isSecure())) {
-                return refuse(
-                        request,
-                        response,
-                        callback,
-                        HttpStatus.FORBIDDEN_403,
-                        "origin",
-                        remote,
-                        "origin not allowed: " + origin);
-            }
-            String presented = AccessPolicy.presentedToken(
-                    request.getHeaders().get(HttpHeader.AUTHORIZATION), query.getValue("token"));
-            if (presented != null && presented.length() > BridgeConfig.TOKEN_MAX_CHARS) {
-                return refuse(
-                        request,
-                        response,
-                        callback,
-                        HttpStatus.UNAUTHORIZED_401,
-                        "auth",
-                        remote,
-                        "invalid token: longer than " + BridgeConfig.TOKEN_MAX_CHARS + " characters");
-            }
-            Optional<BridgeConfig.Token> token = access.authenticate(presented);
-            if (token.isEmpty()) {
-                return refuse(
-                        request,
-                        response,
-                        callback,
-                        HttpStatus.UNAUTHORIZED_401,
-                        "auth",
-                        remote,
-                        presented == null ? "missing token" : "invalid token");
-            }
-            SubscribeRequest initial = null;
-            String initialError = null;
             try {
-                Map<String, List<String>> params = new HashMap<>();
-                for (String name : query.getNames()) {
-                    if (!name.equals("token")) {
-                        params.put(name, query.getValues(name));
-                    }
+                admission.checkOpen(request);
+                BridgeConfig.Token token = admission.authenticateStream(request, query);
+                SubscribeRequest initial = null;
+                String initialError = null;
+                try {
+                    initial = SubscribeRequest.fromQuery(
+                            ClientAdmission.subscriptionParams(query, Set.of()), SubscribeRequest.Limits.of(config));
+                } catch (SubscribeRequest.BadSubscribeException e) {
+                    initialError = e.getMessage();
                 }
-                initial = SubscribeRequest.fromQuery(params, SubscribeRequest.Limits.of(config));
-            } catch (SubscribeRequest.BadSubscribeException e) {
-                initialError = e.getMessage();
+                Runnable release = admission.reserveConnection(remote);
+                if (!config.deflateEnabled()) {
+                    response.setExtensions(List.of());
+                } else {
+                    response.setExtensions(singleFrameDeflate(response.getExtensions()));
+                }
+                WebSocketTransport transport = new WebSocketTransport(config.maxMessageBytes(), config.shutdownGrace());
+                clients.open(transport, remote, token, initial, initialError, release);
+                return transport;
+            } catch (ClientAdmission.Refused refused) {
+                admission.refuse(request, response, callback, refused);
+                return null;
             }
-            if (connections.incrementAndGet() > config.maxConnections()) {
-                connections.decrementAndGet();
-                return refuse(
-                        request,
-                        response,
-                        callback,
-                        HttpStatus.SERVICE_UNAVAILABLE_503,
-                        "connections_total",
-                        remote,
-                        "connection limit reached (" + BridgeConfig.LIMIT_CONNECTIONS_TOTAL + "="
-                                + config.maxConnections() + ")");
-            }
-            AtomicInteger fromAddress = perAddress.computeIfAbsent(remote, a -> new AtomicInteger());
-            if (fromAddress.incrementAndGet() > config.maxConnectionsPerAddress()) {
-                fromAddress.decrementAndGet();
-                connections.decrementAndGet();
-                return refuse(
-                        request,
-                        response,
-                        callback,
-                        HttpStatus.TOO_MANY_REQUESTS_429,
-                        "connections_per_address",
-                        remote,
-                        "too many connections from " + remote + " (" + BridgeConfig.LIMIT_CONNECTIONS_PER_ADDRESS + "="
-                                + config.maxConnectionsPerAddress() + ")");
-            }
-            if (!config.deflateEnabled()) {
-                response.setExtensions(List.of());
-            } else {
-                response.setExtensions(singleFrameDeflate(response.getExtensions()));
-            }
-            long id = ids.incrementAndGet();
-            metrics.connectionsOpened.increment();
-            ClientConnection[] holder = new ClientConnection[1];
-            holder[0] = new ClientConnection(
-                    id,
-                    remote,
-                    token.get(),
-                    config,
-                    metrics,
-                    frames,
-                    hub,
-                    lookup,
-                    queuedBytesTotal,
-                    rejections,
-                    initial,
-                    initialError,
-                    () -> {
-                        clients.remove(id);
-                        connections.decrementAndGet();
-                        perAddress.computeIfPresent(remote, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-                    });
-            clients.put(id, holder[0]);
-            return holder[0];
         }
 
         /**
@@ -335,20 +257,6 @@ public final class BridgeServer implements AutoCloseable {
                 }
             }
             return result;
-        }
-
-        private FrameHandler refuse(
-                Request request,
-                Response response,
-                Callback callback,
-                int status,
-                String reason,
-                String remote,
-                String message) {
-            metrics.rejected(reason);
-            rejections.rejected("-", remote, status, message);
-            Response.writeError(request, response, callback, status, message);
-            return null;
         }
     }
 }

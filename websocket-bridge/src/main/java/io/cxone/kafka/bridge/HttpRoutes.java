@@ -2,6 +2,7 @@ package io.cxone.kafka.bridge;
 
 import io.cxone.kafka.bridge.feed.FeedHub;
 import io.cxone.kafka.bridge.session.ClientConnection;
+import io.cxone.kafka.bridge.subscription.Tickets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -20,9 +21,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The bridge's plain HTTP routes (everything that is not a WebSocket upgrade): {@code /health}, {@code /metrics}
- * and the dashboard at {@code /}. They only read the server's state, so they stand apart from its upgrade checks
- * and lifecycle in {@link BridgeServer}.
+ * The bridge's plain HTTP routes (everything that is not a WebSocket upgrade): the SSE stream {@code /sse}
+ * ({@link SseRoute}), {@code POST /api/ticket} ({@link TicketRoute}), {@code /health}, {@code /metrics} and the
+ * dashboard at {@code /}. Apart from the two streams' own routes they only read the server's state, so they stand
+ * apart from its upgrade checks and lifecycle in {@link BridgeServer}.
  */
 final class HttpRoutes extends Handler.Abstract {
 
@@ -35,32 +37,50 @@ final class HttpRoutes extends Handler.Abstract {
     private final Admin admin;
     private final FeedHub hub;
     private final BridgeMetrics metrics;
-    private final Map<Long, ClientConnection> clients;
+    private final ClientRegistry clients;
+    private final Tickets tickets;
+    private final SseRoute sse;
+    private final TicketRoute ticket;
     private final BooleanSupplier accepting;
     private volatile long healthCheckedAt;
     private volatile String kafkaHealth = "UNKNOWN";
 
     /**
-     * @param clients the server's open connections by id (the live map)
+     * @param clients the server's open connections
      * @param accepting whether the server still accepts sockets (false once shutting down: health reports DOWN)
      */
     HttpRoutes(
             Admin admin,
             FeedHub hub,
             BridgeMetrics metrics,
-            Map<Long, ClientConnection> clients,
+            ClientRegistry clients,
+            Tickets tickets,
+            SseRoute sse,
+            TicketRoute ticket,
             BooleanSupplier accepting) {
         this.admin = admin;
         this.hub = hub;
         this.metrics = metrics;
         this.clients = clients;
+        this.tickets = tickets;
+        this.sse = sse;
+        this.ticket = ticket;
         this.accepting = accepting;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
-        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+        String method = request.getMethod();
+        if (path.equals("/sse") && method.equals("GET")) {
+            sse.handle(request, response, callback);
+            return true;
+        }
+        if (path.equals("/api/ticket") && method.equals("POST")) {
+            ticket.handle(request, response, callback);
+            return true;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD") || path.equals("/sse") || path.equals("/api/ticket")) {
             Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
             return true;
         }
@@ -106,13 +126,19 @@ final class HttpRoutes extends Handler.Abstract {
         long queuedMessages = 0;
         long queuedBytes = 0;
         Map<String, Long> maxLag = new HashMap<>(hub.lagByTopic());
-        for (ClientConnection client : clients.values()) {
+        for (ClientConnection client : clients.all()) {
             queuedMessages += client.outbox().queuedMessages();
             queuedBytes += client.outbox().queuedBytes();
             client.lagByTopic().forEach((topic, lag) -> maxLag.merge(topic, lag, Math::max));
         }
         String text = metrics.render(
-                clients.size(), hub.consumerCount(), hub.idleFeedCount(), queuedMessages, queuedBytes, maxLag);
+                clients.size(),
+                hub.consumerCount(),
+                hub.idleFeedCount(),
+                queuedMessages,
+                queuedBytes,
+                maxLag,
+                tickets.outstanding());
         response.setStatus(HttpStatus.OK_200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);

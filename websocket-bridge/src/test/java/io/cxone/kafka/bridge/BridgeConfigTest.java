@@ -163,4 +163,35 @@ class BridgeConfigTest {
         clear.put("schema.registry.url", "http://127.0.0.1:8081/apis/registry/v2");
         assertThat(BridgeConfig.of(clear).registryUsername()).isEqualTo("bridge");
     }
+
+    @Test
+    void ticketAndSseSettingsHaveDefaultsAndBounds() {
+        BridgeConfig defaults = BridgeConfig.of(minimal());
+        assertThat(defaults.ticketTtl()).hasSeconds(30);
+        assertThat(defaults.ticketsMax()).isEqualTo(10_000);
+        assertThat(defaults.sseHeartbeat()).hasSeconds(15);
+        assertThat(defaults.sseRetryMillis()).isEqualTo(3000);
+
+        Map<String, String> m = minimal();
+        m.put("auth.ticket.ttl.ms", "2000");
+        m.put("auth.tickets.max", "5");
+        m.put("sse.heartbeat.interval.ms", "1000");
+        m.put("sse.retry.ms", "0");
+        BridgeConfig set = BridgeConfig.of(m);
+        assertThat(set.ticketTtl()).hasMillis(2000);
+        assertThat(set.ticketsMax()).isEqualTo(5);
+        assertThat(set.sseHeartbeat()).hasMillis(1000);
+        assertThat(set.sseRetryMillis()).isZero();
+
+        Map<String, String> longTickets = minimal();
+        longTickets.put("auth.ticket.ttl.ms", "60000");
+        assertThatThrownBy(() -> BridgeConfig.of(longTickets))
+                .hasMessageContaining("auth.ticket.ttl.ms=60000: expected a value between 1000 and 30000");
+        Map<String, String> noTickets = minimal();
+        noTickets.put("auth.tickets.max", "0");
+        assertThatThrownBy(() -> BridgeConfig.of(noTickets)).hasMessageContaining("auth.tickets.max=0");
+        Map<String, String> busy = minimal();
+        busy.put("sse.heartbeat.interval.ms", "10");
+        assertThatThrownBy(() -> BridgeConfig.of(busy)).hasMessageContaining("sse.heartbeat.interval.ms=10");
+    }
 }

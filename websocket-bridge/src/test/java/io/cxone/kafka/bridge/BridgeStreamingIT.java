@@ -20,11 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.Schema;
@@ -168,11 +166,10 @@ class BridgeStreamingIT {
         producer.start();
 
         Map<String, Map<String, Long>> positions = new TreeMap<>();
-        Set<Integer> values = new HashSet<>();
-        Map<Integer, Long> lastOffset = new HashMap<>();
+        BridgeTestSupport.ExactlyOnce received = new BridgeTestSupport.ExactlyOnce();
         Random random = new Random(42);
         int reconnects = 0;
-        while (values.size() < total) {
+        while (received.count() < total) {
             String query = positions.isEmpty()
                     ? "topics=" + topic + "&start=earliest"
                     : "topics=" + topic + "&offsets=" + offsets(positions);
@@ -182,18 +179,12 @@ class BridgeStreamingIT {
                     .computeIfAbsent(topic, t -> new TreeMap<>())
                     .putIfAbsent(p.getKey(), p.getValue().asLong()));
             int take = reconnects < 100 ? 1 + random.nextInt(40) : Integer.MAX_VALUE;
-            for (int i = 0; i < take && values.size() < total; i++) {
+            for (int i = 0; i < take && received.count() < total; i++) {
                 JsonNode r = client.next(WAIT);
-                int partition = r.get("partition").asInt();
-                long offset = r.get("offset").asLong();
-                assertThat(offset)
-                        .as("partition %d continues exactly after %s", partition, lastOffset.get(partition))
-                        .isEqualTo(lastOffset.getOrDefault(partition, -1L) + 1);
-                lastOffset.put(partition, offset);
-                assertThat(values.add(r.at("/value/n").asInt()))
-                        .as("duplicate %s", r)
-                        .isTrue();
-                positions.get(topic).put(Integer.toString(partition), offset + 1);
+                received.received(r);
+                positions
+                        .get(topic)
+                        .put(r.get("partition").asText(), r.get("offset").asLong() + 1);
             }
             if (random.nextBoolean()) {
                 client.abort();
@@ -204,7 +195,7 @@ class BridgeStreamingIT {
         }
         producer.join();
         assertThat(reconnects).isGreaterThanOrEqualTo(100);
-        assertThat(values).hasSize(total);
+        assertThat(received.count()).isEqualTo(total);
     }
 
     @Test

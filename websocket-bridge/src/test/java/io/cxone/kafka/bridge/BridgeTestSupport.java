@@ -1,13 +1,18 @@
 package io.cxone.kafka.bridge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.testkit.TestServices;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -109,5 +114,34 @@ final class BridgeTestSupport {
             }
         }
         return -1;
+    }
+
+    /**
+     * Records received across reconnects whose values {@code n} were produced once each: every partition goes on
+     * exactly after the last offset received (no gap, no duplicate), and no value comes twice.
+     */
+    static final class ExactlyOnce {
+        private final Map<Integer, Long> lastOffset = new HashMap<>();
+        private final Set<Integer> values = new HashSet<>();
+
+        void received(JsonNode record) {
+            int partition = record.get("partition").asInt();
+            long offset = record.get("offset").asLong();
+            assertThat(offset)
+                    .as("partition %d continues exactly after %s", partition, lastOffset.get(partition))
+                    .isEqualTo(lastOffset.getOrDefault(partition, -1L) + 1);
+            lastOffset.put(partition, offset);
+            assertThat(values.add(record.at("/value/n").asInt()))
+                    .as("duplicate %s", record)
+                    .isTrue();
+        }
+
+        int count() {
+            return values.size();
+        }
+
+        int partitions() {
+            return lastOffset.size();
+        }
     }
 }

@@ -99,6 +99,10 @@ class DashboardBrowserIT {
         browser.get("http://127.0.0.1:" + bridge.port() + "/?token=" + BridgeTestSupport.TOKEN + "&topics=" + topic
                 + "&start=earliest&autoconnect=1");
         awaitEvents(produced.keySet(), 4);
+        // The socket was opened with a single-use ticket: the token is not in its URL.
+        assertThat(String.valueOf(browser.executeScript("return state.socket.url")))
+                .contains("/stream?ticket=")
+                .doesNotContain(BridgeTestSupport.TOKEN);
         assertThat(counts()).containsExactlyInAnyOrderEntriesOf(Map.of("LOGIN", "2", "LOGOUT", "2"));
         // Only record frames count as verified (the "subscribed" frame before them does not).
         await().atMost(WAIT).untilAsserted(() -> assertThat(text("verified")).isEqualTo("4"));

@@ -3,8 +3,10 @@ package io.cxone.kafka.bridge.frame;
 import java.util.List;
 
 /**
- * One WebSocket message ready to send: text (UTF-8 JSON) or binary (gzip of that text), and the Kafka records
- * it carries (count and per-partition offset ranges), so a dropped frame can be reported by coordinates.
+ * One WebSocket message (or SSE event) ready to send: text (UTF-8 JSON) or binary (gzip of that text), the count of
+ * Kafka records it carries, and the per-partition offset ranges it accounts for (the records it carries, a record
+ * too large to send, or the records a "dropped" notice reports), so a dropped frame can be reported by coordinates
+ * and an SSE event id can say where the stream stands.
  */
 public record OutboundFrame(byte[] payload, boolean binary, List<Span> spans, int records) {
 

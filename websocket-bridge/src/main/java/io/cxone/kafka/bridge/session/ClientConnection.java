@@ -2,7 +2,6 @@ package io.cxone.kafka.bridge.session;
 
 import io.cxone.kafka.bridge.BridgeConfig;
 import io.cxone.kafka.bridge.BridgeMetrics;
-import io.cxone.kafka.bridge.BridgeServer;
 import io.cxone.kafka.bridge.catchup.CatchUpReader;
 import io.cxone.kafka.bridge.feed.FeedHub;
 import io.cxone.kafka.bridge.feed.PartitionFeed;
@@ -14,38 +13,33 @@ import io.cxone.kafka.bridge.subscription.ConnectionSubscriptions;
 import io.cxone.kafka.bridge.subscription.PartitionLookup;
 import io.cxone.kafka.bridge.subscription.SubscribeRequest;
 import io.cxone.kafka.common.RejectionLog;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.FrameHandler;
-import org.eclipse.jetty.websocket.core.OpCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket client: the frame protocol on its socket ({@link FrameHandler} on Jetty's threads), its
- * subscriptions, and its bounded {@link Outbox}. Records come from the shared {@link PartitionFeed}s (encoded
- * once for all clients, see {@link FeedSubscriptions}); a client starting behind a feed's head first reads with
- * its own short-lived {@link CatchUpReader}. Nothing is committed, except in group mode, where the connection
- * has its own {@link GroupReader} in a consumer group ({@link ConnectionReaders}). A slow client only fills its
- * own queue, so it holds back nobody else.
+ * One client, whatever its transport ({@link ClientTransport}: a WebSocket or an SSE stream): its subscriptions and
+ * its bounded {@link Outbox}. Records come from the shared {@link PartitionFeed}s (encoded once for all clients,
+ * see {@link FeedSubscriptions}); a client starting behind a feed's head first reads with its own short-lived
+ * {@link CatchUpReader}. Nothing is committed, except in group mode, where the connection has its own
+ * {@link GroupReader} in a consumer group ({@link ConnectionReaders}). A slow client only fills its own queue, so it
+ * holds back nobody else.
  */
-public final class ClientConnection implements FrameHandler {
+public final class ClientConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
-    private static final int MAX_REASON_BYTES = 120;
     /** Error code of a subscription refused because it would exceed a consumer or partition limit. */
-    static final String LIMIT_EXCEEDED = "limit_exceeded";
+    public static final String LIMIT_EXCEEDED = "limit_exceeded";
+    /** Error code of a subscription that cannot be honoured as asked (topic, offsets, permissions). */
+    public static final String BAD_SUBSCRIBE = "bad_subscribe";
+    /** Error code of a connection ended because Kafka failed. */
+    public static final String KAFKA_ERROR = "kafka_error";
 
     private final long id;
     private final String remote;
@@ -58,13 +52,13 @@ public final class ClientConnection implements FrameHandler {
     private final RejectionLog rejections;
     private final ConnectionSubscriptions subscriptions;
     private final ConnectionReaders readers;
+    private final ClientTransport transport;
 
     private final SubscribeRequest initialRequest;
     private final String initialError;
     private final AtomicBoolean closing = new AtomicBoolean();
-    private final IncomingMessage incoming;
+    private final AtomicBoolean released = new AtomicBoolean();
 
-    private volatile CoreSession session;
     private volatile boolean gzip;
     private volatile int batch = 1;
     private volatile String closeReason;
@@ -82,6 +76,7 @@ public final class ClientConnection implements FrameHandler {
             RejectionLog rejections,
             SubscribeRequest initialRequest,
             String initialError,
+            ClientTransport transport,
             Runnable onClosed) {
         this.hub = hub;
         this.rejections = rejections;
@@ -92,8 +87,8 @@ public final class ClientConnection implements FrameHandler {
         this.metrics = metrics;
         this.initialRequest = initialRequest;
         this.initialError = initialError;
+        this.transport = transport;
         this.onClosed = onClosed;
-        this.incoming = new IncomingMessage(config.maxMessageBytes());
         this.subscriptions = new ConnectionSubscriptions(config, token);
         this.readers = new ConnectionReaders(this, config, metrics, frames, hub, lookup);
         this.outbox = new Outbox(
@@ -102,9 +97,11 @@ public final class ClientConnection implements FrameHandler {
                 queuedBytesTotal,
                 config.queueMaxBytesTotal(),
                 config.slowClientPolicy(),
-                this::write,
+                transport,
                 readers.commitTracking(),
-                report -> OutboundFrame.control(shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip),
+                // The notice accounts for the dropped records (its spans), as the frames it replaces did.
+                report -> new OutboundFrame(
+                        shape(RecordFrames.dropped(report.frames(), report.ranges())), gzip, report.ranges(), 0),
                 hub.writer());
     }
 
@@ -137,24 +134,12 @@ public final class ClientConnection implements FrameHandler {
         return outbox;
     }
 
-    public boolean isClosed() {
-        CoreSession s = session;
-        return s == null || s.isClosed();
-    }
+    // ---- transport side ----
 
-    // ---- socket side (Jetty threads) ----
-
-    @Override
-    public void onOpen(CoreSession coreSession, Callback callback) {
-        this.session = coreSession;
-        callback.succeeded();
+    /** The transport is open: applies the subscription given with the connection request (or reports its error). */
+    public void opened() {
         LOG.info(
-                "client connected id={} remote={} token={} extensions={}",
-                id,
-                remote,
-                token.id(),
-                coreSession.getNegotiatedExtensions());
-        coreSession.demand();
+                "client connected id={} remote={} token={} transport={}", id, remote, token.id(), transport.describe());
         if (initialError != null) {
             reject(initialError);
         } else if (initialRequest != null) {
@@ -162,83 +147,63 @@ public final class ClientConnection implements FrameHandler {
         }
     }
 
-    @Override
-    public void onFrame(Frame frame, Callback callback) {
-        switch (frame.getOpCode()) {
-            case OpCode.TEXT:
-            case OpCode.CONTINUATION:
-                incoming.append(frame);
-                if (frame.isFin()) {
-                    String message = incoming.take();
-                    if (message == null) {
-                        sendError(
-                                "bad_subscribe",
-                                "message larger than " + config.maxMessageBytes() + " bytes ("
-                                        + BridgeConfig.LIMIT_MESSAGE_MAX_BYTES + ")");
-                    } else {
-                        onMessage(message);
-                    }
-                }
-                break;
-            case OpCode.BINARY:
-                sendError("bad_subscribe", "binary messages are not accepted; send a JSON subscribe message as text");
-                break;
-            case OpCode.PING:
-                ByteBuffer payload = frame.hasPayload() ? copy(frame.getPayload()) : null;
-                session.sendFrame(new Frame(OpCode.PONG, payload), Callback.NOOP, false);
-                break;
-            case OpCode.CLOSE:
-                CloseStatus status = CloseStatus.getCloseStatus(frame);
-                if (closeReason == null) {
-                    closeReason = "client closed " + status.getCode()
-                            + (status.getReason() == null ? "" : " " + status.getReason());
-                }
-                break;
-            default:
-                break;
+    /** A complete text message from the client: a subscribe request; null when it exceeded the size limit. */
+    public void received(String text) {
+        if (text == null) {
+            messageRefused("message larger than " + config.maxMessageBytes() + " bytes ("
+                    + BridgeConfig.LIMIT_MESSAGE_MAX_BYTES + ")");
+            return;
         }
-        callback.succeeded();
-        session.demand();
+        try {
+            subscribe(SubscribeRequest.fromJson(text, SubscribeRequest.Limits.of(config)));
+        } catch (SubscribeRequest.BadSubscribeException e) {
+            rejections.rejected("id=" + id, remote, BAD_SUBSCRIBE, e.getMessage());
+            sendError(BAD_SUBSCRIBE, e.getMessage());
+        }
     }
 
-    @Override
-    public void onError(Throwable cause, Callback callback) {
+    /** A message the client may not send (binary): answered with an error frame, the connection goes on. */
+    public void messageRefused(String message) {
+        sendError(BAD_SUBSCRIBE, message);
+    }
+
+    /** Why the connection ends, as the transport learnt it (the client's close, a socket error); the first wins. */
+    public void closeReason(String reason) {
         if (closeReason == null) {
-            closeReason = "error: " + cause;
+            closeReason = reason;
         }
-        callback.succeeded();
     }
 
-    @Override
-    public void onClosed(CloseStatus status, Callback callback) {
+    /**
+     * The transport is closed, by either side: stops the readers, leaves the feeds and gives back the connection's
+     * slots. Called once by the transport; later calls do nothing.
+     */
+    public void closed(String reason) {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
         try {
             closing.set(true);
             outbox.close();
             readers.stopReaders();
-            // Off Jetty's thread: leaving a feed waits for its lock, which a hand-over in progress holds.
+            // Off the transport's thread: leaving a feed waits for its lock, which a hand-over in progress holds.
             try {
                 hub.work().execute(readers.feeds()::releaseFeeds);
             } catch (RejectedExecutionException e) {
                 readers.feeds().releaseFeeds(); // the hub is already shut down: its feeds are stopping anyway
             }
-            String reason = closeReason != null ? closeReason : "closed " + status.getCode() + " " + status.getReason();
-            LOG.info("client disconnected id={} remote={} token={} reason={}", id, remote, token.id(), reason);
+            LOG.info(
+                    "client disconnected id={} remote={} token={} reason={}",
+                    id,
+                    remote,
+                    token.id(),
+                    closeReason != null ? closeReason : reason);
         } finally {
             onClosed.run();
-            callback.succeeded();
         }
     }
 
-    private void onMessage(String text) {
-        try {
-            subscribe(SubscribeRequest.fromJson(text, SubscribeRequest.Limits.of(config)));
-        } catch (SubscribeRequest.BadSubscribeException e) {
-            rejections.rejected("id=" + id, remote, "bad_subscribe", e.getMessage());
-            sendError("bad_subscribe", e.getMessage());
-        }
-    }
-
-    /** Checks topic permissions and limits on the socket thread, then hands the request to a reader. */
+    /** Checks topic permissions and limits on the transport's thread, then hands the request to a reader. */
     private void subscribe(SubscribeRequest request) {
         String refusal = subscriptions.admit(request);
         if (refusal != null) {
@@ -256,7 +221,7 @@ public final class ClientConnection implements FrameHandler {
     }
 
     private void refuse(String message) {
-        refuse("bad_subscribe", message);
+        refuse(BAD_SUBSCRIBE, message);
     }
 
     /** A subscribe from the URL closes the connection (nothing else to do); one from a message only errors. */
@@ -270,16 +235,26 @@ public final class ClientConnection implements FrameHandler {
     }
 
     private void reject(String message) {
-        reject("bad_subscribe", message);
+        reject(BAD_SUBSCRIBE, message);
     }
 
     private void reject(String code, String message) {
+        end(CloseStatus.POLICY_VIOLATION, code, message);
+    }
+
+    /** Ends the connection for a reason the client is told: by the transport's own refusal, or an error frame and a close. */
+    private void end(int closeCode, String code, String message) {
+        if (!closing.get() && transport.refuse(code, message)) {
+            closing.set(true);
+            closeReason("refused " + code + ": " + message);
+            return;
+        }
         sendError(code, message);
-        close(CloseStatus.POLICY_VIOLATION, message);
+        close(closeCode, message);
     }
 
     void unsubscribeFailed(SubscribeRequest request, String message) {
-        unsubscribeFailed(request, "bad_subscribe", message);
+        unsubscribeFailed(request, BAD_SUBSCRIBE, message);
     }
 
     void unsubscribeFailed(SubscribeRequest request, String code, String message) {
@@ -302,27 +277,13 @@ public final class ClientConnection implements FrameHandler {
         batch = request.batch();
     }
 
-    /** Closes with a close frame; if the peer does not complete the close in time the socket is aborted. */
+    /** Ends the connection from the server's side (see {@link ClientTransport#close}); only the first call counts. */
     public void close(int code, String reason) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        if (closeReason == null) {
-            closeReason = "server closed " + code + " " + reason;
-        }
-        CoreSession s = session;
-        if (s == null) {
-            return;
-        }
-        s.close(code, truncate(reason), Callback.NOOP);
-        BridgeServer.SCHEDULER.schedule(
-                () -> {
-                    if (!s.isClosed()) {
-                        s.abort();
-                    }
-                },
-                config.shutdownGrace().toMillis() + 1000,
-                TimeUnit.MILLISECONDS);
+        closeReason("server closed " + code + " " + reason);
+        transport.close(code, reason);
     }
 
     private void enqueue(OutboundFrame frame) {
@@ -341,13 +302,6 @@ public final class ClientConnection implements FrameHandler {
         }
     }
 
-    private void write(OutboundFrame frame, Callback callback, boolean more) {
-        CoreSession s = session;
-        Frame wsFrame = new Frame(frame.binary() ? OpCode.BINARY : OpCode.TEXT, ByteBuffer.wrap(frame.payload()));
-        // Batching lets Jetty gather queued frames into one socket write; the last queued frame flushes them.
-        s.sendFrame(wsFrame, callback, more);
-    }
-
     private byte[] shape(byte[] text) {
         return gzip ? RecordFrames.gzip(text) : text;
     }
@@ -357,27 +311,10 @@ public final class ClientConnection implements FrameHandler {
             return;
         }
         LOG.error("client id={} Kafka failure: {}", id, message, cause);
-        sendError("kafka_error", message);
-        close(CloseStatus.SERVER_ERROR, "Kafka consumer failed");
+        end(CloseStatus.SERVER_ERROR, KAFKA_ERROR, message);
     }
 
     public void awaitStopped(Duration timeout) throws InterruptedException {
         readers.awaitStopped(timeout);
-    }
-
-    private static ByteBuffer copy(ByteBuffer buffer) {
-        ByteBuffer src = buffer.slice();
-        ByteBuffer copy = ByteBuffer.allocate(src.remaining());
-        copy.put(src).flip();
-        return copy;
-    }
-
-    private static String truncate(String reason) {
-        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_REASON_BYTES) {
-            return reason;
-        }
-        String cut = new String(bytes, 0, MAX_REASON_BYTES, StandardCharsets.UTF_8);
-        return cut.substring(0, cut.length() - 1);
     }
 }

@@ -49,8 +49,9 @@ public final class ConnectionSubscriptions {
                         + "' is internal to Kafka or Connect and never streamed (names starting with __, and "
                         + BridgeConfig.TOPICS_INTERNAL + ")";
             }
-            if (!token.allows(topic)) {
-                return "topic '" + topic + "' is not allowed for token '" + token.id() + "'";
+            String forbidden = notAllowed(token, topic);
+            if (forbidden != null) {
+                return forbidden;
             }
         }
         synchronized (this) {
@@ -69,6 +70,11 @@ public final class ConnectionSubscriptions {
             }
         }
         return null;
+    }
+
+    /** Why the token may not read the topic; null when it may. */
+    public static String notAllowed(BridgeConfig.Token token, String topic) {
+        return token.allows(topic) ? null : "topic '" + topic + "' is not allowed for token '" + token.id() + "'";
     }
 
     /** Forgets an admitted request that Kafka or a limit refused later. */
