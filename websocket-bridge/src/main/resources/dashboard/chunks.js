@@ -22,8 +22,8 @@ const ExportChunks = (() => {
   const RAW = Symbol('number as written');
 
   const open = new Map();              // chunk key -> chunk being collected
-  const sources = new Map();           // source key -> progress of one report / entity
-  let sourcesRefused = 0;
+  const sources = new Map();           // source key -> progress of one report / entity (rows beyond MAX_SOURCES are
+                                       // still counted in the counts chart, just not followed here)
 
   function header(r, name) {
     let value;
@@ -86,7 +86,7 @@ const ExportChunks = (() => {
     const key = r.topic + '\u0000' + name;
     let s = sources.get(key);
     if (!s) {
-      if (sources.size >= MAX_SOURCES) { sourcesRefused++; return null; }
+      if (sources.size >= MAX_SOURCES) return null;
       s = { name, topic: r.topic, job: null, jobRows: 0, rows: 0, complete: 0, verified: 0, failed: 0, unchecked: 0, last: null };
       sources.set(key, s);
     }
@@ -124,8 +124,10 @@ const ExportChunks = (() => {
         c.problem = raw ? `value not readable (${r.valueFormat})` : 'browser cannot read numbers as written';
         c.partitions.clear();
       } else {
-        const row = { offset: r.offset, text: canonical(raw.value, false), withoutNulls: canonical(raw.value, true) };
-        if (row.withoutNulls === row.text) row.withoutNulls = null; else c.nulls = true;
+        const v = raw.value;
+        const hasNull = v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).includes(null);
+        const row = { offset: r.offset, text: canonical(v, false), withoutNulls: hasNull ? canonical(v, true) : null };
+        c.nulls ||= hasNull;
         (c.partitions.get(r.partition) || c.partitions.set(r.partition, []).get(r.partition)).push(row);
       }
     }
@@ -148,5 +150,5 @@ const ExportChunks = (() => {
     if (ok) { s.verified++; last.state = 'verified'; } else { s.failed++; last.state = 'mismatch'; last.detail = 'page computed ' + computed; }
   }
 
-  return { add, parseKeepingNumbers, canonical, sha256Hex, sources, header, stats: () => ({ open: open.size, sourcesRefused }) };
+  return { add, parseKeepingNumbers, sources };
 })();

@@ -203,6 +203,7 @@ class DashboardBrowserIT {
         String tricky = BridgeTestSupport.uniqueTopic("export-tricky", 1);
         String tampered = BridgeTestSupport.uniqueTopic("export-tampered", 1);
         String spread = BridgeTestSupport.uniqueTopic("export-spread", 2);
+        String absent = BridgeTestSupport.uniqueTopic("export-absent", 1);
         List<String> trickyRows = List.of(
                 "{\"id\":\"t-1\",\"zeta\":\"last\",\"alpha\":\"quote \\\" backslash \\\\ tab \\t newline \\n ctrl"
                         + " \\u0001 \\u001f del \\u007f\",\"num\":5.0,\"big\":1.0E10,\"small\":1e-7,\"neg\":-0.0,"
@@ -219,6 +220,13 @@ class DashboardBrowserIT {
         List<String> spreadRows =
                 List.of("{\"id\":\"s-1\"}", "{\"id\":\"s-2\"}", "{\"id\":\"s-3\"}", "{\"id\":\"s-4\"}");
         produceChunk(spread, "spread-job", spreadRows, spreadRows, i -> i % 2);
+        // CXone left a field out of a row; the record (one schema for the chunk) carries it as null.
+        produceChunk(
+                absent,
+                "absent-job",
+                List.of("{\"id\":\"a\",\"x\":1}", "{\"id\":\"b\"}"),
+                List.of("{\"id\":\"a\",\"x\":1}", "{\"id\":\"b\",\"x\":null}"),
+                i -> 0);
         for (int i = 1; i <= 6; i++) {
             event(events, i, i % 3 == 0 ? "HOLD" : i % 2 == 0 ? "LOGOUT" : "LOGIN", System.currentTimeMillis() - 800);
         }
@@ -227,7 +235,8 @@ class DashboardBrowserIT {
         Map<String, Expected> expected = awaitExport(exportTopic, 300 * sources.size());
         assertThat(expected).hasSize(sources.size());
 
-        page.openClean("topics=" + String.join(",", events, exportTopic, tricky, tampered, spread) + "&start=earliest");
+        page.openClean("topics=" + String.join(",", events, exportTopic, tricky, tampered, spread, absent)
+                + "&start=earliest");
         page.connectWithToken(BridgeTestSupport.TOKEN);
 
         // One row per report / entity, named after it, with its job or window, all rows and all chunks verified.
@@ -253,7 +262,7 @@ class DashboardBrowserIT {
         assertThat(expected.values()).allSatisfy(e -> assertThat(e.rows).isEqualTo(300));
         // Rows the page checked by itself: escapes, Java's doubles, big integers, key order -> verified; a changed
         // value -> mismatch; a chunk over two partitions (order unknown) -> not checked, and not passed off as
-        // verified.
+        // verified; a field CXone left out, carried as null -> verified.
         await().atMost(WAIT).untilAsserted(() -> {
             Map<String, Map<String, String>> bySource = new HashMap<>();
             page.rows("exports").forEach(r -> bySource.put(r.get("source"), r));
@@ -267,6 +276,7 @@ class DashboardBrowserIT {
                     .containsEntry("verified", "0")
                     .containsEntry("failed", "0");
             assertThat(bySource.get(spread).get("text")).contains("order unknown (rows on 2 partitions)");
+            assertThat(bySource.get(absent)).containsEntry("check", "verified");
         });
 
         // Counts: export rows by what they are (report / entity), events by action type; nothing "unknown".
@@ -275,6 +285,8 @@ class DashboardBrowserIT {
                 "3",
                 "export rows · " + tampered,
                 "3",
+                "export rows · " + absent,
+                "2",
                 "export rows · " + spread,
                 "4",
                 "LOGIN",
