@@ -32,6 +32,8 @@ final class HttpRoutes extends Handler.Abstract {
             "/", "dashboard/index.html",
             "/index.html", "dashboard/index.html",
             "/dashboard.js", "dashboard/dashboard.js",
+            "/charts.js", "dashboard/charts.js",
+            "/chunks.js", "dashboard/chunks.js",
             "/dashboard.css", "dashboard/dashboard.css");
 
     private final Admin admin;

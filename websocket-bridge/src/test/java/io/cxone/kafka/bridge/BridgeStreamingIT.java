@@ -310,6 +310,7 @@ class BridgeStreamingIT {
                 JsonNode frame = client.next(WAIT);
                 assertThat(frame.get("valueFormat").asText()).isEqualTo("avro");
                 assertThat(frame.get("schemaId").asInt()).isEqualTo(id);
+                assertThat(frame.get("schemaName").asText()).isEqualTo("io.cxone.it.AgentEvent");
                 JsonNode value = frame.get("value");
                 assertThat(value.get("event_id").asText()).isEqualTo("evt-" + i);
                 assertThat(value.get("action_type").asText()).isEqualTo(i % 2 == 0 ? "LOGIN" : "LOGOUT");
@@ -317,6 +318,29 @@ class BridgeStreamingIT {
                 assertThat(value.get("at").asLong()).isEqualTo(1700000000000L + i);
                 assertThat(value.get("tags").toString()).isEqualTo("[\"a\",\"b\"]");
             }
+        }
+    }
+
+    @Test
+    void aSchemaNameOverTwoHundredCharactersIsLeftOutOfTheFrame() throws Exception {
+        String topic = uniqueTopic("avro-long-name", 1);
+        String namespace = "io.cxone.it." + "n".repeat(200);
+        Schema schema = new Schema.Parser()
+                .parse("{\"type\":\"record\",\"name\":\"Long\",\"namespace\":\"" + namespace
+                        + "\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}");
+        int id = register(topic + "-value", schema);
+        GenericRecord r = new GenericData.Record(schema);
+        r.put("n", 7);
+        produce(topic, 0, null, confluentWireFormat(id, schema, r));
+        flush();
+        try (WsTestClient client =
+                WsTestClient.connect(streamUri(bridge, "topics=" + topic + "&start=earliest"), AUTH, false, false)) {
+            JsonNode frame = client.nextOfType("record", WAIT);
+            assertThat(frame.get("valueFormat").asText()).isEqualTo("avro");
+            assertThat(frame.at("/value/n").asInt()).isEqualTo(7);
+            assertThat(frame.has("schemaName"))
+                    .as("name of %d characters", schema.getFullName().length())
+                    .isFalse();
         }
     }
 

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -18,6 +19,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Shared pieces of the integration tests: real Kafka from the harness, bridges on free ports, a producer. */
@@ -77,7 +79,13 @@ final class BridgeTestSupport {
     }
 
     static void produce(String topic, Integer partition, String key, byte[] value) {
-        producer().send(new ProducerRecord<>(topic, partition, key == null ? null : key.getBytes(), value));
+        produce(topic, partition, key, value, List.of());
+    }
+
+    static void produce(String topic, Integer partition, String key, byte[] value, Iterable<Header> headers) {
+        producer()
+                .send(new ProducerRecord<>(
+                        topic, partition, null, key == null ? null : key.getBytes(), value, headers));
     }
 
     static void flush() {

@@ -31,13 +31,16 @@ import org.apache.kafka.common.header.Header;
  * <p>Record envelope members, in order: checksum, type ("record"), topic, partition, offset, timestamp,
  * timestampType, key (UTF-8 string, or base64 with {@code "keyEncoding":"base64"}), headers (array of
  * {name, value}; value UTF-8 or base64 with {@code "encoding":"base64"}), valueFormat ("avro" | "json" |
- * "base64" | "null"), schemaId (avro), valueError (when an Avro value could not be decoded: the value is then
- * base64), value.
+ * "base64" | "null"), schemaId and schemaName (avro; the name only for a named schema of at most
+ * {@value #SCHEMA_NAME_MAX_CHARS} characters), valueError (when an Avro value could not be decoded: the value is
+ * then base64), value.
  */
 public final class RecordFrames {
 
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Longer schema names are left out: the name labels data (e.g. an export's report) and need not be unbounded. */
+    static final int SCHEMA_NAME_MAX_CHARS = 200;
 
     private final SchemaRegistryClient registry;
 
@@ -241,6 +244,10 @@ public final class RecordFrames {
                 }
                 g.writeStringField("valueFormat", "avro");
                 g.writeNumberField("schemaId", schemaId);
+                String name = schemaName(schema);
+                if (name != null) {
+                    g.writeStringField("schemaName", name);
+                }
                 g.writeFieldName("value");
                 g.writeRawValue(new String(buffer.toByteArray(), StandardCharsets.UTF_8));
                 return;
@@ -263,6 +270,17 @@ public final class RecordFrames {
             g.writeStringField("valueError", avroError);
         }
         g.writeStringField("value", Base64.getEncoder().encodeToString(value));
+    }
+
+    /** The full name of a named schema (record, enum, fixed), e.g. the export source's record; else null. */
+    private static String schemaName(Schema schema) {
+        return switch (schema.getType()) {
+            case RECORD, ENUM, FIXED -> {
+                String name = schema.getFullName();
+                yield name.length() <= SCHEMA_NAME_MAX_CHARS ? name : null;
+            }
+            default -> null;
+        };
     }
 
     private static JsonNode parseJson(byte[] value) {
