@@ -20,6 +20,20 @@ final class ReportingSettings {
 
     private ReportingSettings() {}
 
+    static final class VersionValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || !VERSION.matcher(value.toString().trim()).matches()) {
+                throw new ConfigException(name, value, "must be a version segment such as v27.0");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "v<major>.<minor>, e.g. v27.0";
+        }
+    }
+
     static void define(ConfigDef def) {
         int order = 0;
         def.define(

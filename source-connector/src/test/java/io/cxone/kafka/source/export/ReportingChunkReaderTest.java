@@ -159,7 +159,9 @@ class ReportingChunkReaderTest {
                 ReportingEntity.CONTACTS_COMPLETED, history, completedPassEnd, completedPassWatermark);
         Map<Long, ReportingTimeline.Version> newest = new HashMap<>();
         due.forEach(v -> newest.merge(v.key(), v, (a, b) -> a.version() >= b.version() ? a : b));
-        assertThat(newest).hasSizeGreaterThan(400);
+        assertThat(newest)
+                .as("the backlog's rows, less those not yet visible at that watermark")
+                .hasSizeGreaterThan(300);
         Map<String, Long> newestWritten = new HashMap<>();
         for (String v : versions) {
             String[] parts = v.split("@");
