@@ -26,7 +26,7 @@ public final class DocumentIds {
         return keyId(record.keySchema(), record.key(), record);
     }
 
-    static String offsetId(SinkRecord record) {
+    public static String offsetId(SinkRecord record) {
         return record.topic() + "+" + record.kafkaPartition() + "+" + record.kafkaOffset();
     }
 

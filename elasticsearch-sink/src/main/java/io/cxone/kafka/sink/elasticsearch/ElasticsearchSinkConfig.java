@@ -20,7 +20,7 @@ import org.apache.kafka.common.config.types.Password;
  *
  * <p>This class holds the setting names and typed getters; the {@link ConfigDef} is assembled from one fragment per
  * group of the reference ({@link ConnectionSettings}, {@link SecuritySettings}, {@link WriteSettings},
- * {@link IndexSettings}, {@link BatchingSettings}, {@link IlmSettings}) and {@link ElasticsearchConfigValidator}
+ * {@link IndexSettings}, {@link HeaderSettings}, {@link BatchingSettings}, {@link IlmSettings}) and {@link ElasticsearchConfigValidator}
  * checks combinations.
  */
 public final class ElasticsearchSinkConfig extends AbstractConfig {
@@ -81,6 +81,10 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
     public static final String MAPPING_DECIMAL = "mapping.decimal";
     public static final String MAPPING_MAP = "mapping.map";
 
+    public static final String HEADERS_INCLUDE = "headers.include";
+    public static final String HEADERS_FIELD_NAME = "headers.field.name";
+    public static final String HEADERS_VALUE_MAX_CHARS = "headers.value.max.chars";
+
     public static final String BATCH_SIZE = "batch.size";
     public static final String BULK_SIZE_BYTES = "bulk.size.bytes";
     public static final String LINGER_MS = "linger.ms";
@@ -116,6 +120,7 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
         SecuritySettings.define(def);
         WriteSettings.define(def);
         IndexSettings.define(def);
+        HeaderSettings.define(def);
         BatchingSettings.define(def);
         IlmSettings.define(def);
         return def;
@@ -201,6 +206,20 @@ public final class ElasticsearchSinkConfig extends AbstractConfig {
 
     public MapMapping mapMapping() {
         return ConfigEnums.parse(MapMapping.class, MAPPING_MAP, getString(MAPPING_MAP));
+    }
+
+    /** Names of the record headers copied into each document; empty: none. */
+    public List<String> headersInclude() {
+        return getList(HEADERS_INCLUDE).stream().map(String::trim).toList();
+    }
+
+    /** The top-level object field the copied headers go under. */
+    public String headersFieldName() {
+        return getString(HEADERS_FIELD_NAME).trim();
+    }
+
+    public int headersValueMaxChars() {
+        return getInt(HEADERS_VALUE_MAX_CHARS);
     }
 
     public int batchSize() {

@@ -11,6 +11,7 @@ import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.MalformedDocume
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.WriteMethod;
 import io.cxone.kafka.sink.elasticsearch.client.ElasticsearchClients;
 import io.cxone.kafka.sink.elasticsearch.mapping.DocumentWriter;
+import io.cxone.kafka.sink.elasticsearch.mapping.HeaderFields;
 import io.cxone.kafka.sink.elasticsearch.writer.BulkWriter;
 import io.cxone.kafka.sink.elasticsearch.writer.OffsetTracker;
 import java.io.IOException;
@@ -55,6 +56,7 @@ public class ElasticsearchSinkTask extends SinkTask {
     private ElasticsearchConnection connection;
     private IndexTargets indices;
     private DocumentIds ids;
+    private HeaderFields headers;
     private DocumentWriter documents;
     private OffsetTracker tracker;
     private ElasticsearchSinkMetrics metrics;
@@ -78,7 +80,8 @@ public class ElasticsearchSinkTask extends SinkTask {
         connection = connections.apply(config, connectorName);
         indices = connection.indices();
         ids = new DocumentIds(config.keyIgnore());
-        documents = new DocumentWriter(config.decimalMapping());
+        headers = HeaderFields.of(config, connectorName);
+        documents = new DocumentWriter(config.decimalMapping(), headers);
         tracker = new OffsetTracker();
         metrics = new ElasticsearchSinkMetrics(context.pluginMetrics(), tracker::pending);
         // Here, on the thread Connect gave the task's logging context: the writer's threads carry it.
@@ -158,7 +161,7 @@ public class ElasticsearchSinkTask extends SinkTask {
             }
         }
         String id = ids.id(record);
-        byte[] json = documents.toJson(record.valueSchema(), record.value());
+        byte[] json = documents.toJson(record.valueSchema(), record.value(), headers.values(record));
         if (config.writeMethod() == WriteMethod.UPSERT) {
             JsonNode doc;
             try {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxone.kafka.sink.elasticsearch.client.ElasticsearchClients;
 import io.cxone.kafka.sink.elasticsearch.ilm.IlmPolicy;
+import io.cxone.kafka.sink.elasticsearch.mapping.HeaderFields;
 import io.cxone.kafka.sink.elasticsearch.mapping.MappingBuilder;
 import java.io.IOException;
 import java.util.HashMap;
@@ -46,6 +47,7 @@ public final class IndexSetup implements IndexTargets {
 
     private final RestClient rest;
     private final IndexNames names;
+    private final HeaderFields headers;
     private MappingBuilder mappings;
     private final ElasticsearchSinkConfig config;
     private final boolean schemaIgnore;
@@ -64,7 +66,9 @@ public final class IndexSetup implements IndexTargets {
         this.rest = rest;
         this.config = config;
         this.names = IndexNames.of(config);
-        this.mappings = new MappingBuilder(config.textSubfield(), config.decimalMapping(), config.mapMapping());
+        this.headers = HeaderFields.of(config, connectorName);
+        this.mappings =
+                new MappingBuilder(config.textSubfield(), config.decimalMapping(), config.mapMapping(), headers);
         this.schemaIgnore = config.schemaIgnore();
         this.policy = policy;
         this.policyName = config.ilmPolicyName();
@@ -226,7 +230,8 @@ public final class IndexSetup implements IndexTargets {
         mappings = new MappingBuilder(
                 config.textSubfield(),
                 decimalFallback ? ElasticsearchSinkConfig.DecimalMapping.KEYWORD : config.decimalMapping(),
-                mapFallback ? ElasticsearchSinkConfig.MapMapping.OBJECT : config.mapMapping());
+                mapFallback ? ElasticsearchSinkConfig.MapMapping.OBJECT : config.mapMapping(),
+                headers);
         return true;
     }
 

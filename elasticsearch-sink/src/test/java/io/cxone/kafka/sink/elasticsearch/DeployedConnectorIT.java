@@ -14,9 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * connectors/elasticsearch-sink.json as ./stack deploys it (only the service URLs point at the test services):
- * RUNNING before its topics exist, then Avro records through the registry land in the mapped indices.
+ * RUNNING before its topics exist, then Avro records through the registry land in the mapped indices, export rows with
+ * their chunk headers.
  */
 class DeployedConnectorIT {
 
@@ -37,6 +41,10 @@ class DeployedConnectorIT {
     static void start() {
         TestServices.startRegistry();
         connect = SinkTestSupport.startAll();
+    }
+
+    private static Header header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -83,11 +91,56 @@ class DeployedConnectorIT {
             }
         }
 
+        // An export row with the headers the export source writes (through its StringConverter, as text).
+        Schema row = SchemaBuilder.struct()
+                .name("io.cxone.export.AgentPerformance")
+                .field("id", Schema.STRING_SCHEMA)
+                .field("handled", Schema.INT32_SCHEMA)
+                .build();
+        String exportTopic = "cxone.export.records";
+        String sha = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        List<Header> headers = List.of(
+                header("cxone.chunk.offset", "500"),
+                header("cxone.chunk.size", "250"),
+                header("cxone.chunk.sha256", sha),
+                header("cxone.job.id", "job-42"),
+                header("cxone.schema.fingerprint", "fp-1"));
+        try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
+            producer.send(new ProducerRecord<byte[], byte[]>(
+                            exportTopic,
+                            null,
+                            "row-1".getBytes(StandardCharsets.UTF_8),
+                            converter.fromConnectData(
+                                    exportTopic,
+                                    row,
+                                    new Struct(row).put("id", "row-1").put("handled", 7)),
+                            headers))
+                    .get();
+        }
+
         await().atMost(Duration.ofSeconds(60)).until(() -> count("cxone-webhook-events") == 3);
         JsonNode properties = properties("cxone-webhook-events");
         assertThat(properties.path("event_type").path("type").asText()).isEqualTo("keyword");
         assertThat(properties.path("contact_id").path("type").asText()).isEqualTo("long");
         assertThat(properties.path("occurred_at").path("type").asText()).isEqualTo("date");
+        assertThat(ElasticsearchQueries.ids(
+                        "cxone-webhook-events", "{\"exists\":{\"field\":\"kafka_headers.cxone.job.id\"}}"))
+                .as("webhook events carry no export headers")
+                .isEmpty();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("cxone-export-records") == 1);
+        assertThat(ElasticsearchQueries.fieldType("cxone-export-records", "kafka_headers.cxone.chunk.sha256"))
+                .isEqualTo("keyword");
+        assertThat(ElasticsearchQueries.fieldType("cxone-export-records", "kafka_headers.cxone.chunk.offset"))
+                .isEqualTo("keyword");
+        List<String> found = ElasticsearchQueries.ids(
+                "cxone-export-records", "{\"term\":{\"kafka_headers.cxone.chunk.sha256\":\"" + sha + "\"}}");
+        assertThat(found).hasSize(1);
+        assertThat(ElasticsearchQueries.source("cxone-export-records", found.get(0)))
+                .isEqualTo(new ObjectMapper()
+                        .readTree("{\"id\":\"row-1\",\"handled\":7,\"kafka_headers\":{\"cxone.job.id\":\"job-42\","
+                                + "\"cxone.chunk.sha256\":\"" + sha + "\",\"cxone.chunk.offset\":\"500\","
+                                + "\"cxone.chunk.size\":\"250\",\"cxone.schema.fingerprint\":\"fp-1\"}}"));
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "still running");
         connect.deleteConnector(name);
     }

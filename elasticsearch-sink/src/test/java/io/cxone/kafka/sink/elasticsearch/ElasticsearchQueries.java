@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Reads what a user would see in the test Elasticsearch: document counts, documents, mappings. */
 final class ElasticsearchQueries {
@@ -57,8 +59,30 @@ final class ElasticsearchQueries {
         return get("/" + index + "/_count").path("count").asLong(0);
     }
 
+    /** Ids of the documents a query finds, after a refresh. */
+    static List<String> ids(String index, String query) {
+        call("POST", "/" + index + "/_refresh", null);
+        List<String> ids = new ArrayList<>();
+        call("POST", "/" + index + "/_search", "{\"size\":100,\"query\":" + query + "}")
+                .path("hits")
+                .path("hits")
+                .forEach(hit -> ids.add(hit.path("_id").asText()));
+        return ids;
+    }
+
     static JsonNode source(String index, String id) {
         return get("/" + index + "/_doc/" + id).path("_source");
+    }
+
+    /** The type of a field in the index mapping, by its dotted path (Elasticsearch keeps each part as an object). */
+    static String fieldType(String index, String path) {
+        JsonNode field = null;
+        JsonNode properties = properties(index);
+        for (String part : path.split("\\.")) {
+            field = properties.path(part);
+            properties = field.path("properties");
+        }
+        return field.path("type").asText();
     }
 
     static JsonNode properties(String index) {

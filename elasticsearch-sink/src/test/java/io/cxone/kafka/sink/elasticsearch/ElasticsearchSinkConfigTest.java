@@ -209,4 +209,47 @@ class ElasticsearchSinkConfigTest {
                 .asString()
                 .contains("elastic.https.ssl.trust.all", "elastic.https.ssl.ca.file");
     }
+
+    @Test
+    void headersAreOffByDefaultAndTheirSettingsAreCheckedEachOnItsField() {
+        ElasticsearchSinkConfig defaults = new ElasticsearchSinkConfig(base());
+        assertThat(defaults.headersInclude()).isEmpty();
+        assertThat(defaults.headersFieldName()).isEqualTo("kafka_headers");
+        assertThat(defaults.headersValueMaxChars()).isEqualTo(1024);
+
+        Map<String, String> good = base();
+        good.put("headers.include", " cxone.job.id , cxone.chunk.sha256,cxone.chunk.offset");
+        good.put("headers.field.name", "cxone");
+        assertThat(errors(good)).isEmpty();
+        assertThat(new ElasticsearchSinkConfig(good).headersInclude())
+                .containsExactly("cxone.job.id", "cxone.chunk.sha256", "cxone.chunk.offset");
+
+        Map<String, String> tooMany = base();
+        tooMany.put(
+                "headers.include",
+                java.util.stream.IntStream.rangeClosed(1, 33)
+                        .mapToObj(i -> "h" + i)
+                        .collect(Collectors.joining(",")));
+        assertThat(errors(tooMany).get("headers.include"))
+                .singleElement()
+                .asString()
+                .contains("at most 32");
+
+        for (String include : List.of(
+                "a,a", "cxone.job,cxone.job.id", "a..b", ".a", "a.", "x".repeat(256), "a.b.c.d.e.f.g.h.i.j.k")) {
+            Map<String, String> props = base();
+            props.put("headers.include", include);
+            assertThat(errors(props)).as(include).containsOnlyKeys("headers.include");
+        }
+        for (String field : List.of("_source", "_cxone", "a.b", " ", "x".repeat(256))) {
+            Map<String, String> props = base();
+            props.put("headers.field.name", field);
+            assertThat(errors(props)).as(field).containsOnlyKeys("headers.field.name");
+        }
+        for (String max : List.of("0", "8193")) {
+            Map<String, String> props = base();
+            props.put("headers.value.max.chars", max);
+            assertThat(errors(props)).as(max).containsOnlyKeys("headers.value.max.chars");
+        }
+    }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import co.elastic.clients.transport.ElasticsearchTransport;
+import co.elastic.clients.util.BinaryData;
 import io.cxone.kafka.sink.elasticsearch.writer.FakeBulkTransport;
 import io.cxone.kafka.sink.elasticsearch.writer.FakeBulkTransport.SentBulk;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +21,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
@@ -107,6 +111,30 @@ class ElasticsearchSinkTaskTest {
         await().until(() -> committed(P0) == 1);
         assertThat(context.reported).singleElement().satisfies(r -> assertThat(r.kafkaOffset())
                 .isZero());
+    }
+
+    @Test
+    void documentsCarryTheListedHeadersAndAValueWithTheirFieldNameGoesToTheDeadLetterQueue() throws Exception {
+        start(Map.of(
+                "headers.include", "cxone.job.id,cxone.chunk.offset", "errors.tolerance", "all", "key.ignore", "true"));
+        Headers headers = new ConnectHeaders()
+                .addString("cxone.job.id", "job-1")
+                .add("cxone.chunk.offset", 500L, Schema.INT64_SCHEMA);
+        SinkRecord plain = new SinkRecord("t", 0, null, null, null, Map.of("n", 0L), 0, null, null, headers);
+        SinkRecord colliding =
+                new SinkRecord("t", 0, null, null, null, Map.of("kafka_headers", "x"), 1, null, null, headers);
+
+        task.put(List.of(plain, colliding));
+        SentBulk sent = transport.next();
+        sent.accept();
+
+        BinaryData document =
+                (BinaryData) sent.request().operations().get(0).index().document();
+        assertThat(StandardCharsets.UTF_8.decode(document.asByteBuffer()).toString())
+                .isEqualTo("{\"n\":0,\"kafka_headers\":{\"cxone.job.id\":\"job-1\",\"cxone.chunk.offset\":\"500\"}}");
+        await().until(() -> committed(P0) == 2);
+        assertThat(context.reported).singleElement().satisfies(r -> assertThat(r.kafkaOffset())
+                .isEqualTo(1));
     }
 
     @Test

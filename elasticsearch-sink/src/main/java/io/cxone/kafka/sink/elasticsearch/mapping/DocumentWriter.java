@@ -28,6 +28,7 @@ import org.apache.kafka.connect.errors.DataException;
  * Writes a Connect value as the JSON source of a document, consistent with {@link MappingBuilder}: Timestamp as
  * ISO-8601 instant, Date as yyyy-MM-dd, Time as HH:mm:ss.SSS, Decimal as a number (scaled_float) or exact text
  * (keyword), bytes as base64. Schemaless values (maps and lists from a schemaless converter) are written as they are.
+ * Copied record headers ({@link HeaderFields}) follow the value's fields as one object of strings.
  */
 public final class DocumentWriter {
 
@@ -44,15 +45,40 @@ public final class DocumentWriter {
     private static final int MAX_CACHED_FIELD_NAMES = 10_000;
     private final Map<Field, SerializedString> fieldNames = new IdentityHashMap<>();
 
+    private final HeaderFields headers;
+    private final SerializedString headersField;
+
     public DocumentWriter(DecimalMapping decimalMapping) {
+        this(decimalMapping, HeaderFields.NONE);
+    }
+
+    /** A writer whose documents carry the copied record headers under {@code headers.objectName()}. */
+    public DocumentWriter(DecimalMapping decimalMapping, HeaderFields headers) {
         this.decimalMapping = decimalMapping;
+        this.headers = headers;
+        this.headersField = new SerializedString(headers.objectName());
     }
 
     /** The document's JSON; the value must be an object (a Struct or a map). Not thread-safe. */
     public byte[] toJson(Schema schema, Object value) {
+        return toJson(schema, value, Map.of());
+    }
+
+    /**
+     * The document's JSON with the record's copied headers ({@link HeaderFields#values}) as one more object field,
+     * left out when there are none. A value that already has a field of that name is refused: one of the two would be
+     * lost.
+     */
+    public byte[] toJson(Schema schema, Object value, Map<String, String> headerValues) {
         if (!(value instanceof Struct) && !(value instanceof Map)) {
             throw new DataException("a document must be a struct or a map, not "
                     + (value == null ? "null" : value.getClass().getSimpleName()));
+        }
+        if (headers.enabled()
+                && (value instanceof Struct struct
+                        ? struct.schema().field(headers.objectName()) != null
+                        : ((Map<?, ?>) value).containsKey(headers.objectName()))) {
+            throw new DataException(headers.collision("the record value"));
         }
         out.reset();
         try {
@@ -60,7 +86,11 @@ public final class DocumentWriter {
                 gen = JSON.createGenerator(out);
                 gen.setRootValueSeparator(null);
             }
-            write(gen, schema, value);
+            if (value instanceof Struct struct) {
+                writeStruct(gen, struct, headerValues);
+            } else {
+                writeMap(gen, schema, (Map<?, ?>) value, headerValues);
+            }
             gen.flush();
         } catch (IOException e) {
             gen = null;
@@ -79,48 +109,22 @@ public final class DocumentWriter {
             return;
         }
         if (schema != null && schema.name() != null) {
-            switch (schema.name()) {
-                case Timestamp.LOGICAL_NAME -> {
-                    gen.writeString(Instant.ofEpochMilli(((java.util.Date) value).getTime())
-                            .toString());
+            if (value instanceof java.util.Date date) {
+                String text = temporal(schema.name(), date);
+                if (text != null) {
+                    gen.writeString(text);
                     return;
                 }
-                case Date.LOGICAL_NAME -> {
-                    gen.writeString(LocalDate.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC)
-                            .toString());
-                    return;
-                }
-                case Time.LOGICAL_NAME -> {
-                    LocalTime t = LocalTime.ofNanoOfDay(((java.util.Date) value).getTime() % 86_400_000L * 1_000_000L);
-                    gen.writeString(String.format(
-                            "%02d:%02d:%02d.%03d", t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1_000_000));
-                    return;
-                }
-                case Decimal.LOGICAL_NAME -> {
-                    writeDecimal(gen, (BigDecimal) value);
-                    return;
-                }
-                default -> {}
+            }
+            if (Decimal.LOGICAL_NAME.equals(schema.name())) {
+                writeDecimal(gen, (BigDecimal) value);
+                return;
             }
         }
         if (value instanceof Struct struct) {
-            gen.writeStartObject();
-            for (Field field : struct.schema().fields()) {
-                Object fieldValue = struct.get(field);
-                if (fieldValue != null) {
-                    gen.writeFieldName(fieldName(field));
-                    write(gen, field.schema(), fieldValue);
-                }
-            }
-            gen.writeEndObject();
+            writeStruct(gen, struct, Map.of());
         } else if (value instanceof Map<?, ?> map) {
-            Schema valueSchema = schema != null && schema.type() == Schema.Type.MAP ? schema.valueSchema() : null;
-            gen.writeStartObject();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                gen.writeFieldName(String.valueOf(e.getKey()));
-                write(gen, valueSchema, e.getValue());
-            }
-            gen.writeEndObject();
+            writeMap(gen, schema, map, Map.of());
         } else if (value instanceof Collection<?> list) {
             Schema elementSchema = schema != null && schema.type() == Schema.Type.ARRAY ? schema.valueSchema() : null;
             gen.writeStartArray();
@@ -160,6 +164,61 @@ public final class DocumentWriter {
         } else {
             throw new DataException("cannot write a " + value.getClass().getName() + " as JSON");
         }
+    }
+
+    private void writeStruct(JsonGenerator gen, Struct struct, Map<String, String> headerValues) throws IOException {
+        gen.writeStartObject();
+        for (Field field : struct.schema().fields()) {
+            Object fieldValue = struct.get(field);
+            if (fieldValue != null) {
+                gen.writeFieldName(fieldName(field));
+                write(gen, field.schema(), fieldValue);
+            }
+        }
+        writeHeaders(gen, headerValues);
+        gen.writeEndObject();
+    }
+
+    private void writeMap(JsonGenerator gen, Schema schema, Map<?, ?> map, Map<String, String> headerValues)
+            throws IOException {
+        Schema valueSchema = schema != null && schema.type() == Schema.Type.MAP ? schema.valueSchema() : null;
+        gen.writeStartObject();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            gen.writeFieldName(String.valueOf(e.getKey()));
+            write(gen, valueSchema, e.getValue());
+        }
+        writeHeaders(gen, headerValues);
+        gen.writeEndObject();
+    }
+
+    private void writeHeaders(JsonGenerator gen, Map<String, String> headerValues) throws IOException {
+        if (headerValues.isEmpty()) {
+            return;
+        }
+        gen.writeFieldName(headersField);
+        gen.writeStartObject();
+        for (Map.Entry<String, String> header : headerValues.entrySet()) {
+            gen.writeStringField(header.getKey(), header.getValue());
+        }
+        gen.writeEndObject();
+    }
+
+    /**
+     * The text of a Connect Timestamp (ISO-8601 instant), Date (yyyy-MM-dd) or Time (HH:mm:ss.SSS) as the mapping's
+     * date formats read it; null for any other logical type.
+     */
+    static String temporal(String logicalName, java.util.Date value) {
+        return switch (logicalName) {
+            case Timestamp.LOGICAL_NAME -> Instant.ofEpochMilli(value.getTime()).toString();
+            case Date.LOGICAL_NAME ->
+                LocalDate.ofInstant(value.toInstant(), ZoneOffset.UTC).toString();
+            case Time.LOGICAL_NAME -> {
+                LocalTime t = LocalTime.ofNanoOfDay(value.getTime() % 86_400_000L * 1_000_000L);
+                yield String.format(
+                        "%02d:%02d:%02d.%03d", t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1_000_000);
+            }
+            default -> null;
+        };
     }
 
     /**

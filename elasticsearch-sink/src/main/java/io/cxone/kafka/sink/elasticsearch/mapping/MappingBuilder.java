@@ -12,13 +12,15 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * The Elasticsearch mapping of a Connect value schema, from the schema itself (not from sample values):
  * Struct → object with properties, string → keyword (optionally with a {@code text} sub-field), integers and
  * floating types → their ES numeric types, boolean, bytes → binary, Timestamp/Date/Time → date, Decimal →
  * scaled_float (factor 10^scale) or keyword, map&lt;string,string&gt; → flattened or object, other maps → object,
- * arrays → the mapping of their elements (every ES field takes arrays).
+ * arrays → the mapping of their elements (every ES field takes arrays). Copied record headers ({@link HeaderFields})
+ * are one more object whose fields are all keyword.
  */
 public final class MappingBuilder {
 
@@ -27,20 +29,43 @@ public final class MappingBuilder {
     private final boolean textSubfield;
     private final DecimalMapping decimalMapping;
     private final MapMapping mapMapping;
+    private final HeaderFields headers;
 
     public MappingBuilder(boolean textSubfield, DecimalMapping decimalMapping, MapMapping mapMapping) {
+        this(textSubfield, decimalMapping, mapMapping, HeaderFields.NONE);
+    }
+
+    public MappingBuilder(
+            boolean textSubfield, DecimalMapping decimalMapping, MapMapping mapMapping, HeaderFields headers) {
         this.textSubfield = textSubfield;
         this.decimalMapping = decimalMapping;
         this.mapMapping = mapMapping;
+        this.headers = headers;
     }
 
-    /** The {@code mappings} object for documents of this value schema; empty when it is not a struct. */
+    /**
+     * The {@code mappings} object for documents of this value schema; empty when it is not a struct.
+     *
+     * @throws ConnectException when the schema has a field named like the headers object: no mapping holds both
+     */
     public Optional<ObjectNode> mappings(Schema valueSchema) {
         if (valueSchema == null || valueSchema.type() != Schema.Type.STRUCT) {
             return Optional.empty();
         }
+        ObjectNode properties = properties(valueSchema);
+        if (headers.enabled()) {
+            if (valueSchema.field(headers.objectName()) != null) {
+                throw new ConnectException(headers.collision(
+                        "value schema " + (valueSchema.name() != null ? valueSchema.name() : "(unnamed struct)")));
+            }
+            ObjectNode object = type("object");
+            ObjectNode fields = object.putObject("properties");
+            // Keyword whatever the header's type: a term query and an aggregation work on every header alike.
+            headers.names().forEach(name -> fields.set(name, type("keyword")));
+            properties.set(headers.objectName(), object);
+        }
         ObjectNode mappings = NODES.objectNode();
-        mappings.set("properties", properties(valueSchema));
+        mappings.set("properties", properties);
         return Optional.of(mappings);
     }
 

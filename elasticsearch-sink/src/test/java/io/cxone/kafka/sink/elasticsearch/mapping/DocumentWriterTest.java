@@ -94,4 +94,42 @@ class DocumentWriterTest {
         assertThat(new String(writer.toJson(null, Map.of("c", true)), StandardCharsets.UTF_8))
                 .isEqualTo("{\"c\":true}");
     }
+
+    private static final HeaderFields HEADERS =
+            new HeaderFields("kafka_headers", List.of("cxone.job.id", "cxone.chunk.offset"), 1024, "c");
+
+    @Test
+    void copiedHeadersFollowTheValueAsOneObjectOfStringsAndNoneLeaveNoObject() {
+        DocumentWriter writer = new DocumentWriter(DecimalMapping.SCALED_FLOAT, HEADERS);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("cxone.job.id", "job-1");
+        headers.put("cxone.chunk.offset", "1000");
+
+        assertThat(new String(writer.toJson(AGENT, new Struct(AGENT).put("id", 1L), headers), StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":1,\"kafka_headers\":{\"cxone.job.id\":\"job-1\",\"cxone.chunk.offset\":\"1000\"}}");
+        assertThat(new String(writer.toJson(null, Map.of("id", 2), headers), StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":2,\"kafka_headers\":{\"cxone.job.id\":\"job-1\",\"cxone.chunk.offset\":\"1000\"}}");
+        assertThat(new String(writer.toJson(null, Map.of("id", 3), Map.of()), StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":3}");
+    }
+
+    @Test
+    void aValueWithAFieldNamedLikeTheHeadersObjectIsRefusedNamingTheSetting() {
+        DocumentWriter writer = new DocumentWriter(DecimalMapping.SCALED_FLOAT, HEADERS);
+        org.apache.kafka.connect.data.Schema colliding = org.apache.kafka.connect.data.SchemaBuilder.struct()
+                .field("kafka_headers", org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
+                .build();
+
+        assertThatThrownBy(() -> writer.toJson(colliding, new Struct(colliding).put("kafka_headers", "x"), Map.of()))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("headers.field.name=kafka_headers");
+        assertThatThrownBy(() -> writer.toJson(null, Map.of("kafka_headers", "x"), Map.of("cxone.job.id", "j")))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("headers.field.name=kafka_headers");
+        assertThat(new String(
+                        new DocumentWriter(DecimalMapping.SCALED_FLOAT).toJson(null, Map.of("kafka_headers", "x")),
+                        StandardCharsets.UTF_8))
+                .as("without headers.include the name is the value's own")
+                .isEqualTo("{\"kafka_headers\":\"x\"}");
+    }
 }

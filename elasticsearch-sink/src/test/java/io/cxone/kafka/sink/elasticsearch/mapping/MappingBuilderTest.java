@@ -1,15 +1,18 @@
 package io.cxone.kafka.sink.elasticsearch.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.DecimalMapping;
 import io.cxone.kafka.sink.elasticsearch.ElasticsearchSinkConfig.MapMapping;
+import java.util.List;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
 
 class MappingBuilderTest {
@@ -96,5 +99,32 @@ class MappingBuilderTest {
         assertThat(builder.mappings(SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA)
                         .build()))
                 .isEmpty();
+    }
+
+    @Test
+    void copiedHeadersAreOneObjectOfKeywordsBesideTheValueFields() {
+        HeaderFields headers =
+                new HeaderFields("kafka_headers", List.of("cxone.job.id", "cxone.chunk.sha256"), 1024, "c");
+        MappingBuilder builder = new MappingBuilder(true, DecimalMapping.KEYWORD, MapMapping.FLATTENED, headers);
+
+        var properties = builder.mappings(AGENT).orElseThrow().get("properties");
+        assertThat(properties.get("kafka_headers").toString())
+                .isEqualTo("{\"type\":\"object\",\"properties\":{\"cxone.job.id\":{\"type\":\"keyword\"},"
+                        + "\"cxone.chunk.sha256\":{\"type\":\"keyword\"}}}");
+        assertThat(properties.get("id").toString()).isEqualTo("{\"type\":\"long\"}");
+        assertThat(builder.mappings(null))
+                .as("no value schema, no derived mapping")
+                .isEmpty();
+    }
+
+    @Test
+    void aSchemaWithAFieldNamedLikeTheHeadersObjectIsRefusedNamingTheSetting() {
+        HeaderFields headers = new HeaderFields("agent", List.of("cxone.job.id"), 1024, "c");
+        MappingBuilder builder = new MappingBuilder(false, DecimalMapping.KEYWORD, MapMapping.FLATTENED, headers);
+
+        assertThatThrownBy(() -> builder.mappings(EVENT))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("io.cxone.Event")
+                .hasMessageContaining("headers.field.name=agent");
     }
 }
