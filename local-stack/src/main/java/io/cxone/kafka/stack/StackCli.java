@@ -58,7 +58,7 @@ public final class StackCli {
     }
 
     private static int usage() {
-        OUT.println("usage: ./stack up [--detach] | status | down | reset | restart SERVICE");
+        OUT.println("usage: ./stack up [--detach] | status | down | reset | restart SERVICE | reconcile [OPTIONS]");
         OUT.println(
                 "  up      start Kafka, Connect, schema registry, Elasticsearch, simulator and bridge; deploy connectors/*.json");
         OUT.println("  status  health of every service and connector");
@@ -66,6 +66,8 @@ public final class StackCli {
         OUT.println("  reset   down, then delete all state and logs (unpacked distributions are kept)");
         OUT.println(
                 "  restart SERVICE  stop one service of the running stack if it runs (e.g. connect), then start it again");
+        OUT.println(
+                "  reconcile [OPTIONS]  check every completed export window against Kafka and Elasticsearch (docs/reconciliation.md)");
         return 2;
     }
 
