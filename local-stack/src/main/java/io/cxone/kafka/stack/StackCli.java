@@ -30,7 +30,8 @@ public final class StackCli {
 
     private static final PrintStream OUT = System.out;
     static final String USAGE =
-            "usage: ./stack up [--detach] [--workers N] [--brokers M] | status | down | reset | restart|kill|start SERVICE";
+            "usage: ./stack up [--detach] [--workers N] [--brokers M] | status | down | reset | restart|kill|start SERVICE"
+                    + " | reconcile [OPTIONS]";
 
     /** One command line, checked before anything runs. */
     record Invocation(String command, boolean detach, Topology topology, String service) {}
@@ -163,6 +164,8 @@ public final class StackCli {
         OUT.println(
                 "  kill SERVICE     SIGKILL one service and its child processes, as a crash would (e.g. connect-1)");
         OUT.println("  start SERVICE    start one stopped service and wait until it is healthy (e.g. kafka-3)");
+        OUT.println(
+                "  reconcile [OPTIONS]  check every completed export window against Kafka and Elasticsearch (docs/reconciliation.md)");
         return 2;
     }
 
