@@ -89,6 +89,12 @@ public final class WebhookConfigValidator extends ConnectorConfigValidator<Webho
     }
 
     private static void checkDedupe(WebhookConfig config, ConfigProblems problems) {
+        if (config.originals().containsKey(WebhookConfig.DEDUPE_CONSUMER_PREFIX + "bootstrap.servers")) {
+            problems.add(
+                    WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS,
+                    "give the dedupe consumer's servers here, not as " + WebhookConfig.DEDUPE_CONSUMER_PREFIX
+                            + "bootstrap.servers");
+        }
         if (config.dedupeBootstrapServers().isEmpty()) {
             return;
         }

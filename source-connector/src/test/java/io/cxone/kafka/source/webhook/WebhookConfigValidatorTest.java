@@ -192,6 +192,9 @@ class WebhookConfigValidatorTest {
                 "SSL"));
         assertThat(typo).containsOnlyKeys("dedupe.consumer.security.protocoll");
         assertThat(typo.get("dedupe.consumer.security.protocoll").get(0)).contains("not a Kafka consumer setting");
+        assertThat(errors(
+                        Map.of(WebhookConfig.DEDUPE_WINDOW_MS, "60000", "dedupe.consumer.bootstrap.servers", "k:9092")))
+                .containsOnlyKeys(WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS);
     }
 
     /** The reader's own needs win over anything passed through: committed records only, no group, no commits. */
