@@ -185,7 +185,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
     public void stop() {
         if (listener == null) {
             if (dedupeReader != null) {
-                dedupeReader.close(); // stopped while waiting for the rebuild
+                dedupeReader.close(); // start() failed before its listener was made
             }
             return;
         }
