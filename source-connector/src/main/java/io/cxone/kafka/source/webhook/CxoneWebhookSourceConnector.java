@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Receives CXone events pushed over HTTP (Avro datum, Avro container file or JSON) and writes them to one topic,
- * answering each request only after Kafka acknowledged its events. Each task runs its own listener; with
- * {@code tasks.max > 1} task N listens on {@code listener.port + N} (see {@link WebhookConfig#PORT}).
+ * answering each request only after Kafka acknowledged its events. Each task runs its own listener, every one on
+ * {@code listener.port}: tasks on one host share it (see {@link WebhookListener}), so a load balancer in front of the
+ * worker hosts reaches whichever tasks run, wherever Connect puts them.
  *
  * <p>Exactly-once support: each {@code poll()} returns whole requests, so with {@code exactly.once.support} and
  * the default {@code transaction.boundary=poll} a request's events commit in one transaction: all or none.

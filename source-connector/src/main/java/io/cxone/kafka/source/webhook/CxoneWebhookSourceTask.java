@@ -18,6 +18,7 @@ import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
+import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,8 @@ public class CxoneWebhookSourceTask extends SourceTask {
     private DeadLetterPublisher deadLetters;
     private WebhookMetrics metrics;
     private RejectionLog rejections;
+    private DedupeTopicReader dedupeReader;
+    private HealthHandler health;
     private final Set<PendingRequest> handedOver = ConcurrentHashMap.newKeySet();
 
     @Override
@@ -50,6 +53,21 @@ public class CxoneWebhookSourceTask extends SourceTask {
         EventDeduplicator deduplicator = config.dedupeEnabled()
                 ? new EventDeduplicator(config.dedupeWindow(), config.dedupeMaxEntries(), Clock.systemUTC())
                 : null;
+        if (deduplicator != null) {
+            metrics.dedupeIds(deduplicator::size);
+            if (config.dedupeFromTopic()) {
+                dedupeReader = new DedupeTopicReader(
+                        config.topic(),
+                        config.dedupeConsumerSettings(),
+                        deduplicator,
+                        config.dedupeWindow(),
+                        config.dedupeMaxEntries(),
+                        config.taskCount() > 1, // a single task reads back only what it remembers already
+                        Clock.systemUTC(),
+                        "cxone-webhook-" + config.connectorName() + "-" + config.taskIndex());
+                dedupeReader.start();
+            }
+        }
         deadLetters = config.dlqTopic().isEmpty()
                 ? null
                 : new DeadLetterPublisher(
@@ -79,12 +97,17 @@ public class CxoneWebhookSourceTask extends SourceTask {
                 rejections,
                 Clock.systemUTC());
         String threadName = "cxone-webhook-http-" + config.taskIndex();
+        health = new HealthHandler(config.connectorName(), config.taskIndex());
         listener = new WebhookListener(
                 config,
-                handler,
+                new Handler.Sequence(health, handler),
                 new JsonErrorHandler(metrics, rejections),
                 threadName,
                 PluginThreads.daemon(threadName + "-%d"));
+        if (dedupeReader != null) {
+            // the listener opens once the window holds the events published before this start (or the wait ends)
+            dedupeReader.awaitRebuilt(config.dedupeRebuildTimeout());
+        }
         listener.start();
         log.info(
                 "webhook task {} listening on {}{} (topic {}, schema {}, auth {}, queue {} events, ack timeout {} ms, dedupe {})",
@@ -96,7 +119,7 @@ public class CxoneWebhookSourceTask extends SourceTask {
                 ConfigEnums.configName(config.authMode()),
                 config.queueMaxEvents(),
                 config.ackTimeout().toMillis(),
-                config.dedupeEnabled() ? config.dedupeWindow().toMillis() + " ms" : "off");
+                dedupeMode());
     }
 
     @Override
@@ -126,6 +149,17 @@ public class CxoneWebhookSourceTask extends SourceTask {
         }
     }
 
+    private String dedupeMode() {
+        if (!config.dedupeEnabled()) {
+            return "off";
+        }
+        String window = config.dedupeWindow().toMillis() + " ms";
+        if (dedupeReader == null) {
+            return window + ", this task's events only";
+        }
+        return window + (config.taskCount() > 1 ? ", from the topic, following the other tasks" : ", from the topic");
+    }
+
     /** Answers 503 for requests Kafka has not acknowledged within ack.timeout.ms (withdrawing those still queued). */
     private void expireOverdue() {
         long now = System.nanoTime();
@@ -150,8 +184,12 @@ public class CxoneWebhookSourceTask extends SourceTask {
     @Override
     public void stop() {
         if (listener == null) {
+            if (dedupeReader != null) {
+                dedupeReader.close(); // start() failed before its listener was made
+            }
             return;
         }
+        health.stopping();
         for (PendingRequest request : queue.drainQueued()) {
             request.withdraw("the webhook task is stopping");
         }
@@ -163,6 +201,9 @@ public class CxoneWebhookSourceTask extends SourceTask {
             request.withdraw("the webhook task is stopping"); // accepted while the listener was closing
         }
         timer.shutdownNow();
+        if (dedupeReader != null) {
+            dedupeReader.close();
+        }
         rejections.endInterval();
         if (deadLetters != null) {
             deadLetters.close();

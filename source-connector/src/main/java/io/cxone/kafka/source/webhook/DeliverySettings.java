@@ -1,8 +1,6 @@
 package io.cxone.kafka.source.webhook;
 
 import static io.cxone.kafka.source.webhook.WebhookConfig.ACK_TIMEOUT_MS;
-import static io.cxone.kafka.source.webhook.WebhookConfig.DEDUPE_MAX_ENTRIES;
-import static io.cxone.kafka.source.webhook.WebhookConfig.DEDUPE_WINDOW_MS;
 import static io.cxone.kafka.source.webhook.WebhookConfig.POLL_LINGER_MS;
 import static io.cxone.kafka.source.webhook.WebhookConfig.POLL_MAX_EVENTS;
 import static io.cxone.kafka.source.webhook.WebhookConfig.QUEUE_MAX_EVENTS;
@@ -13,7 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
-/** Settings of delivery to Kafka: queue capacity, ack timeout, polling, dedupe. */
+/** Settings of delivery to Kafka: queue capacity, ack timeout, polling. */
 final class DeliverySettings {
 
     private static final String GROUP = "Delivery";
@@ -85,29 +83,5 @@ final class DeliverySettings {
                 ++order,
                 Width.SHORT,
                 "Poll linger (ms)");
-        def.define(
-                DEDUPE_WINDOW_MS,
-                Type.LONG,
-                0L,
-                ConfigDef.Range.atLeast(0),
-                Importance.MEDIUM,
-                "Drop events whose id was acknowledged within this window (answered with the original offsets), so "
-                        + "caller retries publish once. 0 turns dedupe off. Per task, in memory.",
-                GROUP,
-                ++order,
-                Width.SHORT,
-                "Dedupe window (ms)");
-        def.define(
-                DEDUPE_MAX_ENTRIES,
-                Type.INT,
-                100_000,
-                ConfigDef.Range.between(1, 10_000_000),
-                Importance.LOW,
-                "Most event ids the dedupe window remembers (about 150 bytes of heap each, kept as a 128-bit hash); "
-                        + "the oldest are forgotten first. At 20,000 events/s the default covers 5 s of retries.",
-                GROUP,
-                ++order,
-                Width.SHORT,
-                "Dedupe capacity");
     }
 }

@@ -12,12 +12,17 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * Remembers event ids acknowledged within a window, so a caller's retry of an event already in Kafka is answered
  * with the original offset instead of publishing it again. An id still being published by another request makes
  * the new request wait (503 + Retry-After) rather than race it. In memory, per task: ids being published in a map
- * (they live milliseconds), acknowledged ids in {@link AcknowledgedIds} (they live for the window).
+ * (they live milliseconds), acknowledged ids in {@link AcknowledgedIds} (they live for the window). Ids found in the
+ * topic ({@link DedupeTopicReader}: published before this task started, or by the connector's other tasks) are
+ * added with {@link #remember}.
  */
 final class EventDeduplicator {
 
     /** Where an earlier copy of an event went. */
     record Published(String topic, int partition, long offset) {}
+
+    /** An event id read from the topic, where it is, and when it was written. */
+    record Seen(String id, String topic, int partition, long offset, long timestampMillis) {}
 
     private final long windowMillis;
     private final Clock clock;
@@ -84,6 +89,26 @@ final class EventDeduplicator {
                 metadata.partition(),
                 metadata.hasOffset() ? metadata.offset() : -1,
                 clock.millis());
+    }
+
+    /**
+     * Adds ids read from the topic that the window does not hold yet (this task's own, read back, are held already).
+     * Returns how many were added.
+     */
+    synchronized int remember(List<Seen> seen) {
+        int added = 0;
+        for (Seen event : seen) {
+            if (acknowledged.find(event.id()) == null) {
+                acknowledged.put(event.id(), event.topic(), event.partition(), event.offset(), event.timestampMillis());
+                added++;
+            }
+        }
+        return added;
+    }
+
+    /** Acknowledged ids remembered now (for the dedupe-ids metric). */
+    synchronized int size() {
+        return acknowledged.size();
     }
 
     /** Forgets ids of a request that was not published, so a retry publishes them. */

@@ -44,8 +44,10 @@ final class ListenerSettings {
                 8701,
                 ConfigDef.Range.between(0, 65535),
                 Importance.HIGH,
-                "Port of the HTTP listener. With tasks.max > 1, task N listens on port + N (put a load balancer in "
-                        + "front); one task per worker is the usual deployment. 0 picks a free port (tests only).",
+                "Port of the HTTP listener, the same for every task: tasks on one host share it (SO_REUSEPORT, the "
+                        + "kernel spreads connections over them), so a load balancer reaches the webhook at this port on "
+                        + "every worker host, and GET /health answers 200 wherever a task listens. 0 picks a free port "
+                        + "per task (tests only).",
                 GROUP,
                 ++order,
                 Width.SHORT,

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -15,9 +16,9 @@ import org.apache.kafka.common.config.types.Password;
 
 /**
  * Configuration of the CXone webhook source: the setting names, the {@link ConfigDef} assembled from one fragment per
- * concern ({@link ListenerSettings}, {@link EventSettings}, {@link DeliverySettings}, {@link AuthSettings},
- * {@link DeadLetterSettings}), and typed getters; {@link WebhookConfigValidator} checks combinations. Tasks get the
- * connector's settings plus {@value #TASK_INDEX}; see {@link #taskConfigs} for the {@code tasks.max > 1} scheme.
+ * concern ({@link ListenerSettings}, {@link EventSettings}, {@link DeliverySettings}, {@link DedupeSettings},
+ * {@link AuthSettings}, {@link DeadLetterSettings}), and typed getters; {@link WebhookConfigValidator} checks
+ * combinations. Tasks get the connector's settings plus {@value #TASK_INDEX} and {@value #TASK_COUNT}.
  */
 public final class WebhookConfig extends AbstractConfig {
 
@@ -52,8 +53,13 @@ public final class WebhookConfig extends AbstractConfig {
     public static final String RETRY_AFTER_SECONDS = "retry.after.seconds";
     public static final String POLL_MAX_EVENTS = "poll.max.events";
     public static final String POLL_LINGER_MS = "poll.linger.ms";
+    // Dedupe
     public static final String DEDUPE_WINDOW_MS = "dedupe.window.ms";
     public static final String DEDUPE_MAX_ENTRIES = "dedupe.max.entries";
+    public static final String DEDUPE_BOOTSTRAP_SERVERS = "dedupe.bootstrap.servers";
+    public static final String DEDUPE_REBUILD_TIMEOUT_MS = "dedupe.rebuild.timeout.ms";
+    /** Every key with this prefix is a setting of the consumer that fills the dedupe window. */
+    public static final String DEDUPE_CONSUMER_PREFIX = "dedupe.consumer.";
     // Security
     public static final String AUTH_MODE = "auth.mode";
     public static final String AUTH_BASIC_USERNAME = "auth.basic.username";
@@ -73,6 +79,9 @@ public final class WebhookConfig extends AbstractConfig {
     public static final String DLQ_BOOTSTRAP_SERVERS = "dlq.bootstrap.servers";
     // Task only
     public static final String TASK_INDEX = "task.index";
+    public static final String TASK_COUNT = "task.count";
+    /** Connect's own setting: the connector's name, in every connector and task configuration. */
+    public static final String CONNECTOR_NAME = "name";
 
     /** How callers authenticate; written none, basic, bearer, hmac-sha256. */
     public enum AuthMode {
@@ -93,18 +102,24 @@ public final class WebhookConfig extends AbstractConfig {
         ListenerSettings.define(def);
         EventSettings.define(def);
         DeliverySettings.define(def);
+        DedupeSettings.define(def);
         AuthSettings.define(def);
         DeadLetterSettings.define(def);
         def.defineInternal(TASK_INDEX, Type.INT, 0, Importance.LOW);
+        def.defineInternal(TASK_COUNT, Type.INT, 1, Importance.LOW);
         return def;
     }
 
-    /** One task config per task: the connector's settings plus the task index that offsets the port. */
+    /**
+     * One task config per task: the connector's settings plus the task's index and the number of tasks. Every task
+     * listens on the same {@value #PORT} (tasks on one host share it, see {@link WebhookListener}).
+     */
     public static List<Map<String, String>> taskConfigs(Map<String, String> connectorProps, int maxTasks) {
         List<Map<String, String>> configs = new ArrayList<>(maxTasks);
         for (int i = 0; i < maxTasks; i++) {
             Map<String, String> task = new HashMap<>(connectorProps);
             task.put(TASK_INDEX, Integer.toString(i));
+            task.put(TASK_COUNT, Integer.toString(maxTasks));
             configs.add(task);
         }
         return configs;
@@ -114,10 +129,9 @@ public final class WebhookConfig extends AbstractConfig {
         return getString(BIND_ADDRESS);
     }
 
-    /** The port this task listens on: {@value #PORT} + task index (0 stays 0: a free port). */
+    /** The port every task listens on (0: a free port per task, for tests). */
     public int port() {
-        int base = getInt(PORT);
-        return base == 0 ? 0 : base + taskIndex();
+        return getInt(PORT);
     }
 
     public String path() {
@@ -126,6 +140,17 @@ public final class WebhookConfig extends AbstractConfig {
 
     public int taskIndex() {
         return getInt(TASK_INDEX);
+    }
+
+    /** How many tasks the connector runs (1 outside a task's configuration). */
+    public int taskCount() {
+        return getInt(TASK_COUNT);
+    }
+
+    /** The connector's name as Connect gave it ("" when absent, as in unit tests). */
+    public String connectorName() {
+        Object name = originals().get(CONNECTOR_NAME);
+        return name == null ? "" : name.toString();
     }
 
     public boolean tlsEnabled() {
@@ -235,6 +260,29 @@ public final class WebhookConfig extends AbstractConfig {
 
     public int dedupeMaxEntries() {
         return getInt(DEDUPE_MAX_ENTRIES);
+    }
+
+    public String dedupeBootstrapServers() {
+        return getString(DEDUPE_BOOTSTRAP_SERVERS).trim();
+    }
+
+    /** Whether the dedupe window is filled from the topic ({@link DedupeTopicReader}). */
+    public boolean dedupeFromTopic() {
+        return dedupeEnabled() && !dedupeBootstrapServers().isEmpty();
+    }
+
+    public Duration dedupeRebuildTimeout() {
+        return Duration.ofMillis(getLong(DEDUPE_REBUILD_TIMEOUT_MS));
+    }
+
+    /**
+     * Kafka consumer settings of the dedupe reader: every {@value #DEDUPE_CONSUMER_PREFIX}-prefixed key, prefix
+     * removed, and {@value #DEDUPE_BOOTSTRAP_SERVERS} as {@code bootstrap.servers}.
+     */
+    public Map<String, Object> dedupeConsumerSettings() {
+        Map<String, Object> settings = new HashMap<>(originalsWithPrefix(DEDUPE_CONSUMER_PREFIX));
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, dedupeBootstrapServers());
+        return settings;
     }
 
     public AuthMode authMode() {

@@ -7,7 +7,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
@@ -21,6 +23,14 @@ import org.apache.kafka.connect.errors.DataException;
  * schema itself (parsed, fetched from the registry, mapped to Connect: it may reach the network).
  */
 public final class WebhookConfigValidator extends ConnectorConfigValidator<WebhookConfig> {
+
+    /** Connect's connector-level header converter setting. */
+    static final String HEADER_CONVERTER = "header.converter";
+
+    /** Header converters that write a string header as its UTF-8 bytes, as the dedupe reader reads it back. */
+    static final List<String> TEXT_HEADER_CONVERTERS = List.of(
+            "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+            "org.apache.kafka.connect.storage.StringConverter");
 
     public WebhookConfigValidator() {
         super(WebhookConfig.CONFIG_DEF);
@@ -62,6 +72,10 @@ public final class WebhookConfigValidator extends ConnectorConfigValidator<Webho
                 problems.add(WebhookConfig.DLQ_TOPIC, "must differ from topic");
             }
         }
+        if (config.path().equals(HealthHandler.PATH)) {
+            problems.add(WebhookConfig.PATH, "must differ from " + HealthHandler.PATH + ", the health check's path");
+        }
+        checkDedupe(config, problems);
         if (config.requestMaxEvents() > config.queueMaxEvents()) {
             problems.add(
                     WebhookConfig.REQUEST_MAX_EVENTS,
@@ -71,6 +85,33 @@ public final class WebhookConfigValidator extends ConnectorConfigValidator<Webho
             problems.add(
                     WebhookConfig.REQUEST_MAX_DECODED_BYTES,
                     "must be at least request.max.bytes (" + config.requestMaxBytes() + ")");
+        }
+    }
+
+    private static void checkDedupe(WebhookConfig config, ConfigProblems problems) {
+        if (config.originals().containsKey(WebhookConfig.DEDUPE_CONSUMER_PREFIX + "bootstrap.servers")) {
+            problems.add(
+                    WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS,
+                    "give the dedupe consumer's servers here, not as " + WebhookConfig.DEDUPE_CONSUMER_PREFIX
+                            + "bootstrap.servers");
+        }
+        if (config.dedupeBootstrapServers().isEmpty()) {
+            return;
+        }
+        if (!config.dedupeEnabled()) {
+            problems.add(
+                    WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS,
+                    "has no effect unless dedupe is on (dedupe.window.ms > 0 and event.id.field set)");
+            return;
+        }
+        Object headerConverter = config.originals().get(HEADER_CONVERTER);
+        if (headerConverter != null
+                && !TEXT_HEADER_CONVERTERS.contains(headerConverter.toString().trim())) {
+            problems.add(
+                    WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS,
+                    "the dedupe window is read back from the " + DedupeTopicReader.EVENT_ID_HEADER + " header as text, "
+                            + "which " + HEADER_CONVERTER + "=" + headerConverter + " does not write: leave "
+                            + HEADER_CONVERTER + " unset or use one of " + TEXT_HEADER_CONVERTERS);
         }
     }
 
@@ -114,26 +155,39 @@ public final class WebhookConfigValidator extends ConnectorConfigValidator<Webho
     }
 
     /**
-     * The {@code dlq.}-prefixed keys no Kafka producer knows (typos, e.g. of a security setting), each reported on its
-     * own key; then, only when everything else is valid, the schema: loading it may ask the registry.
+     * The {@code dlq.}- and {@code dedupe.consumer.}-prefixed keys no Kafka producer or consumer knows (typos, e.g. of
+     * a security setting), each reported on its own key; then, only when everything else is valid, the schema:
+     * loading it may ask the registry.
      */
     @Override
     protected void afterValidation(Map<String, String> props, List<ConfigValue> results) {
-        checkDlqProducerSettings(props, results);
+        checkClientSettings(
+                props,
+                results,
+                WebhookConfig.DLQ_PREFIX,
+                ProducerConfig.configNames(),
+                "not a Kafka producer setting; every " + WebhookConfig.DLQ_PREFIX + "-prefixed key but "
+                        + WebhookConfig.DLQ_TOPIC + " is passed to the DLQ producer without the prefix");
+        checkClientSettings(
+                props,
+                results,
+                WebhookConfig.DEDUPE_CONSUMER_PREFIX,
+                ConsumerConfig.configNames(),
+                "not a Kafka consumer setting; every " + WebhookConfig.DEDUPE_CONSUMER_PREFIX
+                        + "-prefixed key is passed to the dedupe consumer without the prefix");
         if (results.stream().allMatch(v -> v.errorMessages().isEmpty())) {
             checkSchema(new WebhookConfig(props)).attachTo(results, WebhookConfig.SCHEMA_INLINE);
         }
     }
 
-    private static void checkDlqProducerSettings(Map<String, String> props, List<ConfigValue> results) {
+    private static void checkClientSettings(
+            Map<String, String> props, List<ConfigValue> results, String prefix, Set<String> known, String problem) {
         for (String key : props.keySet()) {
-            if (key.startsWith(WebhookConfig.DLQ_PREFIX)
+            if (key.startsWith(prefix)
                     && !WebhookConfig.CONFIG_DEF.names().contains(key)
-                    && !ProducerConfig.configNames().contains(key.substring(WebhookConfig.DLQ_PREFIX.length()))) {
+                    && !known.contains(key.substring(prefix.length()))) {
                 ConfigValue unknown = new ConfigValue(key);
-                unknown.addErrorMessage(
-                        "not a Kafka producer setting; every " + WebhookConfig.DLQ_PREFIX + "-prefixed key but "
-                                + WebhookConfig.DLQ_TOPIC + " is passed to the DLQ producer without the prefix");
+                unknown.addErrorMessage(problem);
                 results.add(unknown);
             }
         }

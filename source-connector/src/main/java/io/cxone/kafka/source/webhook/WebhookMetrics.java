@@ -79,6 +79,11 @@ final class WebhookMetrics implements AutoCloseable {
         kafkaMicros.record(kafkaNanos / 1000);
     }
 
+    /** With dedupe on: a gauge of the event ids the window remembers (its own and those read from the topic). */
+    void dedupeIds(IntSupplier size) {
+        sensors.gauge("dedupe-ids", "Event ids the dedupe window remembers", size::getAsInt);
+    }
+
     void duplicates(int count) {
         duplicates.record(count);
     }

@@ -250,6 +250,10 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
             headers.addString("content-type", mediaType);
             headers.addString("ingest-time", ingestTime);
             headers.addString("request-id", exchange.requestId());
+            if (ids.get(i) != null) {
+                // read back by DedupeTopicReader: unlike the key, a header survives any key converter or key transform
+                headers.addString(DedupeTopicReader.EVENT_ID_HEADER, ids.get(i));
+            }
             if (remote != null) {
                 headers.addString("remote-address", remote);
             }

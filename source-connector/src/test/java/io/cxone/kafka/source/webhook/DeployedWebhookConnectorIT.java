@@ -21,8 +21,9 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.Test;
 
 /**
- * connectors/cxone-webhook-source.json as ./stack deploys it (only the registry URL and the listener port point at
- * the test services): RUNNING without its topic existing, and an event posted to it lands in cxone.webhook.events.
+ * connectors/cxone-webhook-source.json as ./stack deploys it (only the registry URL, the listener port and the dedupe
+ * consumer's Kafka point at the test services): RUNNING without its topic existing, and an event posted to it lands in
+ * cxone.webhook.events.
  */
 class DeployedWebhookConnectorIT {
 
@@ -41,6 +42,7 @@ class DeployedWebhookConnectorIT {
         config.put(WebhookConfig.PORT, Integer.toString(port));
         config.put(
                 "value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());
+        config.put(WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS, TestServices.kafkaBootstrapServers());
 
         connect.configureConnector(name, config);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 1, "deployed webhook connector running");

@@ -145,10 +145,100 @@ class WebhookConfigValidatorTest {
     }
 
     @Test
-    void taskNListensOnPortPlusN() {
+    void everyTaskListensOnTheSamePortAndKnowsHowManyTasksThereAre() {
         List<Map<String, String>> tasks =
                 WebhookConfig.taskConfigs(Map.of(WebhookConfig.TOPIC, "t", WebhookConfig.PORT, "9000"), 3);
         assertThat(tasks).hasSize(3);
-        assertThat(new WebhookConfig(tasks.get(2)).port()).isEqualTo(9002);
+        for (int i = 0; i < 3; i++) {
+            WebhookConfig task = new WebhookConfig(tasks.get(i));
+            assertThat(task.port()).isEqualTo(9000);
+            assertThat(task.taskIndex()).isEqualTo(i);
+            assertThat(task.taskCount()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void theHealthCheckPathIsNotAWebhookPath() {
+        assertThat(errors(Map.of(WebhookConfig.PATH, HealthHandler.PATH)))
+                .containsEntry(WebhookConfig.PATH, List.of("must differ from /health, the health check's path"));
+    }
+
+    @Test
+    void dedupeConsumerSettingsArePassedOnWithoutThePrefixAndTyposAreRefused() {
+        Map<String, String> settings = Map.of(
+                WebhookConfig.DEDUPE_WINDOW_MS,
+                "60000",
+                WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS,
+                " kafka-1:9092 ",
+                "dedupe.consumer.security.protocol",
+                "SSL",
+                "dedupe.consumer.ssl.truststore.location",
+                "/etc/kafka/truststore.p12");
+        assertThat(errors(settings)).isEmpty();
+        WebhookConfig config = new WebhookConfig(withTopic(settings));
+        assertThat(config.dedupeFromTopic()).isTrue();
+        assertThat(config.dedupeConsumerSettings())
+                .containsOnly(
+                        Map.entry("bootstrap.servers", "kafka-1:9092"),
+                        Map.entry("security.protocol", "SSL"),
+                        Map.entry("ssl.truststore.location", "/etc/kafka/truststore.p12"));
+
+        Map<String, List<String>> typo = errors(Map.of(
+                WebhookConfig.DEDUPE_WINDOW_MS,
+                "60000",
+                WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS,
+                "kafka-1:9092",
+                "dedupe.consumer.security.protocoll",
+                "SSL"));
+        assertThat(typo).containsOnlyKeys("dedupe.consumer.security.protocoll");
+        assertThat(typo.get("dedupe.consumer.security.protocoll").get(0)).contains("not a Kafka consumer setting");
+        assertThat(errors(
+                        Map.of(WebhookConfig.DEDUPE_WINDOW_MS, "60000", "dedupe.consumer.bootstrap.servers", "k:9092")))
+                .containsOnlyKeys(WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS);
+    }
+
+    /** The reader's own needs win over anything passed through: committed records only, no group, no commits. */
+    @Test
+    void theDedupeConsumerReadsCommittedRecordsWhateverItIsGiven() {
+        Map<String, Object> config = DedupeTopicReader.consumerConfig(
+                Map.of(
+                        "bootstrap.servers", "kafka-1:9092",
+                        "isolation.level", "read_uncommitted",
+                        "group.id", "g",
+                        "enable.auto.commit", "true"),
+                "cxone-webhook-wh-0");
+        assertThat(config)
+                .containsEntry("isolation.level", "read_committed")
+                .containsEntry("enable.auto.commit", false)
+                .containsEntry("client.id", "cxone-webhook-wh-0-dedupe")
+                .doesNotContainKey("group.id");
+    }
+
+    @Test
+    void dedupeBootstrapServersWithoutDedupeOrWithABinaryHeaderConverterAreRefused() {
+        assertThat(errors(Map.of(WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS, "kafka-1:9092")))
+                .containsOnlyKeys(WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS);
+        assertThat(errors(Map.of(
+                        WebhookConfig.DEDUPE_WINDOW_MS, "60000",
+                        WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS, "kafka-1:9092",
+                        WebhookConfig.EVENT_ID_FIELD, "")))
+                .containsOnlyKeys(WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS);
+        Map<String, String> json = Map.of(
+                WebhookConfig.DEDUPE_WINDOW_MS, "60000",
+                WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS, "kafka-1:9092",
+                WebhookConfigValidator.HEADER_CONVERTER, "org.apache.kafka.connect.json.JsonConverter");
+        assertThat(errors(json).get(WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS).get(0))
+                .contains("header.converter=org.apache.kafka.connect.json.JsonConverter");
+        for (String text : WebhookConfigValidator.TEXT_HEADER_CONVERTERS) {
+            Map<String, String> settings = new HashMap<>(json);
+            settings.put(WebhookConfigValidator.HEADER_CONVERTER, text);
+            assertThat(errors(settings)).isEmpty();
+        }
+    }
+
+    private static Map<String, String> withTopic(Map<String, String> settings) {
+        Map<String, String> props = new HashMap<>(settings);
+        props.put(WebhookConfig.TOPIC, "events");
+        return props;
     }
 }

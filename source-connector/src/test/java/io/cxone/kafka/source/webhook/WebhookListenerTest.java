@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxone.kafka.stack.Ports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,8 +14,10 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -170,6 +173,60 @@ class WebhookListenerTest {
             assertThat(body.get("status").asInt()).as(line).isEqualTo(request.getValue());
             assertThat(body.get("error").asText()).as(line).isNotBlank();
         }
+    }
+
+    /**
+     * Two tasks of one connector on one port (as on a worker that runs both, or two workers on one host): both start,
+     * and health checks over new connections reach both, each naming itself. Once one stops, the other still answers
+     * on the port.
+     */
+    @Test
+    void tasksOfOneConnectorShareThePort() throws Exception {
+        int port = Ports.freePort();
+        Map<String, String> shared = Map.of(WebhookConfig.PORT, Integer.toString(port), "name", "wh-shared");
+        start(withTask(shared, 0));
+        start(withTask(shared, 1));
+        assertThat(tasksAnsweringHealth(port, 40)).containsExactlyInAnyOrder(0, 1);
+
+        tasks.remove(0).stop();
+        assertThat(tasksAnsweringHealth(port, 10)).containsExactly(1);
+    }
+
+    /** The kernel would share a port with any listener that asks: a second connector of this worker is refused. */
+    @Test
+    void anotherConnectorCannotTakeAConnectorsPort() {
+        int port = Ports.freePort();
+        start(Map.of(WebhookConfig.PORT, Integer.toString(port), "name", "wh-first"));
+        assertThatThrownBy(() -> start(Map.of(WebhookConfig.PORT, Integer.toString(port), "name", "wh-second")))
+                .hasMessageContaining("port " + port + " is already the webhook port of connector 'wh-first'");
+    }
+
+    @Test
+    void healthNeedsNoCredentialsAndAnswersOnlyGet() throws Exception {
+        int port = start(Map.of("name", "wh-health"));
+        String answer = exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("Cache-Control: no-store");
+        assertThat(body(answer).toString()).isEqualTo("{\"status\":\"up\",\"connector\":\"wh-health\",\"task\":0}");
+        assertThat(exchange(port, "POST /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 405")
+                .contains("Allow: GET, HEAD");
+    }
+
+    private static Map<String, String> withTask(Map<String, String> settings, int index) {
+        Map<String, String> props = new HashMap<>(settings);
+        props.put(WebhookConfig.TASK_INDEX, Integer.toString(index));
+        return props;
+    }
+
+    /** The task index each of {@code count} health checks reported, each over a connection of its own. */
+    private static Set<Integer> tasksAnsweringHealth(int port, int count) throws IOException {
+        Set<Integer> answered = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            String answer = exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(answer).startsWith("HTTP/1.1 200");
+            answered.add(body(answer).get("task").asInt());
+        }
+        return answered;
     }
 
     private static String exchange(int port, String request) throws IOException {

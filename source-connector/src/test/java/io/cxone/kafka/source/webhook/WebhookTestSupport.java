@@ -57,10 +57,34 @@ final class WebhookTestSupport {
 
     /** Starts connector {@code name} writing to its own one-partition topic, and waits until its listener answers. */
     static Webhook start(String name, Map<String, String> settings) throws InterruptedException {
+        return start(name, settings, 1);
+    }
+
+    /**
+     * Starts connector {@code name} with {@code tasks} tasks (all on one port) writing to its own topic of as many
+     * partitions, and waits until its listener answers.
+     */
+    static Webhook start(String name, Map<String, String> settings, int tasks) throws InterruptedException {
         EmbeddedConnectCluster connect = connect();
         String topic = name + "-events";
-        connect.kafka().createTopic(topic, 1);
+        connect.kafka().createTopic(topic, tasks);
         int port = Ports.freePort();
+        Map<String, String> config = connectorConfig(topic, port, settings);
+        config.put(ConnectorConfig.TASKS_MAX_CONFIG, Integer.toString(tasks));
+        connect.configureConnector(name, config);
+        connect.assertions()
+                .assertConnectorAndExactlyNumTasksAreRunning(
+                        name, tasks, "webhook connector " + name + " did not start");
+        boolean tls = settings.containsKey(WebhookConfig.TLS_KEYSTORE_PATH);
+        String url = (tls ? "https" : "http") + "://127.0.0.1:" + port + WebhookConfig.DEFAULT_PATH;
+        if (!tls) {
+            awaitListening(url);
+        }
+        return new Webhook(name, topic, port, url);
+    }
+
+    /** A webhook connector's settings as the ITs use them: one task, a loopback listener, exactly-once, Avro. */
+    static Map<String, String> connectorConfig(String topic, int port, Map<String, String> settings) {
         Map<String, String> config = new HashMap<>();
         config.put(ConnectorConfig.CONNECTOR_CLASS_CONFIG, CxoneWebhookSourceConnector.class.getName());
         config.put(ConnectorConfig.TASKS_MAX_CONFIG, "1");
@@ -73,15 +97,7 @@ final class WebhookTestSupport {
         // as connectors/cxone-webhook-source.json ships it
         config.put("value.converter.apicurio.registry.schema-resolver", CachingSchemaResolver.class.getName());
         config.putAll(settings);
-        connect.configureConnector(name, config);
-        connect.assertions()
-                .assertConnectorAndExactlyNumTasksAreRunning(name, 1, "webhook connector " + name + " did not start");
-        boolean tls = settings.containsKey(WebhookConfig.TLS_KEYSTORE_PATH);
-        String url = (tls ? "https" : "http") + "://127.0.0.1:" + port + WebhookConfig.DEFAULT_PATH;
-        if (!tls) {
-            awaitListening(url);
-        }
-        return new Webhook(name, topic, port, url);
+        return config;
     }
 
     /** Waits until a listener answers at {@code url} (a GET is refused with 405 once it is up). */
@@ -151,8 +167,12 @@ final class WebhookTestSupport {
 
     /** Every committed record of the topic (read_committed, up to the end offsets). */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) throws Exception {
-        ConsumerRecords<byte[], byte[]> records = connect()
-                .kafka()
+        return readAll(connect(), topic);
+    }
+
+    /** Every committed record of the topic in {@code cluster}'s Kafka (read_committed, up to the end offsets). */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(EmbeddedConnectCluster cluster, String topic) throws Exception {
+        ConsumerRecords<byte[], byte[]> records = cluster.kafka()
                 .consumeAll(
                         Duration.ofSeconds(30).toMillis(),
                         Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
