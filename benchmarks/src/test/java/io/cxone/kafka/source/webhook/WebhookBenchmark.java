@@ -125,6 +125,7 @@ public final class WebhookBenchmark {
         int port = Ports.freePort();
         String name = "wh-bench";
         config.put(WebhookConfig.PORT, Integer.toString(port));
+        config.put(WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS, connect.kafka().bootstrapServers());
         config.put(WebhookConfig.TOPIC, "bench-webhook-events");
         config.put(
                 "value.converter.apicurio.registry.url", TestServices.registry().apicurioApiUrl());

@@ -84,6 +84,7 @@ class StackClusterFailoverIT {
                 CHECKOUT.resolve("connectors/cxone-webhook-source.json").toFile());
         ObjectNode config = (ObjectNode) spec.get("config");
         config.put("listener.port", Integer.toString(webhookPort));
+        config.put(WebhookConfig.DEDUPE_BOOTSTRAP_SERVERS, bootstrap); // the dedupe window is rebuilt from this cluster
         // no schema registry here: the records as JSON; the rest (topic creation, exactly-once) as shipped
         config.remove(List.of(
                 "value.converter.apicurio.registry.url",
