@@ -40,12 +40,7 @@ final class ReportingSettings {
                 REPORTING_API_VERSION,
                 Type.STRING,
                 "v27.0",
-                (name, value) -> {
-                    if (value == null
-                            || !VERSION.matcher(value.toString().trim()).matches()) {
-                        throw new ConfigException(name, value, "must be a version segment such as v27.0");
-                    }
-                },
+                new VersionValidator(),
                 Importance.MEDIUM,
                 "Version segment of the Reporting API paths ({api_endpoint}/incontactapi/services/<version>/...), as"
                         + " the tenant serves it.",
