@@ -170,27 +170,36 @@ public final class ExportKillRun {
         }
     }
 
-    private void deploy(CxoneSimulator sim) throws Exception {
+    /**
+     * The export connector on {@code sim} with {@code tasks} tasks, exactly-once with one transaction per chunk, string
+     * keys and headers, JSON values without schemas, quick retries; the API flavour and what it reads are the caller's.
+     */
+    static Map<String, String> exactlyOnceConnector(CxoneSimulator sim, int tasks) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", CxoneExportSourceConnector.class.getName());
-        config.put("tasks.max", "1");
+        config.put("tasks.max", Integer.toString(tasks));
         config.put("exactly.once.support", "required");
         config.put("transaction.boundary", "connector");
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "false");
         config.put("header.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put(ExportSourceConfig.API_FLAVOUR, "records");
         config.put(ExportSourceConfig.BASE_URL, sim.baseUrl());
         config.put(ExportSourceConfig.CLIENT_ID, sim.options().clientId());
         config.put(ExportSourceConfig.CLIENT_SECRET, sim.options().clientSecret());
+        config.put(ExportSourceConfig.RETRY_BACKOFF_MS, "50");
+        config.put(ExportSourceConfig.RETRY_BACKOFF_MAX_MS, "2000");
+        return config;
+    }
+
+    private void deploy(CxoneSimulator sim) throws Exception {
+        Map<String, String> config = exactlyOnceConnector(sim, 1);
+        config.put(ExportSourceConfig.API_FLAVOUR, "records");
         config.put(ExportSourceConfig.REPORTS, String.join(",", settings.reports()));
         config.put(ExportSourceConfig.TOPIC, settings.topic());
         config.put(ExportSourceConfig.KEY_FIELD, "id");
         config.put(ExportSourceConfig.CHUNK_SIZE, Integer.toString(settings.chunkSize()));
         config.put(ExportSourceConfig.EXPORT_INTERVAL_MS, "86400000");
-        config.put(ExportSourceConfig.RETRY_BACKOFF_MS, "50");
-        config.put(ExportSourceConfig.RETRY_BACKOFF_MAX_MS, "2000");
         put("/connectors/" + settings.connector() + "/config", CxoneHttp.JSON.writeValueAsString(config));
     }
 
