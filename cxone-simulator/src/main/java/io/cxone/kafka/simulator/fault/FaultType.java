@@ -22,6 +22,7 @@ public enum FaultType {
                     Endpoint.EXPORT_RECORDS,
                     Endpoint.JOB_CREATE,
                     Endpoint.JOB_STATUS,
+                    Endpoint.REPORTING,
                     Endpoint.TOKEN)),
     /** Not stored: every token issued so far expires at once (the next call with one gets 401 "token expired"). */
     EXPIRE_TOKENS("expire-tokens", 1, EnumSet.noneOf(Endpoint.class)),
@@ -37,7 +38,7 @@ public enum FaultType {
     /** The response is held back {@code delayMs} before it is produced. */
     DELAY("delay", -1, EnumSet.allOf(Endpoint.class)),
     /** Rows from {@code fromRow} on have a field added, removed or retyped. */
-    SCHEMA_DRIFT("schema-drift", -1, EnumSet.of(Endpoint.EXPORT_RECORDS, Endpoint.DOWNLOAD)),
+    SCHEMA_DRIFT("schema-drift", -1, EnumSet.of(Endpoint.EXPORT_RECORDS, Endpoint.DOWNLOAD, Endpoint.REPORTING)),
     /** A second (third, ...) download of the same page or window returns other values for the same ids. */
     DIFFERENT_ROWS("different-rows", 1, EnumSet.of(Endpoint.EXPORT_RECORDS, Endpoint.DOWNLOAD)),
     /** The download URL answers 403 "expired" although it is within its validity. */
@@ -85,7 +86,7 @@ public enum FaultType {
     }
 
     public Set<Endpoint> endpoints() {
-        return endpoints;
+        return java.util.Collections.unmodifiableSet(endpoints);
     }
 
     public static Optional<FaultType> fromWireName(String name) {

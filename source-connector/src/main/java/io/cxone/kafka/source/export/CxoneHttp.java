@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP calls to CXone on the JDK client with the connector's retry rules: 429 waits for Retry-After; 5xx, timeouts,
+ * HTTP calls to CXone on the JDK client with the connector's retry rules: 429 waits for Retry-After without counting
+ * as an attempt (up to {@link RetryPolicy#throttleBudget()} per call); 5xx, timeouts,
  * resets and unparseable bodies back off with full jitter up to {@link RetryPolicy#maxAttempts()}; a 401 drops the
  * cached token and retries once with a new one; any other 4xx, and an answer over {@code response.max.bytes}, fail at
  * once with the status. Each exchange, up to the last byte of its body, ends within the request timeout. Waits end
@@ -89,6 +90,7 @@ public final class CxoneHttp implements AutoCloseable {
     public <T> T call(
             String what, HttpRequest.Builder request, TokenCache tokens, CallGate gate, BodyParser<T> parser) {
         boolean refreshedToken = false;
+        Duration throttledFor = Duration.ZERO;
         String lastError = "";
         for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
             if (tokens != null) {
@@ -126,6 +128,10 @@ public final class CxoneHttp implements AutoCloseable {
                 } else if (status == 429) {
                     wait = retry.retryAfter(retryAfter(response, retry.delayAfter(attempt)));
                     lastError = "HTTP 429 (throttled)";
+                    throttledFor = throttledFor.plus(wait);
+                    if (throttledFor.compareTo(retry.throttleBudget()) <= 0) {
+                        attempt--; // CXone pacing the caller is not a failed attempt
+                    }
                     if (gate != null) {
                         gate.throttled(wait); // the gate waits before the next attempt
                         wait = Duration.ZERO;

@@ -30,7 +30,9 @@ final class RetrySettings {
                 10,
                 ConfigDef.Range.atLeast(1),
                 Importance.LOW,
-                "Attempts per CXone call on 429, 5xx, timeouts and connection resets before the task fails.",
+                "Attempts per CXone call on 5xx, timeouts, connection resets and malformed answers before the task"
+                        + " fails. A 429 is waited out (its Retry-After, at most retry.backoff.max.ms) without counting,"
+                        + " for up to 10 x this x retry.backoff.max.ms in one call.",
                 GROUP,
                 ++order,
                 Width.SHORT,

@@ -146,6 +146,34 @@ class CxoneHttpTest {
     }
 
     @Test
+    void aLongRunOf429sIsWaitedOutWithoutCountingAsFailedAttempts() {
+        ChunkReader reader = records(http(Duration.ofSeconds(10), 1 << 20)); // 3 attempts
+        simulator.arm(FaultSpec.rateLimit(Endpoint.EXPORT_RECORDS, 0, 12));
+
+        assertThat(reader.read(0, 10)).hasSize(10);
+        assertThat(simulator.requests().count(Endpoint.EXPORT_RECORDS, 429)).isEqualTo(12);
+        assertThat(metrics.sensors().value("retries-total")).hasValue(12);
+    }
+
+    @Test
+    void aCallStillThrottledPastItsBudgetFails() {
+        http = new CxoneHttp(
+                Duration.ofSeconds(10),
+                new RetryPolicy(1, new Backoff(Duration.ofMillis(1), Duration.ofMillis(100))),
+                1 << 20,
+                metrics);
+        ChunkReader reader = records(http); // budget: 10 x 100 ms
+        simulator.arm(FaultSpec.rateLimit(Endpoint.EXPORT_RECORDS, 1, 50));
+
+        assertThatThrownBy(() -> reader.read(0, 10))
+                .isInstanceOf(CxoneApiException.class)
+                .hasMessageContaining("HTTP 429");
+        assertThat(simulator.requests().count(Endpoint.EXPORT_RECORDS, 429))
+                .as("Retry-After capped at 100 ms: ten waits, then the one attempt counts")
+                .isBetween(10L, 12L);
+    }
+
+    @Test
     void serverErrorsAndAnswersSlowerThanTheTimeoutAreRetried() {
         ChunkReader reader = records(http(Duration.ofMillis(500), 1 << 20));
         simulator.arm(FaultSpec.serverError(Endpoint.EXPORT_RECORDS, 503, 1));

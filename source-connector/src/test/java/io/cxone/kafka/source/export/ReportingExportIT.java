@@ -7,7 +7,6 @@ import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.data.FieldType;
 import io.cxone.kafka.simulator.data.SchemaDrift;
 import io.cxone.kafka.simulator.fault.FaultSpec;
-import io.cxone.kafka.simulator.fault.FaultType;
 import io.cxone.kafka.simulator.http.Endpoint;
 import io.cxone.kafka.simulator.reporting.ReportingEntity;
 import io.cxone.kafka.testkit.TestServices;
@@ -158,22 +157,10 @@ class ReportingExportIT {
         connect.deleteConnector(sync.name());
     }
 
-    /**
-     * The simulator applies drift to its Reporting API answers, but lists the fault for the records API and downloads
-     * only, so the fault would never reach a Reporting API call; this lets it. Without effect once the simulator lists
-     * the endpoint itself.
-     */
-    private static void letDriftReachTheReportingApi() {
-        if (!FaultType.SCHEMA_DRIFT.appliesTo(Endpoint.REPORTING)) {
-            FaultType.SCHEMA_DRIFT.endpoints().add(Endpoint.REPORTING);
-        }
-    }
-
     private static final int DRIFT_FROM_ROW = 120;
 
     /** Completed contacts with a field "channel" added from row 120 on (chunks of 50: in the chunk of rows 100-149). */
     private Sync deployWithDrift(String base, String policy) {
-        letDriftReachTheReportingApi();
         sim.arm(FaultSpec.schemaDrift(
                 new SchemaDrift(SchemaDrift.Change.ADD, "channel", FieldType.STRING, DRIFT_FROM_ROW)));
         return deploy(base, List.of("contacts/completed"), Map.of(ExportSourceConfig.SCHEMA_DRIFT_POLICY, policy));
