@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -73,14 +74,20 @@ class ShippedReportingPipelineIT {
                                     .filter(v -> v.versions > 1)
                                     .count()
                             >= 5);
-            connect.deleteConnector("cxone-reporting-source");
+            // stopped (not deleted, which returns before the task has finished): no transaction commits after this
+            connect.stopConnector("cxone-reporting-source");
+            connect.assertions().assertConnectorIsStopped("cxone-reporting-source", "source stopped");
 
-            Map<String, Newest> newest = newestVersions();
+            AtomicReference<Map<String, Newest>> topic = new AtomicReference<>();
             await().atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofSeconds(1))
-                    .untilAsserted(() -> assertThat(ElasticsearchQueries.count(INDEX))
-                            .as("documents in %s, one per contact id in %s", INDEX, TOPIC)
-                            .isEqualTo(newest.size()));
+                    .untilAsserted(() -> {
+                        topic.set(newestVersions());
+                        assertThat(ElasticsearchQueries.count(INDEX))
+                                .as("documents in %s, one per contact id in %s", INDEX, TOPIC)
+                                .isEqualTo(topic.get().size());
+                    });
+            Map<String, Newest> newest = topic.get();
             long changed = 0;
             for (Map.Entry<String, Newest> e : newest.entrySet()) {
                 JsonNode document = ElasticsearchQueries.source(INDEX, e.getKey());
@@ -97,6 +104,7 @@ class ShippedReportingPipelineIT {
                             .asText())
                     .isEqualTo("date");
             connect.deleteConnector("elasticsearch-sink-reporting");
+            connect.deleteConnector("cxone-reporting-source");
         }
     }
 
