@@ -1,11 +1,12 @@
 // Export progress and chunk checks, from the headers the export source puts on every record of a chunk:
 // cxone.job.id (job, or window for Data Extraction), cxone.chunk.offset (the chunk's first row), cxone.chunk.size
-// (its rows) and cxone.chunk.sha256. That checksum is the SHA-256 of the chunk's rows as CXone sent them, each as
+// (its rows), cxone.chunk.row (the row's place in the chunk) and cxone.chunk.sha256. That checksum is the SHA-256 of the chunk's rows as CXone sent them, each as
 // compact JSON with object keys sorted at every level followed by '\n', in row order (ChunkChecksum in the source
 // connector). Once all rows of a chunk are here, the page writes that text again from the values it received and
 // compares. It can do so exactly only when it knows the row order and the values are CXone's own:
-//  * order: records of one partition keep their order, so a chunk read from one partition is checked; one spread
-//    over several partitions is shown as "order unknown" (the records carry no row index);
+//  * order: each record says its place in the chunk (cxone.chunk.row), so a chunk is checked whatever partitions
+//    its rows went to; records written before that header existed are checked only when the chunk is on one
+//    partition (whose order is the row order), else shown as "order unknown";
 //  * values: JSON rows of the records API and untyped CSV columns of Data Extraction arrive as sent; numbers are
 //    taken as written in the frame (JSON.parse source text), where Java's formatting of doubles is kept. A null
 //    may stand for an absent field, so a chunk with nulls is also tried without them. Columns typed by the
@@ -14,7 +15,8 @@
 'use strict';
 
 const ExportChunks = (() => {
-  const H = { job: 'cxone.job.id', start: 'cxone.chunk.offset', size: 'cxone.chunk.size', sha: 'cxone.chunk.sha256' };
+  const H = { job: 'cxone.job.id', start: 'cxone.chunk.offset', size: 'cxone.chunk.size', sha: 'cxone.chunk.sha256',
+    row: 'cxone.chunk.row' };
   const SCHEMA_PREFIX = 'io.cxone.kafka.export.';
   const MAX_OPEN_CHUNKS = 64;          // chunks being collected at once (the oldest is given up beyond)
   const MAX_CHUNK_ROWS = 100000;       // rows kept for one chunk
@@ -37,8 +39,11 @@ const ExportChunks = (() => {
     if (sha === undefined) return null;
     const start = Number(header(r, H.start));
     const size = Number(header(r, H.size));
+    const rowText = header(r, H.row);
+    const row = rowText === undefined ? null : Number(rowText);
     return {
       sha, job: header(r, H.job) ?? '', start, size,
+      row: row !== null && Number.isSafeInteger(row) && row >= 0 && row < size ? row : null,
       valid: /^[0-9a-f]{64}$/.test(sha) && Number.isSafeInteger(start) && start >= 0 && Number.isSafeInteger(size) && size > 0
     };
   }
@@ -111,6 +116,7 @@ const ExportChunks = (() => {
     let c = open.get(key);
     if (!c) {
       c = { source: s, start: h.start, size: h.size, sha: h.sha, count: 0, partitions: new Map(), nulls: false,
+        byRow: new Map(), // rows by their cxone.chunk.row, while every row so far had a distinct one
         problem: h.size > MAX_CHUNK_ROWS ? `more than ${MAX_CHUNK_ROWS} rows: not kept to check` : null };
       open.set(key, c);
       if (open.size > MAX_OPEN_CHUNKS) {
@@ -123,11 +129,13 @@ const ExportChunks = (() => {
       if (!raw || (r.valueFormat !== 'avro' && r.valueFormat !== 'json')) {
         c.problem = raw ? `value not readable (${r.valueFormat})` : 'browser cannot read numbers as written';
         c.partitions.clear();
+        c.byRow = null;
       } else {
         const v = raw.value;
         const hasNull = v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).includes(null);
         const row = { offset: r.offset, text: canonical(v, false), withoutNulls: hasNull ? canonical(v, true) : null };
         c.nulls ||= hasNull;
+        if (c.byRow && h.row !== null && !c.byRow.has(h.row)) c.byRow.set(h.row, row); else c.byRow = null;
         (c.partitions.get(r.partition) || c.partitions.set(r.partition, []).get(r.partition)).push(row);
       }
     }
@@ -140,10 +148,15 @@ const ExportChunks = (() => {
     s.complete++;
     const last = { start: c.start, end: c.start + c.size - 1, sha: c.sha, state: 'checking', detail: '' };
     s.last = last;
-    if (!c.problem && c.partitions.size > 1) c.problem = `order unknown (rows on ${c.partitions.size} partitions)`;
+    const indexed = c.byRow && c.byRow.size === c.size; // every place 0..size-1 exactly once
+    if (!c.problem && !indexed && c.partitions.size > 1) {
+      c.problem = `order unknown (rows on ${c.partitions.size} partitions, without cxone.chunk.row)`;
+    }
     if (!c.problem && !(window.crypto && crypto.subtle)) c.problem = 'no WebCrypto (page not on HTTPS or localhost)';
     if (c.problem) { s.unchecked++; last.state = 'unchecked'; last.detail = c.problem; return; }
-    const rows = [...c.partitions.values()][0].sort((a, b) => a.offset - b.offset);
+    const rows = indexed
+      ? [...c.byRow.entries()].sort((a, b) => a[0] - b[0]).map(e => e[1])
+      : [...c.partitions.values()][0].sort((a, b) => a.offset - b.offset);
     const computed = await sha256Hex(rows.map(x => x.text + '\n').join(''));
     let ok = computed === c.sha;
     if (!ok && c.nulls) ok = (await sha256Hex(rows.map(x => (x.withoutNulls ?? x.text) + '\n').join(''))) === c.sha;

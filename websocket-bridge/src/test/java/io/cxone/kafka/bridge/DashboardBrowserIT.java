@@ -207,6 +207,7 @@ class DashboardBrowserIT {
         String tricky = BridgeTestSupport.uniqueTopic("export-tricky", 1);
         String tampered = BridgeTestSupport.uniqueTopic("export-tampered", 1);
         String spread = BridgeTestSupport.uniqueTopic("export-spread", 2);
+        String indexed = BridgeTestSupport.uniqueTopic("export-indexed", 3);
         String absent = BridgeTestSupport.uniqueTopic("export-absent", 1);
         List<String> trickyRows = List.of(
                 "{\"id\":\"t-1\",\"zeta\":\"last\",\"alpha\":\"quote \\\" backslash \\\\ tab \\t newline \\n ctrl"
@@ -215,22 +216,27 @@ class DashboardBrowserIT {
                         + "\"a\":\"é\"},\"emoji\":\"😀 ünïcødé € \\u2028\",\"none\":null}",
                 "{\"id\":\"t-2\",\"Upper\":1,\"lower\":2,\"_u\":3,\"10\":4,\"9\":5,\"\":\"empty key\"}",
                 "{\"id\":\"t-3\",\"list\":[],\"obj\":{},\"f\":false,\"d\":0.1,\"e\":-12345.678}");
-        produceChunk(tricky, "tricky-job", trickyRows, trickyRows, i -> 0);
+        produceChunk(tricky, "tricky-job", trickyRows, trickyRows, i -> 0, false);
         List<String> original =
                 List.of("{\"id\":\"a\",\"score\":1.5}", "{\"id\":\"b\",\"score\":2.5}", "{\"id\":\"c\",\"score\":3.5}");
         List<String> changed =
                 List.of(original.get(0), "{\"id\":\"b\",\"score\":2.6}", original.get(2)); // one value changed
-        produceChunk(tampered, "tampered-job", original, changed, i -> 0);
+        produceChunk(tampered, "tampered-job", original, changed, i -> 0, false);
         List<String> spreadRows =
                 List.of("{\"id\":\"s-1\"}", "{\"id\":\"s-2\"}", "{\"id\":\"s-3\"}", "{\"id\":\"s-4\"}");
-        produceChunk(spread, "spread-job", spreadRows, spreadRows, i -> i % 2);
+        produceChunk(spread, "spread-job", spreadRows, spreadRows, i -> i % 2, false);
+        // As the connector writes them now: each row says its place in the chunk, so partitions do not matter.
+        List<String> indexedRows = List.of(
+                "{\"id\":\"i-1\"}", "{\"id\":\"i-2\"}", "{\"id\":\"i-3\"}", "{\"id\":\"i-4\"}", "{\"id\":\"i-5\"}");
+        produceChunk(indexed, "indexed-job", indexedRows, indexedRows, i -> (5 - i) % 3, true);
         // CXone left a field out of a row; the record (one schema for the chunk) carries it as null.
         produceChunk(
                 absent,
                 "absent-job",
                 List.of("{\"id\":\"a\",\"x\":1}", "{\"id\":\"b\"}"),
                 List.of("{\"id\":\"a\",\"x\":1}", "{\"id\":\"b\",\"x\":null}"),
-                i -> 0);
+                i -> 0,
+                false);
         for (int i = 1; i <= 6; i++) {
             event(events, i, i % 3 == 0 ? "HOLD" : i % 2 == 0 ? "LOGOUT" : "LOGIN", System.currentTimeMillis() - 800);
         }
@@ -239,7 +245,7 @@ class DashboardBrowserIT {
         Map<String, Expected> expected = awaitExport(exportTopic, 300 * sources.size());
         assertThat(expected).hasSize(sources.size());
 
-        page.openClean("topics=" + String.join(",", events, exportTopic, tricky, tampered, spread, absent)
+        page.openClean("topics=" + String.join(",", events, exportTopic, tricky, tampered, spread, indexed, absent)
                 + "&start=earliest");
         page.connectWithToken(BridgeTestSupport.TOKEN);
 
@@ -265,8 +271,9 @@ class DashboardBrowserIT {
         });
         assertThat(expected.values()).allSatisfy(e -> assertThat(e.rows).isEqualTo(300));
         // Rows the page checked by itself: escapes, Java's doubles, big integers, key order -> verified; a changed
-        // value -> mismatch; a chunk over two partitions (order unknown) -> not checked, and not passed off as
-        // verified; a field CXone left out, carried as null -> verified.
+        // value -> mismatch; a chunk over two partitions without row places (order unknown) -> not checked, and not
+        // passed off as verified; one over three partitions with row places -> verified; a field CXone left out,
+        // carried as null -> verified.
         await().atMost(WAIT).untilAsserted(() -> {
             Map<String, Map<String, String>> bySource = new HashMap<>();
             page.rows("exports").forEach(r -> bySource.put(r.get("source"), r));
@@ -279,7 +286,8 @@ class DashboardBrowserIT {
                     .containsEntry("check", "unchecked")
                     .containsEntry("verified", "0")
                     .containsEntry("failed", "0");
-            assertThat(bySource.get(spread).get("text")).contains("order unknown (rows on 2 partitions)");
+            assertThat(bySource.get(spread).get("text")).contains("order unknown (rows on 2 partitions");
+            assertThat(bySource.get(indexed)).containsEntry("check", "verified").containsEntry("verified", "1");
             assertThat(bySource.get(absent)).containsEntry("check", "verified");
         });
 
@@ -299,6 +307,7 @@ class DashboardBrowserIT {
                 "2",
                 "HOLD",
                 "2"));
+        counts.put("export rows · " + indexed, "5");
         sources.forEach(source -> counts.put("export rows · " + source, "300"));
         await().atMost(WAIT).untilAsserted(() -> assertThat(page.counts()).containsExactlyInAnyOrderEntriesOf(counts));
         assertThat(page.pixelsOfColor("counts-chart", EXPORT_COLOR, 0)).isGreaterThan(100);
@@ -370,7 +379,8 @@ class DashboardBrowserIT {
             String job,
             List<String> hashed,
             List<String> written,
-            java.util.function.IntUnaryOperator partitionOfRow)
+            java.util.function.IntUnaryOperator partitionOfRow,
+            boolean withRowPlace)
             throws Exception {
         List<JsonNode> rows = new ArrayList<>();
         for (String row : hashed) {
@@ -378,11 +388,14 @@ class DashboardBrowserIT {
         }
         String sha = ChunkChecksum.sha256(rows);
         for (int i = 0; i < written.size(); i++) {
-            List<Header> headers = List.of(
+            List<Header> headers = new ArrayList<>(List.of(
                     header(ChunkPipeline.HEADER_CHUNK_OFFSET, "0"),
                     header(ChunkPipeline.HEADER_CHUNK_SIZE, Integer.toString(written.size())),
                     header(ChunkPipeline.HEADER_CHUNK_SHA256, sha),
-                    header(ChunkPipeline.HEADER_JOB_ID, job));
+                    header(ChunkPipeline.HEADER_JOB_ID, job)));
+            if (withRowPlace) {
+                headers.add(header(ChunkPipeline.HEADER_CHUNK_ROW, Integer.toString(i)));
+            }
             produce(
                     topic,
                     partitionOfRow.applyAsInt(i),

@@ -27,6 +27,9 @@ public final class ChunkPipeline {
     public static final String HEADER_CHUNK_OFFSET = "cxone.chunk.offset";
     public static final String HEADER_CHUNK_SIZE = "cxone.chunk.size";
     public static final String HEADER_CHUNK_SHA256 = "cxone.chunk.sha256";
+    /** The row's place in its chunk (0-based): a reader of records spread over partitions can restore the order. */
+    public static final String HEADER_CHUNK_ROW = "cxone.chunk.row";
+
     public static final String HEADER_JOB_ID = "cxone.job.id";
     public static final String HEADER_SCHEMA_FINGERPRINT = "cxone.schema.fingerprint";
     public static final String HEADER_DRIFT_REASON = "cxone.drift.reason";
@@ -313,6 +316,7 @@ public final class ChunkPipeline {
             ConnectHeaders headers = new ConnectHeaders();
             headers.add(HEADER_CHUNK_OFFSET, startRowValue, Schema.INT64_SCHEMA);
             headers.add(HEADER_CHUNK_SIZE, chunkSizeValue, Schema.INT32_SCHEMA);
+            headers.addInt(HEADER_CHUNK_ROW, records.size()); // one record per row so far
             headers.addString(HEADER_CHUNK_SHA256, sha);
             headers.addString(HEADER_JOB_ID, job);
             headers.addString(HEADER_SCHEMA_FINGERPRINT, fingerprint);

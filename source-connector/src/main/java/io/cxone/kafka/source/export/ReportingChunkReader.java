@@ -75,6 +75,9 @@ public final class ReportingChunkReader implements ChunkReader {
     private long passWritten;
     private long passSkipped;
     private long passBehind;
+    /** Remembered versions forgotten in this pass (since its start or the last restart): logged once, then summed. */
+    private long passForgotten;
+
     private long lastReadBytes;
 
     public ReportingChunkReader(
@@ -143,12 +146,14 @@ public final class ReportingChunkReader implements ChunkReader {
                 completedAt = now;
                 log.info(
                         "{} pass complete ({}): {} versions written, {} skipped as written before, {} behind the key"
-                                + " cursor (left to the next pass); watermark {}",
+                                + " cursor (left to the next pass), {} forgotten past {}; watermark {}",
                         source,
                         since == null ? "first pass" : "updated since " + since,
                         passWritten,
                         passSkipped,
                         passBehind,
+                        passForgotten,
+                        ExportSourceConfig.REPORTING_DEDUPE_MAX_VERSIONS,
                         watermark);
             }
             if (now.isBefore(completedAt.plus(config.exportInterval()))) {
@@ -178,6 +183,7 @@ public final class ReportingChunkReader implements ChunkReader {
         passWritten = 0;
         passSkipped = 0;
         passBehind = 0;
+        passForgotten = 0;
         enterRange(start);
         log.info(
                 "{} pass started: rows dated {} to {}, {}",
@@ -365,6 +371,18 @@ public final class ReportingChunkReader implements ChunkReader {
                 int forgotten = seen.add(key, updated);
                 if (forgotten > 0) {
                     metrics.reportingDedupeEvictions(forgotten);
+                    if (passForgotten == 0) {
+                        log.warn(
+                                "{} pass of {}: more than {}={} versions written since {} to remember for the next"
+                                        + " pass's overlap; the oldest are forgotten and may be written again (a long"
+                                        + " pass remembers every version that changed during it)",
+                                source,
+                                currentJob(),
+                                ExportSourceConfig.REPORTING_DEDUPE_MAX_VERSIONS,
+                                config.reportingDedupeMaxVersions(),
+                                Instant.ofEpochMilli(keepFrom));
+                    }
+                    passForgotten += forgotten;
                 }
             }
         }

@@ -82,8 +82,10 @@ final class ReportingSettings {
                 ConfigDef.Range.between(0, 50_000),
                 Importance.LOW,
                 "Most versions (key and lastUpdateTime) remembered in the checkpoint to skip in the next pass's"
-                        + " overlap. When more changed within the overlap, the oldest are forgotten and may be written"
-                        + " a second time (metric reporting-dedupe-evictions; an upsert by key absorbs them).",
+                        + " overlap: those a pass writes that changed after its watermark minus the overlap, which in"
+                        + " a long pass is every version that changed while it ran. Past this many the oldest are"
+                        + " forgotten and may be written a second time (logged once per pass, metric"
+                        + " reporting-dedupe-evictions-total; an upsert by key absorbs them).",
                 GROUP,
                 ++order,
                 Width.SHORT,

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -202,6 +203,11 @@ class ExportConnectorIT {
                             .distinct())
                     .hasSize(1);
             assertThat(header(chunk.get(0), ChunkPipeline.HEADER_CHUNK_SIZE)).isEqualTo(Integer.toString(chunk.size()));
+            // one partition: Kafka's order is the chunk's row order, which the row header states
+            assertThat(chunk.stream().map(r -> header(r, ChunkPipeline.HEADER_CHUNK_ROW)))
+                    .containsExactlyElementsOf(IntStream.range(0, chunk.size())
+                            .mapToObj(Integer::toString)
+                            .toList());
         });
         assertThat(header(records.get(0), ChunkPipeline.HEADER_JOB_ID)).isNotBlank();
         connect.deleteConnector(name);

@@ -46,9 +46,10 @@ class ReportingChunkReaderTest {
     static void start() {
         simulator = CxoneSimulator.start(SimulatorOptions.builder()
                 .port(0)
-                // 400 rows completed before the start, then one each 15 ms; 30% change once within 1 s; visible 300 ms
-                // late
-                .reporting(400, Duration.ofMillis(15), 0.3, Duration.ofSeconds(4), Duration.ofMillis(300))
+                // 400 rows completed before the start, then one each 60 ms; 30% change once within 4 s; visible 300 ms
+                // late. Rows dated in a pass's range keep completing for 10 min, so the reader (restarted at every
+                // chunk here) must outpace their creation for a pass to end: a few times over even on a loaded machine.
+                .reporting(400, Duration.ofMillis(60), 0.3, Duration.ofSeconds(4), Duration.ofMillis(300))
                 .build());
     }
 
@@ -110,7 +111,11 @@ class ReportingChunkReaderTest {
         int restarts = 0;
         Map<String, Long> manifestRows = new HashMap<>();
         long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        long giveUp = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < until || completedPassWatermark == null) {
+            assertThat(System.nanoTime())
+                    .as("a pass completes (%d versions written so far)", written.size())
+                    .isLessThan(giveUp);
             Optional<ExportChunk> chunk = pipeline.next();
             if (chunk.isEmpty()) {
                 Thread.sleep(20);
@@ -147,6 +152,9 @@ class ReportingChunkReaderTest {
                 .isPositive()
                 .isLessThanOrEqualTo(written.size());
 
+        assertThat(metrics.sensors().value("reporting-dedupe-evictions-total").orElse(0))
+                .as("remembered versions forgotten (each may be written twice)")
+                .isZero();
         Set<String> versions = new HashSet<>();
         for (SourceRecord record : written) {
             Struct value = (Struct) record.value();
