@@ -11,6 +11,7 @@ import io.cxone.kafka.stack.LocalStack;
 import io.cxone.kafka.stack.ManagedProcess;
 import io.cxone.kafka.stack.Ports;
 import io.cxone.kafka.stack.StackConfig;
+import io.cxone.kafka.stack.StackException;
 import io.cxone.kafka.stack.StackService;
 import io.cxone.kafka.stack.Topology;
 import java.nio.file.Files;
@@ -228,10 +229,27 @@ final class BrokerKillCluster implements AutoCloseable {
         throw new IllegalStateException("no " + count + " free loopback ports in a row");
     }
 
+    /**
+     * Starts one service, again up to twice if that fails: on a machine with a load average of 40, the storage format
+     * tool that a node's first start runs was seen to miss its 60 s bound.
+     */
+    private static ManagedProcess startWithRetries(StackService service) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return service.start();
+            } catch (StackException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.err.println(service.name() + ": start failed, trying again: " + e.getMessage());
+            }
+        }
+    }
+
     /** Starts every service at once (a KRaft node is healthy only once a quorum of them runs), then waits for each. */
     private void startAndAwaitAll(List<? extends StackService> services) {
         services.stream()
-                .map(s -> CompletableFuture.supplyAsync(s::start))
+                .map(s -> CompletableFuture.supplyAsync(() -> startWithRetries(s)))
                 .toList()
                 .forEach(f -> {
                     ManagedProcess p = f.join();
