@@ -43,12 +43,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * ({@code tasks.max=1}: one listener serves the port, so a listener that closes shows as refused connections instead of
  * being hidden by a sibling listener sharing the port). Per case: {@code clients} closed-loop clients (one event per
  * request, every event id unique) for {@code before} seconds, then the broker chosen by the case is killed with SIGKILL,
- * load goes on for {@code down} seconds with 2 of 3 brokers, the broker is started again and load goes on for
- * {@code after} seconds. Cases: {@code coordinator} kills the Connect group's coordinator; {@code leader} the broker
+ * load goes on for {@code down} seconds with 2 of 3 brokers, the broker is started again and load goes on
+ * until {@code after} seconds after it is healthy. Cases: {@code coordinator} kills the Connect group's coordinator; {@code leader} the broker
  * leading the most partitions of the webhook topic, other than the previous case's; {@code transactions} the
  * transaction coordinator of the task's producer. Prints, per case, every request's outcome, the refused intervals of
  * the port, the task's state changes, and a read_committed check that every 2xx'd event id is in the topic.
- * <pre>benchmarks/bin/broker-kill [clients=32] [before=15] [down=45] [after=30] [cases="coordinator leader"]</pre>
+ * <pre>benchmarks/bin/broker-kill [clients=32] [before=15] [down=45] [after=30] [cases="coordinator leader transactions"]</pre>
  */
 public final class WebhookBrokerKillBenchmark {
 
@@ -81,7 +81,7 @@ public final class WebhookBrokerKillBenchmark {
         int before = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         int down = args.length > 2 ? Integer.parseInt(args[2]) : 45;
         int after = args.length > 3 ? Integer.parseInt(args[3]) : 30;
-        List<String> cases = List.of((args.length > 4 ? args[4] : "coordinator leader").split("[ ,]+"));
+        List<String> cases = List.of((args.length > 4 ? args[4] : "coordinator leader transactions").split("[ ,]+"));
         Path work = Path.of("target/broker-kill-" + Long.toString(System.currentTimeMillis(), 36))
                 .toAbsolutePath();
         try (BrokerKillCluster cluster = new BrokerKillCluster(work, 3, 2)) {
