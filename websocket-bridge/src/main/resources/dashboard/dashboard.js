@@ -98,7 +98,9 @@ async function connect(transport = state.forceSse || state.sseOpened ? 'sse' : '
       reconnectLater(code ? `closed ${code}${reason ? ': ' + reason : ''}` : reason);
     }
   };
-  const last = state.lastEventId && state.lastEventId.key === key ? state.lastEventId.id : null;
+  // An id is only of use to the next SSE stream of its topics: after any other stream the positions have moved on.
+  if (transport !== 'sse' || (state.lastEventId && state.lastEventId.key !== key)) state.lastEventId = null;
+  const last = state.lastEventId && state.lastEventId.id;
   const sub = { topics: state.topics, start: state.start, positions: state.positions, lastEventId: last };
   try {
     stream = await Streams.open(transport, state.token, sub, handlers);
