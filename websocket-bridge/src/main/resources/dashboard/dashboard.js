@@ -19,6 +19,9 @@ const EVENT_TIME_FIELDS = ['timestamp', 'time', 'occurred_at', 'event_time', 'ev
 const state = {
   socket: null, token: '', topics: [], start: 'latest',
   positions: {},           // topic -> partition -> next offset
+  lastEventId: null,       // {key: topics, id}: the last SSE event id, where an SSE stream of those topics resumes
+  forceSse: false,         // ?transport=sse: never try the WebSocket
+  sseOpened: false,        // SSE opened after the WebSocket could not: SSE from then on
   received: 0, verified: 0, failures: 0, reconnects: 0, dropped: 0,
   counts: new Map(),       // label -> records (action type; export rows by report/entity; others by topic)
   labelKinds: new Map(),   // label -> 'action' | 'export' | 'other'
@@ -48,14 +51,6 @@ function pick(obj, names) {
 
 function setStatus(text, s) { const el = $('status'); el.textContent = text; el.dataset.state = s; }
 
-function subscribeMessage() {
-  const msg = { type: 'subscribe', topics: state.topics, start: state.start };
-  const offsets = {};
-  for (const t of state.topics) if (state.positions[t]) offsets[t] = state.positions[t];
-  if (Object.keys(offsets).length) msg.offsets = offsets;
-  return JSON.stringify(msg);
-}
-
 let connectAttempt = 0;
 
 function reconnectLater(why) {
@@ -64,41 +59,51 @@ function reconnectLater(why) {
   state.retryMs = Math.min(state.retryMs * 2, 15000);
 }
 
-/**
- * The one place that opens a stream. The token goes in a header for a single-use ticket (a browser cannot set headers
- * on a WebSocket), and only the ticket is in the socket's URL. Resolves to a handle with send(text) and
- * close(code, reason); calls on.open(), on.frame(text) and on.close(code, reason).
- */
-async function openStream(token, on) {
-  const res = await fetch('/api/ticket', { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
-  if (!res.ok) throw new Error(`ticket refused ${res.status}: ${(await res.text()).trim().substring(0, 200)}`);
-  const ticket = (await res.json()).ticket;
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const ws = new WebSocket(`${scheme}://${location.host}/stream?ticket=${encodeURIComponent(ticket)}`);
-  ws.onopen = () => on.open();
-  ws.onmessage = ev => { if (typeof ev.data === 'string') on.frame(ev.data); };
-  ws.onclose = ev => on.close(ev.code, ev.reason);
-  return { url: ws.url, send: text => ws.send(text), close: (code, reason) => ws.close(code, reason) };
-}
+/** The topics of the stream as one key: an SSE event id resumes only a stream of the same topics. */
+function topicsKey(topics) { return [...topics].sort().join(','); }
 
-async function connect() {
+/**
+ * Opens the stream (Streams.open). The WebSocket is tried first; one that cannot open (a proxy stripping the upgrade)
+ * is followed at once by SSE, which stays the transport once it opened. ?transport=sse in the page address uses SSE
+ * only. A stream that ends after opening is resumed over the same transport from the page's positions.
+ */
+async function connect(transport = state.forceSse || state.sseOpened ? 'sse' : 'websocket') {
   state.wanted = true;
   const attempt = ++connectAttempt;
-  setStatus('connecting…', 'connecting');
+  const key = topicsKey(state.topics);
+  setStatus(`connecting (${Streams.label(transport)})…`, 'connecting');
   let stream;
   const handlers = {
-    open: () => { state.retryMs = 1000; setStatus('connected', 'open'); stream.send(subscribeMessage()); },
-    frame: text => { if (state.socket === stream) onFrame(text); },
-    close: (code, reason) => {
+    open: () => {
+      if (state.socket !== stream) return;
+      state.retryMs = 1000;
+      if (transport === 'sse') state.sseOpened = true;
+      setStatus(`live · ${Streams.label(transport)}`, 'open');
+    },
+    frame: (text, eventId) => {
+      if (state.socket !== stream) return;
+      onFrame(text);
+      if (eventId) state.lastEventId = { key, id: eventId };
+    },
+    close: ({ code, reason, opened }) => {
       if (state.socket !== stream) return;
       state.socket = null;
       if (code === 1008) $('last-error').textContent = `closed: ${reason}`;
       if (!state.wanted) { setStatus('disconnected', 'idle'); return; }
-      reconnectLater(`closed ${code}${reason ? ': ' + reason : ''}`);
+      if (transport === 'websocket' && !opened && !state.forceSse) {
+        setStatus('WebSocket unavailable: connecting with SSE…', 'connecting');
+        connect('sse');
+        return;
+      }
+      reconnectLater(code ? `closed ${code}${reason ? ': ' + reason : ''}` : reason);
     }
   };
+  // An id is only of use to the next SSE stream of its topics: after any other stream the positions have moved on.
+  if (transport !== 'sse' || (state.lastEventId && state.lastEventId.key !== key)) state.lastEventId = null;
+  const last = state.lastEventId && state.lastEventId.id;
+  const sub = { topics: state.topics, start: state.start, positions: state.positions, lastEventId: last };
   try {
-    stream = await openStream(state.token, handlers);
+    stream = await Streams.open(transport, state.token, sub, handlers);
   } catch (e) {
     if (attempt !== connectAttempt || !state.wanted) return;
     $('last-error').textContent = String(e.message || e);
@@ -107,6 +112,7 @@ async function connect() {
   }
   if (attempt !== connectAttempt || !state.wanted) { stream.close(1000, 'superseded'); return; }
   state.socket = stream;
+  $('status').dataset.transport = transport;
 }
 
 function onFrame(text) {
@@ -330,6 +336,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('token').value = stored;
   if (params.get('topics')) $('topics').value = params.get('topics');
   if (['latest', 'earliest'].includes(params.get('start'))) $('start').value = params.get('start');
+  // Behind a proxy that strips WebSocket upgrades every first attempt would fail: ?transport=sse skips it.
+  state.forceSse = params.get('transport') === 'sse';
   $('connect-form').addEventListener('submit', ev => {
     ev.preventDefault();
     state.token = $('token').value.trim();

@@ -34,6 +34,7 @@ final class HttpRoutes extends Handler.Abstract {
             "/dashboard.js", "dashboard/dashboard.js",
             "/charts.js", "dashboard/charts.js",
             "/chunks.js", "dashboard/chunks.js",
+            "/streams.js", "dashboard/streams.js",
             "/dashboard.css", "dashboard/dashboard.css");
 
     private final Admin admin;

@@ -1,7 +1,8 @@
 package io.cxone.kafka.bridge;
 
 import static io.cxone.kafka.bridge.BridgeTestSupport.flush;
-import static io.cxone.kafka.bridge.BridgeTestSupport.produce;
+import static io.cxone.kafka.bridge.DashboardRecords.event;
+import static io.cxone.kafka.bridge.DashboardRecords.produceChunk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
-import io.cxone.kafka.source.export.ChunkChecksum;
 import io.cxone.kafka.source.export.ChunkPipeline;
 import io.cxone.kafka.source.export.ExportSourceConfig;
 import io.cxone.kafka.testkit.TestServices;
@@ -29,7 +29,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.connect.runtime.ConnectorConfig;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -52,10 +51,6 @@ class DashboardBrowserIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Duration EXPORT_WAIT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The colours the page gives action types and export rows in the counts chart (dashboard.js KIND_COLORS). */
-    private static final String ACTION_COLOR = "#2f6fde";
-
-    private static final String EXPORT_COLOR = "#2b8a3e";
     private static BridgeServer bridge;
     private static DashboardPage page;
     private static final List<AutoCloseable> CLEANUP = new ArrayList<>();
@@ -96,7 +91,7 @@ class DashboardBrowserIT {
         page.openClean("topics=" + topic + "&start=earliest");
         assertThat(page.text("status")).isEqualTo("not connected");
         page.connectWithToken(BridgeTestSupport.TOKEN);
-        awaitEvents(produced, 4);
+        page.awaitEvents(produced, 4, WAIT);
         // The socket was opened with a single-use ticket: the token is not in its URL.
         assertThat(String.valueOf(page.script("return state.socket.url")))
                 .contains("/stream?ticket=")
@@ -107,13 +102,10 @@ class DashboardBrowserIT {
                 .untilAsserted(() -> assertThat(page.text("verified")).isEqualTo("4"));
 
         // The rate chart drew the topic's line above its zero line; the counts chart drew the action types' bars.
-        await().atMost(WAIT).untilAsserted(() -> {
-            String color = (String) page.script(
-                    "return document.querySelector('#rate-legend li[data-topic=\"' + arguments[0] + '\"]').dataset.color",
-                    topic);
-            assertThat(page.pixelsOfColor("rate-chart", color, 24)).isGreaterThan(10);
-        });
-        assertThat(page.pixelsOfColor("counts-chart", ACTION_COLOR, 0)).isGreaterThan(100);
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(page.rateLinePixels(topic)).isGreaterThan(10));
+        assertThat(page.pixelsOfColor("counts-chart", DashboardPage.ACTION_COLOR, 0))
+                .isGreaterThan(100);
 
         // Freshness from CXone's event time: four arrivals, each at least 5 s after its event.
         await().atMost(WAIT)
@@ -128,7 +120,7 @@ class DashboardBrowserIT {
         // Live events while connected.
         produced.add(event(topic, 5, "HOLD", System.currentTimeMillis()));
         flush();
-        awaitEvents(produced, 5);
+        page.awaitEvents(produced, 5, WAIT);
 
         // The socket drops; events produced meanwhile arrive after the page reconnects with its positions.
         page.script("state.socket.close(4000, 'test: connection lost')");
@@ -137,9 +129,9 @@ class DashboardBrowserIT {
             produced.add(event(topic, i, i % 2 == 0 ? "LOGOUT" : "LOGIN", System.currentTimeMillis()));
         }
         flush();
-        awaitEvents(produced, 9);
+        page.awaitEvents(produced, 9, WAIT);
         assertThat(page.text("reconnects")).isEqualTo("1");
-        assertThat(page.text("status")).isEqualTo("connected");
+        assertThat(page.text("status")).isEqualTo("live · WebSocket");
         assertThat(page.counts()).containsExactlyInAnyOrderEntriesOf(Map.of("LOGIN", "4", "LOGOUT", "4", "HOLD", "1"));
         await().atMost(WAIT)
                 .untilAsserted(() -> assertThat(page.text("verified")).isEqualTo("9"));
@@ -154,14 +146,14 @@ class DashboardBrowserIT {
         flush();
         page.openClean("topics=" + topic + "&start=earliest");
         page.connectWithToken(BridgeTestSupport.TOKEN);
-        awaitEvents(List.of("evt-1"), 1);
+        page.awaitEvents(List.of("evt-1"), 1, WAIT);
         assertThat(page.browser().getCurrentUrl()).doesNotContain(BridgeTestSupport.TOKEN);
         assertThat(page.script("return sessionStorage.getItem('bridge-token')")).isEqualTo(BridgeTestSupport.TOKEN);
 
         // A reload in the same tab connects with the kept token: nothing to type again.
         page.browser().navigate().refresh();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(page.text("status")).isEqualTo("connected"));
-        awaitEvents(List.of("evt-1"), 1);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(page.text("status")).isEqualTo("live · WebSocket"));
+        page.awaitEvents(List.of("evt-1"), 1, WAIT);
 
         // A token in the page address is not used (and is taken out of the address bar).
         page.openClean("topics=" + topic + "&start=earliest&token=" + BridgeTestSupport.TOKEN);
@@ -310,8 +302,10 @@ class DashboardBrowserIT {
         counts.put("export rows · " + indexed, "5");
         sources.forEach(source -> counts.put("export rows · " + source, "300"));
         await().atMost(WAIT).untilAsserted(() -> assertThat(page.counts()).containsExactlyInAnyOrderEntriesOf(counts));
-        assertThat(page.pixelsOfColor("counts-chart", EXPORT_COLOR, 0)).isGreaterThan(100);
-        assertThat(page.pixelsOfColor("counts-chart", ACTION_COLOR, 0)).isGreaterThan(10);
+        assertThat(page.pixelsOfColor("counts-chart", DashboardPage.EXPORT_COLOR, 0))
+                .isGreaterThan(100);
+        assertThat(page.pixelsOfColor("counts-chart", DashboardPage.ACTION_COLOR, 0))
+                .isGreaterThan(10);
         // Export rows' freshness is measured from their write to Kafka, the events' from CXone's event time.
         assertThat(page.rows("freshness"))
                 .anySatisfy(r -> assertThat(r)
@@ -333,7 +327,8 @@ class DashboardBrowserIT {
                     .isEmpty();
             assertThat(((Number) overflow.get("documentWidth")).longValue())
                     .isLessThanOrEqualTo(((Number) overflow.get("viewport")).longValue());
-            assertThat(page.pixelsOfColor("counts-chart", EXPORT_COLOR, 0)).isGreaterThan(100);
+            assertThat(page.pixelsOfColor("counts-chart", DashboardPage.EXPORT_COLOR, 0))
+                    .isGreaterThan(100);
         });
 
         // 1400×900 with the product's topics only, as in the documentation.
@@ -355,58 +350,6 @@ class DashboardBrowserIT {
         }
         connect.deleteConnector("dashboard-records-" + run);
         connect.deleteConnector("dashboard-extraction-" + run);
-    }
-
-    /** Produces one CXone-like agent event, keyed by its id (so partitions all get events). */
-    private static String event(String topic, int n, String action, long eventTime) {
-        String id = "evt-" + n;
-        produce(
-                topic,
-                null,
-                id,
-                ("{\"event_id\":\"" + id + "\",\"action_type\":\"" + action + "\",\"user\":\"agent-" + n
-                                + "\",\"timestamp\":" + eventTime + "}")
-                        .getBytes(StandardCharsets.UTF_8));
-        return id;
-    }
-
-    /**
-     * One chunk as the export source writes it (JSON values, the chunk headers), with the SHA-256 that
-     * {@link ChunkChecksum} computes over {@code hashed}, while the records carry {@code written}.
-     */
-    private static void produceChunk(
-            String topic,
-            String job,
-            List<String> hashed,
-            List<String> written,
-            java.util.function.IntUnaryOperator partitionOfRow,
-            boolean withRowPlace)
-            throws Exception {
-        List<JsonNode> rows = new ArrayList<>();
-        for (String row : hashed) {
-            rows.add(JSON.readTree(row));
-        }
-        String sha = ChunkChecksum.sha256(rows);
-        for (int i = 0; i < written.size(); i++) {
-            List<Header> headers = new ArrayList<>(List.of(
-                    header(ChunkPipeline.HEADER_CHUNK_OFFSET, "0"),
-                    header(ChunkPipeline.HEADER_CHUNK_SIZE, Integer.toString(written.size())),
-                    header(ChunkPipeline.HEADER_CHUNK_SHA256, sha),
-                    header(ChunkPipeline.HEADER_JOB_ID, job)));
-            if (withRowPlace) {
-                headers.add(header(ChunkPipeline.HEADER_CHUNK_ROW, Integer.toString(i)));
-            }
-            produce(
-                    topic,
-                    partitionOfRow.applyAsInt(i),
-                    null,
-                    written.get(i).getBytes(StandardCharsets.UTF_8),
-                    headers);
-        }
-    }
-
-    private static Header header(String name, String value) {
-        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -491,13 +434,5 @@ class DashboardBrowserIT {
     private static String header(ConsumerRecord<?, ?> record, String key) {
         Header h = record.headers().lastHeader(key);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    /** Waits until the page shows exactly these event ids, each once, and this many received records. */
-    private static void awaitEvents(java.util.Collection<String> ids, int received) {
-        await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(page.text("received")).isEqualTo(Integer.toString(received));
-            assertThat(page.eventIds()).containsExactlyInAnyOrderElementsOf(ids);
-        });
     }
 }

@@ -1,12 +1,15 @@
 package io.cxone.kafka.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +28,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * {@code bin/ensure-chromium} installs the browser first when the machine lacks it.
  */
 final class DashboardPage implements AutoCloseable {
+
+    /** The colours the page gives action types and export rows in the counts chart (dashboard.js KIND_COLORS). */
+    static final String ACTION_COLOR = "#2f6fde";
+
+    static final String EXPORT_COLOR = "#2b8a3e";
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -64,9 +72,12 @@ final class DashboardPage implements AutoCloseable {
         return browser;
     }
 
-    /** A fresh tab state (no stored token), then the page at {@code query}. */
+    /**
+     * A fresh tab state (no stored token), then the page at {@code query}. The storage is cleared on a page of the
+     * same origin that is not the dashboard, which would connect at once with a token it kept.
+     */
     void openClean(String query) {
-        load("");
+        browser.get("http://127.0.0.1:" + port + "/health");
         browser.executeScript("sessionStorage.clear()");
         load(query);
     }
@@ -115,6 +126,14 @@ final class DashboardPage implements AutoCloseable {
                 tableId);
     }
 
+    /** Waits until the page shows exactly these event ids, each once, and this many received records. */
+    void awaitEvents(Collection<String> ids, int received, Duration wait) {
+        await().atMost(wait).untilAsserted(() -> {
+            assertThat(text("received")).isEqualTo(Integer.toString(received));
+            assertThat(eventIds()).containsExactlyInAnyOrderElementsOf(ids);
+        });
+    }
+
     /** The event ids in the latest-events table. */
     List<String> eventIds() {
         Object shown =
@@ -139,6 +158,14 @@ final class DashboardPage implements AutoCloseable {
                   if (d[i + 3] > 200 && Math.abs(d[i] - r) < 40 && Math.abs(d[i + 1] - g) < 40 && Math.abs(d[i + 2] - b) < 40) n++;
                 }
                 return n;""", canvasId, color, bottomCss)).longValue();
+    }
+
+    /** Device pixels of the topic's line in the rate chart, above the chart's zero line (see {@link #pixelsOfColor}). */
+    long rateLinePixels(String topic) {
+        String color = (String) script(
+                "return document.querySelector('#rate-legend li[data-topic=\"' + arguments[0] + '\"]').dataset.color",
+                topic);
+        return pixelsOfColor("rate-chart", color, 24);
     }
 
     /** Emulates a viewport (CSS pixels, device pixel ratio, mobile or not) through the DevTools protocol. */
