@@ -38,7 +38,7 @@ public final class CrashFigures {
         int rowsPerReport = args.length > 1 ? Integer.parseInt(args[1]) : 150_000;
         int chunkSize = args.length > 2 ? Integer.parseInt(args[2]) : 500;
         int sinkKills = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-        int sinkRate = args.length > 4 ? Integer.parseInt(args[4]) : 1000;
+        int sinkRate = args.length > 4 ? Integer.parseInt(args[4]) : 300;
         // slow pages stretch the export over the kills: each kill costs a session timeout, a rebalance and a JVM start
         Duration pageDelay = Duration.ofMillis(args.length > 5 ? Long.parseLong(args[5]) : 1500);
         Path checkout = Path.of("").toAbsolutePath();

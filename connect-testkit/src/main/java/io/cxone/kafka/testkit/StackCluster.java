@@ -43,6 +43,9 @@ public final class StackCluster implements AutoCloseable {
             "heartbeat.interval.ms", "2000",
             "scheduled.rebalance.max.delay.ms", "5000");
 
+    /** At least this long for a service to become healthy: several JVMs start at once, often on a busy machine. */
+    private static final Duration MIN_START_TIMEOUT = Duration.ofMinutes(5);
+
     private final Path root;
     private final List<KafkaBrokerService> nodes;
     private final List<ConnectWorkerService> workers;
@@ -183,7 +186,7 @@ public final class StackCluster implements AutoCloseable {
                 });
         for (StackService s : services) {
             ManagedProcess p = process(s);
-            await().atMost(s.startTimeout())
+            await().atMost(s.startTimeout().compareTo(MIN_START_TIMEOUT) < 0 ? MIN_START_TIMEOUT : s.startTimeout())
                     .pollInterval(Duration.ofMillis(500))
                     .failFast(() -> !p.isAlive())
                     .alias(s.name() + " healthy (log: " + p.logFile() + ")")
