@@ -211,7 +211,8 @@ public final class KafkaBrokerService implements StackService {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            // generous: three nodes format at once, each in a JVM of its own, on a machine that may be busy
+            if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
                 throw new StackException(name() + ": formatting the storage folder " + dataDir + " failed.\n"
                         + ManagedProcess.tail(logFile, 15));

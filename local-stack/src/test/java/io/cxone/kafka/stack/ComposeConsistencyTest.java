@@ -341,18 +341,14 @@ class ComposeConsistencyTest {
         assertThat(texts(haproxy.get("volumes")))
                 .contains("./deploy/compose/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro");
 
-        ProductionLayout.Connector webhook = new ProductionLayout(ROOT)
-                .connectors().stream()
-                        .filter(c -> c.config().containsKey("listener.path"))
-                        .findFirst()
-                        .orElseThrow();
         int port = webhookPort();
         assertThat(cfg.get("frontend webhook")).contains("bind :" + port);
         assertThat(cfg.get("backend webhook"))
                 .contains("option httpchk")
-                // a GET on the listener path is answered (405) only where a webhook listener runs
-                .contains("http-check send meth GET uri " + webhook.config().get("listener.path"))
-                .contains("http-check expect status 405");
+                // the webhook's GET /health answers 200 only where a listener runs, 503 while its task stops
+                .contains("http-check send meth GET uri /health")
+                .contains("http-check expect status 200")
+                .noneMatch(l -> l.contains("expect status 405"));
         assertThat(servers(cfg.get("backend webhook")))
                 .containsExactlyInAnyOrderElementsOf(
                         workers().stream().map(w -> w + ":" + port).toList());

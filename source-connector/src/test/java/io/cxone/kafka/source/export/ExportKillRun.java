@@ -64,7 +64,8 @@ public final class ExportKillRun {
             int chunkSize,
             int kills,
             Duration pageDelay,
-            long seed) {}
+            long seed,
+            int replicationFactor) {}
 
     public record Result(
             int kills,
@@ -78,7 +79,9 @@ public final class ExportKillRun {
             int brokenChunks,
             int badChecksums,
             Map<String, Integer> jobsPerReport,
-            long jobsCreated) {
+            long jobsCreated,
+            List<Long> committedAtKills,
+            List<Long> chunkOffsetsAfterKills) {
 
         public boolean exactlyOnce() {
             return lost == 0
@@ -125,13 +128,14 @@ public final class ExportKillRun {
                 Admin admin = Admin.create(Map.of("bootstrap.servers", settings.bootstrapServers()))) {
             // Pages take a while, so kills land in every phase of a chunk: reading, verifying, sending, committing.
             sim.arm(FaultSpec.delay(Endpoint.EXPORT_RECORDS, settings.pageDelay(), -1));
-            admin.createTopics(List.of(new NewTopic(settings.topic(), 1, (short) 1)))
+            admin.createTopics(List.of(new NewTopic(settings.topic(), 1, (short) settings.replicationFactor())))
                     .all()
                     .get();
             long expected = (long) settings.rowsPerReport() * settings.reports().size();
             deploy(sim);
             int inTransaction = 0;
             int kills = 0;
+            List<Long> committedAtKills = new ArrayList<>();
             for (int kill = 1; kill <= settings.kills(); kill++) {
                 awaitTaskRunning();
                 long before = committedCount(admin);
@@ -149,13 +153,14 @@ public final class ExportKillRun {
                 worker.kill();
                 kills++;
                 inTransaction += inOpenTransaction ? 1 : 0;
+                committedAtKills.add(committedCount(admin));
                 log("kill " + kill + (inOpenTransaction ? " (transaction open)" : "") + " at " + committedCount(admin)
                         + " committed rows");
                 worker.start();
             }
             awaitTaskRunning();
             awaitStable(admin, expected, Duration.ofMinutes(30));
-            Result result = verify(sim, expected, kills, inTransaction);
+            Result result = verify(sim, expected, kills, inTransaction, committedAtKills);
             put("/connectors/" + settings.connector() + "/stop", null);
             HTTP.send(
                     HttpRequest.newBuilder(URI.create(worker.restUrl() + "/connectors/" + settings.connector()))
@@ -339,7 +344,9 @@ public final class ExportKillRun {
 
     private record RowAt(String report, int index) {}
 
-    private Result verify(CxoneSimulator sim, long expected, int kills, int killsInTransaction) throws Exception {
+    private Result verify(
+            CxoneSimulator sim, long expected, int kills, int killsInTransaction, List<Long> committedAtKills)
+            throws Exception {
         Map<String, RowAt> rowByKey = new HashMap<>();
         Map<String, List<JsonNode>> rowsByReport = new HashMap<>();
         for (String report : settings.reports()) {
@@ -357,7 +364,13 @@ public final class ExportKillRun {
         Map<String, List<String>> chunkKeys = new LinkedHashMap<>();
         Map<String, String[]> chunkHeaders = new HashMap<>();
         Map<String, Set<String>> jobsByReport = new HashMap<>();
+        // the chunk offset of the first record committed after each kill: where the export went on from
+        Map<Long, Long> chunkOffsetAt = new HashMap<>();
+        committedAtKills.forEach(at -> chunkOffsetAt.put(at, -1L));
         readCommitted(r -> {
+            if (chunkOffsetAt.containsKey(committed[0])) {
+                chunkOffsetAt.put(committed[0], Long.parseLong(header(r, ChunkPipeline.HEADER_CHUNK_OFFSET)));
+            }
             committed[0]++;
             String key = new String(r.key(), StandardCharsets.UTF_8);
             if (!seen.add(key)) {
@@ -416,7 +429,9 @@ public final class ExportKillRun {
                 broken,
                 badSha,
                 jobsPerReport,
-                sim.requests().count(Endpoint.EXPORT_CREATE));
+                sim.requests().count(Endpoint.EXPORT_CREATE),
+                List.copyOf(committedAtKills),
+                committedAtKills.stream().map(chunkOffsetAt::get).toList());
     }
 
     private static void log(String message) {
@@ -490,7 +505,8 @@ public final class ExportKillRun {
                 chunkSize,
                 kills,
                 Duration.ofMillis(100),
-                System.nanoTime());
+                System.nanoTime(),
+                1);
         Result result = new ExportKillRun(settings, stackWorker).run();
         System.out.println(result.line());
         System.out.println(result.checks());

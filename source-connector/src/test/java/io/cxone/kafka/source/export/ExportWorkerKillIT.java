@@ -122,7 +122,8 @@ class ExportWorkerKillIT {
                     250,
                     4,
                     Duration.ofMillis(150),
-                    12345L);
+                    12345L,
+                    1);
             ExportKillRun.Result result = new ExportKillRun(settings, worker).run();
             System.err.println("export-kill: " + result.line() + " " + result.checks());
             assertThat(result.kills()).as("worker JVMs killed").isEqualTo(4);
