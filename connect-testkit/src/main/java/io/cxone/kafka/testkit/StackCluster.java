@@ -163,6 +163,23 @@ public final class StackCluster implements AutoCloseable {
         startAndAwaitAll(List.of(service));
     }
 
+    /**
+     * Starts a service again (after {@link #kill}); true once it is healthy, false if not within {@code timeout} (it is
+     * left running: a broker recovering its log on a loaded machine may still get there).
+     */
+    public boolean restart(StackService service, Duration timeout) throws InterruptedException {
+        ManagedProcess p = service.start();
+        processes.put(p.name(), p);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            if (service.isHealthy()) {
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
     /** Workers first, then every Kafka node at once (one by one, the last would wait for a lost quorum). */
     @Override
     public void close() {

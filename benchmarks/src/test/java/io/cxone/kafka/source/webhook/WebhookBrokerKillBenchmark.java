@@ -85,7 +85,6 @@ public final class WebhookBrokerKillBenchmark {
         Path work = Path.of("target/broker-kill-" + Long.toString(System.currentTimeMillis(), 36))
                 .toAbsolutePath();
         try (BrokerKillCluster cluster = new BrokerKillCluster(work, 3, 2)) {
-            cluster.start();
             int port = Ports.freePort();
             String name = cluster.deployWebhook(port, Map.of());
             String topic = "cxone.webhook.events";
