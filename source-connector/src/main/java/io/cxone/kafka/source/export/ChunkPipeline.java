@@ -107,6 +107,11 @@ public final class ChunkPipeline {
         return source;
     }
 
+    /** Stops the reader's own threads (task stop). */
+    public void close() {
+        reader.close();
+    }
+
     /** The next verified chunk, or empty when nothing is due now (job done and the next not yet due). */
     public Optional<ExportChunk> next() {
         while (true) {
