@@ -157,11 +157,7 @@ public final class BackfillBenchmark {
         Map<String, String> config = ExportBench.exactlyOnce(shipped, CxoneExportSourceConnector.class);
         config.put(ConnectorConfig.TASKS_MAX_CONFIG, Integer.toString(tasks));
         config.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
-        config.put(ExportSourceConfig.BASE_URL, sim.baseUrl());
-        config.put(ExportSourceConfig.CLIENT_ID, sim.clientId());
-        config.put(ExportSourceConfig.CLIENT_SECRET, sim.clientSecret());
-        config.put(ExportSourceConfig.ACCESS_KEY_ID, sim.accessKeyId());
-        config.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.accessKeySecret());
+        sim.signIn(config);
         config.put(ExportSourceConfig.TOPIC, topic);
         config.put(ExportSourceConfig.MANIFEST_TOPIC, manifests);
         config.put(ExportSourceConfig.CHUNK_SIZE, Integer.toString(chunk));
@@ -176,12 +172,7 @@ public final class BackfillBenchmark {
         config.put(ExportSourceConfig.WINDOW_DAYS, "1");
         config.put(ExportSourceConfig.LAG_MINUTES, "0");
         config.put(ExportSourceConfig.EXTRACTION_CALL_INTERVAL_MS, Long.toString(interval.toMillis()));
-        config.put(
-                ExportSourceConfig.CSV_COLUMN_TYPES,
-                SimulatorProcess.CONTACT_COLUMNS.stream()
-                        .filter(c -> !c.type().wireName().equals("string"))
-                        .map(c -> c.name() + ":" + c.type().wireName())
-                        .collect(Collectors.joining(",")));
+        config.put(ExportSourceConfig.CSV_COLUMN_TYPES, SimulatorProcess.csvColumnTypes());
         int windows = days * entities;
         sim.resetRequests();
         long deployed = System.currentTimeMillis();

@@ -6,6 +6,7 @@ import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.data.FieldSpec;
 import io.cxone.kafka.simulator.data.FieldType;
+import io.cxone.kafka.source.export.ExportSourceConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,8 +25,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A CXone simulator in a JVM of its own, so that the benchmark JVM's CPU is the broker's and the Connect worker's
@@ -152,6 +155,23 @@ final class SimulatorProcess implements AutoCloseable {
                 .minus(SPACING.multipliedBy(rows - 1))
                 .minus(LONGEST_CONTACT);
         return LocalDate.ofInstant(firstStart, ZoneOffset.UTC);
+    }
+
+    /** The export connector's CXone address and credentials (client and access key) for this simulator. */
+    void signIn(Map<String, String> config) {
+        config.put(ExportSourceConfig.BASE_URL, baseUrl);
+        config.put(ExportSourceConfig.CLIENT_ID, clientId);
+        config.put(ExportSourceConfig.CLIENT_SECRET, clientSecret);
+        config.put(ExportSourceConfig.ACCESS_KEY_ID, accessKeyId);
+        config.put(ExportSourceConfig.ACCESS_KEY_SECRET, accessKeySecret);
+    }
+
+    /** {@code csv.column.types} for the files of {@link #CONTACT_COLUMNS}: every column that is not a string. */
+    static String csvColumnTypes() {
+        return CONTACT_COLUMNS.stream()
+                .filter(c -> !c.type().wireName().equals("string"))
+                .map(c -> c.name() + ":" + c.type().wireName())
+                .collect(Collectors.joining(","));
     }
 
     String baseUrl() {
