@@ -47,6 +47,7 @@ public final class CxoneSimulator implements AutoCloseable {
     private final AdminApi admin;
     private final RowGenerator rows;
     private final ReportingTimeline reportingTimeline;
+    private final DataExtractionApi extraction;
     private volatile String baseUrl;
 
     private CxoneSimulator(SimulatorOptions options) {
@@ -54,7 +55,7 @@ public final class CxoneSimulator implements AutoCloseable {
         TokenService tokens = new TokenService(options, this::baseUrl);
         this.rows = new RowGenerator(options.seed(), options.rowShape());
         RecordsApi records = new RecordsApi(options, tokens, rows);
-        DataExtractionApi extraction = new DataExtractionApi(options, tokens, rows, this::baseUrl);
+        this.extraction = new DataExtractionApi(options, tokens, rows, this::baseUrl);
         DiscoveryApi discovery = new DiscoveryApi(options, this::baseUrl);
         long startMs = options.clock().millis();
         this.reportingTimeline = new ReportingTimeline(
@@ -179,6 +180,11 @@ public final class CxoneSimulator implements AutoCloseable {
     /** Counters and recent requests per endpoint, like {@code GET /_sim/requests}. */
     public RequestLog requests() {
         return requests;
+    }
+
+    /** The Data Extraction throttle's counters (calls, 429s), like {@code dataExtractionThrottle} in {@code GET /_sim/requests}. */
+    public Map<String, Object> extractionThrottleStats() {
+        return extraction.throttle().stats();
     }
 
     /**

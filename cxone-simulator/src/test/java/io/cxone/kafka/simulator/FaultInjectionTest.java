@@ -302,6 +302,13 @@ class FaultInjectionTest {
         assertThat(client.createJob(userToken, ENTITY, "2026-02-13", "2026-02-14")
                         .statusCode())
                 .isEqualTo(202);
+        // The counters a benchmark reads: four calls, the third answered 429 (not the first call of the run).
+        JsonNode counted = SimClient.json(client.get("/_sim/requests", null)).get("dataExtractionThrottle");
+        assertThat(counted.get("calls").asLong()).isEqualTo(4);
+        assertThat(counted.get("throttled").asLong()).isEqualTo(1);
+        assertThat(counted.get("throttledAfterFirst").asLong()).isEqualTo(1);
+        assertThat(counted.get("lastAcceptedAtMs").asLong())
+                .isGreaterThanOrEqualTo(counted.get("firstAcceptedAtMs").asLong());
     }
 
     @Test

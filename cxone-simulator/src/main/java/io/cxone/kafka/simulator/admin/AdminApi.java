@@ -91,11 +91,14 @@ public final class AdminApi {
     }
 
     public SimResponse getRequests(Exchange exchange) {
-        return SimResponse.json(200, requests.toJson());
+        Map<String, Object> json = new LinkedHashMap<>(requests.toJson());
+        json.put("dataExtractionThrottle", extraction.throttle().stats());
+        return SimResponse.json(200, json);
     }
 
     public SimResponse deleteRequests(Exchange exchange) {
         requests.reset();
+        extraction.throttle().resetStats();
         return SimResponse.json(200, Map.of("reset", true));
     }
 }

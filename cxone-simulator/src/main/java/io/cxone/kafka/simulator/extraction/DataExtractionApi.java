@@ -62,6 +62,11 @@ public final class DataExtractionApi {
         this.throttle = new Throttle("Data Extraction API", options.throttleInterval(), clock);
     }
 
+    /** The tenant's Data Extraction throttle, for its counters. */
+    public Throttle throttle() {
+        return throttle;
+    }
+
     public SimResponse createJob(Exchange exchange) {
         tokens.authenticate(exchange);
         JsonNode request = Json.parseObject(exchange.body());

@@ -86,7 +86,11 @@ public final class ChunkPipeline {
         committed.ifPresent(offset -> {
             if (reader.resume(offset)) {
                 nextRow = offset.rowOffset();
-                tally = offset.tally();
+                // A checkpoint at the job's first row (a window rewound through the offsets REST API) has written
+                // nothing of it yet: its tally is known, and the job gets its manifest.
+                tally = offset.tally() == null && offset.rowOffset() == 0
+                        ? JobTally.start(offset.job())
+                        : offset.tally();
                 lastOffset = offset;
                 if (tally == null && !config.manifestTopic().isEmpty()) {
                     log.info(
@@ -108,6 +112,11 @@ public final class ChunkPipeline {
 
     public String source() {
         return source;
+    }
+
+    /** Stops the reader's own threads (task stop). */
+    public void close() {
+        reader.close();
     }
 
     /** The next verified chunk, or empty when nothing is due now (job done and the next not yet due). */

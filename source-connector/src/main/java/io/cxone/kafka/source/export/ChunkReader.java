@@ -91,6 +91,9 @@ public interface ChunkReader {
     /** Fetches an access token with the configured credentials (a refusal is a {@link CxoneApiException} with its status). */
     void authenticate();
 
+    /** Stops whatever the reader runs besides the task's reader thread (task stop). */
+    default void close() {}
+
     /** The reader of the configured API flavour for one report or entity. */
     static ChunkReader create(String source, ExportSourceConfig config, CxoneHttp http, ExportMetrics metrics) {
         return switch (config.apiFlavour()) {

@@ -33,6 +33,7 @@ public class CxoneExportSourceTask extends SourceTask {
     private volatile Throwable failure;
     private volatile boolean running;
     private Thread readerThread;
+    private final List<ChunkPipeline> pipelines = new ArrayList<>();
 
     @Override
     public String version() {
@@ -44,7 +45,6 @@ public class CxoneExportSourceTask extends SourceTask {
         config = ExportConfigValidator.parseForStart(props);
         metrics = new ExportMetrics(context.pluginMetrics());
         http = new CxoneHttp(config.requestTimeout(), config.retryPolicy(), config.responseMaxBytes(), metrics);
-        List<ChunkPipeline> pipelines = new ArrayList<>();
         for (String source : config.taskSources()) {
             StoredCheckpoint stored = StoredCheckpoint.read(
                     context.offsetStorageReader(), config.apiFlavour().configName(), source);
@@ -53,7 +53,8 @@ public class CxoneExportSourceTask extends SourceTask {
         }
         running = true;
         readerThread = PluginThreads.daemonThread(
-                "cxone-export-reader-" + String.join(",", config.taskSources()), () -> readLoop(pipelines));
+                "cxone-export-reader-" + String.join(",", config.taskSources()),
+                () -> readLoop(List.copyOf(pipelines)));
         readerThread.start();
         log.info(
                 "Export task started for {} {} (api {}, chunk size {})",
@@ -68,11 +69,11 @@ public class CxoneExportSourceTask extends SourceTask {
     }
 
     /** Round-robin over the sources; idles briefly when none has a chunk due. */
-    private void readLoop(List<ChunkPipeline> pipelines) {
+    private void readLoop(List<ChunkPipeline> sources) {
         try {
             while (running) {
                 boolean any = false;
-                for (ChunkPipeline pipeline : pipelines) {
+                for (ChunkPipeline pipeline : sources) {
                     Optional<ExportChunk> chunk = pipeline.next();
                     if (chunk.isPresent()) {
                         any = true;
@@ -121,6 +122,7 @@ public class CxoneExportSourceTask extends SourceTask {
                 Thread.currentThread().interrupt();
             }
         }
+        pipelines.forEach(ChunkPipeline::close);
         if (http != null) {
             http.close();
         }

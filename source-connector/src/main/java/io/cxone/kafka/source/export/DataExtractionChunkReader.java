@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.cxone.kafka.common.threads.PluginThreads;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.connect.errors.DataException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * succeeds, its file (CSV, maybe gzip) is downloaded at once (the URL lives 30 s; an expired URL is re-polled),
  * and chunks are slices of that file. Windows advance as they complete, once they are older than the lag.
  * A checkpoint names the window ({@code yyyy-MM-dd/yyyy-MM-dd}, end exclusive); resuming re-creates its job.
+ *
+ * <p>With the tenant's calls spaced ({@code extraction.call.interval.ms}), the next window's job is created, polled and
+ * its file downloaded on a thread of its own while this window's rows are handed over, one window ahead at most: the
+ * reader thread is then never waiting for a call slot while rows could go out, nor handing rows over while a slot
+ * passes unused.
  */
 public final class DataExtractionChunkReader implements ChunkReader {
 
@@ -47,10 +57,15 @@ public final class DataExtractionChunkReader implements ChunkReader {
     private long lastSliceEnd;
     /** The tenant's Data Extraction call spacing; null when {@code extraction.call.interval.ms} is 0. */
     private final TenantCallGate gate;
-    /** A job created for the next window while this one's rows go out; used when that window starts. */
-    private String prefetchedJob;
+    /** Fetches the next window's file ahead, one at a time; null without a gate (no call slot to save). */
+    private final ExecutorService fetcher;
+    /** The next window's file, fetched while this window's rows go out; null when none is under way. */
+    private Prefetch prefetch;
 
-    private LocalDate prefetchedWindow;
+    /** A window's downloaded file: its rows and its size on the wire. */
+    private record WindowFile(List<JsonNode> rows, long bytes) {}
+
+    private record Prefetch(LocalDate window, Future<WindowFile> file) {}
 
     public DataExtractionChunkReader(String entity, ExportSourceConfig config, CxoneHttp http, Clock clock) {
         this.entity = entity;
@@ -62,6 +77,9 @@ public final class DataExtractionChunkReader implements ChunkReader {
         this.tokens = tenant.tokens();
         this.gate = TenantCallGate.forTenant(
                 config.issuerUrl() + "|" + config.accessKeyId(), config.extractionCallInterval());
+        this.fetcher = gate == null
+                ? null
+                : Executors.newSingleThreadExecutor(PluginThreads.daemon("cxone-extraction-fetch-" + entity + "-%d"));
     }
 
     private String api() {
@@ -86,6 +104,7 @@ public final class DataExtractionChunkReader implements ChunkReader {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("offset job '" + job + "' is not a window yyyy-MM-dd/yyyy-MM-dd");
         }
+        dropPrefetch();
         extract();
         return true;
     }
@@ -97,7 +116,16 @@ public final class DataExtractionChunkReader implements ChunkReader {
             return false; // the window is not complete (plus lag) yet
         }
         windowStart = next;
-        extract();
+        if (prefetch != null && prefetch.window().equals(next)) {
+            Prefetch ready = prefetch;
+            prefetch = null;
+            adopt(await(ready));
+            log.info("Extraction file of {} window {} was fetched ahead", entity, currentJob());
+            prefetchNext();
+        } else {
+            dropPrefetch();
+            extract();
+        }
         return true;
     }
 
@@ -106,28 +134,83 @@ public final class DataExtractionChunkReader implements ChunkReader {
         extract();
     }
 
-    /**
-     * Creates the window's job, waits for it, downloads its file at once (re-polling when the URL expired). When
-     * CXone forgets the job meanwhile (status 404: expired, or a restarted CXone), the window gets one new job; a new
-     * job unknown at once fails.
-     */
+    /** Fetches the current window's file on this thread, then starts fetching the next one's. */
     private void extract() {
+        adopt(fetch(windowStart));
+        prefetchNext();
+    }
+
+    private void adopt(WindowFile file) {
+        fileRows = file.rows();
+        lastReadBytes = file.bytes();
+        lastSliceEnd = 0;
+    }
+
+    /** Starts fetching the next due window's file on the fetcher thread, unless it is under way or not due yet. */
+    private void prefetchNext() {
+        LocalDate next = fetcher == null ? null : nextDueWindow();
+        if (next == null || prefetch != null && prefetch.window().equals(next)) {
+            return;
+        }
+        dropPrefetch();
+        prefetch = new Prefetch(next, fetcher.submit(() -> fetch(next)));
+    }
+
+    private void dropPrefetch() {
+        if (prefetch != null) {
+            prefetch.file().cancel(true);
+            prefetch = null;
+        }
+    }
+
+    /** The prefetched file, once fetched; a failure to fetch it fails here, as it would have on this thread. */
+    private static WindowFile await(Prefetch prefetch) {
         try {
-            extractOnce();
+            return prefetch.file().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CxoneHttp.TaskStoppedException();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new CxoneApiException(0, "fetching window " + prefetch.window() + " failed: " + e.getCause(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        dropPrefetch();
+        if (fetcher != null) {
+            fetcher.shutdownNow();
+        }
+    }
+
+    /**
+     * Creates the job of the window starting at {@code start}, waits for it, downloads its file at once (re-polling
+     * when the URL expired). When CXone forgets the job meanwhile (status 404: expired, or a restarted CXone), the
+     * window gets one new job; a new job unknown at once fails.
+     */
+    private WindowFile fetch(LocalDate start) {
+        try {
+            return fetchOnce(start);
         } catch (UnknownJobException e) {
             log.warn(
                     "CXone no longer knows extraction job {} of {} window {} (HTTP {}); creating a new job for the window",
                     e.job(),
                     entity,
-                    currentJob(),
+                    window(start),
                     e.status());
             try {
-                extractOnce();
+                return fetchOnce(start);
             } catch (UnknownJobException again) {
                 throw new CxoneApiException(
                         again.status(),
                         "CXone does not know extraction job " + again.job() + " of " + entity
-                                + " window " + currentJob() + " either, although it was just created to replace job "
+                                + " window " + window(start) + " either, although it was just created to replace job "
                                 + e.job()
                                 + "; not creating another. Last error: " + again.getMessage(),
                         again);
@@ -135,8 +218,12 @@ public final class DataExtractionChunkReader implements ChunkReader {
         }
     }
 
+    private String window(LocalDate start) {
+        return start + "/" + start.plusDays(config.windowDays());
+    }
+
     private String createJob(LocalDate start) {
-        String window = start + "/" + start.plusDays(config.windowDays());
+        String window = window(start);
         Map<String, String> body = new LinkedHashMap<>();
         body.put("entityName", entity);
         body.put("version", config.entityVersion());
@@ -170,29 +257,9 @@ public final class DataExtractionChunkReader implements ChunkReader {
                 : next;
     }
 
-    /**
-     * Creates the next window's job while this window's rows are written, so CXone prepares it meanwhile and the
-     * tenant's call slots are not left idle (with a gate only: without one there is no slot to save).
-     */
-    private void prefetchNextJob() {
-        LocalDate next = gate == null ? null : nextDueWindow();
-        if (next != null) {
-            prefetchedWindow = next;
-            prefetchedJob = createJob(next);
-        }
-    }
-
-    private void extractOnce() {
-        String window = currentJob();
-        String jobId;
-        if (prefetchedJob != null && windowStart.equals(prefetchedWindow)) {
-            jobId = prefetchedJob;
-            log.info("Extraction job {} for {} window {} was created ahead", jobId, entity, window);
-        } else {
-            jobId = createJob(windowStart);
-        }
-        prefetchedJob = null;
-        prefetchedWindow = null;
+    private WindowFile fetchOnce(LocalDate start) {
+        String window = window(start);
+        String jobId = createJob(start);
         long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
         for (int expiredUrls = 0; ; ) {
             JsonNode status;
@@ -212,15 +279,14 @@ public final class DataExtractionChunkReader implements ChunkReader {
                 case "SUCCEEDED" -> {
                     String url = status.path("result").path("url").asText("");
                     try {
-                        fileRows = download(jobId, url);
+                        WindowFile file = download(jobId, url);
                         log.info(
                                 "Extraction job {} ({} {}) downloaded: {} rows",
                                 jobId,
                                 entity,
                                 window,
-                                fileRows.size());
-                        prefetchNextJob();
-                        return;
+                                file.rows().size());
+                        return file;
                     } catch (CxoneApiException e) {
                         if (!(e.status() == 403 || e.status() == 404 || e.status() == 410) || ++expiredUrls > 5) {
                             throw e;
@@ -251,15 +317,15 @@ public final class DataExtractionChunkReader implements ChunkReader {
         }
     }
 
-    private List<JsonNode> download(String jobId, String url) {
+    private WindowFile download(String jobId, String url) {
         if (url.isBlank()) {
             throw new CxoneApiException(0, "extraction job " + jobId + " succeeded without a result url");
         }
         return http.call(
-                "download of extraction job " + jobId, CxoneHttp.request(url).GET(), null, bytes -> {
-                    lastReadBytes = bytes.length;
-                    return parseCsv(bytes, http.maxBodyBytes());
-                });
+                "download of extraction job " + jobId,
+                CxoneHttp.request(url).GET(),
+                null,
+                bytes -> new WindowFile(parseCsv(bytes, http.maxBodyBytes()), bytes.length));
     }
 
     /**

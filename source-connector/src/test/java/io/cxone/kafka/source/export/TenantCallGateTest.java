@@ -6,6 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TenantCallGateTest {
@@ -13,26 +16,58 @@ class TenantCallGateTest {
     private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
 
     @Test
-    void callsTakeSlotsOneIntervalApartAndA429MovesTheNextSlotToItsRetryAfter() {
-        TenantCallGate gate = new TenantCallGate(Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
-        assertThat(gate.reserve()).isEqualTo(NOW);
-        assertThat(gate.reserve()).isEqualTo(NOW.plusSeconds(30));
-        assertThat(gate.reserve()).isEqualTo(NOW.plusSeconds(60));
-        gate.throttled(Duration.ofSeconds(200));
-        assertThat(gate.reserve()).isEqualTo(NOW.plusSeconds(200));
-        gate.throttled(Duration.ofSeconds(1)); // earlier than the next slot: changes nothing
-        assertThat(gate.reserve()).isEqualTo(NOW.plusSeconds(230));
-        assertThat(gate.waitedMs()).isEqualTo((30 + 60 + 200 + 230) * 1000L);
-    }
-
-    @Test
-    void theIntervalCountsFromTheAnswerSoASlowCallPushesTheNextSlot() {
+    void theIntervalCountsFromTheAnswerAndA429MovesTheNextCallToItsRetryAfter() {
         MutableClock clock = new MutableClock(NOW);
         TenantCallGate gate = new TenantCallGate(Duration.ofSeconds(30), clock);
-        assertThat(gate.reserve()).isEqualTo(NOW);
-        clock.now = NOW.plusSeconds(2); // the answer took 2 s
+        gate.acquire(); // the first call goes at once
+        clock.now = NOW.plusSeconds(2); // its answer took 2 s
         gate.answered();
-        assertThat(gate.reserve()).isEqualTo(NOW.plusSeconds(32));
+        assertThat(gate.nextSlot()).isEqualTo(NOW.plusSeconds(32));
+        clock.now = NOW.plusSeconds(32);
+        gate.acquire();
+        gate.answered();
+        gate.throttled(Duration.ofSeconds(200));
+        assertThat(gate.nextSlot()).isEqualTo(NOW.plusSeconds(232));
+        gate.throttled(Duration.ofSeconds(1)); // earlier than the next slot: changes nothing
+        assertThat(gate.nextSlot()).isEqualTo(NOW.plusSeconds(232));
+    }
+
+    /**
+     * Several threads of one tenant (the fetchers of several entities): a call goes out only once the one before it
+     * was answered and an interval has passed since, however slow the answers are.
+     */
+    @Test
+    void callsOfSeveralThreadsGoOneAtATimeAnIntervalAfterThePreviousAnswer() throws Exception {
+        Duration interval = Duration.ofMillis(100);
+        TenantCallGate gate = new TenantCallGate(interval, Clock.systemUTC());
+        List<long[]> calls = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 3; i++) {
+                    gate.acquire();
+                    long sent = System.nanoTime();
+                    CxoneHttp.sleep(Duration.ofMillis(60)); // the exchange
+                    long answered = System.nanoTime();
+                    gate.answered();
+                    calls.add(new long[] {sent, answered});
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        List<long[]> ordered = calls.stream()
+                .sorted(java.util.Comparator.comparingLong(c -> c[0]))
+                .toList();
+        assertThat(ordered).hasSize(9);
+        for (int i = 1; i < ordered.size(); i++) {
+            assertThat(ordered.get(i)[0] - ordered.get(i - 1)[1])
+                    .as("call %d went out this many ns after the answer to the one before", i)
+                    .isGreaterThanOrEqualTo(interval.toNanos());
+        }
     }
 
     private static final class MutableClock extends Clock {

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -264,11 +263,7 @@ public final class ReportingSyncBenchmark {
                 throws Exception {
             Map<String, String> config = ExportBench.exactlyOnce(shipped, CxoneExportSourceConnector.class);
             config.put(ExportSourceConfig.API_FLAVOUR, api);
-            config.put(ExportSourceConfig.BASE_URL, sim.baseUrl());
-            config.put(ExportSourceConfig.CLIENT_ID, sim.clientId());
-            config.put(ExportSourceConfig.CLIENT_SECRET, sim.clientSecret());
-            config.put(ExportSourceConfig.ACCESS_KEY_ID, sim.accessKeyId());
-            config.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.accessKeySecret());
+            sim.signIn(config);
             config.put(ExportSourceConfig.TOPIC, topic);
             config.put(ExportSourceConfig.CHUNK_SIZE, Integer.toString(chunk));
             config.put(ExportSourceConfig.EXPORT_INTERVAL_MS, "3600000");
@@ -287,12 +282,7 @@ public final class ReportingSyncBenchmark {
                         LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
                 config.put(ExportSourceConfig.WINDOW_DAYS, "1");
                 config.put(ExportSourceConfig.LAG_MINUTES, "0");
-                config.put(
-                        ExportSourceConfig.CSV_COLUMN_TYPES,
-                        SimulatorProcess.CONTACT_COLUMNS.stream()
-                                .filter(c -> !c.type().wireName().equals("string"))
-                                .map(c -> c.name() + ":" + c.type().wireName())
-                                .collect(Collectors.joining(",")));
+                config.put(ExportSourceConfig.CSV_COLUMN_TYPES, SimulatorProcess.csvColumnTypes());
             }
             // Every chunk is one transaction, so the partition ends with one commit marker per chunk.
             double seconds = ExportBench.export(

@@ -1,13 +1,20 @@
 package io.cxone.kafka.source.export.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxone.kafka.simulator.CxoneSimulator;
 import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.simulator.data.FieldSpec;
 import io.cxone.kafka.simulator.data.FieldType;
+import io.cxone.kafka.source.export.ExportSourceConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,17 +25,23 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A CXone simulator in a JVM of its own, so that the benchmark JVM's CPU is the broker's and the Connect worker's
  * only. It serves the same {@code rows} contacts twice: as the Reporting API's {@code contacts/completed} backlog (the
  * last one completed at {@code nowMs}, one per second before it, on a clock that stays at {@code nowMs}: CXone frozen
  * at the moment the initial sync starts, so the backlog is exactly {@code rows} contacts), and as one Data Extraction
- * window of {@code rows} rows with the same columns and types. Jobs succeed at once and nothing is throttled.
+ * window of {@code rows} rows with the same columns and types. Jobs succeed at once and nothing is throttled. For the
+ * backfill benchmark ({@link #startBackfill}) it runs on the real clock instead, with the Data Extraction throttle on.
  */
 final class SimulatorProcess implements AutoCloseable {
+
+    private static final String BACKFILL = "backfill";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** Completions one second apart: 1,000,000 contacts span 11.6 days, one Reporting API request window. */
     static final Duration SPACING = Duration.ofSeconds(1);
@@ -75,6 +88,25 @@ final class SimulatorProcess implements AutoCloseable {
 
     /** Starts the child JVM (its output goes to {@code log}) and waits until it serves. */
     static SimulatorProcess start(long rows, long nowMs, Path log) throws Exception {
+        return start(log, Long.toString(rows), Long.toString(nowMs));
+    }
+
+    /**
+     * A simulator on the real clock for a Data Extraction backfill: every window's file has {@code rowsPerWindow} rows
+     * of {@link #CONTACT_COLUMNS}, the tenant is throttled to one Data Extraction call per {@code throttle}, and a job
+     * succeeds {@code jobRunningTime} after it was created.
+     */
+    static SimulatorProcess startBackfill(long rowsPerWindow, Duration throttle, Duration jobRunningTime, Path log)
+            throws Exception {
+        return start(
+                log,
+                BACKFILL,
+                Long.toString(rowsPerWindow),
+                Long.toString(throttle.toMillis()),
+                Long.toString(jobRunningTime.toMillis()));
+    }
+
+    private static SimulatorProcess start(Path log, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
@@ -85,7 +117,8 @@ final class SimulatorProcess implements AutoCloseable {
         if (logConfig != null) {
             command.add("-Dlog4j2.configurationFile=" + logConfig);
         }
-        command.addAll(List.of(SimulatorProcess.class.getName(), Long.toString(rows), Long.toString(nowMs)));
+        command.add(SimulatorProcess.class.getName());
+        command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<List<String>> ready = new CompletableFuture<>();
         Thread drain = new Thread(
@@ -124,6 +157,23 @@ final class SimulatorProcess implements AutoCloseable {
         return LocalDate.ofInstant(firstStart, ZoneOffset.UTC);
     }
 
+    /** The export connector's CXone address and credentials (client and access key) for this simulator. */
+    void signIn(Map<String, String> config) {
+        config.put(ExportSourceConfig.BASE_URL, baseUrl);
+        config.put(ExportSourceConfig.CLIENT_ID, clientId);
+        config.put(ExportSourceConfig.CLIENT_SECRET, clientSecret);
+        config.put(ExportSourceConfig.ACCESS_KEY_ID, accessKeyId);
+        config.put(ExportSourceConfig.ACCESS_KEY_SECRET, accessKeySecret);
+    }
+
+    /** {@code csv.column.types} for the files of {@link #CONTACT_COLUMNS}: every column that is not a string. */
+    static String csvColumnTypes() {
+        return CONTACT_COLUMNS.stream()
+                .filter(c -> !c.type().wireName().equals("string"))
+                .map(c -> c.name() + ":" + c.type().wireName())
+                .collect(Collectors.joining(","));
+    }
+
     String baseUrl() {
         return baseUrl;
     }
@@ -144,6 +194,28 @@ final class SimulatorProcess implements AutoCloseable {
         return accessKeySecret;
     }
 
+    /**
+     * The Data Extraction throttle's counters since the last {@link #resetRequests}: {@code calls}, {@code throttled},
+     * {@code throttledAfterFirst}, {@code firstAcceptedAtMs}, {@code lastAcceptedAtMs}.
+     */
+    JsonNode extractionThrottle() throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/_sim/requests"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(response.body()).path("dataExtractionThrottle");
+    }
+
+    /** Zeroes the simulator's request and throttle counters. */
+    void resetRequests() throws IOException, InterruptedException {
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/_sim/requests"))
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
     /** CPU seconds the simulator process has used so far. */
     double cpuSeconds() {
         return process.info().totalCpuDuration().orElse(Duration.ZERO).toNanos() / 1e9;
@@ -157,20 +229,29 @@ final class SimulatorProcess implements AutoCloseable {
         }
     }
 
-    /** Child side: {@code rows nowMs}; prints {@code READY baseUrl clientId clientSecret accessKeyId accessKeySecret}. */
+    /**
+     * Child side: {@code rows nowMs}, or {@code backfill rowsPerWindow throttleMs jobRunningMs}; prints
+     * {@code READY baseUrl clientId clientSecret accessKeyId accessKeySecret}.
+     */
     public static void main(String[] args) throws IOException {
-        long rows = Long.parseLong(args[0]);
-        long nowMs = Long.parseLong(args[1]);
-        CxoneSimulator simulator = CxoneSimulator.start(SimulatorOptions.builder()
+        SimulatorOptions.Builder options = SimulatorOptions.builder()
                 .port(0)
-                .clock(Clock.fixed(Instant.ofEpochMilli(nowMs), ZoneOffset.UTC))
                 .tokenLifetime(Duration.ofDays(1))
-                .reporting(rows - 1, SPACING, 0.1, Duration.ofMinutes(10), Duration.ZERO)
-                .rowCount(rows)
-                .rowShape(CONTACT_COLUMNS)
-                .throttleInterval(Duration.ZERO)
-                .jobRunningTime(Duration.ZERO)
-                .build());
+                .rowShape(CONTACT_COLUMNS);
+        if (args[0].equals(BACKFILL)) {
+            options.rowCount(Long.parseLong(args[1]))
+                    .throttleInterval(Duration.ofMillis(Long.parseLong(args[2])))
+                    .jobRunningTime(Duration.ofMillis(Long.parseLong(args[3])));
+        } else {
+            long rows = Long.parseLong(args[0]);
+            long nowMs = Long.parseLong(args[1]);
+            options.clock(Clock.fixed(Instant.ofEpochMilli(nowMs), ZoneOffset.UTC))
+                    .reporting(rows - 1, SPACING, 0.1, Duration.ofMinutes(10), Duration.ZERO)
+                    .rowCount(rows)
+                    .throttleInterval(Duration.ZERO)
+                    .jobRunningTime(Duration.ZERO);
+        }
+        CxoneSimulator simulator = CxoneSimulator.start(options.build());
         SimulatorOptions o = simulator.options();
         System.out.println(String.join(
                 " ",
