@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,11 +35,6 @@ import org.junit.jupiter.api.Test;
 class ManifestKillIT {
 
     private static final Path WORK = Path.of("target/it-services/manifest-kill").toAbsolutePath();
-    private static final String ENTITY = "recording-interaction-metadata";
-    /** Three chunks per window, the last one short: its manifest is the last record of its transaction. */
-    private static final int ROWS_PER_WINDOW = 250;
-
-    private static final int CHUNK_SIZE = 100;
 
     @Test
     void aCrashAtTheManifestLeavesNoCommittedLastChunkWithoutItsManifest() throws Exception {
@@ -51,7 +44,7 @@ class ManifestKillIT {
         worker.start();
         try (CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder()
                 .port(0)
-                .rowCount(ROWS_PER_WINDOW)
+                .rowCount(WindowedExtraction.ROWS_PER_WINDOW)
                 .jobRunningTime(Duration.ZERO)
                 .throttleInterval(Duration.ZERO)
                 .build())) {
@@ -62,21 +55,9 @@ class ManifestKillIT {
                         .all()
                         .get();
             }
-            LocalDate first = LocalDate.now(ZoneOffset.UTC).minusDays(3);
-            List<String> windows = List.of(window(first), window(first.plusDays(1)), window(first.plusDays(2)));
-
-            Map<String, String> config = ExportKillRun.exactlyOnceConnector(sim, 1);
-            config.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
-            config.put(ExportSourceConfig.ENTITIES, ENTITY);
-            config.put(ExportSourceConfig.ACCESS_KEY_ID, sim.options().accessKeyId());
-            config.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.options().accessKeySecret());
-            config.put(ExportSourceConfig.START_DATE, first.toString());
-            config.put(ExportSourceConfig.LAG_MINUTES, "0");
-            config.put(ExportSourceConfig.EXTRACTION_CALL_INTERVAL_MS, "0");
-            config.put(ExportSourceConfig.TOPIC, name);
-            config.put(ExportSourceConfig.MANIFEST_TOPIC, manifests);
-            config.put(ExportSourceConfig.KEY_FIELD, "id");
-            config.put(ExportSourceConfig.CHUNK_SIZE, Integer.toString(CHUNK_SIZE));
+            WindowedExtraction export = new WindowedExtraction();
+            List<String> windows = export.windows;
+            Map<String, String> config = export.connector(sim, name, manifests, 0);
             config.put("transforms", "hold");
             config.put("transforms.hold.type", HoldAtManifest.class.getName());
             config.put("transforms.hold." + HoldAtManifest.MARKER_FILE, marker.toString());
@@ -87,7 +68,8 @@ class ManifestKillIT {
 
             awaitFile(marker, Duration.ofMinutes(3));
             worker.kill();
-            String heldWindow = Files.readString(marker).substring(("data-extraction/" + ENTITY + "/").length());
+            String heldWindow =
+                    Files.readString(marker).substring(("data-extraction/" + WindowedExtraction.ENTITY + "/").length());
             assertThat(heldWindow).as("the manifest held is the first window's").isEqualTo(windows.get(0));
 
             // At the crash: the held window's last chunk was sent in the open transaction, its manifest not.
@@ -97,12 +79,12 @@ class ManifestKillIT {
                                     ? 0
                                     : atCrash.get(heldWindow).rows())
                     .as("rows of the window in flight committed at the crash")
-                    .isLessThan(ROWS_PER_WINDOW);
+                    .isLessThan(WindowedExtraction.ROWS_PER_WINDOW);
             atCrash.forEach((window, seen) -> {
                 if (seen.manifests.isEmpty()) {
                     assertThat(seen.rows())
                             .as("window %s has no manifest, so its last chunk is not committed either", window)
-                            .isLessThan(ROWS_PER_WINDOW);
+                            .isLessThan(WindowedExtraction.ROWS_PER_WINDOW);
                 } else {
                     seen.assertWholeAndReconciled(window);
                 }
@@ -121,10 +103,6 @@ class ManifestKillIT {
         } finally {
             worker.stop();
         }
-    }
-
-    private static String window(LocalDate start) {
-        return start + "/" + start.plusDays(1);
     }
 
     /** A plugin folder holding only {@link HoldAtManifest}, registered for Connect's service-loader discovery. */
@@ -156,8 +134,8 @@ class ManifestKillIT {
         /** Every row once, in three chunks, and exactly one manifest whose counts and digest match them. */
         void assertWholeAndReconciled(String window) {
             Set<String> distinct = new HashSet<>(keys);
-            assertThat(keys).as("records of window %s", window).hasSize(ROWS_PER_WINDOW);
-            assertThat(distinct).as("distinct keys of window %s", window).hasSize(ROWS_PER_WINDOW);
+            assertThat(keys).as("records of window %s", window).hasSize(WindowedExtraction.ROWS_PER_WINDOW);
+            assertThat(distinct).as("distinct keys of window %s", window).hasSize(WindowedExtraction.ROWS_PER_WINDOW);
             assertThat(chunks.keySet()).as("chunks of window %s", window).containsExactly("0", "100", "200");
             assertThat(manifests).as("manifests of window %s", window).hasSize(1);
             JsonNode manifest = manifests.get(0);

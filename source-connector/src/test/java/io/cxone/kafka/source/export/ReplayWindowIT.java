@@ -9,8 +9,6 @@ import io.cxone.kafka.simulator.SimulatorOptions;
 import io.cxone.kafka.testkit.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,17 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 class ReplayWindowIT {
 
-    private static final String ENTITY = "recording-interaction-metadata";
-    private static final int ROWS_PER_WINDOW = 250;
-    private static final int CHUNK_SIZE = 100;
-
     private final EmbeddedConnectCluster connect = TestServices.connect();
 
     @Test
     void aWindowRewoundThroughTheOffsetsApiIsExportedAgainWithANewManifestThatReconciles() throws Exception {
         try (CxoneSimulator sim = CxoneSimulator.start(SimulatorOptions.builder()
                 .port(0)
-                .rowCount(ROWS_PER_WINDOW)
+                .rowCount(WindowedExtraction.ROWS_PER_WINDOW)
                 .jobRunningTime(Duration.ofMillis(100))
                 .throttleInterval(Duration.ofMillis(500))
                 .build())) {
@@ -46,21 +40,9 @@ class ReplayWindowIT {
             String manifests = name + "-manifests";
             connect.kafka().createTopic(topic, 1);
             connect.kafka().createTopic(manifests, 1);
-            LocalDate first = LocalDate.now(ZoneOffset.UTC).minusDays(3);
-            List<String> windows = List.of(window(first), window(first.plusDays(1)), window(first.plusDays(2)));
-
-            Map<String, String> config = ExportKillRun.exactlyOnceConnector(sim, 1);
-            config.put(ExportSourceConfig.API_FLAVOUR, "data-extraction");
-            config.put(ExportSourceConfig.ENTITIES, ENTITY);
-            config.put(ExportSourceConfig.ACCESS_KEY_ID, sim.options().accessKeyId());
-            config.put(ExportSourceConfig.ACCESS_KEY_SECRET, sim.options().accessKeySecret());
-            config.put(ExportSourceConfig.START_DATE, first.toString());
-            config.put(ExportSourceConfig.LAG_MINUTES, "0");
-            config.put(ExportSourceConfig.EXTRACTION_CALL_INTERVAL_MS, "500");
-            config.put(ExportSourceConfig.TOPIC, topic);
-            config.put(ExportSourceConfig.MANIFEST_TOPIC, manifests);
-            config.put(ExportSourceConfig.KEY_FIELD, "id");
-            config.put(ExportSourceConfig.CHUNK_SIZE, Integer.toString(CHUNK_SIZE));
+            WindowedExtraction export = new WindowedExtraction();
+            List<String> windows = export.windows;
+            Map<String, String> config = export.connector(sim, topic, manifests, 500);
             connect.configureConnector(name, config);
             await().atMost(Duration.ofMinutes(2))
                     .until(() -> CommittedRecords.read(manifests).size() >= windows.size());
@@ -81,7 +63,8 @@ class ReplayWindowIT {
             ConnectRest.send(
                     "PATCH",
                     rest + "/offsets",
-                    "{\"offsets\":[{\"partition\":{\"cxone.api\":\"data-extraction\",\"cxone.source\":\"" + ENTITY
+                    "{\"offsets\":[{\"partition\":{\"cxone.api\":\"data-extraction\",\"cxone.source\":\""
+                            + WindowedExtraction.ENTITY
                             + "\"},\"offset\":{\"v\":1,\"job\":\"" + replayed
                             + "\",\"row_offset\":0,\"chunk_rows\":0}}]}");
             ConnectRest.send("PUT", rest + "/resume", null);
@@ -115,16 +98,12 @@ class ReplayWindowIT {
                 String window = manifest.path("job").asText();
                 Pass pass = passes.get(window).get(seen.merge(window, 1, Integer::sum) - 1);
                 assertThat(manifest.path("rows").asLong()).as(window).isEqualTo(pass.keys.size());
-                assertThat(manifest.path("rows").asLong()).as(window).isEqualTo(ROWS_PER_WINDOW);
+                assertThat(manifest.path("rows").asLong()).as(window).isEqualTo(WindowedExtraction.ROWS_PER_WINDOW);
                 assertThat(manifest.path("chunks").asInt()).as(window).isEqualTo(pass.chunkShas.size());
                 assertThat(manifest.path("digest_sha256").asText()).as(window).isEqualTo(pass.digest());
             }
             connect.deleteConnector(name);
         }
-    }
-
-    private static String window(LocalDate start) {
-        return start + "/" + start.plusDays(1);
     }
 
     /** One export of a window: its records' keys and its chunks' SHA-256s, in commit order. */
