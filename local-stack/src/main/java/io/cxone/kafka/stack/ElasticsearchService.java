@@ -60,8 +60,8 @@ public final class ElasticsearchService implements StackService {
     }
 
     /**
-     * Measured: with 30-60 runnable processes on 2 cores (parallel builds), Elasticsearch took about 150 s or more from launch to
-     * healthy; 150 s failed most starts there, so the deadline leaves room for that.
+     * Measured: with 30-60 runnable processes on 2 cores (parallel builds), Elasticsearch took about 150 s or more
+     * from launch to healthy; 150 s failed most starts there, so the deadline leaves room for that.
      */
     @Override
     public Duration startTimeout() {
