@@ -59,9 +59,13 @@ public final class ElasticsearchService implements StackService {
         return List.of(httpPort, transportPort);
     }
 
+    /**
+     * Measured: with 30-60 runnable processes on 2 cores (parallel builds), Elasticsearch took about 150 s or more
+     * from launch to healthy; 150 s failed most starts there, so the deadline leaves room for that.
+     */
     @Override
     public Duration startTimeout() {
-        return Duration.ofSeconds(150);
+        return Duration.ofSeconds(300);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -44,7 +45,7 @@ final class OpenLoopGenerator implements AutoCloseable {
         final long started = System.nanoTime();
         final double nanosPerRequest;
         final IntFunction<byte[]> body;
-        final long[] latencies; // micros from the due time; -1 for an answer other than 200
+        final long[] latencies; // micros from the due time; -1 for an answer other than 200, or none yet
         final long[] lateness; // micros between the due time and the generator taking the request up
         int due; // requests due so far; [sent, due) wait for a connection
         int sent;
@@ -60,11 +61,22 @@ final class OpenLoopGenerator implements AutoCloseable {
             this.nanosPerRequest = 1e9 / offered;
             this.body = body;
             this.latencies = new long[planned];
+            Arrays.fill(latencies, -1);
             this.lateness = new long[planned];
         }
 
         long dueAt(int k) {
             return started + (long) (k * nanosPerRequest);
+        }
+
+        /**
+         * Whether every request was answered within {@code timeout}. If not, the phase goes on in the generator, so
+         * no other phase may start; {@link #latencies} then shows what was answered so far.
+         */
+        boolean awaitAtMost(Duration timeout) throws InterruptedException {
+            boolean all = done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            checkFailure();
+            return all;
         }
 
         void await(Duration timeout) throws InterruptedException {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxone.kafka.source.bench.CpuClock;
+import io.cxone.kafka.source.bench.LatencySamples;
 import io.cxone.kafka.stack.Ports;
 import io.cxone.kafka.testkit.TestServices;
 import java.io.ByteArrayOutputStream;
@@ -283,7 +284,12 @@ public final class WebhookBenchmark {
 
     /** connectors/cxone-webhook-source.json's config, exactly as ./stack deploys it. */
     static Map<String, String> deployedConfig() throws IOException {
-        JsonNode spec = WebhookTestSupport.JSON.readTree(Files.readString(Path.of(CONNECTOR_JSON)));
+        return shippedConfig(CONNECTOR_JSON);
+    }
+
+    /** The "config" of a connector JSON as ./stack deploys it (path relative to the benchmarks module). */
+    static Map<String, String> shippedConfig(String connectorJson) throws IOException {
+        JsonNode spec = WebhookTestSupport.JSON.readTree(Files.readString(Path.of(connectorJson)));
         Map<String, String> config = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = spec.path("config").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -562,9 +568,9 @@ public final class WebhookBenchmark {
 
     /**
      * Request bodies built cheaply so the load generator leaves the cores to the server: one reused datum writer,
-     * and container files assembled from a header written once plus one uncompressed block.
+     * and container files assembled from a header written once plus one uncompressed block. One instance per thread.
      */
-    private static final class Bodies {
+    static final class Bodies {
         private static final Schema SCHEMA = WebhookTestSupport.EVENT_SCHEMA;
         private static final byte[] HEADER = emptyContainer();
         private final GenericDatumWriter<GenericRecord> writer = new GenericDatumWriter<>(SCHEMA);
@@ -577,6 +583,12 @@ public final class WebhookBenchmark {
             events.reset();
             append(eventId);
             return events.toByteArray();
+        }
+
+        /** One event whose CXone event time ({@code timestamp}, epoch milliseconds) is the given one. */
+        byte[] datum(String eventId, long eventTimeMillis) {
+            event.put("timestamp", eventTimeMillis);
+            return datum(eventId);
         }
 
         byte[] container(String prefix, int count) {
@@ -695,15 +707,12 @@ public final class WebhookBenchmark {
         return new long[] {count, millis};
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         return String.format(
                 "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1))];
+        return LatencySamples.percentile(sorted, p);
     }
 }
