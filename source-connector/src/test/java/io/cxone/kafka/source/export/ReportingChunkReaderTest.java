@@ -130,7 +130,10 @@ class ReportingChunkReaderTest {
                 if (!before.passEnd().equals(cursor.passEnd())) {
                     completedPassWatermark = before.watermark(); // the pass of `before` completed
                     completedPassEnd = before.passEnd();
-                    assertThat(cursor.since()).isEqualTo(before.watermark().minusMillis(2000));
+                    // the previous pass's watermark less the overlap; passes that wrote nothing (no chunk) may
+                    // have come in between, so that pass may be later than the one of `before`
+                    assertThat(cursor.since())
+                            .isAfterOrEqualTo(before.watermark().minusMillis(2000));
                 }
             }
             committed = Optional.of(offset);
