@@ -117,12 +117,14 @@ async function connect(transport = state.forceSse || state.sseOpened ? 'sse' : '
 
 function onFrame(text) {
   // Frames are handled in arrival order; the (asynchronous) checksum verification only updates counters.
-  // "checksums verified" counts the frames that carry records (record, batch); a failure on any frame counts.
+  // "record checksums verified" counts the records of frames whose checksum verified (a batch frame carries many);
+  // a failure on any frame counts.
   const arrival = Date.now();
   const frame = JSON.parse(text);
-  const carriesRecords = frame.type === 'record' || frame.type === 'batch';
+  const records = frame.type === 'record' ? 1 : frame.type === 'batch' ? frame.records.length : 0;
+  const carriesRecords = records > 0;
   verifyChecksum(text).then(ok => {
-    if (ok === true && carriesRecords) state.verified++;
+    if (ok === true) state.verified += records;
     else if (ok === false) { state.failures++; $('last-error').textContent = 'checksum mismatch: ' + text.substring(0, 120); }
   });
   // Export rows are checked against their chunk's SHA-256, which needs numbers exactly as written.

@@ -27,10 +27,12 @@ import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
  * A WebSocket client of the bridge that measures freshness as the dashboard does (dashboard.js,
  * {@code onFrame}/{@code sampleFreshness}): the arrival time of a message, taken when it is complete, minus the CXone
  * event time in the record's value ({@code timestamp}, epoch milliseconds). It asks for permessage-deflate as a
- * browser does, and one record per frame as the dashboard's subscription does.
+ * browser does, and batch frames of up to {@value #DASHBOARD_BATCH} records as the dashboard's subscription does
+ * (streams.js, {@code WEBSOCKET_BATCH}); each record of a batch arrives when its frame is complete.
  */
 public final class FrameFreshnessClient implements FrameHandler, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final int DASHBOARD_BATCH = 100;
 
     private record Measuring(String idPrefix, LatencySamples target) {}
 
@@ -47,7 +49,7 @@ public final class FrameFreshnessClient implements FrameHandler, AutoCloseable {
     /** Connects with the token in a header and waits for the "subscribed" answer to {@code ?topics=...}. */
     public static FrameFreshnessClient subscribe(BridgeServer bridge, String topic, String token) throws Exception {
         FrameFreshnessClient client = new FrameFreshnessClient();
-        URI uri = BridgeTestSupport.streamUri(bridge, "topics=" + topic);
+        URI uri = BridgeTestSupport.streamUri(bridge, "topics=" + topic + "&batch=" + DASHBOARD_BATCH);
         CoreClientUpgradeRequest request = CoreClientUpgradeRequest.from(WsTestClient.jetty(), uri, client);
         request.headers(h -> h.put("Authorization", "Bearer " + token));
         request.addExtensions(ExtensionConfig.parse("permessage-deflate"));

@@ -4,6 +4,7 @@ import io.cxone.kafka.bridge.BridgeConfig;
 import io.cxone.kafka.bridge.BridgeServer;
 import io.cxone.kafka.bridge.FrameFreshnessClient;
 import io.cxone.kafka.sink.elasticsearch.SearchVisibilityProbe;
+import io.cxone.kafka.source.bench.CpuClock;
 import io.cxone.kafka.source.bench.KafkaRoundTrip;
 import io.cxone.kafka.source.bench.LatencySamples;
 import io.cxone.kafka.stack.Ports;
@@ -81,7 +82,65 @@ public final class FreshnessBenchmark {
             int probes,
             LatencySamples frame,
             LatencySamples ceiling,
-            String load) {}
+            String load,
+            PhaseCpu cpu) {}
+
+    /**
+     * CPU of one phase in cores (CPU seconds per wall second): this JVM (Kafka, the Connect worker with webhook source
+     * and sink, the bridge, and the benchmark's own threads, reported apart), Elasticsearch and the registry, each a
+     * process of its own. On a machine of N cores the pipeline cannot carry a rate whose CPU it needs exceeds N.
+     */
+    private record PhaseCpu(
+            double seconds, double jvm, double jit, double benchmark, double elasticsearch, double registry) {
+        /** The pipeline's own CPU: without the load generator and probes, and without the JIT (warm-up work). */
+        double pipeline() {
+            return jvm - jit - benchmark + elasticsearch + registry;
+        }
+    }
+
+    private static final String BENCHMARK = "benchmark";
+    private static final String ELASTICSEARCH = "org.elasticsearch.bootstrap"; // in the command line of each process
+    private static final String REGISTRY = "apicurio-registry";
+    /** The benchmark's own threads: generator, search probe, ceiling, and the WebSocket client's Jetty pool. */
+    private static final Map<String, String> BENCHMARK_THREADS = Map.of("bench-", BENCHMARK, "HttpClient@", BENCHMARK);
+
+    /** CPU counters at a phase's start. */
+    private record CpuStart(CpuClock clock, long nanos, double elasticsearch, double registry) {
+        static CpuStart now() {
+            return new CpuStart(
+                    new CpuClock(BENCHMARK_THREADS),
+                    System.nanoTime(),
+                    processCpu(ELASTICSEARCH),
+                    processCpu(REGISTRY));
+        }
+
+        PhaseCpu since() {
+            double seconds = (System.nanoTime() - nanos) / 1e9;
+            return new PhaseCpu(
+                    seconds,
+                    clock.processSeconds() / seconds,
+                    clock.jitSeconds() / seconds,
+                    clock.byGroup().getOrDefault(BENCHMARK, 0L) / 1e9 / seconds,
+                    (processCpu(ELASTICSEARCH) - elasticsearch) / seconds,
+                    (processCpu(REGISTRY) - registry) / seconds);
+        }
+    }
+
+    /** CPU seconds of the processes this JVM started whose command line contains {@code marker} (0 if none). */
+    private static double processCpu(String marker) {
+        return ProcessHandle.current()
+                        .descendants()
+                        .filter(p -> p.info()
+                                .commandLine()
+                                .map(c -> c.contains(marker))
+                                .orElse(false))
+                        .mapToLong(p -> p.info()
+                                .totalCpuDuration()
+                                .map(Duration::toNanos)
+                                .orElse(0L))
+                        .sum()
+                / 1e9;
+    }
 
     private FreshnessBenchmark(double probesPerSecond) {
         this.probesPerSecond = probesPerSecond;
@@ -236,6 +295,7 @@ public final class FreshnessBenchmark {
         int probeEvery = Math.max(1, (int) Math.round(rate / probesPerSecond));
         WebhookBenchmark.Bodies bodies = new WebhookBenchmark.Bodies(); // the generator's thread only
         double millisPerEvent = 1000.0 / rate;
+        CpuStart cpu = CpuStart.now();
         long wallStart = System.currentTimeMillis(); // event k's time: its due time in the generator's schedule
         OpenLoopGenerator.Phase phase = generator.start(planned, rate, k -> {
             long eventTime = wallStart + (long) (k * millisPerEvent);
@@ -246,6 +306,8 @@ public final class FreshnessBenchmark {
             return bodies.datum(id, eventTime);
         });
         boolean complete = phase.awaitAtMost(Duration.ofSeconds(seconds + LATE_ANSWERS.toSeconds()));
+        PhaseCpu used = cpu.since();
+        cpu.clock().printPerRequest("this JVM's threads at " + Math.round(rate) + " events/s", planned, planned);
         ceiling.measureInto(null);
         LatencySamples ack = new LatencySamples();
         Arrays.stream(phase.latencies).filter(l -> l >= 0).forEach(ack::add);
@@ -266,7 +328,8 @@ public final class FreshnessBenchmark {
                 (planned + probeEvery - 1) / probeEvery,
                 frame,
                 roundTrips,
-                WebhookBenchmark.loadAverage());
+                WebhookBenchmark.loadAverage(),
+                used);
     }
 
     private void print(Figures f) {
@@ -301,6 +364,22 @@ public final class FreshnessBenchmark {
                 c50,
                 c99,
                 f.ceiling().count());
+        PhaseCpu cpu = f.cpu();
+        System.out.printf(
+                Locale.ROOT,
+                "  cpu while events were sent (%.0f s), in cores: this JVM %.2f (of which JIT %.2f, load generator"
+                        + " and probes %.2f), Elasticsearch %.2f, registry %.2f; in all %.2f of the machine's %d; the"
+                        + " pipeline (without JIT and load generator) %.2f, %.3f ms per event%n",
+                cpu.seconds(),
+                cpu.jvm(),
+                cpu.jit(),
+                cpu.benchmark(),
+                cpu.elasticsearch(),
+                cpu.registry(),
+                cpu.jvm() + cpu.elasticsearch() + cpu.registry(),
+                Runtime.getRuntime().availableProcessors(),
+                cpu.pipeline(),
+                cpu.pipeline() * 1000 / f.rate());
     }
 
     private static void line(String label, LatencySamples samples, double ceiling50, double ceiling99) {
