@@ -1,11 +1,6 @@
 package io.cxone.kafka.bridge;
 
-import static io.cxone.kafka.bridge.ConfigValues.bool;
-import static io.cxone.kafka.bridge.ConfigValues.integer;
-import static io.cxone.kafka.bridge.ConfigValues.list;
-import static io.cxone.kafka.bridge.ConfigValues.longValue;
-import static io.cxone.kafka.bridge.ConfigValues.string;
-
+import io.cxone.kafka.common.config.ConfigEnums;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -13,20 +8,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The bridge's settings: parses and validates the properties file once, at start-up, and fails with a
- * message naming the key. Everything else reads typed getters, never raw properties. The keys and getters are all
- * here; the parsing is split by concern into fragments: {@link KafkaSettings}, {@link RegistrySettings},
- * {@link TlsSettings}, {@link ClientStreamSettings}, {@link TokenSettings} and {@link BrowserSettings} (value parsing in
- * {@link ConfigValues}); the listener, origin and limit settings stay here.
+ * The bridge's settings: every key is defined in {@link #CONFIG_DEF} (type, default, bounds, documentation; the
+ * reference {@code docs/config/WebSocketBridge.rst} is generated from it) and parsed once, at start-up, by Kafka's
+ * {@link AbstractConfig}; a bad value fails with a {@link ConfigException} naming the key. Everything else reads typed
+ * getters, never raw properties. The definitions and the checks between settings are split by concern into
+ * {@link ListenerSettings}, {@link TlsSettings}, {@link TokenSettings}, {@link BrowserSettings},
+ * {@link KafkaSettings}, {@link RegistrySettings}, {@link ClientStreamSettings} and {@link LimitSettings}.
  */
-public final class BridgeConfig {
+public final class BridgeConfig extends AbstractConfig {
 
     public static final String LISTEN_HOST = "listen.host";
     public static final String LISTEN_PORT = "listen.port";
@@ -84,45 +83,40 @@ public final class BridgeConfig {
     /** Longest secret a token may have, configured or presented (a longer presented one is refused unread). */
     public static final int TOKEN_MAX_CHARS = 512;
 
-    private static final Set<String> KNOWN = Set.of(
-            LISTEN_HOST,
-            LISTEN_PORT,
-            AUTH_ENABLED,
-            ORIGINS_ALLOWED,
-            LIMIT_CONNECTIONS_TOTAL,
-            LIMIT_CONNECTIONS_PER_ADDRESS,
-            LIMIT_SUBSCRIPTIONS_PER_CLIENT,
-            POLL_TIMEOUT_MS,
-            SHUTDOWN_GRACE_MS,
-            LIMIT_CONSUMERS_TOTAL,
-            LIMIT_CONSUMERS_PER_CONNECTION,
-            LIMIT_PARTITIONS_PER_CLIENT,
-            LIMIT_MESSAGE_MAX_BYTES,
-            LIMIT_REQUEST_HEADER_BYTES);
+    /**
+     * Keys read by prefix rather than defined one by one in {@link #CONFIG_DEF}; any other key is refused. For the
+     * unknown-key error and the generated reference.
+     */
+    public static final String PREFIXED_KEYS = "auth.token.<id> and auth.token.<id>.topics (see " + AUTH_ENABLED
+            + "), kafka.consumer.<property>, kafka.security.protocol, kafka.sasl.<property> and kafka.ssl.<property>"
+            + " (see " + KAFKA_BOOTSTRAP_SERVERS + ")";
 
-    /** What to do when a client's outgoing queue is full. */
+    /** Every key of the properties file but those of {@link #PREFIXED_KEYS}. */
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    /** What to do when a client's outgoing queue is full; written {@code drop-oldest} and {@code disconnect}. */
     public enum SlowClientPolicy {
         /** Drop the oldest queued frames and tell the client which records it missed. */
         DROP_OLDEST,
         /** Close the connection (1008, reason names the queue limit). */
-        DISCONNECT;
-
-        static SlowClientPolicy parse(String key, String value) {
-            switch (value.trim().toLowerCase(Locale.ROOT)) {
-                case "drop-oldest":
-                    return DROP_OLDEST;
-                case "disconnect":
-                    return DISCONNECT;
-                default:
-                    throw new ConfigException(key, value, "expected drop-oldest or disconnect");
-            }
-        }
+        DISCONNECT
     }
 
     /** How the 4-byte schema id of the Confluent wire format is looked up in an Apicurio registry. */
-    public enum SchemaIdType {
-        CONTENT_ID,
-        GLOBAL_ID
+    public enum SchemaIdType implements ConfigEnums.Named {
+        CONTENT_ID("contentId"),
+        GLOBAL_ID("globalId");
+
+        private final String configName;
+
+        SchemaIdType(String configName) {
+            this.configName = configName;
+        }
+
+        @Override
+        public String configName() {
+            return configName;
+        }
     }
 
     /** A token (by id: the id is logged, the secret never) and the topics it may read. */
@@ -137,71 +131,48 @@ public final class BridgeConfig {
         }
     }
 
-    private final String listenHost;
-    private final int listenPort;
-    private final KafkaSettings kafka;
-    private final RegistrySettings registry;
-    private final TlsSettings tls;
-    private final ClientStreamSettings clientStream;
-    private final BrowserSettings browser;
-    private final int maxConsumers;
-    private final int maxConsumersPerConnection;
-    private final int maxPartitionsPerClient;
-    private final int maxMessageBytes;
-    private final int maxRequestHeaderBytes;
-    private final boolean authEnabled;
     private final List<Token> tokens;
-    private final List<String> allowedOrigins;
-    private final int maxConnections;
-    private final int maxConnectionsPerAddress;
-    private final int maxSubscriptionsPerClient;
-    private final Duration pollTimeout;
-    private final Duration shutdownGrace;
+    private final Map<String, String> consumerOverrides;
+    private final Map<String, String> kafkaSecurity;
+    private final Set<String> internalTopics;
 
-    private BridgeConfig(Properties p) {
-        for (String key : p.stringPropertyNames()) {
-            if (!KNOWN.contains(key)
-                    && !KafkaSettings.reads(key)
-                    && !RegistrySettings.KEYS.contains(key)
-                    && !TlsSettings.KEYS.contains(key)
-                    && !ClientStreamSettings.KEYS.contains(key)
-                    && !BrowserSettings.KEYS.contains(key)
-                    && !TokenSettings.KEY.matcher(key).matches()) {
-                throw new ConfigException(key, p.getProperty(key), "unknown key");
+    private BridgeConfig(Map<String, String> props) {
+        super(definitionFor(props), props, false);
+        tokens = TokenSettings.tokens(this);
+        consumerOverrides = KafkaSettings.consumerOverrides(this);
+        kafkaSecurity = KafkaSettings.security(this);
+        internalTopics = Set.copyOf(nonBlank(getList(TOPICS_INTERNAL)));
+        TlsSettings.checkCombinations(this);
+        RegistrySettings.checkCombinations(this);
+        ClientStreamSettings.checkCombinations(this);
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        ListenerSettings.define(def);
+        TlsSettings.define(def);
+        TokenSettings.define(def);
+        BrowserSettings.define(def);
+        KafkaSettings.define(def);
+        RegistrySettings.define(def);
+        ClientStreamSettings.define(def);
+        LimitSettings.define(def);
+        return def;
+    }
+
+    /**
+     * {@link #CONFIG_DEF} with the keys of the tokens {@code props} names; refuses a key that is neither defined nor
+     * read by prefix (a typo would otherwise silently leave a default in force). The value of an unknown key is not
+     * echoed: it may be a secret under a misspelt key.
+     */
+    private static ConfigDef definitionFor(Map<String, String> props) {
+        for (String key : new TreeMap<>(props).keySet()) {
+            if (!CONFIG_DEF.names().contains(key) && !TokenSettings.reads(key) && !KafkaSettings.readsByPrefix(key)) {
+                throw new ConfigException("Unknown configuration " + key + " (value not shown): the bridge reads its"
+                        + " documented keys and, by prefix, " + PREFIXED_KEYS);
             }
         }
-        listenHost = string(p, LISTEN_HOST, "127.0.0.1");
-        listenPort = integer(p, LISTEN_PORT, 8702, 0, 65535);
-        kafka = new KafkaSettings(p);
-        maxConsumers = integer(p, LIMIT_CONSUMERS_TOTAL, 200, 1, 100_000);
-        maxConsumersPerConnection = integer(p, LIMIT_CONSUMERS_PER_CONNECTION, 4, 1, 1_000);
-        maxPartitionsPerClient = integer(p, LIMIT_PARTITIONS_PER_CLIENT, 256, 1, 100_000);
-        maxMessageBytes = integer(p, LIMIT_MESSAGE_MAX_BYTES, 64 * 1024, 256, 16 * 1024 * 1024);
-        maxRequestHeaderBytes = integer(p, LIMIT_REQUEST_HEADER_BYTES, 8 * 1024, 1024, 1024 * 1024);
-        registry = new RegistrySettings(p);
-        tls = new TlsSettings(p);
-        authEnabled = bool(p, AUTH_ENABLED, true);
-        tokens = TokenSettings.parse(p);
-        if (authEnabled && tokens.isEmpty()) {
-            throw new ConfigException(
-                    AUTH_ENABLED,
-                    "true",
-                    "no tokens defined: add " + AUTH_TOKEN_PREFIX + "<id>=<secret> and " + AUTH_TOKEN_PREFIX
-                            + "<id>.topics=<regex,...>, or set " + AUTH_ENABLED + "=false");
-        }
-        allowedOrigins = list(p, ORIGINS_ALLOWED);
-        for (String origin : allowedOrigins) {
-            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
-                throw new ConfigException(ORIGINS_ALLOWED, origin, "expected '*' or origins like https://host[:port]");
-            }
-        }
-        maxConnections = integer(p, LIMIT_CONNECTIONS_TOTAL, 1000, 1, 1_000_000);
-        maxConnectionsPerAddress = integer(p, LIMIT_CONNECTIONS_PER_ADDRESS, 50, 1, 1_000_000);
-        maxSubscriptionsPerClient = integer(p, LIMIT_SUBSCRIPTIONS_PER_CLIENT, 20, 1, 10_000);
-        clientStream = new ClientStreamSettings(p);
-        browser = new BrowserSettings(p);
-        pollTimeout = Duration.ofMillis(longValue(p, POLL_TIMEOUT_MS, 200, 1, 60_000));
-        shutdownGrace = Duration.ofMillis(longValue(p, SHUTDOWN_GRACE_MS, 5_000, 0, 600_000));
+        return TokenSettings.withTokenKeys(CONFIG_DEF, props);
     }
 
     public static BridgeConfig load(Path file) {
@@ -209,213 +180,224 @@ public final class BridgeConfig {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(reader);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
-        return new BridgeConfig(p);
+        Map<String, String> values = new TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            values.put(key, p.getProperty(key));
+        }
+        return new BridgeConfig(values);
     }
 
     public static BridgeConfig of(Map<String, String> values) {
-        Properties p = new Properties();
-        p.putAll(values);
-        return new BridgeConfig(p);
+        return new BridgeConfig(values);
     }
 
-    /** A bad setting: the message names the key, the offending value and what was expected. */
-    public static final class ConfigException extends IllegalArgumentException {
-        private final String key;
-
-        public ConfigException(String key, String value, String problem) {
-            super("invalid configuration " + key + "=" + value + ": " + problem);
-            this.key = key;
-        }
-
-        public String key() {
-            return key;
-        }
+    /** Every defined setting with its value, passwords and token secrets as {@code [hidden]}: safe to log. */
+    @Override
+    public String toString() {
+        return "BridgeConfig" + new TreeMap<>(values());
     }
 
     public String listenHost() {
-        return listenHost;
+        return getString(LISTEN_HOST);
     }
 
     public int listenPort() {
-        return listenPort;
+        return getInt(LISTEN_PORT);
     }
 
     public String bootstrapServers() {
-        return kafka.bootstrapServers;
+        return getString(KAFKA_BOOTSTRAP_SERVERS);
     }
 
+    /** {@code kafka.consumer.*} without the prefix; for every consumer. */
     public Map<String, String> consumerOverrides() {
-        return kafka.consumerOverrides;
+        return consumerOverrides;
     }
+
     /** {@code kafka.security.protocol}, {@code kafka.sasl.*}, {@code kafka.ssl.*} without the prefix; for every client. */
     public Map<String, String> kafkaSecurity() {
-        return kafka.security;
+        return kafkaSecurity;
     }
 
     /** Kafka's own topics ({@code __…}) and the worker-internal ones of {@value #TOPICS_INTERNAL}: never streamed. */
     public boolean internalTopic(String topic) {
-        return topic.startsWith("__") || kafka.internalTopics.contains(topic);
+        return topic.startsWith("__") || internalTopics.contains(topic);
     }
 
     public int maxConsumers() {
-        return maxConsumers;
+        return getInt(LIMIT_CONSUMERS_TOTAL);
     }
 
     public int maxConsumersPerConnection() {
-        return maxConsumersPerConnection;
+        return getInt(LIMIT_CONSUMERS_PER_CONNECTION);
     }
 
     public int maxPartitionsPerClient() {
-        return maxPartitionsPerClient;
+        return getInt(LIMIT_PARTITIONS_PER_CLIENT);
     }
 
     public int maxMessageBytes() {
-        return maxMessageBytes;
+        return getInt(LIMIT_MESSAGE_MAX_BYTES);
     }
 
     public int maxRequestHeaderBytes() {
-        return maxRequestHeaderBytes;
+        return getInt(LIMIT_REQUEST_HEADER_BYTES);
     }
 
     public String registryUsername() {
-        return registry.username;
+        return getString(SCHEMA_REGISTRY_AUTH_USERNAME);
     }
 
     public String registryPassword() {
-        return registry.password;
+        return getPassword(SCHEMA_REGISTRY_AUTH_PASSWORD).value();
     }
 
+    /** The registry's truststore; null: the JVM's default trust. */
     public Path registryTruststorePath() {
-        return registry.truststorePath;
+        return pathOrNull(SCHEMA_REGISTRY_TRUSTSTORE_PATH);
     }
 
     public String registryTruststorePassword() {
-        return registry.truststorePassword;
+        return getPassword(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD).value();
     }
 
     public String registryTruststoreType() {
-        return registry.truststoreType;
+        return getString(SCHEMA_REGISTRY_TRUSTSTORE_TYPE);
     }
 
     public Duration registryTimeout() {
-        return registry.timeout;
+        return Duration.ofMillis(getLong(SCHEMA_REGISTRY_TIMEOUT_MS));
     }
 
     public int registryResponseMaxBytes() {
-        return registry.responseMaxBytes;
+        return getInt(SCHEMA_REGISTRY_RESPONSE_MAX_BYTES);
     }
 
+    /** The registry's base URL without a trailing {@code /}; empty: no registry (Avro values stay base64). */
     public String schemaRegistryUrl() {
-        return registry.url;
+        String url = getString(SCHEMA_REGISTRY_URL);
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     public SchemaIdType schemaIdType() {
-        return registry.idType;
+        return ConfigEnums.parse(SchemaIdType.class, SCHEMA_REGISTRY_ID_TYPE, getString(SCHEMA_REGISTRY_ID_TYPE));
     }
 
     public boolean tlsEnabled() {
-        return tls.enabled;
+        return getBoolean(TLS_ENABLED);
     }
 
+    /** The listener's keystore; null when none is set. */
     public Path keystorePath() {
-        return tls.keystorePath;
+        return pathOrNull(TLS_KEYSTORE_PATH);
     }
 
     public String keystorePassword() {
-        return tls.keystorePassword;
+        return getPassword(TLS_KEYSTORE_PASSWORD).value();
     }
 
     public String keystoreType() {
-        return tls.keystoreType;
+        return getString(TLS_KEYSTORE_TYPE);
     }
 
     public boolean authEnabled() {
-        return authEnabled;
+        return getBoolean(AUTH_ENABLED);
     }
 
     public List<Token> tokens() {
         return tokens;
     }
 
+    /** Origins allowed besides the bridge's own ({@code *}: any); empty: same origin only. */
     public List<String> allowedOrigins() {
-        return allowedOrigins;
+        return nonBlank(getList(ORIGINS_ALLOWED));
     }
 
     public int maxConnections() {
-        return maxConnections;
+        return getInt(LIMIT_CONNECTIONS_TOTAL);
     }
 
     public int maxConnectionsPerAddress() {
-        return maxConnectionsPerAddress;
+        return getInt(LIMIT_CONNECTIONS_PER_ADDRESS);
     }
 
     public int maxSubscriptionsPerClient() {
-        return maxSubscriptionsPerClient;
+        return getInt(LIMIT_SUBSCRIPTIONS_PER_CLIENT);
     }
 
     public int frameMaxBytes() {
-        return clientStream.frameMaxBytes;
+        return getInt(FRAME_MAX_BYTES);
     }
 
     public int batchMaxRecords() {
-        return clientStream.batchMaxRecords;
+        return getInt(BATCH_MAX_RECORDS);
     }
 
     public boolean deflateEnabled() {
-        return clientStream.deflateEnabled;
+        return getBoolean(DEFLATE_ENABLED);
     }
 
     public int queueMaxMessages() {
-        return clientStream.queueMaxMessages;
+        return getInt(QUEUE_MAX_MESSAGES);
     }
 
     public long queueMaxBytes() {
-        return clientStream.queueMaxBytes;
+        return getLong(QUEUE_MAX_BYTES);
     }
 
     public long queueMaxBytesTotal() {
-        return clientStream.queueMaxBytesTotal;
+        return getLong(QUEUE_MAX_BYTES_TOTAL);
     }
 
     public SlowClientPolicy slowClientPolicy() {
-        return clientStream.slowClientPolicy;
+        return ConfigEnums.parse(SlowClientPolicy.class, SLOW_CLIENT_POLICY, getString(SLOW_CLIENT_POLICY));
     }
 
     public Duration idleTimeout() {
-        return clientStream.idleTimeout;
+        return Duration.ofMillis(getLong(IDLE_TIMEOUT_MS));
     }
 
     public Duration writeTimeout() {
-        return clientStream.writeTimeout;
+        return Duration.ofMillis(getLong(WRITE_TIMEOUT_MS));
     }
 
     public Duration pollTimeout() {
-        return pollTimeout;
+        return Duration.ofMillis(getLong(POLL_TIMEOUT_MS));
     }
 
     public Duration shutdownGrace() {
-        return shutdownGrace;
+        return Duration.ofMillis(getLong(SHUTDOWN_GRACE_MS));
     }
 
     /** How long a ticket from {@code POST /api/ticket} may be redeemed (at most 30 s). */
     public Duration ticketTtl() {
-        return browser.ticketTtl;
+        return Duration.ofMillis(getLong(TICKET_TTL_MS));
     }
 
     /** Tickets issued and not yet redeemed or expired, at most. */
     public int ticketsMax() {
-        return browser.ticketsMax;
+        return getInt(TICKETS_MAX);
     }
 
     /** An SSE stream with nothing to send for this long gets a comment line, so proxies keep it open. */
     public Duration sseHeartbeat() {
-        return browser.sseHeartbeat;
+        return Duration.ofMillis(getLong(SSE_HEARTBEAT_INTERVAL_MS));
     }
 
     /** The {@code retry:} an SSE stream starts with: how long an EventSource waits before it reconnects. */
     public long sseRetryMillis() {
-        return browser.sseRetryMillis;
+        return getLong(SSE_RETRY_MS);
+    }
+
+    /** A list setting's entries but blank ones ({@code a,,b} and a trailing comma are forgiven). */
+    static List<String> nonBlank(List<String> entries) {
+        return entries.stream().filter(e -> !e.isBlank()).toList();
+    }
+
+    private Path pathOrNull(String key) {
+        String path = getString(key);
+        return path.isEmpty() ? null : Path.of(path);
     }
 }

@@ -4,32 +4,72 @@ import static io.cxone.kafka.bridge.BridgeConfig.SSE_HEARTBEAT_INTERVAL_MS;
 import static io.cxone.kafka.bridge.BridgeConfig.SSE_RETRY_MS;
 import static io.cxone.kafka.bridge.BridgeConfig.TICKETS_MAX;
 import static io.cxone.kafka.bridge.BridgeConfig.TICKET_TTL_MS;
-import static io.cxone.kafka.bridge.ConfigValues.integer;
-import static io.cxone.kafka.bridge.ConfigValues.longValue;
 
-import java.time.Duration;
-import java.util.Properties;
-import java.util.Set;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
 
 /**
  * The settings of {@link BridgeConfig} for browser clients: single-use tickets (a page trades its token for one, so
  * no token goes into a URL; EventSource cannot send an Authorization header) and the Server-Sent Events stream's
- * heartbeat and reconnect hint. Read through {@link BridgeConfig}'s getters.
+ * heartbeat and reconnect hint.
  */
 final class BrowserSettings {
 
-    static final Set<String> KEYS = Set.of(TICKET_TTL_MS, TICKETS_MAX, SSE_HEARTBEAT_INTERVAL_MS, SSE_RETRY_MS);
+    private static final String GROUP = "Browser clients";
 
-    final Duration ticketTtl;
-    final int ticketsMax;
-    final Duration sseHeartbeat;
-    final long sseRetryMillis;
+    private BrowserSettings() {}
 
-    BrowserSettings(Properties p) {
-        // A ticket stands for a token: it lives just long enough to open the stream it was taken for.
-        ticketTtl = Duration.ofMillis(longValue(p, TICKET_TTL_MS, 30_000, 1_000, 30_000));
-        ticketsMax = integer(p, TICKETS_MAX, 10_000, 1, 1_000_000);
-        sseHeartbeat = Duration.ofMillis(longValue(p, SSE_HEARTBEAT_INTERVAL_MS, 15_000, 1_000, 3_600_000));
-        sseRetryMillis = longValue(p, SSE_RETRY_MS, 3_000, 0, 3_600_000);
+    static void define(ConfigDef def) {
+        int order = 0;
+        def.define(
+                TICKET_TTL_MS,
+                Type.LONG,
+                30_000L,
+                ConfigDef.Range.between(1_000, 30_000),
+                Importance.LOW,
+                "Milliseconds a ticket from POST /api/ticket can be redeemed, once, to open a stream. A ticket stands"
+                        + " for a token in a URL, so it lives just long enough to open the stream it was taken for.",
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "Ticket lifetime (ms)");
+        def.define(
+                TICKETS_MAX,
+                Type.INT,
+                10_000,
+                ConfigDef.Range.between(1, 1_000_000),
+                Importance.LOW,
+                "Tickets issued and neither redeemed nor expired, at most; beyond, ticket requests get 429. Bounds"
+                        + " the memory a client with a valid token can make the bridge hold.",
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "Outstanding tickets");
+        def.define(
+                SSE_HEARTBEAT_INTERVAL_MS,
+                Type.LONG,
+                15_000L,
+                ConfigDef.Range.between(1_000, 3_600_000),
+                Importance.LOW,
+                "Milliseconds an SSE stream may go without writes before it gets a ': heartbeat' comment line, so"
+                        + " proxies and browsers keep a quiet stream open.",
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "SSE heartbeat (ms)");
+        def.define(
+                SSE_RETRY_MS,
+                Type.LONG,
+                3_000L,
+                ConfigDef.Range.between(0, 3_600_000),
+                Importance.LOW,
+                "The 'retry:' an SSE stream starts with: milliseconds an EventSource waits before it reconnects"
+                        + " (and resumes after the last event it received).",
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "SSE retry (ms)");
     }
 }

@@ -9,84 +9,152 @@ import static io.cxone.kafka.bridge.BridgeConfig.SCHEMA_REGISTRY_TRUSTSTORE_PASS
 import static io.cxone.kafka.bridge.BridgeConfig.SCHEMA_REGISTRY_TRUSTSTORE_PATH;
 import static io.cxone.kafka.bridge.BridgeConfig.SCHEMA_REGISTRY_TRUSTSTORE_TYPE;
 import static io.cxone.kafka.bridge.BridgeConfig.SCHEMA_REGISTRY_URL;
-import static io.cxone.kafka.bridge.ConfigValues.integer;
-import static io.cxone.kafka.bridge.ConfigValues.longValue;
-import static io.cxone.kafka.bridge.ConfigValues.loopback;
-import static io.cxone.kafka.bridge.ConfigValues.string;
 
-import io.cxone.kafka.bridge.BridgeConfig.ConfigException;
 import io.cxone.kafka.bridge.BridgeConfig.SchemaIdType;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Properties;
-import java.util.Set;
+import io.cxone.kafka.common.ConnectionUrls;
+import io.cxone.kafka.common.config.ConfigEnums;
+import io.cxone.kafka.common.config.Validators;
+import java.net.URI;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The {@code schema.registry.*} settings of {@link BridgeConfig}: URL, id type, credentials (never sent in clear
- * text to a remote host), truststore, timeout and response limit. Read through {@link BridgeConfig}'s getters.
+ * text to a remote host), truststore, timeout and response limit.
  */
 final class RegistrySettings {
 
-    static final Set<String> KEYS = Set.of(
-            SCHEMA_REGISTRY_URL,
-            SCHEMA_REGISTRY_ID_TYPE,
-            SCHEMA_REGISTRY_AUTH_USERNAME,
-            SCHEMA_REGISTRY_AUTH_PASSWORD,
-            SCHEMA_REGISTRY_TRUSTSTORE_PATH,
-            SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD,
-            SCHEMA_REGISTRY_TRUSTSTORE_TYPE,
-            SCHEMA_REGISTRY_TIMEOUT_MS,
-            SCHEMA_REGISTRY_RESPONSE_MAX_BYTES);
+    private static final String GROUP = "Schema registry";
 
-    final String url;
-    final String username;
-    final String password;
-    final Path truststorePath;
-    final String truststorePassword;
-    final String truststoreType;
-    final Duration timeout;
-    final int responseMaxBytes;
-    final SchemaIdType idType;
+    private RegistrySettings() {}
 
-    RegistrySettings(Properties p) {
-        String registry = string(p, SCHEMA_REGISTRY_URL, "");
-        if (!registry.isEmpty() && !registry.startsWith("http://") && !registry.startsWith("https://")) {
-            throw new ConfigException(SCHEMA_REGISTRY_URL, registry, "expected an http:// or https:// URL");
-        }
-        url = registry.endsWith("/") ? registry.substring(0, registry.length() - 1) : registry;
-        username = string(p, SCHEMA_REGISTRY_AUTH_USERNAME, "");
-        password = p.getProperty(SCHEMA_REGISTRY_AUTH_PASSWORD, "");
-        if (username.isEmpty() != password.isEmpty()) {
+    static void define(ConfigDef def) {
+        int order = 0;
+        def.define(
+                SCHEMA_REGISTRY_URL,
+                Type.STRING,
+                "",
+                Validators.httpUrl(true, SCHEMA_REGISTRY_AUTH_USERNAME + " and " + SCHEMA_REGISTRY_AUTH_PASSWORD),
+                Importance.HIGH,
+                "Schema registry that Avro values (Confluent wire format) are decoded with: Apicurio's native API"
+                        + " (.../apis/registry/v2) or any Confluent-compatible base URL. Empty: no decoding, Avro"
+                        + " values reach clients base64-encoded.",
+                GROUP,
+                ++order,
+                Width.LONG,
+                "Registry URL");
+        def.define(
+                SCHEMA_REGISTRY_ID_TYPE,
+                Type.STRING,
+                SchemaIdType.CONTENT_ID.configName(),
+                ConfigEnums.validator(SchemaIdType.class),
+                Importance.MEDIUM,
+                "With an Apicurio native URL, what the 4-byte schema id of a record is: contentId or globalId, as"
+                        + " the producing converter writes it (use-id).",
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "Schema id type");
+        def.define(
+                SCHEMA_REGISTRY_AUTH_USERNAME,
+                Type.STRING,
+                "",
+                Importance.MEDIUM,
+                "User for HTTP basic authentication of schema look-ups (with " + SCHEMA_REGISTRY_AUTH_PASSWORD
+                        + "; both or neither). Refused with an http:// URL to a host other than this machine, where"
+                        + " the credentials would cross the network in clear.",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "Registry user");
+        def.define(
+                SCHEMA_REGISTRY_AUTH_PASSWORD,
+                Type.PASSWORD,
+                "",
+                Importance.MEDIUM,
+                "Password for HTTP basic authentication of schema look-ups.",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "Registry password");
+        def.define(
+                SCHEMA_REGISTRY_TRUSTSTORE_PATH,
+                Type.STRING,
+                "",
+                Validators.readableFile(true),
+                Importance.LOW,
+                "Truststore of the certificates trusted for an https:// registry. Empty: the JVM's default trust.",
+                GROUP,
+                ++order,
+                Width.LONG,
+                "Registry truststore");
+        def.define(
+                SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD,
+                Type.PASSWORD,
+                "",
+                Importance.LOW,
+                "Password of the registry truststore.",
+                GROUP,
+                ++order,
+                Width.MEDIUM,
+                "Registry truststore password");
+        def.define(
+                SCHEMA_REGISTRY_TRUSTSTORE_TYPE,
+                Type.STRING,
+                "PKCS12",
+                Importance.LOW,
+                "Format of the registry truststore, as Java names it: PKCS12 or JKS.",
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "Registry truststore type");
+        def.define(
+                SCHEMA_REGISTRY_TIMEOUT_MS,
+                Type.LONG,
+                5_000L,
+                ConfigDef.Range.between(100, 120_000),
+                Importance.LOW,
+                "Milliseconds one schema look-up may take in all (connect, request, response). A failed look-up"
+                        + " leaves the record's value base64 with a valueError and is retried after 10 s.",
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "Registry timeout (ms)");
+        def.define(
+                SCHEMA_REGISTRY_RESPONSE_MAX_BYTES,
+                Type.INT,
+                1024 * 1024,
+                ConfigDef.Range.between(1024, 64 * 1024 * 1024),
+                Importance.LOW,
+                "Largest schema response read, in bytes: ids come from records, which anyone who can produce"
+                        + " writes, so a look-up must not make the bridge buffer an unbounded answer. A larger"
+                        + " response leaves the value base64 with a valueError.",
+                GROUP,
+                ++order,
+                Width.SHORT,
+                "Registry response limit (bytes)");
+    }
+
+    /** Credentials come in pairs and never travel in clear to another host. */
+    static void checkCombinations(BridgeConfig config) {
+        String username = config.registryUsername();
+        if (username.isEmpty() != config.registryPassword().isEmpty()) {
             throw new ConfigException(
                     username.isEmpty() ? SCHEMA_REGISTRY_AUTH_USERNAME : SCHEMA_REGISTRY_AUTH_PASSWORD,
                     "",
                     "set both " + SCHEMA_REGISTRY_AUTH_USERNAME + " and " + SCHEMA_REGISTRY_AUTH_PASSWORD
                             + ", or neither");
         }
-        if (!username.isEmpty() && registry.startsWith("http://") && !loopback(registry)) {
+        String url = config.schemaRegistryUrl();
+        if (!username.isEmpty() && ConnectionUrls.isPlainHttpToRemoteHost(URI.create(url))) {
             throw new ConfigException(
                     SCHEMA_REGISTRY_URL,
-                    registry,
+                    url,
                     "credentials (" + SCHEMA_REGISTRY_AUTH_USERNAME
                             + ") would be sent in clear text: use an https:// URL");
-        }
-        String truststore = string(p, SCHEMA_REGISTRY_TRUSTSTORE_PATH, "");
-        if (!truststore.isEmpty() && !Files.isReadable(Path.of(truststore))) {
-            throw new ConfigException(SCHEMA_REGISTRY_TRUSTSTORE_PATH, truststore, "file not readable");
-        }
-        truststorePath = truststore.isEmpty() ? null : Path.of(truststore);
-        truststorePassword = p.getProperty(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD, "");
-        truststoreType = string(p, SCHEMA_REGISTRY_TRUSTSTORE_TYPE, "PKCS12");
-        timeout = Duration.ofMillis(longValue(p, SCHEMA_REGISTRY_TIMEOUT_MS, 5_000, 100, 120_000));
-        responseMaxBytes = integer(p, SCHEMA_REGISTRY_RESPONSE_MAX_BYTES, 1024 * 1024, 1024, 64 * 1024 * 1024);
-        String idTypeName = string(p, SCHEMA_REGISTRY_ID_TYPE, "contentId");
-        if (idTypeName.equals("contentId")) {
-            idType = SchemaIdType.CONTENT_ID;
-        } else if (idTypeName.equals("globalId")) {
-            idType = SchemaIdType.GLOBAL_ID;
-        } else {
-            throw new ConfigException(SCHEMA_REGISTRY_ID_TYPE, idTypeName, "expected contentId or globalId");
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
+import org.apache.kafka.common.config.ConfigException;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -83,7 +84,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
         try {
             http.start();
         } catch (Exception e) {
-            throw new BridgeConfig.ConfigException(
+            throw new ConfigException(
                     BridgeConfig.SCHEMA_REGISTRY_TRUSTSTORE_PATH,
                     String.valueOf(config.registryTruststorePath()),
                     "cannot start the registry client (check " + BridgeConfig.SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD

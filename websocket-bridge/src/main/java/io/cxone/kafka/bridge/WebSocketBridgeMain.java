@@ -2,6 +2,7 @@ package io.cxone.kafka.bridge;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +31,12 @@ public final class WebSocketBridgeMain {
         BridgeConfig config;
         try {
             config = BridgeConfig.load(configFile);
-        } catch (IllegalArgumentException e) {
+        } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
         }
+        LOG.info("settings of {}: {}", configFile, config);
         BridgeServer server = new BridgeServer(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

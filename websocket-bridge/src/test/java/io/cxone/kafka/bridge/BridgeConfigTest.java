@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class BridgeConfigTest {
@@ -16,6 +18,14 @@ class BridgeConfigTest {
         m.put("auth.token.dash", "secret-123456");
         m.put("auth.token.dash.topics", "cxone\\..*, other");
         return m;
+    }
+
+    /** Loading {@code settings} fails with Kafka's message naming {@code key} and the refused {@code value}. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(
+            Map<String, String> settings, String key, String value) {
+        return assertThatThrownBy(() -> BridgeConfig.of(settings))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Invalid value " + value + " for configuration " + key + ":");
     }
 
     @Test
@@ -29,6 +39,18 @@ class BridgeConfigTest {
             assertThat(t.allows("cxone.webhook.events")).isTrue();
             assertThat(t.allows("secret.topic")).isFalse();
         });
+    }
+
+    @Test
+    void composeConfigFileLoads() {
+        BridgeConfig config = BridgeConfig.load(Path.of("../deploy/compose/websocket-bridge.properties"));
+        assertThat(config.listenHost()).isEqualTo("0.0.0.0");
+        assertThat(config.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092,kafka-3:9092");
+        assertThat(config.kafkaSecurity()).containsEntry("security.protocol", "PLAINTEXT");
+        assertThat(config.tokens())
+                .singleElement()
+                .extracting(BridgeConfig.Token::id)
+                .isEqualTo("dashboard");
     }
 
     @Test
@@ -49,14 +71,11 @@ class BridgeConfigTest {
     void errorsNameTheKey() {
         Map<String, String> m = minimal();
         m.put("client.slow.policy", "block");
-        assertThatThrownBy(() -> BridgeConfig.of(m))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
-                .hasMessageContaining("client.slow.policy=block")
-                .hasMessageContaining("drop-oldest or disconnect");
+        assertRefused(m, "client.slow.policy", "block").hasMessageContaining("[drop-oldest, disconnect]");
 
         Map<String, String> port = minimal();
         port.put("listen.port", "http");
-        assertThatThrownBy(() -> BridgeConfig.of(port)).hasMessageContaining("listen.port=http: expected an integer");
+        assertRefused(port, "listen.port", "http").hasMessageContaining("Not a number of type INT");
 
         Map<String, String> missing = minimal();
         missing.remove("kafka.bootstrap.servers");
@@ -64,17 +83,23 @@ class BridgeConfigTest {
 
         Map<String, String> typo = minimal();
         typo.put("client.queue.max.mesages", "5");
-        assertThatThrownBy(() -> BridgeConfig.of(typo)).hasMessageContaining("client.queue.max.mesages=5: unknown key");
+        assertThatThrownBy(() -> BridgeConfig.of(typo))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Unknown configuration client.queue.max.mesages");
+        Map<String, String> secretTypo = minimal();
+        secretTypo.put("auth.tokens.dash", "misplaced-secret");
+        assertThatThrownBy(() -> BridgeConfig.of(secretTypo))
+                .hasMessageContaining("Unknown configuration auth.tokens.dash")
+                .message()
+                .doesNotContain("misplaced-secret");
 
         Map<String, String> regex = minimal();
         regex.put("auth.token.dash.topics", "cxone.(");
-        assertThatThrownBy(() -> BridgeConfig.of(regex))
-                .hasMessageContaining("auth.token.dash.topics")
-                .hasMessageContaining("invalid regex");
+        assertRefused(regex, "auth.token.dash.topics", "cxone.(").hasMessageContaining("invalid regex");
 
         Map<String, String> origin = minimal();
         origin.put("origins.allowed", "example.com");
-        assertThatThrownBy(() -> BridgeConfig.of(origin)).hasMessageContaining("origins.allowed=example.com");
+        assertRefused(origin, "origins.allowed", "example.com");
 
         Map<String, String> tls = minimal();
         tls.put("tls.enabled", "true");
@@ -97,10 +122,7 @@ class BridgeConfigTest {
 
         Map<String, String> shortSecret = minimal();
         shortSecret.put("auth.token.dash", "abc");
-        assertThatThrownBy(() -> BridgeConfig.of(shortSecret))
-                .hasMessageContaining("auth.token.dash=<hidden>")
-                .message()
-                .doesNotContain("abc");
+        assertRefused(shortSecret, "auth.token.dash", "[hidden]").message().doesNotContain("abc");
     }
 
     @Test
@@ -108,9 +130,7 @@ class BridgeConfigTest {
         Map<String, String> m = minimal();
         m.put("frame.max.bytes", "2000000");
         m.put("client.queue.max.bytes", "1000000");
-        assertThatThrownBy(() -> BridgeConfig.of(m))
-                .hasMessageContaining("client.queue.max.bytes=1000000")
-                .hasMessageContaining("frame.max.bytes");
+        assertRefused(m, "client.queue.max.bytes", "1000000").hasMessageContaining("frame.max.bytes");
     }
 
     @Test
@@ -142,9 +162,7 @@ class BridgeConfigTest {
     void secretLengthAndRegistryCredentialsAreChecked() {
         Map<String, String> longSecret = minimal();
         longSecret.put("auth.token.dash", "x".repeat(BridgeConfig.TOKEN_MAX_CHARS + 1));
-        assertThatThrownBy(() -> BridgeConfig.of(longSecret))
-                .hasMessageContaining("auth.token.dash=<hidden>")
-                .hasMessageContaining("8 to 512 characters");
+        assertRefused(longSecret, "auth.token.dash", "[hidden]").hasMessageContaining("8 to 512 characters");
 
         Map<String, String> half = minimal();
         half.put("schema.registry.url", "https://registry.example:8443/apis/registry/v2");
@@ -185,13 +203,91 @@ class BridgeConfigTest {
 
         Map<String, String> longTickets = minimal();
         longTickets.put("auth.ticket.ttl.ms", "60000");
-        assertThatThrownBy(() -> BridgeConfig.of(longTickets))
-                .hasMessageContaining("auth.ticket.ttl.ms=60000: expected a value between 1000 and 30000");
+        assertRefused(longTickets, "auth.ticket.ttl.ms", "60000").hasMessageContaining("no more than 30000");
         Map<String, String> noTickets = minimal();
         noTickets.put("auth.tickets.max", "0");
-        assertThatThrownBy(() -> BridgeConfig.of(noTickets)).hasMessageContaining("auth.tickets.max=0");
+        assertRefused(noTickets, "auth.tickets.max", "0");
         Map<String, String> busy = minimal();
         busy.put("sse.heartbeat.interval.ms", "10");
-        assertThatThrownBy(() -> BridgeConfig.of(busy)).hasMessageContaining("sse.heartbeat.interval.ms=10");
+        assertRefused(busy, "sse.heartbeat.interval.ms", "10");
+    }
+
+    @Test
+    void outOfRangeNumbersAndUnknownEnumValuesNameTheKey() {
+        Map<String, String> none = minimal();
+        none.put("limits.connections.total", "0");
+        assertRefused(none, "limits.connections.total", "0").hasMessageContaining("at least 1");
+
+        Map<String, String> huge = minimal();
+        huge.put("frame.max.bytes", Integer.toString(64 * 1024 * 1024 + 1));
+        assertRefused(huge, "frame.max.bytes", "67108865").hasMessageContaining("no more than 67108864");
+
+        Map<String, String> port = minimal();
+        port.put("listen.port", "65536");
+        assertRefused(port, "listen.port", "65536").hasMessageContaining("no more than 65535");
+
+        Map<String, String> idType = minimal();
+        idType.put("schema.registry.id.type", "schemaId");
+        assertRefused(idType, "schema.registry.id.type", "schemaId")
+                .hasMessageContaining("must be one of [contentId, globalId]");
+    }
+
+    @Test
+    void everyDefaultIsTheDocumentedOne() {
+        BridgeConfig config = BridgeConfig.of(minimal());
+        assertThat(config.listenHost()).isEqualTo("127.0.0.1");
+        assertThat(config.listenPort()).isEqualTo(8702);
+        assertThat(config.shutdownGrace()).hasMillis(5_000);
+        assertThat(config.tlsEnabled()).isFalse();
+        assertThat(config.keystorePath()).isNull();
+        assertThat(config.keystoreType()).isEqualTo("PKCS12");
+        assertThat(config.pollTimeout()).hasMillis(200);
+        assertThat(config.consumerOverrides()).isEmpty();
+        assertThat(config.kafkaSecurity()).isEmpty();
+        assertThat(config.schemaRegistryUrl()).isEmpty();
+        assertThat(config.schemaIdType()).isEqualTo(BridgeConfig.SchemaIdType.CONTENT_ID);
+        assertThat(config.registryUsername()).isEmpty();
+        assertThat(config.registryPassword()).isEmpty();
+        assertThat(config.registryTruststorePath()).isNull();
+        assertThat(config.registryTruststoreType()).isEqualTo("PKCS12");
+        assertThat(config.registryTimeout()).hasMillis(5_000);
+        assertThat(config.registryResponseMaxBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.frameMaxBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.batchMaxRecords()).isEqualTo(500);
+        assertThat(config.deflateEnabled()).isTrue();
+        assertThat(config.queueMaxMessages()).isEqualTo(1000);
+        assertThat(config.queueMaxBytes()).isEqualTo(4L * 1024 * 1024);
+        assertThat(config.queueMaxBytesTotal()).isEqualTo(256L * 1024 * 1024);
+        assertThat(config.idleTimeout()).hasMillis(300_000);
+        assertThat(config.writeTimeout()).hasMillis(30_000);
+        assertThat(config.maxConnections()).isEqualTo(1000);
+        assertThat(config.maxConnectionsPerAddress()).isEqualTo(50);
+        assertThat(config.maxSubscriptionsPerClient()).isEqualTo(20);
+        assertThat(config.maxPartitionsPerClient()).isEqualTo(256);
+        assertThat(config.maxConsumers()).isEqualTo(200);
+        assertThat(config.maxConsumersPerConnection()).isEqualTo(4);
+        assertThat(config.maxMessageBytes()).isEqualTo(64 * 1024);
+        assertThat(config.maxRequestHeaderBytes()).isEqualTo(8 * 1024);
+    }
+
+    @Test
+    void secretsNeverAppearInThePrintedSettings() {
+        Map<String, String> m = minimal();
+        m.put("auth.token.ops", "ops-secret-987654");
+        m.put("auth.token.ops.topics", "ops\\..*");
+        m.put("schema.registry.url", "https://registry.example:8443/apis/registry/v2");
+        m.put("schema.registry.auth.username", "bridge");
+        m.put("schema.registry.auth.password", "registry-pw-1");
+        m.put("kafka.sasl.jaas.config", "ScramLoginModule required password=\"kafka-pw-1\";");
+        BridgeConfig config = BridgeConfig.of(m);
+
+        String printed = config.toString();
+        assertThat(printed)
+                .contains(
+                        "auth.token.dash=[hidden]", "auth.token.ops=[hidden]", "schema.registry.auth.password=[hidden]")
+                .contains("schema.registry.auth.username=bridge", "auth.token.ops.topics=[ops\\..*]")
+                .doesNotContain("secret-123456", "ops-secret-987654", "registry-pw-1", "kafka-pw-1");
+        assertThat(config.tokens()).extracting(BridgeConfig.Token::secret).contains("ops-secret-987654");
+        assertThat(config.registryPassword()).isEqualTo("registry-pw-1");
     }
 }

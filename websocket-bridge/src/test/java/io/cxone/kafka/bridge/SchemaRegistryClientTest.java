@@ -82,7 +82,7 @@ class SchemaRegistryClientTest {
         new SchemaRegistryClient(BridgeConfig.of(m)).close();
         m.put("schema.registry.ssl.truststore.password", "wrong-password");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SchemaRegistryClient(BridgeConfig.of(m)))
-                .isInstanceOf(BridgeConfig.ConfigException.class)
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
                 .hasMessageContaining("schema.registry.ssl.truststore.location")
                 .hasMessageContaining("schema.registry.ssl.truststore.password");
     }

@@ -10,7 +10,7 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * Enum-valued settings, written in configs as lower-case words with dashes ({@code DATA_EXTRACTION} is
  * {@code data-extraction}) unless the enum says otherwise ({@link Named}), and read case-insensitively with either
- * dashes or underscores.
+ * dashes or underscores, or as the name {@link Named} gives.
  */
 public final class ConfigEnums {
 
@@ -37,10 +37,10 @@ public final class ConfigEnums {
 
     /** The constant a config value names; {@link ConfigException} listing the choices otherwise. */
     public static <E extends Enum<E>> E parse(Class<E> type, String setting, String value) {
-        String wanted =
-                value == null ? "" : value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        String given = value == null ? "" : value.trim();
+        String wanted = given.toUpperCase(Locale.ROOT).replace('-', '_');
         for (E constant : type.getEnumConstants()) {
-            if (constant.name().equals(wanted)) {
+            if (constant.name().equals(wanted) || configName(constant).equalsIgnoreCase(given)) {
                 return constant;
             }
         }

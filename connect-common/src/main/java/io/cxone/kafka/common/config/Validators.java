@@ -72,7 +72,7 @@ public final class Validators {
                 }
                 Path file = Path.of(path);
                 if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-                    throw new ConfigException(name, value, "is not a readable file on this worker");
+                    throw new ConfigException(name, value, "is not a readable file on this host");
                 }
             }
 

@@ -22,6 +22,21 @@ class ConfigEnumsTest {
         }
     }
 
+    enum IdType implements ConfigEnums.Named {
+        CONTENT_ID("contentId");
+
+        private final String configName;
+
+        IdType(String configName) {
+            this.configName = configName;
+        }
+
+        @Override
+        public String configName() {
+            return configName;
+        }
+    }
+
     @Test
     void writesLowerCaseWithDashesUnlessTheEnumNamesItself() {
         assertThat(ConfigEnums.configNames(Flavour.class)).containsExactly("records", "data-extraction");
@@ -35,6 +50,14 @@ class ConfigEnumsTest {
         assertThat(ConfigEnums.parse(Flavour.class, "cxone.api", "data_extraction"))
                 .isEqualTo(Flavour.DATA_EXTRACTION);
         assertThat(ConfigEnums.parse(Mapping.class, "m", "scaled-float")).isEqualTo(Mapping.SCALED_FLOAT);
+    }
+
+    @Test
+    void readsTheNameANamedEnumGivesInAnyCase() {
+        assertThat(ConfigEnums.parse(IdType.class, "id.type", "contentId")).isEqualTo(IdType.CONTENT_ID);
+        assertThat(ConfigEnums.parse(IdType.class, "id.type", " CONTENTID ")).isEqualTo(IdType.CONTENT_ID);
+        assertThatThrownBy(() -> ConfigEnums.parse(IdType.class, "id.type", "globalId"))
+                .hasMessageContaining("[contentId]");
     }
 
     @Test
