@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -163,7 +164,11 @@ final class ProductionLayout {
                         COMPOSE_ADDRESSES,
                         // behind the load balancer every client has its address: it enforces the per-address limit
                         Map.of("limits.connections.per.address", bridge.getProperty("limits.connections.total")),
-                        Set.of(),
+                        // the local stack's development token is published with the code: production tokens come
+                        // only from the secrets folder, and without them the bridges refuse to start
+                        bridge.stringPropertyNames().stream()
+                                .filter(k -> k.startsWith("auth.token."))
+                                .collect(Collectors.toSet()),
                         Map.of()));
         Set<String> installed = installedConnectorClasses();
         for (Connector connector : connectors()) {
@@ -318,6 +323,7 @@ final class ProductionLayout {
         }
         StringBuilder out = new StringBuilder(header(source));
         boolean inHeader = true;
+        StringBuilder comments = new StringBuilder(); // the comment lines right above the next setting
         for (String line : lines) {
             String trimmed = line.trim();
             if (inHeader && trimmed.startsWith("#")) {
@@ -325,8 +331,13 @@ final class ProductionLayout {
             }
             inHeader = false;
             int eq = line.indexOf('=');
-            if (trimmed.isEmpty() || trimmed.startsWith("#") || eq < 0) {
-                out.append(line).append('\n');
+            if (trimmed.startsWith("#")) {
+                comments.append(line).append('\n');
+                continue;
+            }
+            if (trimmed.isEmpty() || eq < 0) {
+                out.append(comments).append(line).append('\n');
+                comments.setLength(0);
                 continue;
             }
             if (line.endsWith("\\")) {
@@ -337,9 +348,11 @@ final class ProductionLayout {
                 String value = replaced.containsKey(key)
                         ? replaced.get(key)
                         : productionValue(key, line.substring(eq + 1).trim(), addresses);
-                out.append(key).append('=').append(value).append('\n');
+                out.append(comments).append(key).append('=').append(value).append('\n');
             }
+            comments.setLength(0); // a dropped setting's comment goes with it
         }
+        out.append(comments);
         added.forEach((key, value) -> out.append(key).append('=').append(value).append('\n'));
         return out.toString();
     }

@@ -3,12 +3,15 @@ package io.cxone.kafka.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BridgeConfigTest {
 
@@ -41,16 +44,30 @@ class BridgeConfigTest {
         });
     }
 
+    /** docker-compose.yml appends the secrets folder's websocket-bridge-tokens.properties to the generated file. */
     @Test
-    void composeConfigFileLoads() {
-        BridgeConfig config = BridgeConfig.load(Path.of("../deploy/compose/websocket-bridge.properties"));
+    void composeConfigFileLoadsWithTheOperatorsTokensAndNeverWithTheDevelopmentToken(@TempDir Path dir)
+            throws IOException {
+        Path generated = Path.of("../deploy/compose/websocket-bridge.properties");
+        assertThat(Files.readString(generated)).doesNotContain("local-dev-dashboard-token");
+        assertThatThrownBy(() -> BridgeConfig.load(generated))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.enabled")
+                .hasMessageContaining("no tokens defined");
+
+        Path appended = dir.resolve("bridge.properties");
+        Files.writeString(
+                appended,
+                Files.readString(generated)
+                        + "auth.token.ops=an-operators-secret\nauth.token.ops.topics=cxone\\\\..*\n");
+        BridgeConfig config = BridgeConfig.load(appended);
         assertThat(config.listenHost()).isEqualTo("0.0.0.0");
         assertThat(config.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092,kafka-3:9092");
         assertThat(config.kafkaSecurity()).containsEntry("security.protocol", "PLAINTEXT");
-        assertThat(config.tokens())
-                .singleElement()
-                .extracting(BridgeConfig.Token::id)
-                .isEqualTo("dashboard");
+        assertThat(config.tokens()).singleElement().satisfies(token -> {
+            assertThat(token.id()).isEqualTo("ops");
+            assertThat(token.allows("cxone.webhook.events")).isTrue();
+        });
     }
 
     @Test
