@@ -71,6 +71,11 @@ public final class BridgeConfig extends AbstractConfig {
     public static final String TICKETS_MAX = "auth.tickets.max";
     public static final String SSE_HEARTBEAT_INTERVAL_MS = "sse.heartbeat.interval.ms";
     public static final String SSE_RETRY_MS = "sse.retry.ms";
+    /** Kafka's config providers, as a Connect worker declares them: {@code config.providers.<name>.class/.param.*}. */
+    public static final String CONFIG_PROVIDERS = AbstractConfig.CONFIG_PROVIDERS_CONFIG;
+
+    /** A {@code ${provider:[path:]key}} reference, left as it was when no provider resolved it. */
+    private static final Pattern UNRESOLVED_REFERENCE = Pattern.compile("\\$\\{[A-Za-z0-9_.-]+:[^}]*}");
 
     /**
      * Worker-internal topics never streamed whatever a token allows: the local stack's worker topics
@@ -89,7 +94,8 @@ public final class BridgeConfig extends AbstractConfig {
      */
     public static final String PREFIXED_KEYS = "auth.token.<id> and auth.token.<id>.topics (see " + AUTH_ENABLED
             + "), kafka.consumer.<property>, kafka.security.protocol, kafka.sasl.<property> and kafka.ssl.<property>"
-            + " (see " + KAFKA_BOOTSTRAP_SERVERS + ")";
+            + " (see " + KAFKA_BOOTSTRAP_SERVERS + "), " + CONFIG_PROVIDERS + ".<name>.class and "
+            + CONFIG_PROVIDERS + ".<name>.param.<parameter> (see " + CONFIG_PROVIDERS + ")";
 
     /** Every key of the properties file but those of {@link #PREFIXED_KEYS}. */
     public static final ConfigDef CONFIG_DEF = configDef();
@@ -137,7 +143,8 @@ public final class BridgeConfig extends AbstractConfig {
     private final Set<String> internalTopics;
 
     private BridgeConfig(Map<String, String> props) {
-        super(definitionFor(props), props, false);
+        super(definitionFor(props), props, providerSettings(props), false);
+        refuseUnresolvedReferences(originalsStrings());
         tokens = TokenSettings.tokens(this);
         consumerOverrides = KafkaSettings.consumerOverrides(this);
         kafkaSecurity = KafkaSettings.security(this);
@@ -147,8 +154,51 @@ public final class BridgeConfig extends AbstractConfig {
         ClientStreamSettings.checkCombinations(this);
     }
 
+    /** The {@code config.providers*} settings: AbstractConfig instantiates these providers to resolve references. */
+    private static Map<String, String> providerSettings(Map<String, String> props) {
+        Map<String, String> providers = new TreeMap<>();
+        props.forEach((key, value) -> {
+            if (key.equals(CONFIG_PROVIDERS) || key.startsWith(CONFIG_PROVIDERS + ".")) {
+                providers.put(key, value);
+            }
+        });
+        return providers;
+    }
+
+    /**
+     * A reference no provider resolved would otherwise be used as the value itself: a token whose secret is the text
+     * {@code ${env:NAME}}, known to anyone who reads the file. The reference is shown (it is not the secret).
+     */
+    private static void refuseUnresolvedReferences(Map<String, String> resolved) {
+        resolved.forEach((key, value) -> {
+            if (value != null && !key.startsWith(CONFIG_PROVIDERS)) {
+                var m = UNRESOLVED_REFERENCE.matcher(value);
+                if (m.find()) {
+                    throw new ConfigException("Invalid configuration " + key + ": the reference " + m.group()
+                            + " was not resolved; declare its provider in " + CONFIG_PROVIDERS + " and "
+                            + CONFIG_PROVIDERS + ".<name>.class, and check that it has that key");
+                }
+            }
+        });
+    }
+
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
+        def.define(
+                CONFIG_PROVIDERS,
+                ConfigDef.Type.LIST,
+                "",
+                ConfigDef.Importance.LOW,
+                "Names of Kafka config providers that resolve ${<name>:[<path>:]<key>} references in any value of this"
+                        + " file, declared as a Connect worker declares them: " + CONFIG_PROVIDERS + ".<name>.class"
+                        + " (e.g. org.apache.kafka.common.config.provider.EnvVarConfigProvider or FileConfigProvider)"
+                        + " and " + CONFIG_PROVIDERS + ".<name>.param.<parameter> (e.g. allowlist.pattern,"
+                        + " allowed.paths). Secrets such as token secrets can then stay out of the file. A reference"
+                        + " that no provider resolves stops the bridge at start-up.",
+                "Config providers",
+                1,
+                ConfigDef.Width.LONG,
+                "Config providers");
         ListenerSettings.define(def);
         TlsSettings.define(def);
         TokenSettings.define(def);
@@ -167,7 +217,10 @@ public final class BridgeConfig extends AbstractConfig {
      */
     private static ConfigDef definitionFor(Map<String, String> props) {
         for (String key : new TreeMap<>(props).keySet()) {
-            if (!CONFIG_DEF.names().contains(key) && !TokenSettings.reads(key) && !KafkaSettings.readsByPrefix(key)) {
+            if (!CONFIG_DEF.names().contains(key)
+                    && !TokenSettings.reads(key)
+                    && !KafkaSettings.readsByPrefix(key)
+                    && !key.startsWith(CONFIG_PROVIDERS + ".")) {
                 throw new ConfigException("Unknown configuration " + key + " (value not shown): the bridge reads its"
                         + " documented keys and, by prefix, " + PREFIXED_KEYS);
             }

@@ -70,6 +70,38 @@ class BridgeConfigTest {
         });
     }
 
+    /** A token secret kept out of the file: Kafka's FileConfigProvider resolves the reference at start-up. */
+    @Test
+    void configProvidersResolveReferencesAndAnUnresolvedOneStopsTheBridge(@TempDir Path dir) throws IOException {
+        Path secrets = dir.resolve("tokens.properties");
+        Files.writeString(secrets, "ops=an-operators-secret\n");
+        Map<String, String> m = minimal();
+        m.put("config.providers", "file");
+        m.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+        m.put("config.providers.file.param.allowed.paths", dir.toString());
+        m.put("auth.token.ops", "${file:" + secrets + ":ops}");
+        m.put("auth.token.ops.topics", "ops\\..*");
+        BridgeConfig config = BridgeConfig.of(m);
+        assertThat(config.tokens())
+                .filteredOn(t -> t.id().equals("ops"))
+                .singleElement()
+                .extracting(BridgeConfig.Token::secret)
+                .isEqualTo("an-operators-secret");
+        assertThat(config.toString()).doesNotContain("an-operators-secret");
+
+        // a key the file does not have, and a provider nobody declared: the text of the reference is no secret
+        m.put("auth.token.ops", "${file:" + secrets + ":missing}");
+        assertThatThrownBy(() -> BridgeConfig.of(m))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.token.ops")
+                .hasMessageContaining("was not resolved");
+        Map<String, String> undeclared = minimal();
+        undeclared.put("auth.token.dash", "${env:BRIDGE_DASHBOARD_TOKEN}");
+        assertThatThrownBy(() -> BridgeConfig.of(undeclared))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.token.dash: the reference ${env:BRIDGE_DASHBOARD_TOKEN} was not resolved");
+    }
+
     @Test
     void defaultsAndTokenPatterns() {
         BridgeConfig config = BridgeConfig.of(minimal());
