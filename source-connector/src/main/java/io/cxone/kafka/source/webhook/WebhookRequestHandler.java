@@ -40,12 +40,12 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
     private static final Logger log = LoggerFactory.getLogger(WebhookRequestHandler.class);
     /** Bodies up to this size are decoded on the thread that read them; larger ones on Jetty's pool. */
     static final int INLINE_DECODE_BYTES = 64 * 1024;
-    /** A refused request's declared body up to this size is read and dropped, not left unread (see rejectUnread). */
+    /** After a refused request's body up to this size is dropped, its connection stays open (see rejectUnread). */
     static final int DISCARD_MAX_BYTES = 64 * 1024;
     /**
-     * A body refused as too large (413) is read and dropped up to this size before the answer, then the connection
-     * closes: a caller that is still sending when the answer comes would otherwise meet a reset that can destroy the 413.
-     * Reading costs time (within request.body.timeout.ms), never memory; a larger declared body gets the 413 at once.
+     * A refused request's body (wrong credential, too large...) is read and dropped up to this size before the answer:
+     * a caller that is still sending when the answer comes would otherwise meet a reset that can destroy it. Reading
+     * costs time (within request.body.timeout.ms), never memory; a larger declared body is answered at once.
      */
     static final int OVERSIZE_DRAIN_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -165,21 +165,23 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
     }
 
     /**
-     * Answers a request refused before its body was read. A declared body up to {@link #DISCARD_MAX_BYTES} (up to
-     * {@link #OVERSIZE_DRAIN_MAX_BYTES} for a 413, whose connection then closes) is read and dropped first (nothing is
-     * kept), and the connection stays open; a larger or chunked one is not read at all: the answer says
+     * Answers a request refused before its body was read (a wrong credential, path, method, type or size). A declared
+     * body up to {@link #OVERSIZE_DRAIN_MAX_BYTES} is read and dropped first (nothing is kept, and only within
+     * request.body.timeout.ms); the connection stays open after a body up to {@link #DISCARD_MAX_BYTES} and closes
+     * after a larger one or a 413. A larger declared or a chunked body is not read at all: the answer says
      * {@code Connection: close} and the connection ends. One that declares no body keeps its connection.
      */
     private void rejectUnread(WebhookAnswers.Exchange exchange, RejectedRequest rejection) {
         Request request = exchange.request();
         long declared = request.getLength();
-        boolean tooLarge = rejection.status() == 413;
-        if (declared > 0 && declared <= (tooLarge ? OVERSIZE_DRAIN_MAX_BYTES : DISCARD_MAX_BYTES)) {
-            // A small body (a caller with a wrong credential or type) is read and dropped before the answer: closing a
-            // socket with unread bytes resets it, and the reset can destroy the answer before the caller reads it.
+        boolean keepConnection = rejection.status() != 413 && declared <= DISCARD_MAX_BYTES;
+        if (declared > 0 && declared <= OVERSIZE_DRAIN_MAX_BYTES) {
+            // Read and dropped before the answer, whoever the caller (a wrong credential as much as an oversized body):
+            // closing a socket with unread bytes resets it, and the reset can destroy the answer before the caller,
+            // still sending, reads it. CXone's retry then sees no reason at all.
             BoundedBodyReader.discard(
                     request, (int) declared, config.requestBodyTimeout().toMillis(), (dropped, unreadable) -> {
-                        if (unreadable != null || tooLarge) {
+                        if (unreadable != null || !keepConnection) {
                             exchange.closeConnection();
                         }
                         exchange.reject(rejection.status(), rejection.reason());

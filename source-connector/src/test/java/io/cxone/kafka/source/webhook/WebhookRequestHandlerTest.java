@@ -239,28 +239,45 @@ class WebhookRequestHandlerTest {
     @Test
     void aCallerSendingABodyOverTheLimitReadsThe413() throws Exception {
         start(Map.of(WebhookConfig.REQUEST_MAX_BYTES, "65536"));
-        byte[] body = new byte[7 * 1024 * 1024];
+        assertThat(postWholeBodyOverRawSocket("Bearer " + TOKEN, 7 * 1024 * 1024))
+                .startsWith("HTTP/1.1 413")
+                .containsIgnoringCase("connection: close")
+                .contains("request.max.bytes");
+        assertThat(decodes).hasValue(0);
+    }
+
+    /**
+     * A caller with a wrong credential that is still sending a large body gets the 403, not a reset: the body is
+     * drained before the answer (nothing of it decoded), and the connection then closes.
+     */
+    @Test
+    void aCallerWithAWrongCredentialSendingALargeBodyReadsThe403() throws Exception {
+        start(Map.of());
+        assertThat(postWholeBodyOverRawSocket("Bearer " + TOKEN + "x", 7 * 1024 * 1024))
+                .startsWith("HTTP/1.1 403")
+                .containsIgnoringCase("connection: close")
+                .contains("wrong bearer token");
+        assertThat(decodes).hasValue(0);
+    }
+
+    /** Writes a whole body of {@code size} blanks in pieces, as a caller's client does, then reads the answer. */
+    private String postWholeBodyOverRawSocket(String authorization, int size) throws Exception {
+        byte[] body = new byte[size];
         java.util.Arrays.fill(body, (byte) ' ');
         try (java.net.Socket socket =
                 new java.net.Socket("127.0.0.1", java.net.URI.create(url).getPort())) {
             socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(ANSWER_WAIT_SECONDS));
             java.io.OutputStream out = socket.getOutputStream();
-            out.write(("POST " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                            + TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+            out.write(("POST " + WebhookConfig.DEFAULT_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                            + authorization + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                             + "\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            for (int at = 0; at < body.length; at += 8192) { // as a caller's client writes: in pieces, all of it
-                out.write(body, at, 8192);
+            for (int at = 0; at < body.length; at += 8192) {
+                out.write(body, at, Math.min(8192, body.length - at));
             }
             out.flush();
-            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-
-            assertThat(answer)
-                    .startsWith("HTTP/1.1 413")
-                    .containsIgnoringCase("connection: close")
-                    .contains("request.max.bytes");
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        assertThat(decodes).hasValue(0);
     }
 
     @Test
