@@ -33,8 +33,22 @@ public final class ConnectorDeployer {
 
     private final String connectUrl;
 
+    private static final String WEBHOOK_PORT = "listener.port";
+    private static final String TASKS_MAX = "tasks.max";
+    private final int workers;
+
     public ConnectorDeployer(String connectUrl) {
+        this(connectUrl, 1);
+    }
+
+    /**
+     * @param workers the Connect workers of the stack: a webhook connector (one with {@code listener.port}) gets at
+     *                least as many tasks, so that every worker usually runs a listener on the shared port
+     *                (SO_REUSEPORT) and the webhook goes on answering at its address when one worker dies
+     */
+    public ConnectorDeployer(String connectUrl, int workers) {
         this.connectUrl = connectUrl;
+        this.workers = workers;
     }
 
     public List<Result> deployAll(Path dir, Duration timeout) {
@@ -102,6 +116,9 @@ public final class ConnectorDeployer {
     }
 
     private void put(String name, ObjectNode config, Path file) {
+        if (config.has(WEBHOOK_PORT) && config.path(TASKS_MAX).asInt(1) < workers) {
+            config = config.deepCopy().put(TASKS_MAX, Integer.toString(workers));
+        }
         try {
             var response = HttpProbe.put(
                     connectUrl + "/connectors/" + encode(name) + "/config", JSON.writeValueAsString(config));

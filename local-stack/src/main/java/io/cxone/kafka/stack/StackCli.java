@@ -192,7 +192,7 @@ public final class StackCli {
         try {
             startAll(services, started, t0);
             OUT.println("Deploying connectors from " + stack.connectorsDir() + " ...");
-            List<ConnectorDeployer.Result> connectors = new ConnectorDeployer(connectUrl(services))
+            List<ConnectorDeployer.Result> connectors = new ConnectorDeployer(connectUrl(services), topology.workers())
                     .deployAll(stack.connectorsDir(), Duration.ofSeconds(90));
             OUT.println();
             printTable(services, connectors);

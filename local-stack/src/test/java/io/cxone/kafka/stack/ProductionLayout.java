@@ -70,6 +70,8 @@ final class ProductionLayout {
 
     /** Replication of every topic the layouts create (three brokers; min.insync.replicas 2 on the brokers). */
     static final String REPLICATION_FACTOR = "3";
+    /** Connect workers of both layouts (docker-compose.yml's connect-1 and connect-2; the KafkaConnect replicas). */
+    static final int CONNECT_WORKERS = 2;
 
     /**
      * Settings that name the CXone tenant. The shipped connectors name the simulator; the production layouts take the
@@ -225,6 +227,12 @@ final class ProductionLayout {
     static Map<String, String> production(Map<String, String> config, Map<Integer, String> addresses) {
         Map<String, String> out = new LinkedHashMap<>();
         config.forEach((key, value) -> out.put(key, productionValue(key, value, addresses)));
+        // The webhook listens on every worker (tasks share the port with SO_REUSEPORT): the load balancer in front
+        // always has a live listener, also while a dead worker's tasks move.
+        if (out.containsKey("listener.port")
+                && Integer.parseInt(out.getOrDefault("tasks.max", "1")) < CONNECT_WORKERS) {
+            out.put("tasks.max", Integer.toString(CONNECT_WORKERS));
+        }
         return out;
     }
 
@@ -381,7 +389,7 @@ final class ProductionLayout {
                 .put("strimzi.io/use-connector-resources", "true");
         ObjectNode spec = resource.putObject("spec");
         spec.put("version", version("kafka.version"));
-        spec.put("replicas", 2);
+        spec.put("replicas", CONNECT_WORKERS);
         spec.put(
                 "bootstrapServers",
                 productionValue("bootstrap.servers", worker.get("bootstrap.servers"), KUBERNETES_ADDRESSES));
