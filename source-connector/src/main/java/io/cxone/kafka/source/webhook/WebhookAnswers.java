@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -80,6 +81,11 @@ final class WebhookAnswers {
         }
 
         boolean answer(int status, ByteBuffer body, boolean retryAfter) {
+            return answer(status, body, retryAfter, callback);
+        }
+
+        /** Writes the answer; {@code written} completes when it is (the exchange's own callback, or what goes on). */
+        private boolean answer(int status, ByteBuffer body, boolean retryAfter, Callback written) {
             if (!answered.compareAndSet(false, true)) {
                 return false;
             }
@@ -107,7 +113,7 @@ final class WebhookAnswers {
                                     default -> "HMAC-SHA256 realm=\"cxone-webhook\"";
                                 });
             }
-            response.write(true, body, callback);
+            response.write(true, body, written);
             return true;
         }
 
@@ -126,10 +132,23 @@ final class WebhookAnswers {
         }
 
         void reject(int status, String reason) {
+            reject(status, reason, callback);
+        }
+
+        /**
+         * Answers with the refusal at once, then runs {@code afterAnswer} with the exchange's callback, which it must
+         * complete (e.g. once it has read and dropped the rest of the body): the connection lasts until then.
+         */
+        void rejectThen(int status, String reason, Consumer<Callback> afterAnswer) {
+            reject(status, reason, Callback.from(() -> afterAnswer.accept(callback), callback::failed));
+        }
+
+        private void reject(int status, String reason, Callback written) {
             if (answer(
                     status,
                     ByteBuffer.wrap(rejectionBody(status, reason, requestId)),
-                    status == 429 || status == 503)) {
+                    status == 429 || status == 503,
+                    written)) {
                 rejections.rejected(requestId, Request.getRemoteAddr(request), status, reason);
             }
         }

@@ -165,27 +165,34 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
     }
 
     /**
-     * Answers a request refused before its body was read (a wrong credential, path, method, type or size). A declared
-     * body up to {@link #OVERSIZE_DRAIN_MAX_BYTES} is read and dropped first (nothing is kept, and only within
-     * request.body.timeout.ms); the connection stays open after a body up to {@link #DISCARD_MAX_BYTES} and closes
-     * after a larger one or a 413. A larger declared or a chunked body is not read at all: the answer says
-     * {@code Connection: close} and the connection ends. One that declares no body keeps its connection.
+     * Answers a request refused before its body was read (a wrong credential, path, method, type or size), keeping
+     * nothing of the body. A declared body up to {@link #DISCARD_MAX_BYTES} (not a 413) is read and dropped, then
+     * answered, and the connection stays open. A larger one up to {@link #OVERSIZE_DRAIN_MAX_BYTES}, or any 413, is
+     * answered at once with {@code Connection: close}, and then read and dropped until it ends or
+     * request.body.timeout.ms passes before the connection closes: a caller that never sends it has its answer at
+     * once, and one still sending reads the answer instead of meeting the reset that closing a socket with unread
+     * bytes causes (which destroys the answer). A larger declared or a chunked body is not read at all.
      */
     private void rejectUnread(WebhookAnswers.Exchange exchange, RejectedRequest rejection) {
         Request request = exchange.request();
         long declared = request.getLength();
-        boolean keepConnection = rejection.status() != 413 && declared <= DISCARD_MAX_BYTES;
+        long timeoutMillis = config.requestBodyTimeout().toMillis();
+        if (declared > 0 && declared <= DISCARD_MAX_BYTES && rejection.status() != 413) {
+            BoundedBodyReader.discard(request, (int) declared, timeoutMillis, (dropped, unreadable) -> {
+                if (unreadable != null) {
+                    exchange.closeConnection();
+                }
+                exchange.reject(rejection.status(), rejection.reason());
+            });
+            return;
+        }
         if (declared > 0 && declared <= OVERSIZE_DRAIN_MAX_BYTES) {
-            // Read and dropped before the answer, whoever the caller (a wrong credential as much as an oversized body):
-            // closing a socket with unread bytes resets it, and the reset can destroy the answer before the caller,
-            // still sending, reads it. CXone's retry then sees no reason at all.
-            BoundedBodyReader.discard(
-                    request, (int) declared, config.requestBodyTimeout().toMillis(), (dropped, unreadable) -> {
-                        if (unreadable != null || !keepConnection) {
-                            exchange.closeConnection();
-                        }
-                        exchange.reject(rejection.status(), rejection.reason());
-                    });
+            exchange.closeConnection();
+            exchange.rejectThen(
+                    rejection.status(),
+                    rejection.reason(),
+                    done -> BoundedBodyReader.discard(
+                            request, (int) declared, timeoutMillis, (dropped, unreadable) -> done.succeeded()));
             return;
         }
         // HTTP/1.1: a body comes with a Content-Length above 0 or a Transfer-Encoding (chunked, length -1)
