@@ -43,9 +43,9 @@ final class WebhookRequestHandler extends Handler.Abstract.NonBlocking {
     /** After a refused request's body up to this size is dropped, its connection stays open (see rejectUnread). */
     static final int DISCARD_MAX_BYTES = 64 * 1024;
     /**
-     * A refused request's body (wrong credential, too large...) is read and dropped up to this size before the answer:
-     * a caller that is still sending when the answer comes would otherwise meet a reset that can destroy it. Reading
-     * costs time (within request.body.timeout.ms), never memory; a larger declared body is answered at once.
+     * A refused request's body (wrong credential, too large...) is read and dropped up to this size after the answer,
+     * before the connection closes: a caller still sending would otherwise meet a reset that can destroy the answer.
+     * Reading costs time (within request.body.timeout.ms), never memory; a larger declared body is not read at all.
      */
     static final int OVERSIZE_DRAIN_MAX_BYTES = 8 * 1024 * 1024;
 
